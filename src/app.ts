@@ -1,0 +1,67 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { z } from 'zod';
+import { sql } from 'kysely';
+import type { Config } from './core/config/config.js';
+import { openDatabase, type OpenOptions } from './core/db/connect.js';
+import { migrateToLatest } from './core/db/migrate.js';
+import { createHttpServer, type HttpServer } from './core/http/server.js';
+import { diskFileStore } from './core/storage/files.js';
+import type { AppContext, DB } from './modules/db.js';
+import { registerAuthentication } from './modules/identity/http/auth.hooks.js';
+import { identityRoutes } from './modules/identity/http/identity.routes.js';
+import { allMigrations } from './modules/migrations.js';
+import { ticketRoutes } from './modules/tickets/http/tickets.routes.js';
+import { landingPage } from './landing.js';
+
+export const VERSION = '0.1.0';
+
+export interface Tierdesk {
+  app: AppContext;
+  http: HttpServer;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Opens the database (applying migrations) and the context every use case runs in. */
+export async function openContext(config: Config, db: OpenOptions = {}) {
+  const handle = openDatabase<DB>(config.databaseUrl, db);
+  await migrateToLatest(handle.db, handle.dialect, allMigrations);
+  const app: AppContext = {
+    db: handle.db,
+    dialect: handle.dialect,
+    config,
+    files: diskFileStore(path.join(config.dataDir, 'attachments')),
+  };
+  return { app, close: handle.close };
+}
+
+/** The whole application, routes registered, not yet listening. */
+export async function buildTierdesk(config: Config, options: { db?: OpenOptions; logger?: Logger } = {}): Promise<Tierdesk> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const { app, close } = await openContext(config, options.db);
+  const http = await createHttpServer({ logger, maxFileBytes: config.attachmentMaxBytes, title: 'Tierdesk API', version: VERSION });
+  registerAuthentication(http, app);
+
+  http.get('/api/v1/health', { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.string(), version: z.string() }) } } }, async () => {
+    await sql`select 1`.execute(app.db);
+    return { status: 'ok' as const, database: app.dialect, version: VERSION };
+  });
+  // Liveness without touching the database; also the baseline that `npm run bench` compares with.
+  http.get('/api/v1/ping', { schema: { hide: true } }, async () => ({ ok: true }));
+  http.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => http.swagger());
+  http.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
+
+  await identityRoutes(http, app);
+  await ticketRoutes(http, app);
+  await http.ready();
+  return {
+    app,
+    http,
+    logger,
+    async close() {
+      await http.close();
+      await close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Tierdesk reads, with its default. The README's configuration table
+ * is written from this list; keep the two in step.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres:// or sqlite:')
+    .optional(),
+  TIERDESK_DEMO: z.enum(['0', '1']).default('1'),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
+  REOPEN_WINDOW_DAYS: z.coerce.number().int().min(0).default(14),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  MAIL_FROM: z.string().min(3).default('Tierdesk <support@desk.test>'),
+  COOKIE_SECURE: z.enum(['0', '1']).optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  demo: boolean;
+  publicUrl: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  sessionTtlHours: number;
+  reopenWindowDays: number;
+  attachmentMaxBytes: number;
+  loginMaxFailures: number;
+  loginLockoutMinutes: number;
+  loginRateLimitPerMinute: number;
+  passwordResetTtlMinutes: number;
+  mailFrom: string;
+  cookieSecure: boolean;
+};
+
+/** Thrown when the environment holds an invalid value; the message names the variable. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration; refuses (throws ConfigError) on any invalid value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'tierdesk.db')}`,
+    demo: e.TIERDESK_DEMO === '1',
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    reopenWindowDays: e.REOPEN_WINDOW_DAYS,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,
+    loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
+    mailFrom: e.MAIL_FROM,
+    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === '1' : publicUrl.startsWith('https:'),
+  };
+}

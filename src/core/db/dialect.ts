@@ -1,0 +1,33 @@
+import { sql, type ColumnDefinitionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import type { DialectName } from './connect.js';
+
+/** The SQL column types that differ between SQLite and PostgreSQL, for migrations. */
+export interface SqlTypes {
+  dialect: DialectName;
+  /** An instant: timestamptz on PostgreSQL, ISO-8601 text on SQLite (both read back as ISO strings). */
+  timestamp: 'timestamptz' | 'text';
+  /** The type of an auto-incrementing 64-bit key; use with `serialKey`. */
+  serial: 'bigserial' | 'integer';
+  /** The column constraints of an auto-incrementing primary key. */
+  serialKey(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+}
+
+export function sqlTypes(dialect: DialectName): SqlTypes {
+  return dialect === 'postgres'
+    ? { dialect, timestamp: 'timestamptz', serial: 'bigserial', serialKey: (c) => c.primaryKey() }
+    : { dialect, timestamp: 'text', serial: 'integer', serialKey: (c) => c.primaryKey().autoIncrement() };
+}
+
+/** True when the error is a unique-constraint violation on either engine. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Case-insensitive substring match, the same on both engines (`%` and `_` in the text are literal). */
+export function containsText(dialect: DialectName, column: Expression<unknown>, text: string): RawBuilder<SqlBool> {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return dialect === 'postgres'
+    ? sql<SqlBool>`${column} ilike ${pattern} escape '\\'`
+    : sql<SqlBool>`lower(${column}) like lower(${pattern}) escape '\\'`;
+}

@@ -1,0 +1,117 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { DomainError, TooManyRequests } from '../errors.js';
+
+export type HttpServer = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+const STATUS: Record<string, number> = {
+  not_found: 404,
+  forbidden: 403,
+  unauthorized: 401,
+  invalid: 400,
+  validation_failed: 400,
+  too_many_requests: 429,
+};
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface ServerOptions {
+  logger: Logger;
+  /** The largest accepted upload, per file. */
+  maxFileBytes: number;
+  title: string;
+  version: string;
+}
+
+/**
+ * The HTTP server without routes: Zod validation for every route, one mapping of errors to
+ * statuses, cookies, multipart uploads, security headers and the OpenAPI document.
+ */
+export async function createHttpServer(opts: ServerOptions): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const send = (statusCode: number, error: string, message: string, details?: unknown) =>
+      reply.code(statusCode).send({ statusCode, error, message, ...(details !== undefined && { details }) } satisfies ErrorBody);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      const details = err.validation.map((v) => ({
+        in: where,
+        path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+        message: v.message,
+      }));
+      const first = details[0]!;
+      return send(400, 'validation_failed', `${where}${first.path ? `.${first.path}` : ''}: ${first.message}`, details);
+    }
+    const domain = err as unknown;
+    if (domain instanceof DomainError) {
+      if (domain instanceof TooManyRequests) reply.header('retry-after', String(domain.retryAfterSeconds));
+      return send(STATUS[domain.code] ?? 409, domain.code, domain.message, domain.details);
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      if (err.statusCode === 429 && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
+      return send(err.statusCode, (err.code ?? 'bad_request').toLowerCase(), err.message);
+    }
+    req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+    return send(500, 'internal_error', 'Something went wrong on our side; it has been logged');
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ statusCode: 404, error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),
+  );
+
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false, global: true });
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: opts.maxFileBytes, files: 10, fields: 10, fieldSize: 256 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: opts.title, version: opts.version },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tierdesk_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  return app;
+}

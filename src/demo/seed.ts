@@ -1,0 +1,142 @@
+import { newId } from '../core/ids/ids.js';
+import type { AppContext } from '../modules/db.js';
+import * as directory from '../modules/identity/directory.service.js';
+import * as identityRepo from '../modules/identity/identity.repo.js';
+import { toActor } from '../modules/identity/auth.service.js';
+import { hashPassword, type Actor } from '../modules/identity/index.js';
+import { createCategory } from '../modules/tickets/relations.service.js';
+import { createTicket, updateTicket } from '../modules/tickets/tickets.service.js';
+import { addComment } from '../modules/tickets/timeline.service.js';
+import type { Level, Status, TicketType } from '../modules/tickets/tickets.tables.js';
+
+export const DEMO_PASSWORD = 'tierdesk-demo';
+
+/** The fixed demo logins, printed at start and relied on by tests. */
+export const DEMO_LOGINS = [
+  ['admin@demo.test', 'administrator'],
+  ['manager@demo.test', 'service desk manager'],
+  ['l1@demo.test', 'L1 help desk specialist'],
+  ['l1-en@demo.test', 'L1 specialist, English-speaking'],
+  ['l2@demo.test', 'L2 engineer'],
+  ['l3@demo.test', 'L3 leading specialist'],
+  ['alice@client-a.test', 'requester, Client A'],
+  ['it@client-a.test', 'IT manager, Client A'],
+  ['bob@client-b.test', 'requester, Client B'],
+  ['it@client-b.test', 'IT manager, Client B'],
+  ['carol@client-c.test', 'requester, Client C'],
+] as const;
+
+/** True when the database has no people yet (a fresh install). */
+export async function isEmpty(app: AppContext) {
+  return !(await app.db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+}
+
+/**
+ * Loads the demo provider: plans, three client companies, staff on every line, a category tree
+ * and a few dozen requests in various states. Refuses to run on a database that has people.
+ */
+export async function seedDemo(app: AppContext) {
+  if (!(await isEmpty(app))) throw new Error('The database already has data; the demo set is only loaded into an empty one');
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const now = new Date().toISOString();
+  const person = async (p: directory.PersonInput) => {
+    const id = newId();
+    await identityRepo.insertUser(app.db, {
+      id,
+      email: p.email,
+      name: p.name,
+      password_hash: passwordHash,
+      role: p.role,
+      organization_id: p.organizationId ?? null,
+      line: p.line ?? null,
+      languages: JSON.stringify(p.languages ?? ['ru', 'en']),
+      skills: JSON.stringify(p.skills ?? []),
+      locale: p.locale ?? 'ru',
+      time_zone: p.timeZone ?? 'Europe/Moscow',
+      phone: p.phone ?? null,
+      active: 1,
+      failed_logins: 0,
+      created_at: now,
+      updated_at: now,
+    });
+    return toActor((await identityRepo.findUserById(app.db, id))!);
+  };
+
+  const admin = await person({ email: 'admin@demo.test', name: 'Anna Admin', role: 'admin' });
+  const manager = await person({ email: 'manager@demo.test', name: 'Mikhail Manager', role: 'manager' });
+  const l1 = await person({ email: 'l1@demo.test', name: 'Lena L1', role: 'agent', line: 'L1', skills: ['workplace', 'printers'] });
+  const l1en = await person({ email: 'l1-en@demo.test', name: 'Liam L1', role: 'agent', line: 'L1', languages: ['en'], locale: 'en', timeZone: 'Europe/London' });
+  const l2 = await person({ email: 'l2@demo.test', name: 'Egor L2', role: 'agent', line: 'L2', skills: ['network', 'servers'] });
+  const l3 = await person({ email: 'l3@demo.test', name: 'Olga L3', role: 'agent', line: 'L3', skills: ['active directory', '1c'] });
+
+  const plans: Record<string, string> = {};
+  for (const p of [
+    { code: 'minimized', name: 'Minimized', coverage: 'business_hours', includedHours: 10, channels: ['web', 'email'], description: 'Working days, core channels, a small monthly allowance.' },
+    { code: 'optimized', name: 'Optimized', coverage: 'business_hours', includedHours: 40, channels: ['web', 'email', 'phone'], description: 'Working days, phone support, system administration hours.' },
+    { code: 'extended', name: 'Extended', coverage: 'extended_hours', includedHours: 80, channels: ['web', 'email', 'sms', 'phone'], description: 'Evenings and weekends covered, every channel.' },
+    { code: 'outstaffing', name: 'Outstaffing', coverage: 'round_the_clock', includedHours: 168, channels: ['web', 'email', 'sms', 'phone', 'api'], description: 'A dedicated engineer and round-the-clock cover.' },
+  ] as const)
+    plans[p.code] = (await directory.createPlan(app, admin, { ...p, channels: [...p.channels] })).id;
+
+  const orgA = await directory.createOrganization(app, admin, { name: 'Client A Logistics', planId: plans.optimized, domains: ['client-a.test'], contractStartsOn: '2026-01-01', contractOptions: ['system_administration'] });
+  const orgB = await directory.createOrganization(app, admin, { name: 'Client B Retail', planId: plans.extended, domains: ['client-b.test'], contractStartsOn: '2026-03-01', contractOptions: ['english_speaking_expert'] });
+  const orgC = await directory.createOrganization(app, admin, { name: 'Client C Clinic', planId: plans.minimized, domains: ['client-c.test'], contractStartsOn: '2026-06-01' });
+
+  const alice = await person({ email: 'alice@client-a.test', name: 'Alice Petrova', role: 'requester', organizationId: orgA.id });
+  const dmitry = await person({ email: 'dmitry@client-a.test', name: 'Dmitry Sokolov', role: 'requester', organizationId: orgA.id });
+  await person({ email: 'it@client-a.test', name: 'Igor Ivanov (IT, Client A)', role: 'client_manager', organizationId: orgA.id });
+  const bob = await person({ email: 'bob@client-b.test', name: 'Bob Smith', role: 'requester', organizationId: orgB.id, locale: 'en', languages: ['en'], timeZone: 'Europe/London' });
+  await person({ email: 'it@client-b.test', name: 'Irene Hall (IT, Client B)', role: 'client_manager', organizationId: orgB.id, locale: 'en', languages: ['en'] });
+  const carol = await person({ email: 'carol@client-c.test', name: 'Carol Orlova', role: 'requester', organizationId: orgC.id });
+  await person({ email: 'it@client-c.test', name: 'Ivan Kuznetsov (IT, Client C)', role: 'client_manager', organizationId: orgC.id });
+
+  await directory.createGroup(app, manager, { name: 'Service Desk L1', memberIds: [l1.id, l1en.id] });
+  await directory.createGroup(app, manager, { name: 'Engineers L2', memberIds: [l2.id] });
+  await directory.createGroup(app, manager, { name: 'Leading specialists L3', memberIds: [l3.id] });
+
+  const cat = async (name: string, nameRu: string, difficulty: number, parentId?: string) =>
+    (await createCategory(app, admin, { name, nameRu, difficulty, parentId: parentId ?? null })).id;
+  const workplace = await cat('Workplace', 'Рабочее место', 1);
+  const categories = {
+    printer: await cat('Printer', 'Принтер', 1, workplace),
+    password: await cat('Password reset', 'Сброс пароля', 1, workplace),
+    mail: await cat('E-mail client', 'Почтовый клиент', 1, workplace),
+    vpn: await cat('VPN', 'VPN', 2, await cat('Network', 'Сеть', 2)),
+    ad: await cat('Active Directory', 'Active Directory', 3, await cat('Servers', 'Серверы', 3)),
+    erp: await cat('1C:Enterprise', '1С:Предприятие', 3, await cat('Business applications', 'Бизнес-приложения', 3)),
+  };
+
+  type Story = [Actor, string, string, keyof typeof categories, TicketType, Level, Status, Actor | null, 'L1' | 'L2' | 'L3'];
+  const stories: Story[] = [
+    [alice, 'Printer on the 2nd floor prints blank pages', 'Since this morning the HP printer near reception prints blank pages.', 'printer', 'incident', 'medium', 'new', null, 'L1'],
+    [alice, 'Не могу войти в почту', 'Outlook просит пароль и не принимает его.', 'password', 'incident', 'high', 'open', l1, 'L1'],
+    [dmitry, 'VPN disconnects every 10 minutes', 'Working from home, the VPN drops every 10 minutes.', 'vpn', 'incident', 'medium', 'open', l2, 'L2'],
+    [dmitry, 'New employee account for Maria', 'Please create an account and mailbox for Maria Volkova from Monday.', 'ad', 'service_request', 'low', 'pending_customer', l1, 'L1'],
+    [bob, 'Cash register cannot reach the ERP', 'The till in store 4 shows a connection error to 1C.', 'erp', 'incident', 'high', 'open', l3, 'L3'],
+    [bob, 'Install the new label printer', 'We bought a Zebra label printer for the warehouse.', 'printer', 'service_request', 'low', 'resolved', l1en, 'L1'],
+    [carol, 'Сбросить пароль к учётной записи', 'Забыла пароль после отпуска.', 'password', 'service_request', 'medium', 'closed', l1, 'L1'],
+    [carol, 'Mail client shows an old calendar', 'Thunderbird shows last week on the calendar.', 'mail', 'incident', 'low', 'pending_vendor', l2, 'L2'],
+  ];
+  const statuses: Status[] = ['new', 'open', 'pending_customer', 'resolved', 'closed'];
+  for (let i = 0; i < 36; i++) {
+    const base = stories[i % stories.length]!;
+    const [requester, subject, description, category, type, urgency, storyStatus, assignee, line] = base;
+    const status = i < stories.length ? storyStatus : statuses[i % statuses.length]!;
+    const id = await createTicket(app, requester, {
+      subject: i < stories.length ? subject : `${subject} (#${i + 1})`,
+      description,
+      type,
+      urgency,
+      categoryId: categories[category],
+    });
+    if (status === 'new') continue;
+    const agent = assignee ?? l1;
+    await updateTicket(app, agent, id, { assigneeId: agent.id, status: 'open' });
+    await addComment(app, agent, id, { body: agent.locale === 'en' ? 'We are looking into it.' : 'Мы занимаемся вашим обращением.', internal: false });
+    await addComment(app, agent, id, { body: 'Checked the knowledge base; see the related article.', internal: true });
+    if (line !== 'L1') await updateTicket(app, l1, id, { line, assigneeId: agent.id, reason: 'Needs an engineer' });
+    if (status !== 'open') await updateTicket(app, agent, id, { status: status === 'closed' ? 'resolved' : status });
+    if (status === 'closed') await updateTicket(app, agent, id, { status: 'closed' });
+  }
+  return { admin, manager, organizations: [orgA, orgB, orgC] };
+}

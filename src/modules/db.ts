@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { AuditTables } from '../core/audit/audit.js';
+import type { CounterTables } from '../core/db/counters.js';
+import type { DialectName } from '../core/db/connect.js';
+import type { EventTables } from '../core/events/events.js';
+import type { MailTables } from '../core/mail/outbox.js';
+import type { Config } from '../core/config/config.js';
+import type { FileStore } from '../core/storage/files.js';
+import type { IdentityTables } from './identity/identity.tables.js';
+import type { TicketTables } from './tickets/tickets.tables.js';
+
+/** Every table, as the query builder sees them. Each module owns and migrates its own. */
+export type DB = CounterTables & EventTables & AuditTables & MailTables & IdentityTables & TicketTables;
+export type Db = Kysely<DB>;
+
+/** What a use case needs from the running application. */
+export interface AppContext {
+  db: Db;
+  dialect: DialectName;
+  config: Config;
+  files: FileStore;
+}

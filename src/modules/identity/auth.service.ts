@@ -1,0 +1,150 @@
+import { enqueueMail } from '../../core/mail/outbox.js';
+import { Invalid, TooManyRequests, Unauthorized } from '../../core/errors.js';
+import { hashSecret, newId, newSecret, nowIso } from '../../core/ids/ids.js';
+import type { AppContext } from '../db.js';
+import type { Actor } from './actor.js';
+import * as repo from './identity.repo.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { resetMail } from './identity.messages.js';
+
+export const PASSWORD_MIN = 10;
+
+/** An authenticated request: who, and how (a session also carries its CSRF token). */
+export type Authentication =
+  | { actor: Actor; via: 'session'; csrfToken: string }
+  | { actor: Actor; via: 'token'; tokenId: string };
+
+export function toActor(u: repo.UserRow): Actor {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    organizationId: u.organization_id,
+    line: u.line,
+    locale: u.locale,
+  };
+}
+
+const addMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+/**
+ * Signs in with e-mail and password. Wrong credentials count against the account; after
+ * LOGIN_MAX_FAILURES in a row it is locked for LOGIN_LOCKOUT_MINUTES.
+ */
+export async function login(app: AppContext, email: string, password: string) {
+  const user = await repo.findUserByEmail(app.db, email);
+  const now = nowIso();
+  if (user?.locked_until && user.locked_until > now) {
+    const seconds = Math.ceil((Date.parse(user.locked_until) - Date.now()) / 1000);
+    throw new TooManyRequests('Too many failed sign-ins; the account is locked for a while', seconds);
+  }
+  const ok = await verifyPassword(user?.password_hash ?? null, password);
+  if (!user || !ok || !user.active) {
+    if (user) {
+      const failures = user.failed_logins + 1;
+      const lock = failures >= app.config.loginMaxFailures;
+      await repo.updateUser(app.db, user.id, {
+        failed_logins: lock ? 0 : failures,
+        locked_until: lock ? addMinutes(app.config.loginLockoutMinutes) : user.locked_until,
+      });
+    }
+    throw new Unauthorized('Wrong e-mail or password');
+  }
+  if (user.failed_logins || user.locked_until) await repo.updateUser(app.db, user.id, { failed_logins: 0, locked_until: null });
+  const sessionToken = newSecret();
+  const csrfToken = newSecret();
+  await repo.insertSession(app.db, {
+    id: hashSecret(sessionToken),
+    user_id: user.id,
+    csrf_token: csrfToken,
+    created_at: now,
+    expires_at: addMinutes(app.config.sessionTtlHours * 60),
+  });
+  return { actor: toActor(user), sessionToken, csrfToken };
+}
+
+export async function logout(app: AppContext, sessionToken: string) {
+  await repo.deleteSession(app.db, hashSecret(sessionToken));
+}
+
+/** Resolves a session cookie; null when unknown, expired or the person is deactivated. */
+export async function authenticateSession(app: AppContext, sessionToken: string): Promise<Authentication | null> {
+  const row = await repo.findSessionWithUser(app.db, hashSecret(sessionToken));
+  if (!row || !row.active) return null;
+  if (row.session_expires_at <= nowIso()) {
+    await repo.deleteSession(app.db, hashSecret(sessionToken));
+    return null;
+  }
+  return { actor: toActor(row), via: 'session', csrfToken: row.csrf_token };
+}
+
+/** Resolves a personal API token (Bearer); null when unknown, revoked or the person is deactivated. */
+export async function authenticateToken(app: AppContext, token: string): Promise<Authentication | null> {
+  const row = await repo.findApiTokenWithUser(app.db, hashSecret(token));
+  if (!row || row.revoked_at || !row.active) return null;
+  return { actor: toActor(row), via: 'token', tokenId: row.token_id };
+}
+
+/** Creates a personal API token; the secret is shown once, only its hash is kept. */
+export async function createApiToken(app: AppContext, actor: Actor, name: string) {
+  const token = `td_${newSecret()}`;
+  const id = newId();
+  const createdAt = nowIso();
+  await repo.insertApiToken(app.db, { id, user_id: actor.id, name, token_hash: hashSecret(token), created_at: createdAt });
+  return { id, name, token, createdAt };
+}
+
+export const listApiTokens = (app: AppContext, actor: Actor) => repo.listApiTokens(app.db, actor.id);
+
+export async function revokeApiToken(app: AppContext, actor: Actor, id: string): Promise<boolean> {
+  const r = await repo.revokeApiToken(app.db, actor.id, id, nowIso());
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Starts a password reset: a one-time, expiring link goes to the address by e-mail. Answers the
+ * same whether or not the address is known, so it cannot be used to probe for accounts.
+ */
+export async function requestPasswordReset(app: AppContext, email: string) {
+  const user = await repo.findUserByEmail(app.db, email);
+  if (!user || !user.active) return;
+  const token = newSecret();
+  await app.db.transaction().execute(async (trx) => {
+    await repo.insertPasswordReset(trx, {
+      token_hash: hashSecret(token),
+      user_id: user.id,
+      created_at: nowIso(),
+      expires_at: addMinutes(app.config.passwordResetTtlMinutes),
+    });
+    const link = `${app.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    await enqueueMail(trx, { to: user.email, ...resetMail(user.locale, user.name, link, app.config.passwordResetTtlMinutes) });
+  });
+}
+
+/** Sets a new password with a reset token; the token is then spent and every session ends. */
+export async function resetPassword(app: AppContext, token: string, password: string) {
+  const reset = await repo.findPasswordReset(app.db, hashSecret(token));
+  if (!reset || reset.used_at || reset.expires_at <= nowIso())
+    throw new Invalid('This reset link is invalid or has expired', 'token');
+  const passwordHash = await hashPassword(password);
+  await app.db.transaction().execute(async (trx) => {
+    if (!(await repo.usePasswordReset(trx, reset.token_hash, nowIso())))
+      throw new Invalid('This reset link is invalid or has expired', 'token');
+    await repo.updateUser(trx, reset.user_id, {
+      password_hash: passwordHash,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: nowIso(),
+    });
+    await repo.deleteUserSessions(trx, reset.user_id);
+  });
+}
+
+/** Changes one's own password, given the current one. */
+export async function changePassword(app: AppContext, actor: Actor, current: string, next: string) {
+  const user = await repo.findUserById(app.db, actor.id);
+  if (!user || !(await verifyPassword(user.password_hash, current)))
+    throw new Invalid('The current password is wrong', 'currentPassword');
+  await repo.updateUser(app.db, actor.id, { password_hash: await hashPassword(next), updated_at: nowIso() });
+}

@@ -1,0 +1,58 @@
+import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Forbidden, Unauthorized } from '../../../core/errors.js';
+import type { HttpServer } from '../../../core/http/server.js';
+import type { AppContext } from '../../db.js';
+import type { Actor } from '../actor.js';
+import { authenticateSession, authenticateToken, type Authentication } from '../auth.service.js';
+
+export const SESSION_COOKIE = 'tierdesk_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authentication | null;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const sameSecret = (a: string, b: string) =>
+  a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Resolves who is calling, from a Bearer token or the session cookie, for every request; and
+ * refuses a cookie-authenticated write that does not carry the session's CSRF token.
+ */
+export function registerAuthentication(http: HttpServer, app: AppContext) {
+  http.decorateRequest('auth', null);
+  http.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      req.auth = m ? await authenticateToken(app, m[1]!) : null;
+      if (!req.auth) throw new Unauthorized('The API token is invalid or revoked');
+      return;
+    }
+    const cookie = req.cookies[SESSION_COOKIE];
+    if (cookie) req.auth = await authenticateSession(app, cookie);
+  });
+  http.addHook('preHandler', async (req) => {
+    if (req.auth?.via !== 'session' || !UNSAFE.has(req.method)) return;
+    const sent = req.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || !sameSecret(sent, req.auth.csrfToken))
+      throw new Forbidden('Missing or wrong x-csrf-token header');
+  });
+}
+
+/** The signed-in actor, or 401. */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.auth) throw new Unauthorized();
+  return req.auth.actor;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean) {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: maxAgeSeconds });
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}

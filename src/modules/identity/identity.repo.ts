@@ -1,0 +1,166 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Db } from '../db.js';
+import type { IdentityTables, Role } from './identity.tables.js';
+
+export type UserRow = Selectable<IdentityTables['users']>;
+export type OrganizationRow = Selectable<IdentityTables['organizations']>;
+export type PlanRow = Selectable<IdentityTables['plans']>;
+export type GroupRow = Selectable<IdentityTables['groups']>;
+
+// Users
+
+export const findUserByEmail = (db: Db, email: string) =>
+  db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+
+export const findUserById = (db: Db, id: string) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const insertUser = (db: Db, row: Insertable<IdentityTables['users']>) =>
+  db.insertInto('users').values(row).execute();
+
+export const updateUser = (db: Db, id: string, patch: Updateable<IdentityTables['users']>) =>
+  db.updateTable('users').set(patch).where('id', '=', id).execute();
+
+export interface UserFilter {
+  organizationId?: string;
+  roles?: Role[];
+  limit: number;
+}
+
+export function listUsers(db: Db, f: UserFilter) {
+  let q = db.selectFrom('users').selectAll().orderBy('name').orderBy('id').limit(f.limit);
+  if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
+  if (f.roles?.length) q = q.where('role', 'in', f.roles);
+  return q.execute();
+}
+
+// Sessions, API tokens, password resets (all keyed by the SHA-256 of the secret)
+
+export const insertSession = (db: Db, row: Insertable<IdentityTables['sessions']>) =>
+  db.insertInto('sessions').values(row).execute();
+
+export const findSessionWithUser = (db: Db, idHash: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.csrf_token', 'sessions.expires_at as session_expires_at'])
+    .where('sessions.id', '=', idHash)
+    .executeTakeFirst();
+
+export const deleteSession = (db: Db, idHash: string) => db.deleteFrom('sessions').where('id', '=', idHash).execute();
+
+export const deleteUserSessions = (db: Db, userId: string) =>
+  db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+
+export const insertApiToken = (db: Db, row: Insertable<IdentityTables['api_tokens']>) =>
+  db.insertInto('api_tokens').values(row).execute();
+
+export const findApiTokenWithUser = (db: Db, tokenHash: string) =>
+  db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('users')
+    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at'])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+
+export const listApiTokens = (db: Db, userId: string) =>
+  db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+
+export const revokeApiToken = (db: Db, userId: string, id: string, at: string) =>
+  db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+
+export const touchApiToken = (db: Db, id: string, at: string) =>
+  db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+
+export const insertPasswordReset = (db: Db, row: Insertable<IdentityTables['password_resets']>) =>
+  db.insertInto('password_resets').values(row).execute();
+
+export const findPasswordReset = (db: Db, tokenHash: string) =>
+  db.selectFrom('password_resets').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+
+/** Marks a reset token used; returns whether this call was the one that used it. */
+export async function usePasswordReset(db: Db, tokenHash: string, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('password_resets')
+    .set({ used_at: at })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// Organizations, domains, plans, groups
+
+export const listOrganizations = (db: Db, onlyId?: string) => {
+  let q = db.selectFrom('organizations').selectAll().orderBy('name');
+  if (onlyId) q = q.where('id', '=', onlyId);
+  return q.execute();
+};
+
+export const findOrganization = (db: Db, id: string) =>
+  db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const insertOrganization = (db: Db, row: Insertable<IdentityTables['organizations']>) =>
+  db.insertInto('organizations').values(row).execute();
+
+export const updateOrganization = (db: Db, id: string, patch: Updateable<IdentityTables['organizations']>) =>
+  db.updateTable('organizations').set(patch).where('id', '=', id).execute();
+
+export async function domainsByOrganization(db: Db, ids: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!ids.length) return out;
+  const rows = await db
+    .selectFrom('organization_domains')
+    .selectAll()
+    .where('organization_id', 'in', ids)
+    .orderBy('domain')
+    .execute();
+  for (const r of rows) out.set(r.organization_id, [...(out.get(r.organization_id) ?? []), r.domain]);
+  return out;
+}
+
+export async function replaceDomains(db: Db, organizationId: string, domains: string[]) {
+  await db.deleteFrom('organization_domains').where('organization_id', '=', organizationId).execute();
+  if (domains.length)
+    await db
+      .insertInto('organization_domains')
+      .values(domains.map((domain) => ({ domain, organization_id: organizationId })))
+      .execute();
+}
+
+export const listPlans = (db: Db) => db.selectFrom('plans').selectAll().orderBy('included_hours').execute();
+export const findPlan = (db: Db, id: string) => db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertPlan = (db: Db, row: Insertable<IdentityTables['plans']>) => db.insertInto('plans').values(row).execute();
+
+export const listGroups = (db: Db) => db.selectFrom('groups').selectAll().orderBy('name').execute();
+export const findGroup = (db: Db, id: string) => db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertGroup = (db: Db, row: Insertable<IdentityTables['groups']>) => db.insertInto('groups').values(row).execute();
+
+export async function membersByGroup(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('group_members').selectAll().execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.group_id, [...(out.get(r.group_id) ?? []), r.user_id]);
+  return out;
+}
+
+export async function setGroupMembers(db: Db, groupId: string, userIds: string[]) {
+  await db.deleteFrom('group_members').where('group_id', '=', groupId).execute();
+  if (userIds.length)
+    await db
+      .insertInto('group_members')
+      .values(userIds.map((user_id) => ({ group_id: groupId, user_id })))
+      .execute();
+}

@@ -1,0 +1,17 @@
+import { auditMigrations } from '../core/audit/audit.js';
+import { counterMigrations } from '../core/db/counters.js';
+import type { ModuleMigration } from '../core/db/migrate.js';
+import { eventMigrations } from '../core/events/events.js';
+import { mailMigrations } from '../core/mail/outbox.js';
+import { identityMigrations } from './identity/identity.tables.js';
+import { ticketMigrations } from './tickets/tickets.tables.js';
+
+/** Every migration of core and the modules; applied in name order. */
+export const allMigrations: ModuleMigration[] = [
+  ...counterMigrations,
+  ...eventMigrations,
+  ...auditMigrations,
+  ...mailMigrations,
+  ...identityMigrations,
+  ...ticketMigrations,
+];

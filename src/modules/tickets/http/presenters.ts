@@ -1,0 +1,144 @@
+import type { AuditRecord } from '../../../core/audit/audit.js';
+import { isStaff, type Actor, type UserRow } from '../../identity/index.js';
+import { linkKindFrom } from '../relations.service.js';
+import type { AttachmentRow, CategoryRow, EntryRow, TicketRow } from '../tickets.repo.js';
+import { PUBLIC_EVENTS } from '../tickets.policy.js';
+
+export const ticketNumber = (n: number) => `TD-${String(n).padStart(6, '0')}`;
+
+interface Names {
+  requester: { id: string; name: string; email: string };
+  organization: { id: string; name: string };
+  assignee: { id: string; name: string } | null;
+}
+
+/** A request as the viewer may see it: client-side viewers get the client shape only. */
+export function presentTicket(t: TicketRow, names: Names, viewer: Actor) {
+  const client = {
+    id: t.id,
+    number: ticketNumber(t.number),
+    type: t.type,
+    subject: t.subject,
+    description: t.description,
+    status: t.status,
+    priority: t.priority,
+    channel: t.channel,
+    line: t.line,
+    organizationId: t.organization_id,
+    organization: names.organization,
+    requester: names.requester,
+    categoryId: t.category_id,
+    assignee: names.assignee,
+    version: t.version,
+    createdAt: t.created_at,
+    updatedAt: t.updated_at,
+    resolvedAt: t.resolved_at,
+    closedAt: t.closed_at,
+  };
+  if (!isStaff(viewer)) return client;
+  return {
+    ...client,
+    impact: t.impact,
+    urgency: t.urgency,
+    groupId: t.group_id,
+    assigneeId: t.assignee_id,
+    requesterId: t.requester_id,
+    firstResponseAt: t.first_response_at,
+    reopenedCount: t.reopened_count,
+    createdBy: t.created_by,
+  };
+}
+
+/** A row of the list, which carries the names it shows. */
+export function presentListRow(
+  r: TicketRow & { requester_name: string; requester_email: string; organization_name: string; assignee_name: string | null },
+  viewer: Actor,
+) {
+  return presentTicket(
+    r,
+    {
+      requester: { id: r.requester_id, name: r.requester_name, email: r.requester_email },
+      organization: { id: r.organization_id, name: r.organization_name },
+      assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : null,
+    },
+    viewer,
+  );
+}
+
+export function presentDetail(
+  d: {
+    ticket: TicketRow;
+    tags: string[];
+    watchers: { id: string; name: string }[];
+    links: { id: string; kind: 'duplicate_of' | 'related' | 'parent_of'; from_ticket_id: string; other_id: string; other_number: number; other_subject: string; other_status: TicketRow['status'] }[];
+    requester: UserRow;
+    organization: { id: string; name: string };
+    assignee: UserRow | null;
+  },
+  viewer: Actor,
+) {
+  const base = presentTicket(
+    d.ticket,
+    {
+      requester: { id: d.requester.id, name: d.requester.name, email: d.requester.email },
+      organization: d.organization,
+      assignee: d.assignee && { id: d.assignee.id, name: d.assignee.name },
+    },
+    viewer,
+  );
+  const watchers = d.watchers.map((w) => ({ id: w.id, name: w.name }));
+  if (!isStaff(viewer)) return { ...base, watchers };
+  return {
+    ...base,
+    tags: d.tags,
+    watchers,
+    links: d.links.map((l) => ({
+      id: l.id,
+      kind: linkKindFrom(l.kind, l.from_ticket_id === d.ticket.id),
+      ticket: { id: l.other_id, number: ticketNumber(l.other_number), subject: l.other_subject, status: l.other_status },
+    })),
+  };
+}
+
+export function presentEntry(
+  ticketId: string,
+  e: EntryRow & { author_name: string | null; attachments: AttachmentRow[] },
+  viewer: Actor,
+) {
+  const data = e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {};
+  // Client-side viewers only ever receive public events (filtered in the query); this keeps it so.
+  const event = e.kind === 'event' && (isStaff(viewer) || PUBLIC_EVENTS.has(e.event_type ?? '')) ? { type: e.event_type!, data } : null;
+  return {
+    id: Number(e.id),
+    kind: e.kind,
+    internal: e.kind === 'note',
+    author: e.author_id ? { id: e.author_id, name: e.author_name ?? '' } : null,
+    body: e.body,
+    event,
+    attachments: e.attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      contentType: a.content_type,
+      size: a.size,
+      url: `/api/v1/tickets/${ticketId}/attachments/${a.id}`,
+    })),
+    createdAt: e.created_at,
+  };
+}
+
+export const presentCategory = (c: CategoryRow) => ({
+  id: c.id,
+  parentId: c.parent_id,
+  name: c.name,
+  nameRu: c.name_ru,
+  difficulty: c.difficulty,
+});
+
+export const presentAudit = (a: AuditRecord) => ({
+  id: a.id,
+  actorId: a.actorId,
+  action: a.action,
+  before: a.before,
+  after: a.after,
+  createdAt: a.createdAt,
+});

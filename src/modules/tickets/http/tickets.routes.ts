@@ -1,0 +1,190 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errorResponses, IdParam } from '../../../contracts/common.js';
+import * as c from '../../../contracts/tickets.js';
+import { Invalid } from '../../../core/errors.js';
+import type { HttpServer } from '../../../core/http/server.js';
+import { validate } from '../../../core/http/validate.js';
+import type { AppContext } from '../../db.js';
+import { actorOf } from '../../identity/http/auth.hooks.js';
+import type { Actor } from '../../identity/index.js';
+import * as relations from '../relations.service.js';
+import * as tickets from '../tickets.service.js';
+import * as timeline from '../timeline.service.js';
+import { presentAudit, presentCategory, presentDetail, presentEntry, presentListRow } from './presenters.js';
+
+/** `"7"`, `W/"7"` or `7` → 7. */
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!m) throw new Invalid('If-Match must be the ETag of the request, e.g. "3"', 'if-match');
+  return Number(m[1]);
+}
+
+/** Reads a comment sent as JSON or as multipart/form-data with files. */
+async function readComment(req: FastifyRequest) {
+  if (!req.isMultipart()) return { ...validate(c.CommentBody, req.body), files: [] };
+  const fields: Record<string, string> = {};
+  const files: timeline.UploadedFile[] = [];
+  for await (const part of req.parts()) {
+    if (part.type === 'file') files.push({ filename: part.filename || 'file', contentType: part.mimetype, data: await part.toBuffer() });
+    else fields[part.fieldname] = String(part.value);
+  }
+  const internal = fields.internal === undefined ? undefined : ['true', '1', 'on'].includes(fields.internal);
+  return { ...validate(c.CommentBody, { body: fields.body, internal }), files };
+}
+
+const ticketTag = ['tickets'];
+const ParamsWith = <K extends string>(key: K) => IdParam.extend({ [key]: z.string().min(1).max(64) } as Record<K, z.ZodString>);
+
+/** Requests: create, list, read, change, reply and note, attachments, watchers, links, audit; categories. */
+export async function ticketRoutes(http: HttpServer, app: AppContext) {
+  const detail = async (actor: Actor, id: string) => presentDetail(await relations.getTicketDetail(app, actor, id), actor);
+
+  http.post('/api/v1/tickets', {
+    schema: { tags: ticketTag, body: c.TicketCreate, response: { 201: c.TicketDetail, ...errorResponses } },
+    handler: async (req, reply) => {
+      const actor = actorOf(req);
+      const id = await tickets.createTicket(app, actor, req.body, req.auth!.via);
+      const t = await detail(actor, id);
+      return reply.code(201).header('location', `/api/v1/tickets/${id}`).header('etag', `"${t.version}"`).send(t);
+    },
+  });
+
+  http.get('/api/v1/tickets', {
+    schema: { tags: ticketTag, querystring: c.TicketListQuery, response: { 200: c.TicketPage, ...errorResponses } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      const { q, status, priority, ...rest } = req.query;
+      const page = await tickets.listTickets(app, actor, { ...rest, text: q, statuses: status, priorities: priority });
+      return { items: page.rows.map((r) => presentListRow(r, actor)), nextCursor: page.nextCursor };
+    },
+  });
+
+  http.get('/api/v1/tickets/:id', {
+    schema: { tags: ticketTag, params: IdParam, response: { 200: c.TicketDetail, ...errorResponses } },
+    handler: async (req, reply) => {
+      const t = await detail(actorOf(req), req.params.id);
+      return reply.header('etag', `"${t.version}"`).send(t);
+    },
+  });
+
+  http.patch('/api/v1/tickets/:id', {
+    schema: { tags: ticketTag, params: IdParam, body: c.TicketPatch, response: { 200: c.TicketDetail, ...errorResponses } },
+    handler: async (req, reply) => {
+      const actor = actorOf(req);
+      const { version, ...patch } = req.body;
+      const expected = parseIfMatch(req.headers['if-match']) ?? version;
+      const id = await tickets.updateTicket(app, actor, req.params.id, patch, expected);
+      const t = await detail(actor, id);
+      return reply.header('etag', `"${t.version}"`).send(t);
+    },
+  });
+
+  http.post('/api/v1/tickets/:id/take', {
+    schema: { tags: ticketTag, params: IdParam, response: { 200: c.TicketDetail, ...errorResponses } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      return detail(actor, await tickets.takeTicket(app, actor, req.params.id));
+    },
+  });
+
+  for (const [action, to] of [['reopen', 'open'], ['close', 'closed']] as const)
+    http.post(`/api/v1/tickets/:id/${action}`, {
+      schema: { tags: ticketTag, params: IdParam, response: { 200: c.TicketDetail, ...errorResponses } },
+      handler: async (req) => {
+        const actor = actorOf(req);
+        return detail(actor, await tickets.changeStatusAsRequester(app, actor, req.params.id, to));
+      },
+    });
+
+  http.post('/api/v1/tickets/:id/comments', {
+    schema: {
+      tags: ticketTag,
+      params: IdParam,
+      description: 'JSON `{body, internal}`, or multipart/form-data with the fields `body`, `internal` and files.',
+      response: { 201: c.TimelineEntry, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const actor = actorOf(req);
+      const input = await readComment(req);
+      const { ticketId, entryId } = await timeline.addComment(app, actor, req.params.id, input);
+      const { entries } = await timeline.listTimeline(app, actor, ticketId);
+      const entry = entries.find((e) => Number(e.id) === entryId)!;
+      return reply.code(201).send(presentEntry(ticketId, entry, actor));
+    },
+  });
+
+  http.get('/api/v1/tickets/:id/timeline', {
+    schema: { tags: ticketTag, params: IdParam, response: { 200: c.Timeline, ...errorResponses } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      const { ticket, entries } = await timeline.listTimeline(app, actor, req.params.id);
+      return { items: entries.map((e) => presentEntry(ticket.id, e, actor)) };
+    },
+  });
+
+  http.get('/api/v1/tickets/:id/attachments/:attachmentId', {
+    schema: { tags: ticketTag, params: ParamsWith('attachmentId') },
+    handler: async (req, reply) => {
+      const { attachment, stream } = await timeline.getAttachment(app, actorOf(req), req.params.id, req.params.attachmentId);
+      return reply
+        .header('content-type', attachment.content_type)
+        .header('content-length', attachment.size)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+        .header('x-content-type-options', 'nosniff')
+        .send(stream);
+    },
+  });
+
+  http.post('/api/v1/tickets/:id/watchers', {
+    schema: { tags: ticketTag, params: IdParam, body: c.WatcherCreate, response: { 200: c.TicketDetail, ...errorResponses } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      await relations.addWatcher(app, actor, req.params.id, req.body.userId);
+      return detail(actor, req.params.id);
+    },
+  });
+  http.delete('/api/v1/tickets/:id/watchers/:userId', {
+    schema: { tags: ticketTag, params: ParamsWith('userId'), response: { 200: c.TicketDetail, ...errorResponses } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      await relations.removeWatcher(app, actor, req.params.id, req.params.userId);
+      return detail(actor, req.params.id);
+    },
+  });
+
+  http.post('/api/v1/tickets/:id/links', {
+    schema: { tags: ticketTag, params: IdParam, body: c.LinkCreate, response: { 201: c.TicketDetail, ...errorResponses } },
+    handler: async (req, reply) => {
+      const actor = actorOf(req);
+      await relations.addLink(app, actor, req.params.id, req.body);
+      return reply.code(201).send(await detail(actor, req.params.id));
+    },
+  });
+  http.delete('/api/v1/tickets/:id/links/:linkId', {
+    schema: { tags: ticketTag, params: ParamsWith('linkId'), response: { 200: c.TicketDetail, ...errorResponses } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      await relations.removeLink(app, actor, req.params.id, req.params.linkId);
+      return detail(actor, req.params.id);
+    },
+  });
+
+  http.get('/api/v1/tickets/:id/audit', {
+    schema: { tags: ticketTag, params: IdParam, response: { 200: z.object({ items: z.array(c.AuditEntry) }), ...errorResponses } },
+    handler: async (req) => ({ items: (await relations.ticketAudit(app, actorOf(req), req.params.id)).map(presentAudit) }),
+  });
+
+  http.get('/api/v1/categories', {
+    schema: { tags: ticketTag, response: { 200: z.object({ items: z.array(c.Category) }), ...errorResponses } },
+    handler: async (req) => {
+      actorOf(req);
+      return { items: (await relations.listCategories(app)).map(presentCategory) };
+    },
+  });
+  http.post('/api/v1/categories', {
+    schema: { tags: ticketTag, body: c.CategoryCreate, response: { 201: c.Category, ...errorResponses } },
+    handler: async (req, reply) => reply.code(201).send(presentCategory(await relations.createCategory(app, actorOf(req), req.body))),
+  });
+}

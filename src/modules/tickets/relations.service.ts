@@ -1,0 +1,119 @@
+import { listAudit, recordAudit } from '../../core/audit/audit.js';
+import { isUniqueViolation } from '../../core/db/dialect.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { appendEvent } from '../../core/events/events.js';
+import { newId, nowIso } from '../../core/ids/ids.js';
+import type { AppContext } from '../db.js';
+import { findUserById, isAdmin, isStaff, type Actor } from '../identity/index.js';
+import { assertMayReadAudit, assertMayWork } from './tickets.policy.js';
+import * as repo from './tickets.repo.js';
+import { loadTicket } from './tickets.service.js';
+import type { LinkKind } from './tickets.tables.js';
+
+/** A ticket with what its detail view shows: tags, watchers and (for staff) links. */
+export async function getTicketDetail(app: AppContext, actor: Actor, idOrNumber: string) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const staff = isStaff(actor);
+  const [tags, watchers, links, requester, organization, assignee] = await Promise.all([
+    staff ? repo.listTags(app.db, t.id) : Promise.resolve([]),
+    repo.listWatchers(app.db, t.id),
+    staff ? repo.listLinks(app.db, t.id) : Promise.resolve([]),
+    findUserById(app.db, t.requester_id),
+    app.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', t.organization_id).executeTakeFirstOrThrow(),
+    t.assignee_id ? findUserById(app.db, t.assignee_id) : Promise.resolve(undefined),
+  ]);
+  return { ticket: t, tags, watchers, links, requester: requester!, organization, assignee: assignee ?? null };
+}
+
+// Watchers: staff may add anyone who may see the request; a client IT manager people of the company.
+
+export async function addWatcher(app: AppContext, actor: Actor, idOrNumber: string, userId: string) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  if (!isStaff(actor) && actor.role !== 'client_manager') throw new Forbidden('You may not change who watches this request');
+  const user = await findUserById(app.db, userId);
+  const maySee = user && user.active && (user.organization_id === null || user.organization_id === t.organization_id);
+  if (!maySee || (!isStaff(actor) && user.organization_id !== actor.organizationId))
+    throw new Invalid('No such person who may see this request', 'userId');
+  await repo.addWatcher(app.db, t.id, userId);
+}
+
+export async function removeWatcher(app: AppContext, actor: Actor, idOrNumber: string, userId: string) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const mayChange = isStaff(actor) || actor.id === userId || actor.role === 'client_manager';
+  if (!mayChange) throw new Forbidden('You may not change who watches this request');
+  const r = await repo.removeWatcher(app.db, t.id, userId);
+  if (Number(r.numDeletedRows) === 0) throw new NotFound('Watcher');
+}
+
+// Links between requests (staff only)
+
+export type LinkInputKind = LinkKind | 'child_of';
+
+/** The link as seen from the ticket at `from_ticket_id`, and from the other end. */
+export function linkKindFrom(kind: LinkKind, outgoing: boolean): string {
+  if (outgoing || kind === 'related') return kind;
+  return kind === 'duplicate_of' ? 'duplicated_by' : 'child_of';
+}
+
+export async function addLink(app: AppContext, actor: Actor, idOrNumber: string, input: { ticket: string; kind: LinkInputKind }) {
+  assertMayWork(actor);
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const other = await repo.findTicket(app.db, {}, input.ticket);
+  if (!other) throw new Invalid('No such request to link to', 'ticket');
+  if (other.id === t.id) throw new Invalid('A request cannot be linked to itself', 'ticket');
+  const [from, to, kind] = input.kind === 'child_of' ? [other.id, t.id, 'parent_of' as const] : [t.id, other.id, input.kind];
+  const id = newId();
+  try {
+    await app.db.transaction().execute(async (trx) => {
+      await repo.insertLink(trx, { id, from_ticket_id: from, to_ticket_id: to, kind, created_by: actor.id, created_at: nowIso() });
+      await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'linked', after: { kind: input.kind, ticketId: other.id } });
+      await appendEvent(trx, { type: 'ticket.linked', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: { kind: input.kind, ticketId: other.id } });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new Conflict('These requests are already linked so', 'already_exists');
+    throw err;
+  }
+  return id;
+}
+
+export async function removeLink(app: AppContext, actor: Actor, idOrNumber: string, linkId: string) {
+  assertMayWork(actor);
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const link = await repo.findLink(app.db, t.id, linkId);
+  if (!link) throw new NotFound('Link');
+  await app.db.transaction().execute(async (trx) => {
+    await repo.deleteLink(trx, linkId);
+    await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'unlinked', before: { ...link } });
+  });
+}
+
+// Audit log (managers)
+
+export async function ticketAudit(app: AppContext, actor: Actor, idOrNumber: string) {
+  assertMayReadAudit(actor);
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  return listAudit(app.db, 'ticket', t.id);
+}
+
+// Categories: everyone signed in reads the tree; admins change it.
+
+export const listCategories = (app: AppContext) => repo.listCategories(app.db);
+
+export async function createCategory(
+  app: AppContext,
+  actor: Actor,
+  input: { name: string; nameRu?: string; parentId?: string | null; difficulty: number },
+) {
+  if (!isAdmin(actor)) throw new Forbidden('Only an administrator may do this');
+  if (input.parentId && !(await repo.findCategory(app.db, input.parentId))) throw new Invalid('No such parent category', 'parentId');
+  const id = newId();
+  await repo.insertCategory(app.db, {
+    id,
+    parent_id: input.parentId ?? null,
+    name: input.name,
+    name_ru: input.nameRu ?? input.name,
+    difficulty: input.difficulty,
+    created_at: nowIso(),
+  });
+  return (await repo.findCategory(app.db, id))!;
+}

@@ -1,0 +1,27 @@
+import { Forbidden } from '../../core/errors.js';
+import { isManager, isStaff, type Actor } from '../identity/index.js';
+
+/** The rows of `tickets` an actor may see: staff all; a client IT manager the company's; a requester their own. */
+export interface TicketScope {
+  organizationId?: string;
+  requesterId?: string;
+}
+
+export function ticketScope(actor: Actor): TicketScope {
+  if (isStaff(actor)) return {};
+  if (!actor.organizationId) throw new Forbidden('This account belongs to no organization');
+  if (actor.role === 'client_manager') return { organizationId: actor.organizationId };
+  return { organizationId: actor.organizationId, requesterId: actor.id };
+}
+
+/** Staff-only actions: internal notes, changing the request's handling, links. */
+export function assertMayWork(actor: Actor) {
+  if (!isStaff(actor)) throw new Forbidden('Only the service desk staff may do this');
+}
+
+export function assertMayReadAudit(actor: Actor) {
+  if (!isManager(actor)) throw new Forbidden('Only a service desk manager may read the audit log');
+}
+
+/** Client-side users see replies and the status changes of their requests, never notes or internal events. */
+export const PUBLIC_EVENTS = new Set(['created', 'status_changed']);

@@ -1,0 +1,199 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { DialectName } from '../../core/db/connect.js';
+import { containsText } from '../../core/db/dialect.js';
+import type { Db } from '../db.js';
+import type { TicketScope } from './tickets.policy.js';
+import type { TicketTables } from './tickets.tables.js';
+
+export type TicketRow = Selectable<TicketTables['tickets']>;
+export type EntryRow = Selectable<TicketTables['timeline_entries']>;
+export type AttachmentRow = Selectable<TicketTables['attachments']>;
+export type CategoryRow = Selectable<TicketTables['categories']>;
+
+const NUMBER = /^TD-(\d{1,12})$/i;
+
+/** A ticket by id or number (`TD-000123`), within what the scope may see. */
+export function findTicket(db: Db, scope: TicketScope, idOrNumber: string) {
+  const m = NUMBER.exec(idOrNumber);
+  let q = db.selectFrom('tickets').selectAll();
+  q = m ? q.where('number', '=', Number(m[1])) : q.where('id', '=', idOrNumber);
+  if (scope.organizationId) q = q.where('organization_id', '=', scope.organizationId);
+  if (scope.requesterId) q = q.where('requester_id', '=', scope.requesterId);
+  return q.executeTakeFirst();
+}
+
+export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) => db.insertInto('tickets').values(row).execute();
+
+/** Updates a ticket if it is still at `version`, and bumps the version; false when it moved on. */
+export async function updateTicket(db: Db, id: string, version: number, patch: Updateable<TicketTables['tickets']>) {
+  const r = await db
+    .updateTable('tickets')
+    .set({ ...patch, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export type SortField = 'created_at' | 'updated_at' | 'number';
+
+export interface TicketListQuery {
+  statuses?: string[];
+  organizationId?: string;
+  line?: string;
+  groupId?: string;
+  /** A person's id, or null for unassigned requests. */
+  assigneeId?: string | null;
+  requesterId?: string;
+  type?: string;
+  priorities?: string[];
+  updatedSince?: string;
+  tag?: string;
+  text?: string;
+  sort: SortField;
+  direction: 'asc' | 'desc';
+  /** The sort value and id of the last row of the previous page. */
+  after?: [string | number, string];
+  limit: number;
+}
+
+/** One page of the ticket list, with the requester's and organization's names. */
+export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
+  let q = db
+    .selectFrom('tickets as t')
+    .innerJoin('users as r', 'r.id', 't.requester_id')
+    .innerJoin('organizations as o', 'o.id', 't.organization_id')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
+  if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
+  if (scope.requesterId) q = q.where('t.requester_id', '=', scope.requesterId);
+  if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
+  if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
+  if (f.line) q = q.where('t.line', '=', f.line as TicketRow['line']);
+  if (f.groupId) q = q.where('t.group_id', '=', f.groupId);
+  if (f.assigneeId === null) q = q.where('t.assignee_id', 'is', null);
+  else if (f.assigneeId) q = q.where('t.assignee_id', '=', f.assigneeId);
+  if (f.requesterId) q = q.where('t.requester_id', '=', f.requesterId);
+  if (f.type) q = q.where('t.type', '=', f.type as TicketRow['type']);
+  if (f.priorities?.length) q = q.where('t.priority', 'in', f.priorities as TicketRow['priority'][]);
+  if (f.updatedSince) q = q.where('t.updated_at', '>=', f.updatedSince);
+  if (f.tag) {
+    const tag = f.tag;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('ticket_tags as tg').select('tg.tag').whereRef('tg.ticket_id', '=', 't.id').where('tg.tag', '=', tag)),
+    );
+  }
+  if (f.text) q = q.where(containsText(dialect, sql.ref('t.subject'), f.text));
+  const col = `t.${f.sort}` as const;
+  const cmp = f.direction === 'desc' ? '<' : '>';
+  if (f.after) {
+    const [value, id] = f.after;
+    q = q.where((eb) => eb.or([eb(col, cmp, value as never), eb.and([eb(col, '=', value as never), eb('t.id', cmp, id)])]));
+  }
+  return q.orderBy(col, f.direction).orderBy('t.id', f.direction).limit(f.limit).execute();
+}
+
+// Watchers, tags, links
+
+export const listWatchers = (db: Db, ticketId: string) =>
+  db
+    .selectFrom('ticket_watchers as w')
+    .innerJoin('users as u', 'u.id', 'w.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'u.role'])
+    .where('w.ticket_id', '=', ticketId)
+    .orderBy('u.name')
+    .execute();
+
+export const addWatcher = (db: Db, ticketId: string, userId: string) =>
+  db
+    .insertInto('ticket_watchers')
+    .values({ ticket_id: ticketId, user_id: userId })
+    .onConflict((oc) => oc.columns(['ticket_id', 'user_id']).doNothing())
+    .execute();
+
+export const removeWatcher = (db: Db, ticketId: string, userId: string) =>
+  db.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
+
+export const listTags = async (db: Db, ticketId: string) =>
+  (await db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', ticketId).orderBy('tag').execute()).map((r) => r.tag);
+
+export async function replaceTags(db: Db, ticketId: string, tags: string[]) {
+  await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
+  if (tags.length) await db.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+}
+
+/** Links in both directions, each with the ticket at the other end. */
+export function listLinks(db: Db, ticketId: string) {
+  const cols = ['l.id', 'l.kind', 'l.from_ticket_id', 'o.id as other_id', 'o.number as other_number', 'o.subject as other_subject', 'o.status as other_status'] as const;
+  return db
+    .selectFrom('ticket_links as l')
+    .innerJoin('tickets as o', 'o.id', 'l.to_ticket_id')
+    .select(cols)
+    .where('l.from_ticket_id', '=', ticketId)
+    .unionAll(
+      db
+        .selectFrom('ticket_links as l')
+        .innerJoin('tickets as o', 'o.id', 'l.from_ticket_id')
+        .select(cols)
+        .where('l.to_ticket_id', '=', ticketId),
+    )
+    .execute();
+}
+
+export const insertLink = (db: Db, row: Insertable<TicketTables['ticket_links']>) => db.insertInto('ticket_links').values(row).execute();
+
+export const findLink = (db: Db, ticketId: string, linkId: string) =>
+  db
+    .selectFrom('ticket_links')
+    .selectAll()
+    .where('id', '=', linkId)
+    .where((eb) => eb.or([eb('from_ticket_id', '=', ticketId), eb('to_ticket_id', '=', ticketId)]))
+    .executeTakeFirst();
+
+export const deleteLink = (db: Db, linkId: string) => db.deleteFrom('ticket_links').where('id', '=', linkId).execute();
+
+// Timeline and attachments
+
+export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline_entries']>): Promise<number> {
+  const r = await db.insertInto('timeline_entries').values(row).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publicEvents: Set<string>) {
+  let q = db
+    .selectFrom('timeline_entries as e')
+    .leftJoin('users as u', 'u.id', 'e.author_id')
+    .selectAll('e')
+    .select(['u.name as author_name', 'u.role as author_role'])
+    .where('e.ticket_id', '=', ticketId);
+  if (publicOnly)
+    q = q.where((eb) =>
+      eb.or([eb('e.kind', '=', 'reply'), eb.and([eb('e.kind', '=', 'event'), eb('e.event_type', 'in', [...publicEvents])])]),
+    );
+  return q.orderBy('e.id').execute();
+}
+
+export const findEntry = (db: Db, ticketId: string, id: number) =>
+  db.selectFrom('timeline_entries').selectAll().where('ticket_id', '=', ticketId).where('id', '=', id).executeTakeFirst();
+
+export const insertAttachment = (db: Db, row: Insertable<TicketTables['attachments']>) => db.insertInto('attachments').values(row).execute();
+
+export const listAttachments = (db: Db, ticketId: string) =>
+  db.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').execute();
+
+export const findAttachment = (db: Db, ticketId: string, id: string) =>
+  db
+    .selectFrom('attachments as at')
+    .innerJoin('timeline_entries as e', 'e.id', 'at.entry_id')
+    .selectAll('at')
+    .select('e.kind as entry_kind')
+    .where('at.ticket_id', '=', ticketId)
+    .where('at.id', '=', id)
+    .executeTakeFirst();
+
+// Categories
+
+export const listCategories = (db: Db) => db.selectFrom('categories').selectAll().orderBy('name').execute();
+export const findCategory = (db: Db, id: string) => db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) => db.insertInto('categories').values(row).execute();

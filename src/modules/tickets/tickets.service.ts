@@ -1,0 +1,291 @@
+import { recordAudit } from '../../core/audit/audit.js';
+import { nextCounterValue } from '../../core/db/counters.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { appendEvent } from '../../core/events/events.js';
+import { newId, nowIso } from '../../core/ids/ids.js';
+import type { AppContext, Db } from '../db.js';
+import { findUserById, isStaff, type Actor, type Line } from '../identity/index.js';
+import { priorityFor } from './priority.js';
+import { canTransition, isReopen, statusTimestamps, withinReopenWindow } from './status.js';
+import { assertMayWork, ticketScope } from './tickets.policy.js';
+import * as repo from './tickets.repo.js';
+import type { Channel, Level, Priority, Status, TicketType } from './tickets.tables.js';
+
+export interface CreateTicketInput {
+  subject: string;
+  description: string;
+  type?: TicketType;
+  requesterId?: string;
+  organizationId?: string;
+  channel?: Channel;
+  categoryId?: string | null;
+  impact?: Level;
+  urgency?: Level;
+  priority?: Priority;
+  tags?: string[];
+}
+
+/** A ticket the actor may see, or NotFound (also for one that exists but is out of their scope). */
+export async function loadTicket(db: Db, actor: Actor, idOrNumber: string) {
+  const t = await repo.findTicket(db, ticketScope(actor), idOrNumber);
+  if (!t) throw new NotFound('Request');
+  return t;
+}
+
+/** Who the request is for: the caller on the client side; for staff, the person they name. */
+async function resolveRequester(app: AppContext, actor: Actor, input: CreateTicketInput) {
+  if (!isStaff(actor)) {
+    if (input.organizationId && input.organizationId !== actor.organizationId)
+      throw new Forbidden('You may only make requests for your own organization');
+    if (!input.requesterId || input.requesterId === actor.id) return { requesterId: actor.id, organizationId: actor.organizationId! };
+    if (actor.role !== 'client_manager') throw new Forbidden('You may only make requests for yourself');
+  } else if (!input.requesterId) {
+    throw new Invalid('Staff must name the requester (requesterId) of a request', 'requesterId');
+  }
+  const requester = await findUserById(app.db, input.requesterId!);
+  const sameOrg = requester?.organization_id && (isStaff(actor) || requester.organization_id === actor.organizationId);
+  if (!requester || !sameOrg) throw new Invalid('No such requester in a client organization', 'requesterId');
+  if (input.organizationId && input.organizationId !== requester.organization_id)
+    throw new Invalid('The requester belongs to another organization', 'organizationId');
+  return { requesterId: requester.id, organizationId: requester.organization_id! };
+}
+
+async function assertCategory(db: Db, categoryId: string | null | undefined) {
+  if (categoryId && !(await repo.findCategory(db, categoryId))) throw new Invalid('No such category', 'categoryId');
+}
+
+/** Makes a request. The organization's IT managers watch it from the start. */
+export async function createTicket(app: AppContext, actor: Actor, input: CreateTicketInput, via: 'session' | 'token' = 'session') {
+  const staff = isStaff(actor);
+  if (!staff && (input.priority || input.channel || input.tags))
+    throw new Forbidden('Only staff set the priority, channel or tags of a request');
+  const { requesterId, organizationId } = await resolveRequester(app, actor, input);
+  await assertCategory(app.db, input.categoryId);
+  const impact = input.impact ?? 'medium';
+  const urgency = input.urgency ?? 'medium';
+  const id = newId();
+  const now = nowIso();
+  await app.db.transaction().execute(async (trx) => {
+    const number = await nextCounterValue(trx, 'ticket_number');
+    await repo.insertTicket(trx, {
+      id,
+      number,
+      type: input.type ?? 'incident',
+      subject: input.subject,
+      description: input.description,
+      requester_id: requesterId,
+      organization_id: organizationId,
+      channel: input.channel ?? (via === 'token' ? 'api' : 'web'),
+      category_id: input.categoryId ?? null,
+      impact,
+      urgency,
+      priority: input.priority ?? priorityFor(impact, urgency),
+      status: 'new',
+      line: 'L1',
+      group_id: null,
+      assignee_id: null,
+      version: 1,
+      created_by: actor.id,
+      created_at: now,
+      updated_at: now,
+      first_response_at: null,
+      resolved_at: null,
+      closed_at: null,
+      reopened_count: 0,
+    });
+    const managers = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where('role', '=', 'client_manager')
+      .where('active', '=', 1)
+      .execute();
+    for (const m of managers) await repo.addWatcher(trx, id, m.id);
+    if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
+    await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: null, created_at: now });
+    await appendEvent(trx, { type: 'ticket.created', subjectType: 'ticket', subjectId: id, actorId: actor.id, data: { number, organizationId } });
+    await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
+  });
+  return id;
+}
+
+export interface UpdateTicketInput {
+  subject?: string;
+  description?: string;
+  type?: TicketType;
+  status?: Status;
+  impact?: Level;
+  urgency?: Level;
+  priority?: Priority;
+  categoryId?: string | null;
+  line?: Line;
+  groupId?: string | null;
+  assigneeId?: string | null;
+  tags?: string[];
+  /** Why, for the timeline (e.g. why the request moves to another line). */
+  reason?: string;
+}
+
+type Changes = Partial<repo.TicketRow>;
+
+/** Checks a status change against the status machine and the reopen window. */
+function assertTransition(app: AppContext, t: repo.TicketRow, to: Status) {
+  if (to === t.status) return;
+  if (!canTransition(t.status, to)) throw new Conflict(`A request cannot go from ${t.status} to ${to}`, 'invalid_transition');
+  if (isReopen(t.status, to) && !withinReopenWindow(t.resolved_at, t.closed_at, app.config.reopenWindowDays))
+    throw new Conflict(`The request can only be reopened within ${app.config.reopenWindowDays} days`, 'reopen_window_passed');
+}
+
+/** The staff member to assign, checked: an active member of the staff. */
+async function assertAssignee(db: Db, id: string | null | undefined) {
+  if (!id) return;
+  const u = await findUserById(db, id);
+  if (!u || !u.active || !['agent', 'manager', 'admin'].includes(u.role)) throw new Invalid('No such staff member', 'assigneeId');
+}
+
+/**
+ * Changes a request's handling fields (staff only). `expectedVersion`, when given, must match:
+ * otherwise someone else changed it in between and the change is refused (409).
+ */
+export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: string, input: UpdateTicketInput, expectedVersion?: number) {
+  assertMayWork(actor);
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  if (expectedVersion !== undefined && expectedVersion !== t.version)
+    throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict', { version: t.version });
+  if (input.status) assertTransition(app, t, input.status);
+  await assertCategory(app.db, input.categoryId);
+  await assertAssignee(app.db, input.assigneeId);
+  if (input.groupId && !(await app.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst()))
+    throw new Invalid('No such group', 'groupId');
+
+  const now = nowIso();
+  const changes: Changes = {};
+  const set = <K extends keyof repo.TicketRow>(k: K, v: repo.TicketRow[K] | undefined) => {
+    if (v !== undefined && v !== t[k]) changes[k] = v;
+  };
+  set('subject', input.subject);
+  set('description', input.description);
+  set('type', input.type);
+  set('impact', input.impact);
+  set('urgency', input.urgency);
+  set('priority', input.priority ?? (input.impact || input.urgency ? priorityFor(input.impact ?? t.impact, input.urgency ?? t.urgency) : undefined));
+  set('category_id', input.categoryId);
+  set('group_id', input.groupId);
+  set('line', input.line);
+  set('assignee_id', input.assigneeId);
+  // Moving to another line leaves the request for that line's queue unless someone is named.
+  if (changes.line && input.assigneeId === undefined && t.assignee_id) changes.assignee_id = null;
+  set('status', input.status);
+  const status = changes.status as Status | undefined;
+  if (status) Object.assign(changes, statusTimestamps(status, now, t), isReopen(t.status, status) ? { reopened_count: t.reopened_count + 1 } : {});
+  const oldTags = input.tags ? await repo.listTags(app.db, t.id) : [];
+  const newTags = input.tags ? [...new Set(input.tags)].sort() : [];
+  const tagsChanged = input.tags !== undefined && oldTags.join('\n') !== newTags.join('\n');
+  if (!Object.keys(changes).length && !tagsChanged) return t.id;
+
+  await app.db.transaction().execute(async (trx) => {
+    if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
+      throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
+    if (tagsChanged) await repo.replaceTags(trx, t.id, newTags);
+    await writeChangeEvents(trx, actor, t, changes, now, input.reason);
+    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
+    await recordAudit(trx, {
+      entityType: 'ticket',
+      entityId: t.id,
+      actorId: actor.id,
+      action: 'updated',
+      before: tagsChanged ? { ...before, tags: oldTags } : before,
+      after: tagsChanged ? { ...changes, tags: newTags } : changes,
+    });
+  });
+  return t.id;
+}
+
+/** The timeline entry and domain event for each changed field that people follow. */
+const TRACKED: Partial<Record<keyof repo.TicketRow, { event: string; domain: string }>> = {
+  status: { event: 'status_changed', domain: 'ticket.status_changed' },
+  line: { event: 'line_changed', domain: 'ticket.line_changed' },
+  assignee_id: { event: 'assignee_changed', domain: 'ticket.assigned' },
+  group_id: { event: 'group_changed', domain: 'ticket.group_changed' },
+  priority: { event: 'priority_changed', domain: 'ticket.priority_changed' },
+  category_id: { event: 'category_changed', domain: 'ticket.category_changed' },
+};
+
+async function writeChangeEvents(db: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, reason?: string) {
+  for (const [field, spec] of Object.entries(TRACKED)) {
+    if (!(field in changes)) continue;
+    const data = { from: t[field as keyof repo.TicketRow], to: changes[field as keyof repo.TicketRow], ...(reason && { reason }) };
+    await repo.insertEntry(db, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: spec.event, data: JSON.stringify(data), created_at: now });
+    await appendEvent(db, { type: spec.domain, subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
+  }
+  if (changes.status === 'open' && isReopen(t.status, 'open'))
+    await appendEvent(db, { type: 'ticket.reopened', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: {} });
+}
+
+/** An agent takes a request: it is assigned to them and, if new, opened. */
+export async function takeTicket(app: AppContext, actor: Actor, idOrNumber: string) {
+  assertMayWork(actor);
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  return updateTicket(app, actor, t.id, { assigneeId: actor.id, ...(t.status === 'new' && { status: 'open' as const }) }, t.version);
+}
+
+/**
+ * Sets the status as a client-side person may: reopen a resolved or closed request within the
+ * window, or confirm a resolved one by closing it. Staff may also use this.
+ */
+export async function changeStatusAsRequester(app: AppContext, actor: Actor, idOrNumber: string, to: 'open' | 'closed') {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  if (to === 'open' && !isReopen(t.status, 'open')) throw new Conflict('Only a resolved or closed request can be reopened', 'invalid_transition');
+  if (to === 'closed' && t.status !== 'resolved') throw new Conflict('Only a resolved request can be closed', 'invalid_transition');
+  assertTransition(app, t, to);
+  const now = nowIso();
+  const changes: Changes = {
+    status: to,
+    ...statusTimestamps(to, now, t),
+    ...(to === 'open' && { reopened_count: t.reopened_count + 1 }),
+  };
+  await app.db.transaction().execute(async (trx) => {
+    if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
+      throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
+    await writeChangeEvents(trx, actor, t, changes, now);
+    await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'updated', before: { status: t.status }, after: changes });
+  });
+  return t.id;
+}
+
+export interface ListInput extends Omit<repo.TicketListQuery, 'sort' | 'direction' | 'after' | 'assigneeId'> {
+  assigneeId?: string;
+  sort: '-created' | 'created' | '-updated' | 'updated' | '-number' | 'number';
+  cursor?: string;
+}
+
+const SORT_FIELDS = { created: 'created_at', updated: 'updated_at', number: 'number' } as const;
+
+/** One page of the requests the actor may see; `nextCursor` fetches the next page. */
+export async function listTickets(app: AppContext, actor: Actor, input: ListInput) {
+  const field = SORT_FIELDS[input.sort.replace('-', '') as keyof typeof SORT_FIELDS];
+  const direction = input.sort.startsWith('-') ? 'desc' : 'asc';
+  let after: [string | number, string] | undefined;
+  if (input.cursor) {
+    try {
+      after = JSON.parse(Buffer.from(input.cursor, 'base64url').toString()) as [string | number, string];
+      if (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string') throw new Error();
+    } catch {
+      throw new Invalid('The cursor is not one this list gave out', 'cursor');
+    }
+  }
+  const assigneeId = input.assigneeId === 'me' ? actor.id : input.assigneeId === 'none' ? null : input.assigneeId;
+  const rows = await repo.listTickets(app.db, app.dialect, ticketScope(actor), {
+    ...input,
+    assigneeId,
+    sort: field,
+    direction,
+    after,
+    limit: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > input.limit && last ? Buffer.from(JSON.stringify([last[field], last.id])).toString('base64url') : null;
+  return { rows: page, nextCursor };
+}

@@ -1,0 +1,159 @@
+import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { appendEvent } from '../../core/events/events.js';
+import { newId, nowIso } from '../../core/ids/ids.js';
+import type { AppContext } from '../db.js';
+import { isStaff, type Actor } from '../identity/index.js';
+import { isReopen, statusTimestamps, withinReopenWindow } from './status.js';
+import { PUBLIC_EVENTS } from './tickets.policy.js';
+import * as repo from './tickets.repo.js';
+import { loadTicket } from './tickets.service.js';
+import type { Status } from './tickets.tables.js';
+
+export interface UploadedFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** Content types accepted as attachments: documents, images, archives, mail and logs. */
+const ALLOWED_TYPES = new Set([
+  'text/plain', 'text/csv', 'application/pdf', 'application/zip', 'application/x-zip-compressed',
+  'application/gzip', 'application/x-7z-compressed', 'application/json', 'application/xml', 'text/xml',
+  'message/rfc822', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff',
+  'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet',
+  'application/octet-stream',
+]);
+
+/** Leading bytes that a file of these types must start with, so a renamed file cannot pass as one. */
+const SIGNATURES: Record<string, number[][]> = {
+  'image/png': [[0x89, 0x50, 0x4e, 0x47]],
+  'image/jpeg': [[0xff, 0xd8, 0xff]],
+  'image/gif': [[0x47, 0x49, 0x46, 0x38]],
+  'application/pdf': [[0x25, 0x50, 0x44, 0x46]],
+  'application/zip': [[0x50, 0x4b]],
+};
+
+const EXECUTABLE = [[0x4d, 0x5a] /* MZ: Windows */, [0x7f, 0x45, 0x4c, 0x46] /* ELF */];
+const startsWith = (data: Buffer, sig: number[]) => sig.every((b, i) => data[i] === b);
+
+/** Checks an upload's declared type, its content and its size; names the file when refusing it. */
+export function checkUpload(f: UploadedFile, maxBytes: number) {
+  const type = f.contentType.split(';')[0]!.trim().toLowerCase();
+  if (!ALLOWED_TYPES.has(type)) throw new Invalid(`${f.filename}: files of type ${type} are not accepted`, 'files');
+  if (f.data.length > maxBytes) throw new Invalid(`${f.filename}: larger than ${maxBytes} bytes`, 'files');
+  if (f.data.length === 0) throw new Invalid(`${f.filename}: the file is empty`, 'files');
+  const sigs = SIGNATURES[type];
+  if (sigs && !sigs.some((s) => startsWith(f.data, s)))
+    throw new Invalid(`${f.filename}: the content is not ${type}`, 'files');
+  if (EXECUTABLE.some((s) => startsWith(f.data, s))) throw new Invalid(`${f.filename}: programs are not accepted`, 'files');
+  return type;
+}
+
+/**
+ * Adds a public reply or (staff only) an internal note, with attachments. A requester's reply
+ * brings a request waiting for them back to open, and reopens a resolved one within the window;
+ * the first public reply by staff is the first response.
+ */
+export async function addComment(
+  app: AppContext,
+  actor: Actor,
+  idOrNumber: string,
+  input: { body: string; internal: boolean; files?: UploadedFile[] },
+) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const staff = isStaff(actor);
+  if (input.internal && !staff) throw new Forbidden('Only the service desk staff may write internal notes');
+  if (!staff && t.status === 'closed') throw new Forbidden('This request is closed; make a new request');
+  const files = input.files ?? [];
+  const types = files.map((f) => checkUpload(f, app.config.attachmentMaxBytes));
+  const keys: string[] = [];
+  for (const f of files) keys.push(await app.files.put(f.data));
+
+  let status: Status | undefined;
+  if (!staff && t.status === 'pending_customer') status = 'open';
+  if (!staff && t.status === 'resolved' && withinReopenWindow(t.resolved_at, t.closed_at, app.config.reopenWindowDays)) status = 'open';
+  if (staff && !input.internal && t.status === 'new') status = 'open';
+  const now = nowIso();
+  const firstResponse = staff && !input.internal && !t.first_response_at;
+  try {
+    const entryId = await app.db.transaction().execute(async (trx) => {
+      const entryId = await repo.insertEntry(trx, {
+        ticket_id: t.id,
+        kind: input.internal ? 'note' : 'reply',
+        author_id: actor.id,
+        body: input.body,
+        event_type: null,
+        data: null,
+        created_at: now,
+      });
+      for (const [i, f] of files.entries())
+        await repo.insertAttachment(trx, {
+          id: newId(),
+          ticket_id: t.id,
+          entry_id: entryId,
+          filename: f.filename,
+          content_type: types[i]!,
+          size: f.data.length,
+          file_key: keys[i]!,
+          uploaded_by: actor.id,
+          created_at: now,
+        });
+      // Bumping the version with the reply makes concurrent edits notice it; retried once if a
+      // concurrent change got there first, since a reply itself never conflicts.
+      let current = t;
+      for (let attempt = 0; ; attempt++) {
+        const patch = {
+          updated_at: now,
+          ...(firstResponse && { first_response_at: now }),
+          ...(status && { status, ...statusTimestamps(status, now, current) }),
+          ...(status && isReopen(current.status, status) && { reopened_count: current.reopened_count + 1 }),
+        };
+        if (await repo.updateTicket(trx, t.id, current.version, patch)) break;
+        if (attempt > 0) throw new Error('The request kept changing while the reply was saved');
+        current = (await repo.findTicket(trx, {}, t.id))!;
+      }
+      if (status && status !== current.status) {
+        const data = { from: current.status, to: status };
+        await repo.insertEntry(trx, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: 'status_changed', data: JSON.stringify(data), created_at: now });
+        await appendEvent(trx, { type: 'ticket.status_changed', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
+      }
+      await appendEvent(trx, {
+        type: input.internal ? 'ticket.note_added' : 'ticket.replied',
+        subjectType: 'ticket',
+        subjectId: t.id,
+        actorId: actor.id,
+        data: { entryId, byStaff: staff, firstResponse },
+      });
+      return entryId;
+    });
+    return { ticketId: t.id, entryId };
+  } catch (err) {
+    await Promise.all(keys.map((k) => app.files.remove(k)));
+    throw err;
+  }
+}
+
+/** The timeline as the actor may see it, oldest first, with each entry's attachments. */
+export async function listTimeline(app: AppContext, actor: Actor, idOrNumber: string) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const publicOnly = !isStaff(actor);
+  const [entries, attachments] = await Promise.all([
+    repo.listEntries(app.db, t.id, publicOnly, PUBLIC_EVENTS),
+    repo.listAttachments(app.db, t.id),
+  ]);
+  const byEntry = new Map<number, repo.AttachmentRow[]>();
+  for (const a of attachments) byEntry.set(Number(a.entry_id), [...(byEntry.get(Number(a.entry_id)) ?? []), a]);
+  return { ticket: t, entries: entries.map((e) => ({ ...e, attachments: byEntry.get(Number(e.id)) ?? [] })) };
+}
+
+/** An attachment with its stored file, if the actor may see the entry it belongs to. */
+export async function getAttachment(app: AppContext, actor: Actor, idOrNumber: string, attachmentId: string) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const a = await repo.findAttachment(app.db, t.id, attachmentId);
+  if (!a || (a.entry_kind === 'note' && !isStaff(actor))) throw new NotFound('Attachment');
+  return { attachment: a, stream: app.files.open(a.file_key) };
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import { buildTierdesk, type Tierdesk } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/core/config/config.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
+import { Client } from './client.js';
+import { createPgSchema, type DbKind } from './databases.js';
+
+export interface TestApp {
+  td: Tierdesk;
+  base: string;
+  config: Config;
+  /** A client signed in as one of the demo people (see DEMO_LOGINS). */
+  login(email: string, password?: string): Promise<Client>;
+  anonymous(): Client;
+  /** Runs the background work once (e.g. delivers the mail outbox). */
+  dataDir: string;
+}
+
+/**
+ * A listening Tierdesk on a fresh database of the given kind, with the demo data set, for the
+ * tests of one `describe`; torn down (database and files) after them.
+ */
+export function useTestApp(kind: DbKind, env: Record<string, string> = {}, options: { demo?: boolean } = {}) {
+  const ctx = {} as TestApp;
+  let dropSchema: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-test-'));
+    let pgSchema: string | undefined;
+    let databaseUrl: string | undefined;
+    if (kind === 'postgres') {
+      const s = await createPgSchema();
+      pgSchema = s.schema;
+      databaseUrl = s.url;
+      dropSchema = s.drop;
+    }
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+      ...env,
+    });
+    const td = await buildTierdesk(config, { db: { pgSchema, poolSize: 4 }, logger: pino({ level: 'silent' }) });
+    if (options.demo !== false) await seedDemo(td.app);
+    await td.http.listen({ port: 0, host: '127.0.0.1' });
+    const address = td.http.server.address();
+    const base = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+    Object.assign(ctx, {
+      td,
+      base,
+      config,
+      dataDir,
+      anonymous: () => new Client(base),
+      async login(email: string, password = DEMO_PASSWORD) {
+        const c = new Client(base);
+        const r = await c.post('/api/v1/auth/login', { email, password });
+        if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
+        c.csrf = r.body.csrfToken;
+        return c;
+      },
+    });
+  });
+  afterAll(async () => {
+    await ctx.td?.close();
+    await dropSchema?.();
+    if (ctx.dataDir) fs.rmSync(ctx.dataDir, { recursive: true, force: true });
+  });
+  return ctx;
+}
