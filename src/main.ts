@@ -61,8 +61,8 @@ async function main() {
         logger.info('demo data loaded into the empty database');
       }
       const worker = command !== 'serve' ? startWorker(td.app, logger) : null;
-      if (command !== 'worker') await td.http.listen({ port: config.port, host: config.host });
-      announce(config.publicUrl, command, config.demo);
+      const url = command === 'worker' ? '' : await td.http.listen({ port: config.port, host: config.host });
+      announce(process.env.PUBLIC_URL ? config.publicUrl : url, command, config.demo);
       const stop = async () => {
         worker?.stop();
         await td.close();

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to SQLite under ./data on port 3000 with demo data', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.dataDir).toBe(path.resolve('./data'));
+    expect(c.databaseUrl).toBe(`sqlite:${path.resolve('./data/tierdesk.db')}`);
+    expect(c.demo).toBe(true);
+    expect(c.publicUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('takes PostgreSQL from DATABASE_URL and turns the demo off with TIERDESK_DEMO=0', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', TIERDESK_DEMO: '0', PORT: '8080' });
+    expect(c.databaseUrl).toBe('postgres://u@h/db');
+    expect(c.demo).toBe(false);
+    expect(c.port).toBe(8080);
+  });
+
+  it('refuses an invalid value and names the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ TIERDESK_DEMO: 'yes' })).toThrow(/TIERDESK_DEMO/);
+  });
+});
