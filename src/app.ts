@@ -2,9 +2,11 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { sql } from 'kysely';
+import { systemClock, type Clock } from './core/clock/clock.js';
 import type { Config } from './core/config/config.js';
 import { openDatabase, type OpenOptions } from './core/db/connect.js';
 import { migrateToLatest } from './core/db/migrate.js';
+import { EventBus } from './core/events/events.js';
 import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { diskFileStore } from './core/storage/files.js';
 import type { AppContext, DB } from './modules/db.js';
@@ -24,7 +26,7 @@ export interface Tierdesk {
 }
 
 /** Opens the database (applying migrations) and the context every use case runs in. */
-export async function openContext(config: Config, db: OpenOptions = {}) {
+export async function openContext(config: Config, db: OpenOptions = {}, clock: Clock = systemClock) {
   const handle = openDatabase<DB>(config.databaseUrl, db);
   await migrateToLatest(handle.db, handle.dialect, allMigrations);
   const app: AppContext = {
@@ -32,14 +34,19 @@ export async function openContext(config: Config, db: OpenOptions = {}) {
     dialect: handle.dialect,
     config,
     files: diskFileStore(path.join(config.dataDir, 'attachments')),
+    clock,
+    events: new EventBus(),
   };
   return { app, close: handle.close };
 }
 
 /** The whole application, routes registered, not yet listening. */
-export async function buildTierdesk(config: Config, options: { db?: OpenOptions; logger?: Logger } = {}): Promise<Tierdesk> {
+export async function buildTierdesk(
+  config: Config,
+  options: { db?: OpenOptions; logger?: Logger; clock?: Clock } = {},
+): Promise<Tierdesk> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const { app, close } = await openContext(config, options.db);
+  const { app, close } = await openContext(config, options.db, options.clock);
   const http = await createHttpServer({ logger, maxFileBytes: config.attachmentMaxBytes, title: 'Tierdesk API', version: VERSION });
   registerAuthentication(http, app);
 

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { AuditTables } from '../core/audit/audit.js';
 import type { CounterTables } from '../core/db/counters.js';
 import type { DialectName } from '../core/db/connect.js';
-import type { EventTables } from '../core/events/events.js';
+import type { EventBus, EventTables } from '../core/events/events.js';
 import type { MailTables } from '../core/mail/outbox.js';
+import type { Clock } from '../core/clock/clock.js';
 import type { Config } from '../core/config/config.js';
 import type { FileStore } from '../core/storage/files.js';
 import type { IdentityTables } from './identity/identity.tables.js';
@@ -19,4 +20,6 @@ export interface AppContext {
   dialect: DialectName;
   config: Config;
   files: FileStore;
+  clock: Clock;
+  events: EventBus;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { buildTierdesk, type Tierdesk } from '../../src/app.js';
+import type { Clock } from '../../src/core/clock/clock.js';
 import { loadConfig, type Config } from '../../src/core/config/config.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
 import { Client } from './client.js';
@@ -24,7 +25,7 @@ export interface TestApp {
  * A listening Tierdesk on a fresh database of the given kind, with the demo data set, for the
  * tests of one `describe`; torn down (database and files) after them.
  */
-export function useTestApp(kind: DbKind, env: Record<string, string> = {}, options: { demo?: boolean } = {}) {
+export function useTestApp(kind: DbKind, env: Record<string, string> = {}, options: { demo?: boolean; clock?: Clock } = {}) {
   const ctx = {} as TestApp;
   let dropSchema: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -44,7 +45,7 @@ export function useTestApp(kind: DbKind, env: Record<string, string> = {}, optio
       ...(databaseUrl && { DATABASE_URL: databaseUrl }),
       ...env,
     });
-    const td = await buildTierdesk(config, { db: { pgSchema, poolSize: 4 }, logger: pino({ level: 'silent' }) });
+    const td = await buildTierdesk(config, { db: { pgSchema, poolSize: 4 }, logger: pino({ level: 'silent' }), clock: options.clock });
     if (options.demo !== false) await seedDemo(td.app);
     await td.http.listen({ port: 0, host: '127.0.0.1' });
     const address = td.http.server.address();

@@ -44,9 +44,33 @@ export const eventMigrations: ModuleMigration[] = [
   },
 ];
 
-/** Appends an event in the caller's transaction, so it exists exactly when the change does. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function appendEvent(trx: Kysely<any>, e: DomainEvent): Promise<void> {
+type Trx = Kysely<any>;
+
+/** Reacts to an event inside the transaction that wrote it (e.g. SLA clocks and timers). */
+export type EventHandler = (trx: Trx, e: DomainEvent) => Promise<void>;
+
+/**
+ * Appends events in the caller's transaction and runs the handlers subscribed to them in that same
+ * transaction, so whatever follows from a change (clocks, timers, outbox rows) commits with it or
+ * not at all. Subscriptions are by exact type or by prefix ending in a dot (`ticket.`).
+ */
+export class EventBus {
+  private handlers: { match: string; handler: EventHandler }[] = [];
+
+  on(match: string, handler: EventHandler) {
+    this.handlers.push({ match, handler });
+  }
+
+  async append(trx: Trx, e: DomainEvent): Promise<void> {
+    await appendEvent(trx, e);
+    for (const { match, handler } of this.handlers)
+      if (match === e.type || (match.endsWith('.') && e.type.startsWith(match))) await handler(trx, e);
+  }
+}
+
+/** Appends an event row in the caller's transaction, so it exists exactly when the change does. */
+async function appendEvent(trx: Trx, e: DomainEvent): Promise<void> {
   await narrow<EventTables>(trx)
     .insertInto('events')
     .values({

@@ -1,6 +1,6 @@
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { Invalid, TooManyRequests, Unauthorized } from '../../core/errors.js';
-import { hashSecret, newId, newSecret, nowIso } from '../../core/ids/ids.js';
+import { hashSecret, newId, newSecret } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
 import type { Actor } from './actor.js';
 import * as repo from './identity.repo.js';
@@ -26,7 +26,7 @@ export function toActor(u: repo.UserRow): Actor {
   };
 }
 
-const addMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+const addMinutes = (app: AppContext, minutes: number) => new Date(app.clock.now().getTime() + minutes * 60_000).toISOString();
 
 /**
  * Signs in with e-mail and password. Wrong credentials count against the account; after
@@ -34,9 +34,9 @@ const addMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).
  */
 export async function login(app: AppContext, email: string, password: string) {
   const user = await repo.findUserByEmail(app.db, email);
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   if (user?.locked_until && user.locked_until > now) {
-    const seconds = Math.ceil((Date.parse(user.locked_until) - Date.now()) / 1000);
+    const seconds = Math.ceil((Date.parse(user.locked_until) - app.clock.now().getTime()) / 1000);
     throw new TooManyRequests('Too many failed sign-ins; the account is locked for a while', seconds);
   }
   const ok = await verifyPassword(user?.password_hash ?? null, password);
@@ -46,7 +46,7 @@ export async function login(app: AppContext, email: string, password: string) {
       const lock = failures >= app.config.loginMaxFailures;
       await repo.updateUser(app.db, user.id, {
         failed_logins: lock ? 0 : failures,
-        locked_until: lock ? addMinutes(app.config.loginLockoutMinutes) : user.locked_until,
+        locked_until: lock ? addMinutes(app, app.config.loginLockoutMinutes) : user.locked_until,
       });
     }
     throw new Unauthorized('Wrong e-mail or password');
@@ -59,7 +59,7 @@ export async function login(app: AppContext, email: string, password: string) {
     user_id: user.id,
     csrf_token: csrfToken,
     created_at: now,
-    expires_at: addMinutes(app.config.sessionTtlHours * 60),
+    expires_at: addMinutes(app, app.config.sessionTtlHours * 60),
   });
   return { actor: toActor(user), sessionToken, csrfToken };
 }
@@ -72,7 +72,7 @@ export async function logout(app: AppContext, sessionToken: string) {
 export async function authenticateSession(app: AppContext, sessionToken: string): Promise<Authentication | null> {
   const row = await repo.findSessionWithUser(app.db, hashSecret(sessionToken));
   if (!row || !row.active) return null;
-  if (row.session_expires_at <= nowIso()) {
+  if (row.session_expires_at <= app.clock.now().toISOString()) {
     await repo.deleteSession(app.db, hashSecret(sessionToken));
     return null;
   }
@@ -90,7 +90,7 @@ export async function authenticateToken(app: AppContext, token: string): Promise
 export async function createApiToken(app: AppContext, actor: Actor, name: string) {
   const token = `td_${newSecret()}`;
   const id = newId();
-  const createdAt = nowIso();
+  const createdAt = app.clock.now().toISOString();
   await repo.insertApiToken(app.db, { id, user_id: actor.id, name, token_hash: hashSecret(token), created_at: createdAt });
   return { id, name, token, createdAt };
 }
@@ -98,7 +98,7 @@ export async function createApiToken(app: AppContext, actor: Actor, name: string
 export const listApiTokens = (app: AppContext, actor: Actor) => repo.listApiTokens(app.db, actor.id);
 
 export async function revokeApiToken(app: AppContext, actor: Actor, id: string): Promise<boolean> {
-  const r = await repo.revokeApiToken(app.db, actor.id, id, nowIso());
+  const r = await repo.revokeApiToken(app.db, actor.id, id, app.clock.now().toISOString());
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -114,8 +114,8 @@ export async function requestPasswordReset(app: AppContext, email: string) {
     await repo.insertPasswordReset(trx, {
       token_hash: hashSecret(token),
       user_id: user.id,
-      created_at: nowIso(),
-      expires_at: addMinutes(app.config.passwordResetTtlMinutes),
+      created_at: app.clock.now().toISOString(),
+      expires_at: addMinutes(app, app.config.passwordResetTtlMinutes),
     });
     const link = `${app.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
     await enqueueMail(trx, { to: user.email, ...resetMail(user.locale, user.name, link, app.config.passwordResetTtlMinutes) });
@@ -125,17 +125,17 @@ export async function requestPasswordReset(app: AppContext, email: string) {
 /** Sets a new password with a reset token; the token is then spent and every session ends. */
 export async function resetPassword(app: AppContext, token: string, password: string) {
   const reset = await repo.findPasswordReset(app.db, hashSecret(token));
-  if (!reset || reset.used_at || reset.expires_at <= nowIso())
+  if (!reset || reset.used_at || reset.expires_at <= app.clock.now().toISOString())
     throw new Invalid('This reset link is invalid or has expired', 'token');
   const passwordHash = await hashPassword(password);
   await app.db.transaction().execute(async (trx) => {
-    if (!(await repo.usePasswordReset(trx, reset.token_hash, nowIso())))
+    if (!(await repo.usePasswordReset(trx, reset.token_hash, app.clock.now().toISOString())))
       throw new Invalid('This reset link is invalid or has expired', 'token');
     await repo.updateUser(trx, reset.user_id, {
       password_hash: passwordHash,
       failed_logins: 0,
       locked_until: null,
-      updated_at: nowIso(),
+      updated_at: app.clock.now().toISOString(),
     });
     await repo.deleteUserSessions(trx, reset.user_id);
   });
@@ -146,5 +146,5 @@ export async function changePassword(app: AppContext, actor: Actor, current: str
   const user = await repo.findUserById(app.db, actor.id);
   if (!user || !(await verifyPassword(user.password_hash, current)))
     throw new Invalid('The current password is wrong', 'currentPassword');
-  await repo.updateUser(app.db, actor.id, { password_hash: await hashPassword(next), updated_at: nowIso() });
+  await repo.updateUser(app.db, actor.id, { password_hash: await hashPassword(next), updated_at: app.clock.now().toISOString() });
 }

@@ -1,6 +1,6 @@
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
-import { newId, nowIso } from '../../core/ids/ids.js';
+import { newId } from '../../core/ids/ids.js';
 import { recordAudit } from '../../core/audit/audit.js';
 import type { AppContext } from '../db.js';
 import { isStaff, type Actor } from './actor.js';
@@ -53,7 +53,7 @@ export async function createOrganization(app: AppContext, actor: Actor, input: O
   policy.assertAdmin(actor);
   await assertPlan(app, input.planId);
   const id = newId();
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   await unique('The organization name or one of its domains', () =>
     app.db.transaction().execute(async (trx) => {
       await repo.insertOrganization(trx, {
@@ -87,7 +87,7 @@ export async function updateOrganization(app: AppContext, actor: Actor, id: stri
         ...(input.contractEndsOn !== undefined && { contract_ends_on: input.contractEndsOn }),
         ...(input.contractOptions !== undefined && { contract_options: JSON.stringify(input.contractOptions) }),
         ...(input.unknownSenderPolicy !== undefined && { unknown_sender_policy: input.unknownSenderPolicy }),
-        updated_at: nowIso(),
+        updated_at: app.clock.now().toISOString(),
       });
       if (input.domains) await repo.replaceDomains(trx, id, input.domains);
       await recordAudit(trx, { entityType: 'organization', entityId: id, actorId: actor.id, action: 'updated', before, after: { ...input } });
@@ -121,7 +121,7 @@ export async function createPlan(app: AppContext, actor: Actor, input: PlanInput
       included_hours: input.includedHours,
       channels: JSON.stringify(input.channels),
       description: input.description ?? '',
-      created_at: nowIso(),
+      created_at: app.clock.now().toISOString(),
     }),
   );
   return (await repo.findPlan(app.db, id))!;
@@ -178,7 +178,7 @@ export async function createPerson(app: AppContext, actor: Actor, input: PersonI
   policy.assertMayManagePerson(actor, input.role, organizationId);
   await assertPersonShape(app, input.role, organizationId, input.line ?? null);
   const id = newId();
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   await unique('The e-mail address', () =>
     app.db.transaction().execute(async (trx) => {
@@ -228,7 +228,7 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
       ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
       ...(patch.phone !== undefined && { phone: patch.phone }),
       ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
-      updated_at: nowIso(),
+      updated_at: app.clock.now().toISOString(),
     });
     if (patch.active === false) await repo.deleteUserSessions(trx, id);
     await recordAudit(trx, { entityType: 'user', entityId: id, actorId: actor.id, action: 'updated', after: patch });
@@ -247,7 +247,7 @@ export async function updateSelf(
     ...(patch.locale !== undefined && { locale: patch.locale }),
     ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
     ...(patch.phone !== undefined && { phone: patch.phone }),
-    updated_at: nowIso(),
+    updated_at: app.clock.now().toISOString(),
   });
   return (await repo.findUserById(app.db, actor.id))!;
 }
@@ -266,7 +266,7 @@ export async function createGroup(app: AppContext, actor: Actor, input: { name: 
   await assertStaffMembers(app, input.memberIds ?? []);
   await unique('The group name', () =>
     app.db.transaction().execute(async (trx) => {
-      await repo.insertGroup(trx, { id, name: input.name, description: input.description ?? '', created_at: nowIso() });
+      await repo.insertGroup(trx, { id, name: input.name, description: input.description ?? '', created_at: app.clock.now().toISOString() });
       await repo.setGroupMembers(trx, id, input.memberIds ?? []);
     }),
   );

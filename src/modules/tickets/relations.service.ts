@@ -1,8 +1,7 @@
 import { listAudit, recordAudit } from '../../core/audit/audit.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
-import { appendEvent } from '../../core/events/events.js';
-import { newId, nowIso } from '../../core/ids/ids.js';
+import { newId } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
 import { findUserById, isAdmin, isStaff, type Actor } from '../identity/index.js';
 import { assertMayReadAudit, assertMayWork } from './tickets.policy.js';
@@ -65,9 +64,9 @@ export async function addLink(app: AppContext, actor: Actor, idOrNumber: string,
   const id = newId();
   try {
     await app.db.transaction().execute(async (trx) => {
-      await repo.insertLink(trx, { id, from_ticket_id: from, to_ticket_id: to, kind, created_by: actor.id, created_at: nowIso() });
+      await repo.insertLink(trx, { id, from_ticket_id: from, to_ticket_id: to, kind, created_by: actor.id, created_at: app.clock.now().toISOString() });
       await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'linked', after: { kind: input.kind, ticketId: other.id } });
-      await appendEvent(trx, { type: 'ticket.linked', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: { kind: input.kind, ticketId: other.id } });
+      await app.events.append(trx, { type: 'ticket.linked', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: { kind: input.kind, ticketId: other.id } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new Conflict('These requests are already linked so', 'already_exists');
@@ -113,7 +112,7 @@ export async function createCategory(
     name: input.name,
     name_ru: input.nameRu ?? input.name,
     difficulty: input.difficulty,
-    created_at: nowIso(),
+    created_at: app.clock.now().toISOString(),
   });
   return (await repo.findCategory(app.db, id))!;
 }

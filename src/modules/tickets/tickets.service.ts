@@ -1,8 +1,7 @@
 import { recordAudit } from '../../core/audit/audit.js';
 import { nextCounterValue } from '../../core/db/counters.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
-import { appendEvent } from '../../core/events/events.js';
-import { newId, nowIso } from '../../core/ids/ids.js';
+import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
 import { findUserById, isStaff, type Actor, type Line } from '../identity/index.js';
 import { priorityFor } from './priority.js';
@@ -64,7 +63,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
   const impact = input.impact ?? 'medium';
   const urgency = input.urgency ?? 'medium';
   const id = newId();
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   await app.db.transaction().execute(async (trx) => {
     const number = await nextCounterValue(trx, 'ticket_number');
     await repo.insertTicket(trx, {
@@ -103,7 +102,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
     for (const m of managers) await repo.addWatcher(trx, id, m.id);
     if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
     await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: null, created_at: now });
-    await appendEvent(trx, { type: 'ticket.created', subjectType: 'ticket', subjectId: id, actorId: actor.id, data: { number, organizationId } });
+    await app.events.append(trx, { type: 'ticket.created', subjectType: 'ticket', subjectId: id, actorId: actor.id, data: { number, organizationId } });
     await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
   });
   return id;
@@ -132,7 +131,7 @@ type Changes = Partial<repo.TicketRow>;
 function assertTransition(app: AppContext, t: repo.TicketRow, to: Status) {
   if (to === t.status) return;
   if (!canTransition(t.status, to)) throw new Conflict(`A request cannot go from ${t.status} to ${to}`, 'invalid_transition');
-  if (isReopen(t.status, to) && !withinReopenWindow(t.resolved_at, t.closed_at, app.config.reopenWindowDays))
+  if (isReopen(t.status, to) && !withinReopenWindow(t.resolved_at, t.closed_at, app.config.reopenWindowDays, app.clock.now().getTime()))
     throw new Conflict(`The request can only be reopened within ${app.config.reopenWindowDays} days`, 'reopen_window_passed');
 }
 
@@ -158,7 +157,7 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   if (input.groupId && !(await app.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst()))
     throw new Invalid('No such group', 'groupId');
 
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   const changes: Changes = {};
   const set = <K extends keyof repo.TicketRow>(k: K, v: repo.TicketRow[K] | undefined) => {
     if (v !== undefined && v !== t[k]) changes[k] = v;
@@ -187,7 +186,7 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
     if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
       throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
     if (tagsChanged) await repo.replaceTags(trx, t.id, newTags);
-    await writeChangeEvents(trx, actor, t, changes, now, input.reason);
+    await writeChangeEvents(app, trx, actor, t, changes, now, input.reason);
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
     await recordAudit(trx, {
       entityType: 'ticket',
@@ -211,15 +210,15 @@ const TRACKED: Partial<Record<keyof repo.TicketRow, { event: string; domain: str
   category_id: { event: 'category_changed', domain: 'ticket.category_changed' },
 };
 
-async function writeChangeEvents(db: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, reason?: string) {
+async function writeChangeEvents(app: AppContext, db: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, reason?: string) {
   for (const [field, spec] of Object.entries(TRACKED)) {
     if (!(field in changes)) continue;
     const data = { from: t[field as keyof repo.TicketRow], to: changes[field as keyof repo.TicketRow], ...(reason && { reason }) };
     await repo.insertEntry(db, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: spec.event, data: JSON.stringify(data), created_at: now });
-    await appendEvent(db, { type: spec.domain, subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
+    await app.events.append(db, { type: spec.domain, subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
   }
   if (changes.status === 'open' && isReopen(t.status, 'open'))
-    await appendEvent(db, { type: 'ticket.reopened', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: {} });
+    await app.events.append(db, { type: 'ticket.reopened', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: {} });
 }
 
 /** An agent takes a request: it is assigned to them and, if new, opened. */
@@ -238,7 +237,7 @@ export async function changeStatusAsRequester(app: AppContext, actor: Actor, idO
   if (to === 'open' && !isReopen(t.status, 'open')) throw new Conflict('Only a resolved or closed request can be reopened', 'invalid_transition');
   if (to === 'closed' && t.status !== 'resolved') throw new Conflict('Only a resolved request can be closed', 'invalid_transition');
   assertTransition(app, t, to);
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   const changes: Changes = {
     status: to,
     ...statusTimestamps(to, now, t),
@@ -247,7 +246,7 @@ export async function changeStatusAsRequester(app: AppContext, actor: Actor, idO
   await app.db.transaction().execute(async (trx) => {
     if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
       throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
-    await writeChangeEvents(trx, actor, t, changes, now);
+    await writeChangeEvents(app, trx, actor, t, changes, now);
     await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'updated', before: { status: t.status }, after: changes });
   });
   return t.id;

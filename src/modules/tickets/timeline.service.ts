@@ -1,6 +1,5 @@
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
-import { appendEvent } from '../../core/events/events.js';
-import { newId, nowIso } from '../../core/ids/ids.js';
+import { newId } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
 import { isStaff, type Actor } from '../identity/index.js';
 import { isReopen, statusTimestamps, withinReopenWindow } from './status.js';
@@ -75,9 +74,9 @@ export async function addComment(
 
   let status: Status | undefined;
   if (!staff && t.status === 'pending_customer') status = 'open';
-  if (!staff && t.status === 'resolved' && withinReopenWindow(t.resolved_at, t.closed_at, app.config.reopenWindowDays)) status = 'open';
+  if (!staff && t.status === 'resolved' && withinReopenWindow(t.resolved_at, t.closed_at, app.config.reopenWindowDays, app.clock.now().getTime())) status = 'open';
   if (staff && !input.internal && t.status === 'new') status = 'open';
-  const now = nowIso();
+  const now = app.clock.now().toISOString();
   const firstResponse = staff && !input.internal && !t.first_response_at;
   try {
     const entryId = await app.db.transaction().execute(async (trx) => {
@@ -119,9 +118,9 @@ export async function addComment(
       if (status && status !== current.status) {
         const data = { from: current.status, to: status };
         await repo.insertEntry(trx, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: 'status_changed', data: JSON.stringify(data), created_at: now });
-        await appendEvent(trx, { type: 'ticket.status_changed', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
+        await app.events.append(trx, { type: 'ticket.status_changed', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
       }
-      await appendEvent(trx, {
+      await app.events.append(trx, {
         type: input.internal ? 'ticket.note_added' : 'ticket.replied',
         subjectType: 'ticket',
         subjectId: t.id,
