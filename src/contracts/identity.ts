@@ -3,6 +3,7 @@ import { Email, IsoDate, Locale, Text, TimeZone } from './common.js';
 
 export const Role = z.enum(['requester', 'client_manager', 'agent', 'manager', 'admin']);
 export const Line = z.enum(['L1', 'L2', 'L3']);
+export const Availability = z.enum(['available', 'busy', 'away', 'offline']);
 export const Password = z.string().min(10, 'at least 10 characters').max(200);
 
 export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) });
@@ -22,6 +23,7 @@ export const Person = z.object({
   locale: Locale,
   timeZone: z.string(),
   phone: z.string().nullable(),
+  availability: Availability,
   active: z.boolean(),
 });
 
@@ -29,7 +31,7 @@ export const Me = Person.extend({ csrfToken: z.string().optional() });
 export const LoginResponse = z.object({ user: Person, csrfToken: z.string() });
 
 export const MePatch = z
-  .object({ name: Text(200), locale: Locale, timeZone: TimeZone, phone: z.string().trim().max(40).nullable() })
+  .object({ name: Text(200), locale: Locale, timeZone: TimeZone, phone: z.string().trim().max(40).nullable(), availability: Availability })
   .partial();
 
 export const PersonCreate = z.object({
@@ -43,6 +45,7 @@ export const PersonCreate = z.object({
   locale: Locale.optional(),
   timeZone: TimeZone.optional(),
   phone: z.string().trim().max(40).nullable().optional(),
+  availability: Availability.optional(),
   password: Password.optional(),
 });
 export const PersonPatch = PersonCreate.omit({ email: true, password: true }).partial().extend({ active: z.boolean().optional() });

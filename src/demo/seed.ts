@@ -3,7 +3,7 @@ import type { AppContext } from '../modules/db.js';
 import * as directory from '../modules/identity/directory.service.js';
 import * as identityRepo from '../modules/identity/identity.repo.js';
 import { toActor } from '../modules/identity/auth.service.js';
-import { hashPassword, type Actor } from '../modules/identity/index.js';
+import { hashPassword, SYSTEM_USER_ID, type Actor } from '../modules/identity/index.js';
 import { createCategory } from '../modules/tickets/relations.service.js';
 import { createTicket, updateTicket } from '../modules/tickets/tickets.service.js';
 import { addComment } from '../modules/tickets/timeline.service.js';
@@ -28,7 +28,7 @@ export const DEMO_LOGINS = [
 
 /** True when the database has no people yet (a fresh install). */
 export async function isEmpty(app: AppContext) {
-  return !(await app.db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+  return !(await app.db.selectFrom('users').select('id').where('id', '!=', SYSTEM_USER_ID).limit(1).executeTakeFirst());
 }
 
 /**
@@ -54,6 +54,7 @@ export async function seedDemo(app: AppContext) {
       locale: p.locale ?? 'ru',
       time_zone: p.timeZone ?? 'Europe/Moscow',
       phone: p.phone ?? null,
+      availability: p.role === 'agent' ? 'available' : 'offline',
       active: 1,
       failed_logins: 0,
       created_at: now,
@@ -111,7 +112,7 @@ export async function seedDemo(app: AppContext) {
     [alice, 'Printer on the 2nd floor prints blank pages', 'Since this morning the HP printer near reception prints blank pages.', 'printer', 'incident', 'medium', 'new', null, 'L1'],
     [alice, 'Не могу войти в почту', 'Outlook просит пароль и не принимает его.', 'password', 'incident', 'high', 'open', l1, 'L1'],
     [dmitry, 'VPN disconnects every 10 minutes', 'Working from home, the VPN drops every 10 minutes.', 'vpn', 'incident', 'medium', 'open', l2, 'L2'],
-    [dmitry, 'New employee account for Maria', 'Please create an account and mailbox for Maria Volkova from Monday.', 'ad', 'service_request', 'low', 'pending_customer', l1, 'L1'],
+    [dmitry, 'New employee account for Maria', 'Please create an account and mailbox for Maria Volkova from Monday.', 'password', 'service_request', 'low', 'pending_customer', l1, 'L1'],
     [bob, 'Cash register cannot reach the ERP', 'The till in store 4 shows a connection error to 1C.', 'erp', 'incident', 'high', 'open', l3, 'L3'],
     [bob, 'Install the new label printer', 'We bought a Zebra label printer for the warehouse.', 'printer', 'service_request', 'low', 'resolved', l1en, 'L1'],
     [carol, 'Сбросить пароль к учётной записи', 'Забыла пароль после отпуска.', 'password', 'service_request', 'medium', 'closed', l1, 'L1'],

@@ -137,4 +137,33 @@ describe.each(DATABASES)('the request life cycle over HTTP (%s)', (kind) => {
     const changed = await l1.patch(`/api/v1/tickets/${low.id}`, { urgency: 'high' });
     expect(changed.body.priority).toBe('P3');
   });
+
+  it('escalates by difficulty and by hand, with a reason, within what each may move', async () => {
+    const alice = await t.login('alice@client-a.test');
+    const l1 = await t.login('l1@demo.test');
+    const manager = await t.login('manager@demo.test');
+    const categories = (await alice.get('/api/v1/categories')).body.items;
+    const byName = (n: string) => categories.find((c: any) => c.name === n);
+    const hard = await alice.post('/api/v1/tickets', { subject: '1C does not start', description: 'x', categoryId: byName('1C:Enterprise').id });
+    expect(hard.body.line).toBe('L3');
+    const created = (await l1.get(`/api/v1/tickets/${hard.body.id}/timeline`)).body.items[0];
+    expect(created.event).toEqual({ type: 'created', data: { line: 'L3' } });
+
+    // An L1 agent may not move a request that is at L3; a manager may, without a reason.
+    expect((await l1.patch(`/api/v1/tickets/${hard.body.id}`, { line: 'L1', reason: 'mine' })).status).toBe(403);
+    const down = await manager.patch(`/api/v1/tickets/${hard.body.id}`, { line: 'L2' });
+    expect(down.status).toBe(200);
+    expect(down.body.line).toBe('L2');
+
+    const easy = (await alice.post('/api/v1/tickets', { subject: 'Printer jam', description: 'x' })).body;
+    expect(easy.line).toBe('L1');
+    const noReason = await l1.patch(`/api/v1/tickets/${easy.id}`, { line: 'L2' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.details[0].path).toBe('reason');
+    // Setting a harder category later lifts the request, saying why.
+    const lifted = await l1.patch(`/api/v1/tickets/${easy.id}`, { categoryId: byName('VPN').id });
+    expect(lifted.body.line).toBe('L2');
+    const events = (await l1.get(`/api/v1/tickets/${easy.id}/timeline`)).body.items.filter((e: any) => e.event?.type === 'line_changed');
+    expect(events.at(-1).event.data).toMatchObject({ from: 'L1', to: 'L2', by: 'difficulty', reason: expect.stringContaining('VPN') });
+  });
 });

@@ -59,3 +59,8 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
   }
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
 }
+
+/** Runs `fn` in the caller's transaction if there is one, else in a new one: use cases compose. */
+export function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

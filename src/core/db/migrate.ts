@@ -24,7 +24,8 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName, mig
       return out;
     },
   };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // Modules add migrations independently; each one's name orders it within its module.
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const msg = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,4 @@
+import { inTransaction } from '../../core/db/connect.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { Invalid, TooManyRequests, Unauthorized } from '../../core/errors.js';
 import { hashSecret, newId, newSecret } from '../../core/ids/ids.js';
@@ -110,7 +111,7 @@ export async function requestPasswordReset(app: AppContext, email: string) {
   const user = await repo.findUserByEmail(app.db, email);
   if (!user || !user.active) return;
   const token = newSecret();
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     await repo.insertPasswordReset(trx, {
       token_hash: hashSecret(token),
       user_id: user.id,
@@ -128,7 +129,7 @@ export async function resetPassword(app: AppContext, token: string, password: st
   if (!reset || reset.used_at || reset.expires_at <= app.clock.now().toISOString())
     throw new Invalid('This reset link is invalid or has expired', 'token');
   const passwordHash = await hashPassword(password);
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     if (!(await repo.usePasswordReset(trx, reset.token_hash, app.clock.now().toISOString())))
       throw new Invalid('This reset link is invalid or has expired', 'token');
     await repo.updateUser(trx, reset.user_id, {

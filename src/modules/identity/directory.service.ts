@@ -1,3 +1,4 @@
+import { inTransaction } from '../../core/db/connect.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
 import { newId } from '../../core/ids/ids.js';
@@ -6,7 +7,7 @@ import type { AppContext } from '../db.js';
 import { isStaff, type Actor } from './actor.js';
 import * as repo from './identity.repo.js';
 import * as policy from './identity.policy.js';
-import type { Coverage, Line, Locale, Role } from './identity.tables.js';
+import type { Availability, Coverage, Line, Locale, Role } from './identity.tables.js';
 import { hashPassword } from './password.js';
 
 /** Runs an insert or update and turns a unique violation into a 409 naming what is taken. */
@@ -55,7 +56,7 @@ export async function createOrganization(app: AppContext, actor: Actor, input: O
   const id = newId();
   const now = app.clock.now().toISOString();
   await unique('The organization name or one of its domains', () =>
-    app.db.transaction().execute(async (trx) => {
+    inTransaction(app.db, async (trx) => {
       await repo.insertOrganization(trx, {
         id,
         name: input.name,
@@ -79,7 +80,7 @@ export async function updateOrganization(app: AppContext, actor: Actor, id: stri
   const before = await getOrganization(app, actor, id);
   await assertPlan(app, input.planId);
   await unique('The organization name or one of its domains', () =>
-    app.db.transaction().execute(async (trx) => {
+    inTransaction(app.db, async (trx) => {
       await repo.updateOrganization(trx, id, {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.planId !== undefined && { plan_id: input.planId }),
@@ -140,6 +141,7 @@ export interface PersonInput {
   locale?: Locale;
   timeZone?: string;
   phone?: string | null;
+  availability?: Availability;
   password?: string;
 }
 
@@ -181,7 +183,7 @@ export async function createPerson(app: AppContext, actor: Actor, input: PersonI
   const now = app.clock.now().toISOString();
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   await unique('The e-mail address', () =>
-    app.db.transaction().execute(async (trx) => {
+    inTransaction(app.db, async (trx) => {
       await repo.insertUser(trx, {
         id,
         email: input.email.trim().toLowerCase(),
@@ -195,6 +197,7 @@ export async function createPerson(app: AppContext, actor: Actor, input: PersonI
         locale: input.locale ?? 'en',
         time_zone: input.timeZone ?? 'UTC',
         phone: input.phone ?? null,
+        availability: input.availability ?? 'offline',
         active: 1,
         failed_logins: 0,
         created_at: now,
@@ -216,7 +219,7 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
   policy.assertMayManagePerson(actor, before.role, before.organization_id);
   policy.assertMayManagePerson(actor, role, organizationId);
   await assertPersonShape(app, role, organizationId, patch.line !== undefined ? patch.line : before.line);
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     await repo.updateUser(trx, id, {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.role !== undefined && { role: patch.role }),
@@ -227,6 +230,7 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
       ...(patch.locale !== undefined && { locale: patch.locale }),
       ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
       ...(patch.phone !== undefined && { phone: patch.phone }),
+      ...(patch.availability !== undefined && { availability: patch.availability }),
       ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
       updated_at: app.clock.now().toISOString(),
     });
@@ -240,13 +244,15 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
 export async function updateSelf(
   app: AppContext,
   actor: Actor,
-  patch: { name?: string; locale?: Locale; timeZone?: string; phone?: string | null },
+  patch: { name?: string; locale?: Locale; timeZone?: string; phone?: string | null; availability?: Availability },
 ) {
+  if (patch.availability && !isStaff(actor)) throw new Invalid('Only staff have an availability', 'availability');
   await repo.updateUser(app.db, actor.id, {
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.locale !== undefined && { locale: patch.locale }),
     ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
     ...(patch.phone !== undefined && { phone: patch.phone }),
+    ...(patch.availability !== undefined && { availability: patch.availability }),
     updated_at: app.clock.now().toISOString(),
   });
   return (await repo.findUserById(app.db, actor.id))!;
@@ -265,7 +271,7 @@ export async function createGroup(app: AppContext, actor: Actor, input: { name: 
   const id = newId();
   await assertStaffMembers(app, input.memberIds ?? []);
   await unique('The group name', () =>
-    app.db.transaction().execute(async (trx) => {
+    inTransaction(app.db, async (trx) => {
       await repo.insertGroup(trx, { id, name: input.name, description: input.description ?? '', created_at: app.clock.now().toISOString() });
       await repo.setGroupMembers(trx, id, input.memberIds ?? []);
     }),
@@ -278,7 +284,7 @@ export async function setGroupMembers(app: AppContext, actor: Actor, groupId: st
   const group = await repo.findGroup(app.db, groupId);
   if (!group) throw new NotFound('Group');
   await assertStaffMembers(app, memberIds);
-  await app.db.transaction().execute((trx) => repo.setGroupMembers(trx, groupId, memberIds));
+  await inTransaction(app.db, (trx) => repo.setGroupMembers(trx, groupId, memberIds));
   return { ...group, memberIds };
 }
 

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../db.js';
-import type { IdentityTables, Role } from './identity.tables.js';
+import { SYSTEM_USER_ID, type IdentityTables, type Role } from './identity.tables.js';
 
 export type UserRow = Selectable<IdentityTables['users']>;
 export type OrganizationRow = Selectable<IdentityTables['organizations']>;
@@ -28,7 +28,7 @@ export interface UserFilter {
 }
 
 export function listUsers(db: Db, f: UserFilter) {
-  let q = db.selectFrom('users').selectAll().orderBy('name').orderBy('id').limit(f.limit);
+  let q = db.selectFrom('users').selectAll().where('id', '!=', SYSTEM_USER_ID).orderBy('name').orderBy('id').limit(f.limit);
   if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
   if (f.roles?.length) q = q.where('role', 'in', f.roles);
   return q.execute();

@@ -4,6 +4,11 @@ export type Role = 'requester' | 'client_manager' | 'agent' | 'manager' | 'admin
 export type Line = 'L1' | 'L2' | 'L3';
 export type Locale = 'en' | 'ru';
 export type Coverage = 'business_hours' | 'extended_hours' | 'round_the_clock';
+export type Availability = 'available' | 'busy' | 'away' | 'offline';
+export const AVAILABILITIES: Availability[] = ['available', 'busy', 'away', 'offline'];
+
+/** The person automatic actions (escalation by time, SLA warnings) are recorded as. */
+export const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface IdentityTables {
   plans: {
@@ -44,6 +49,8 @@ export interface IdentityTables {
     locale: Locale;
     time_zone: string;
     phone: string | null;
+    /** Staff: whether new and escalated requests may be assigned to them now. */
+    availability: Availability;
     active: number;
     failed_logins: number;
     locked_until: string | null;
@@ -157,6 +164,25 @@ export const identityMigrations: ModuleMigration[] = [
         .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .addColumn('expires_at', t.timestamp, (c) => c.notNull())
         .addColumn('used_at', t.timestamp)
+        .execute();
+    },
+  },
+  {
+    name: '2026-11-26-04-identity-availability',
+    async up(db) {
+      await db.schema.alterTable('users').addColumn('availability', 'text', (c) => c.notNull().defaultTo('offline')).execute();
+      const now = new Date().toISOString();
+      await db
+        .insertInto('users')
+        .values({
+          id: SYSTEM_USER_ID,
+          email: 'system@tierdesk.invalid',
+          name: 'Tierdesk',
+          role: 'admin',
+          active: 0,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     },
   },

@@ -1,3 +1,4 @@
+import { inTransaction } from '../../core/db/connect.js';
 import { listAudit, recordAudit } from '../../core/audit/audit.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
@@ -63,7 +64,7 @@ export async function addLink(app: AppContext, actor: Actor, idOrNumber: string,
   const [from, to, kind] = input.kind === 'child_of' ? [other.id, t.id, 'parent_of' as const] : [t.id, other.id, input.kind];
   const id = newId();
   try {
-    await app.db.transaction().execute(async (trx) => {
+    await inTransaction(app.db, async (trx) => {
       await repo.insertLink(trx, { id, from_ticket_id: from, to_ticket_id: to, kind, created_by: actor.id, created_at: app.clock.now().toISOString() });
       await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'linked', after: { kind: input.kind, ticketId: other.id } });
       await app.events.append(trx, { type: 'ticket.linked', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: { kind: input.kind, ticketId: other.id } });
@@ -80,7 +81,7 @@ export async function removeLink(app: AppContext, actor: Actor, idOrNumber: stri
   const t = await loadTicket(app.db, actor, idOrNumber);
   const link = await repo.findLink(app.db, t.id, linkId);
   if (!link) throw new NotFound('Link');
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     await repo.deleteLink(trx, linkId);
     await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'unlinked', before: { ...link } });
   });

@@ -1,14 +1,15 @@
+import { inTransaction } from '../../core/db/connect.js';
 import { recordAudit } from '../../core/audit/audit.js';
 import { nextCounterValue } from '../../core/db/counters.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
-import { findUserById, isStaff, type Actor, type Line } from '../identity/index.js';
+import { findUserById, isManager, isStaff, type Actor, type Line } from '../identity/index.js';
 import { priorityFor } from './priority.js';
 import { canTransition, isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { assertMayWork, ticketScope } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
-import type { Channel, Level, Priority, Status, TicketType } from './tickets.tables.js';
+import { LINES, type Channel, type Level, type Priority, type Status, type TicketType } from './tickets.tables.js';
 
 export interface CreateTicketInput {
   subject: string;
@@ -50,8 +51,15 @@ async function resolveRequester(app: AppContext, actor: Actor, input: CreateTick
 }
 
 async function assertCategory(db: Db, categoryId: string | null | undefined) {
-  if (categoryId && !(await repo.findCategory(db, categoryId))) throw new Invalid('No such category', 'categoryId');
+  if (!categoryId) return undefined;
+  const category = await repo.findCategory(db, categoryId);
+  if (!category) throw new Invalid('No such category', 'categoryId');
+  return category;
 }
+
+/** The line a category's difficulty calls for: 1 → L1, 2 → L2, 3 → L3. */
+const lineForDifficulty = (difficulty: number): Line => LINES[Math.min(Math.max(difficulty, 1), 3) - 1]!;
+const LINE_RANK: Record<Line, number> = { L1: 1, L2: 2, L3: 3 };
 
 /** Makes a request. The organization's IT managers watch it from the start. */
 export async function createTicket(app: AppContext, actor: Actor, input: CreateTicketInput, via: 'session' | 'token' = 'session') {
@@ -59,12 +67,14 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
   if (!staff && (input.priority || input.channel || input.tags))
     throw new Forbidden('Only staff set the priority, channel or tags of a request');
   const { requesterId, organizationId } = await resolveRequester(app, actor, input);
-  await assertCategory(app.db, input.categoryId);
+  const category = await assertCategory(app.db, input.categoryId);
+  // Escalation by difficulty: a request in a hard category starts at the line that can solve it.
+  const line = category ? lineForDifficulty(category.difficulty) : 'L1';
   const impact = input.impact ?? 'medium';
   const urgency = input.urgency ?? 'medium';
   const id = newId();
   const now = app.clock.now().toISOString();
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     const number = await nextCounterValue(trx, 'ticket_number');
     await repo.insertTicket(trx, {
       id,
@@ -80,7 +90,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
       urgency,
       priority: input.priority ?? priorityFor(impact, urgency),
       status: 'new',
-      line: 'L1',
+      line,
       group_id: null,
       assignee_id: null,
       version: 1,
@@ -101,8 +111,14 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
       .execute();
     for (const m of managers) await repo.addWatcher(trx, id, m.id);
     if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
-    await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: null, created_at: now });
-    await app.events.append(trx, { type: 'ticket.created', subjectType: 'ticket', subjectId: id, actorId: actor.id, data: { number, organizationId } });
+    await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: JSON.stringify({ line }), created_at: now });
+    await app.events.append(trx, {
+      type: 'ticket.created',
+      subjectType: 'ticket',
+      subjectId: id,
+      actorId: actor.id,
+      data: { number, organizationId, line, ...(line !== 'L1' && { escalation: 'difficulty' }) },
+    });
     await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
   });
   return id;
@@ -152,7 +168,7 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   if (expectedVersion !== undefined && expectedVersion !== t.version)
     throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict', { version: t.version });
   if (input.status) assertTransition(app, t, input.status);
-  await assertCategory(app.db, input.categoryId);
+  const category = await assertCategory(app.db, input.categoryId);
   await assertAssignee(app.db, input.assigneeId);
   if (input.groupId && !(await app.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst()))
     throw new Invalid('No such group', 'groupId');
@@ -171,6 +187,16 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   set('category_id', input.categoryId);
   set('group_id', input.groupId);
   set('line', input.line);
+  let escalation: 'hand' | 'difficulty' | undefined = changes.line ? 'hand' : undefined;
+  let reason = input.reason;
+  if (changes.line) assertMayMoveLine(actor, t, reason);
+  // A harder category set later lifts the request to the line that can solve it.
+  const needed = category && input.categoryId !== t.category_id ? lineForDifficulty(category.difficulty) : undefined;
+  if (needed && input.line === undefined && LINE_RANK[needed] > LINE_RANK[t.line]) {
+    changes.line = needed;
+    escalation = 'difficulty';
+    reason ??= `The category ${category!.name} needs ${needed}`;
+  }
   set('assignee_id', input.assigneeId);
   // Moving to another line leaves the request for that line's queue unless someone is named.
   if (changes.line && input.assigneeId === undefined && t.assignee_id) changes.assignee_id = null;
@@ -182,11 +208,11 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   const tagsChanged = input.tags !== undefined && oldTags.join('\n') !== newTags.join('\n');
   if (!Object.keys(changes).length && !tagsChanged) return t.id;
 
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
       throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
     if (tagsChanged) await repo.replaceTags(trx, t.id, newTags);
-    await writeChangeEvents(app, trx, actor, t, changes, now, input.reason);
+    await writeChangeEvents(app, trx, actor, t, changes, now, reason, escalation);
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
     await recordAudit(trx, {
       entityType: 'ticket',
@@ -210,15 +236,40 @@ const TRACKED: Partial<Record<keyof repo.TicketRow, { event: string; domain: str
   category_id: { event: 'category_changed', domain: 'ticket.category_changed' },
 };
 
-async function writeChangeEvents(app: AppContext, db: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, reason?: string) {
+async function writeChangeEvents(
+  app: AppContext,
+  db: Db,
+  actor: Actor,
+  t: repo.TicketRow,
+  changes: Changes,
+  now: string,
+  reason?: string,
+  escalation?: 'hand' | 'difficulty' | 'time',
+) {
   for (const [field, spec] of Object.entries(TRACKED)) {
     if (!(field in changes)) continue;
-    const data = { from: t[field as keyof repo.TicketRow], to: changes[field as keyof repo.TicketRow], ...(reason && { reason }) };
+    const data = {
+      from: t[field as keyof repo.TicketRow],
+      to: changes[field as keyof repo.TicketRow],
+      ...(field === 'line' && reason && { reason }),
+      ...(field === 'line' && escalation && { by: escalation }),
+    };
     await repo.insertEntry(db, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: spec.event, data: JSON.stringify(data), created_at: now });
     await app.events.append(db, { type: spec.domain, subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
   }
   if (changes.status === 'open' && isReopen(t.status, 'open'))
     await app.events.append(db, { type: 'ticket.reopened', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: {} });
+}
+
+/**
+ * Moving a request to another line needs a reason; an agent moves only requests at their own line
+ * or assigned to them, a manager any.
+ */
+function assertMayMoveLine(actor: Actor, t: repo.TicketRow, reason: string | undefined) {
+  if (isManager(actor)) return;
+  if (!reason?.trim()) throw new Invalid('Say why the request moves to another line', 'reason');
+  if (t.line !== actor.line && t.assignee_id !== actor.id)
+    throw new Forbidden(`Only ${t.line} or a manager may move a request that is at ${t.line}`);
 }
 
 /** An agent takes a request: it is assigned to them and, if new, opened. */
@@ -243,7 +294,7 @@ export async function changeStatusAsRequester(app: AppContext, actor: Actor, idO
     ...statusTimestamps(to, now, t),
     ...(to === 'open' && { reopened_count: t.reopened_count + 1 }),
   };
-  await app.db.transaction().execute(async (trx) => {
+  await inTransaction(app.db, async (trx) => {
     if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
       throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
     await writeChangeEvents(app, trx, actor, t, changes, now);

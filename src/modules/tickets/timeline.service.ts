@@ -1,3 +1,4 @@
+import { inTransaction } from '../../core/db/connect.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
@@ -79,7 +80,7 @@ export async function addComment(
   const now = app.clock.now().toISOString();
   const firstResponse = staff && !input.internal && !t.first_response_at;
   try {
-    const entryId = await app.db.transaction().execute(async (trx) => {
+    const entryId = await inTransaction(app.db, async (trx) => {
       const entryId = await repo.insertEntry(trx, {
         ticket_id: t.id,
         kind: input.internal ? 'note' : 'reply',

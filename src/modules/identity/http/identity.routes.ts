@@ -141,7 +141,8 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, querystring: c.PeopleQuery, response: { 200: z.object({ items: z.array(c.Person) }), ...errorResponses } },
     handler: async (req) => {
       const actor = actorOf(req);
-      const rows = await directory.listPeople(app, actor, req.query);
+      const { organizationId, role: roles, limit } = req.query;
+      const rows = await directory.listPeople(app, actor, { organizationId, roles, limit });
       return { items: rows.map((u) => presentPerson(u, actor)) };
     },
   });

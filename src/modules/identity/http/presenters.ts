@@ -19,6 +19,7 @@ export function presentPerson(u: UserRow, viewer: Actor) {
     locale: u.locale,
     timeZone: u.time_zone,
     phone: full ? u.phone : null,
+    availability: u.availability,
     active: Boolean(u.active),
   };
 }
