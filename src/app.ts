@@ -13,7 +13,10 @@ import type { AppContext, DB } from './modules/db.js';
 import { registerAuthentication } from './modules/identity/http/auth.hooks.js';
 import { identityRoutes } from './modules/identity/http/identity.routes.js';
 import { allMigrations } from './modules/migrations.js';
+import { subscribeModules } from './modules/wiring.js';
 import { ticketRoutes } from './modules/tickets/http/tickets.routes.js';
+import { calendarRoutes } from './modules/sla/http/calendars.routes.js';
+import { slaRoutes } from './modules/sla/http/sla.routes.js';
 import { landingPage } from './landing.js';
 
 export const VERSION = '0.1.0';
@@ -37,6 +40,7 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
     clock,
     events: new EventBus(),
   };
+  subscribeModules(app);
   return { app, close: handle.close };
 }
 
@@ -61,6 +65,8 @@ export async function buildTierdesk(
 
   await identityRoutes(http, app);
   await ticketRoutes(http, app);
+  await calendarRoutes(http, app);
+  await slaRoutes(http, app);
   await http.ready();
   return {
     app,

@@ -4,12 +4,22 @@ import * as directory from '../modules/identity/directory.service.js';
 import * as identityRepo from '../modules/identity/identity.repo.js';
 import { toActor } from '../modules/identity/auth.service.js';
 import { hashPassword, SYSTEM_USER_ID, type Actor } from '../modules/identity/index.js';
+import { createCalendar } from '../modules/sla/calendars.service.js';
+import { setPlanSla } from '../modules/sla/policies.service.js';
 import { createCategory } from '../modules/tickets/relations.service.js';
 import { createTicket, updateTicket } from '../modules/tickets/tickets.service.js';
 import { addComment } from '../modules/tickets/timeline.service.js';
 import type { Level, Status, TicketType } from '../modules/tickets/tickets.tables.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
+
+/** Russian public holidays (non-working days) of 2026 and 2027, as the production calendar gives them. */
+const RU_HOLIDAYS = [
+  '2026-01-01', '2026-01-02', '2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09',
+  '2026-02-23', '2026-03-09', '2026-05-01', '2026-05-11', '2026-06-12', '2026-11-04', '2026-12-31',
+  '2027-01-01', '2027-01-04', '2027-01-05', '2027-01-06', '2027-01-07', '2027-01-08', '2027-02-23',
+  '2027-03-08', '2027-05-03', '2027-05-10', '2027-06-14', '2027-11-04', '2027-12-31',
+];
 
 /** The fixed demo logins, printed at start and relied on by tests. */
 export const DEMO_LOGINS = [
@@ -78,6 +88,39 @@ export async function seedDemo(app: AppContext) {
     { code: 'outstaffing', name: 'Outstaffing', coverage: 'round_the_clock', includedHours: 168, channels: ['web', 'email', 'sms', 'phone', 'api'], description: 'A dedicated engineer and round-the-clock cover.' },
   ] as const)
     plans[p.code] = (await directory.createPlan(app, admin, { ...p, channels: [...p.channels] })).id;
+
+  // Calendars: Moscow working days with a lunch break and the 2026–2027 public holidays; an
+  // extended calendar for evening and weekend support; plans on these, Outstaffing round the clock.
+  const day: [string, string][] = [['09:00', '13:00'], ['14:00', '18:00']];
+  const business = await createCalendar(app, admin, {
+    name: 'Moscow working days',
+    timeZone: 'Europe/Moscow',
+    week: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [], sun: [] },
+    holidays: [...RU_HOLIDAYS],
+    workingDays: [],
+    specialDays: { '2026-12-31': [['09:00', '13:00'], ['14:00', '17:00']] },
+  });
+  const longDay: [string, string][] = [['08:00', '22:00']];
+  const extended = await createCalendar(app, admin, {
+    name: 'Moscow extended hours',
+    timeZone: 'Europe/Moscow',
+    week: { mon: longDay, tue: longDay, wed: longDay, thu: longDay, fri: longDay, sat: longDay, sun: longDay },
+    holidays: [],
+    workingDays: [],
+    specialDays: {},
+  });
+  const targets = (fr: number[], res: number[], l1: number, l2: number[]) =>
+    (['P1', 'P2', 'P3', 'P4'] as const).map((priority, i) => ({
+      priority,
+      firstResponseMinutes: fr[i]!,
+      resolutionMinutes: res[i]!,
+      l1BudgetMinutes: l1,
+      l2BudgetMinutes: l2[i]!,
+    }));
+  await setPlanSla(app, admin, plans.minimized!, { calendarId: business.id, extendedCalendarId: extended.id, pauseOnVendor: true, policies: targets([30, 60, 240, 480], [480, 960, 2400, 4800], 20, [120, 240, 480, 960]) });
+  await setPlanSla(app, admin, plans.optimized!, { calendarId: business.id, extendedCalendarId: extended.id, pauseOnVendor: true, policies: targets([15, 30, 120, 240], [240, 480, 1440, 2880], 15, [60, 120, 240, 480]) });
+  await setPlanSla(app, admin, plans.extended!, { calendarId: extended.id, pauseOnVendor: true, policies: targets([15, 30, 60, 120], [240, 480, 960, 1920], 15, [60, 120, 240, 480]) });
+  await setPlanSla(app, admin, plans.outstaffing!, { calendarId: null, pauseOnVendor: false, policies: targets([10, 15, 30, 60], [120, 240, 480, 960], 15, [45, 90, 180, 360]) });
 
   const orgA = await directory.createOrganization(app, admin, { name: 'Client A Logistics', planId: plans.optimized, domains: ['client-a.test'], contractStartsOn: '2026-01-01', contractOptions: ['system_administration'] });
   const orgB = await directory.createOrganization(app, admin, { name: 'Client B Retail', planId: plans.extended, domains: ['client-b.test'], contractStartsOn: '2026-03-01', contractOptions: ['english_speaking_expert'] });

@@ -3,15 +3,18 @@ import type { AuditTables } from '../core/audit/audit.js';
 import type { CounterTables } from '../core/db/counters.js';
 import type { DialectName } from '../core/db/connect.js';
 import type { EventBus, EventTables } from '../core/events/events.js';
+import type { TimerTables } from '../core/jobs/timers.js';
 import type { MailTables } from '../core/mail/outbox.js';
 import type { Clock } from '../core/clock/clock.js';
 import type { Config } from '../core/config/config.js';
 import type { FileStore } from '../core/storage/files.js';
 import type { IdentityTables } from './identity/identity.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
+import type { SlaTables } from './sla/sla.tables.js';
+import type { SlaClockTables } from './sla/clocks.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & IdentityTables & TicketTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

@@ -2,9 +2,12 @@ import { auditMigrations } from '../core/audit/audit.js';
 import { counterMigrations } from '../core/db/counters.js';
 import type { ModuleMigration } from '../core/db/migrate.js';
 import { eventMigrations } from '../core/events/events.js';
+import { timerMigrations } from '../core/jobs/timers.js';
 import { mailMigrations } from '../core/mail/outbox.js';
 import { identityMigrations } from './identity/identity.tables.js';
 import { ticketMigrations } from './tickets/tickets.tables.js';
+import { slaMigrations } from './sla/sla.tables.js';
+import { slaClockMigrations } from './sla/clocks.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -12,6 +15,9 @@ export const allMigrations: ModuleMigration[] = [
   ...eventMigrations,
   ...auditMigrations,
   ...mailMigrations,
+  ...timerMigrations,
   ...identityMigrations,
   ...ticketMigrations,
+  ...slaMigrations,
+  ...slaClockMigrations,
 ];

@@ -23,6 +23,8 @@ const schema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  L1_BUDGET_MINUTES: z.coerce.number().int().min(1).default(15),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
   MAIL_FROM: z.string().min(3).default('Tierdesk <support@desk.test>'),
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
 });
@@ -43,6 +45,8 @@ export type Config = {
   loginRateLimitPerMinute: number;
   passwordResetTtlMinutes: number;
   mailFrom: string;
+  l1BudgetMinutes: number;
+  trustProxy: boolean;
   cookieSecure: boolean;
 };
 
@@ -76,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     mailFrom: e.MAIL_FROM,
+    l1BudgetMinutes: e.L1_BUDGET_MINUTES,
+    trustProxy: e.TRUST_PROXY === '1',
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === '1' : publicUrl.startsWith('https:'),
   };
 }

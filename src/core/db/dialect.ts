@@ -29,5 +29,5 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return dialect === 'postgres'
     ? sql<SqlBool>`${column} ilike ${pattern} escape '\\'`
-    : sql<SqlBool>`lower(${column}) like lower(${pattern}) escape '\\'`;
+    : sql<SqlBool>`unicode_lower(${column}) like ${pattern.toLowerCase()} escape '\\'`;
 }

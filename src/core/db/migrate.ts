@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { sqlTypes, type SqlTypes } from './dialect.js';
 import type { DialectName } from './connect.js';
 
@@ -24,8 +24,12 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName, mig
       return out;
     },
   };
+  // Unless told the schema, Kysely takes its bookkeeping tables in any schema of the database for
+  // its own: on PostgreSQL, name the connection's (other schemas may hold other installs or tests).
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   // Modules add migrations independently; each one's name orders it within its module.
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const msg = error instanceof Error ? error.message : String(error);

@@ -20,6 +20,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { DomainError, TooManyRequests } from '../errors.js';
+import { refuseNul } from './validate.js';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -88,10 +89,15 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       if (err.statusCode === 429 && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
-      return send(err.statusCode, (err.code ?? 'bad_request').toLowerCase(), err.message);
+      // The rate limiter's error has no code; it gets the same one as the domain's TooManyRequests.
+      const code = err.code ?? (err.statusCode === 429 ? 'too_many_requests' : 'bad_request');
+      return send(err.statusCode, code.toLowerCase(), err.message);
     }
     req.log.error({ err, url: req.url, method: req.method }, 'request failed');
     return send(500, 'internal_error', 'Something went wrong on our side; it has been logged');
+  });
+  app.addHook('preValidation', async (req) => {
+    for (const [where, value] of [['body', req.body], ['querystring', req.query], ['params', req.params]] as const) refuseNul(value, where);
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ statusCode: 404, error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),

@@ -61,7 +61,12 @@ export async function addLink(app: AppContext, actor: Actor, idOrNumber: string,
   const other = await repo.findTicket(app.db, {}, input.ticket);
   if (!other) throw new Invalid('No such request to link to', 'ticket');
   if (other.id === t.id) throw new Invalid('A request cannot be linked to itself', 'ticket');
-  const [from, to, kind] = input.kind === 'child_of' ? [other.id, t.id, 'parent_of' as const] : [t.id, other.id, input.kind];
+  // `related` has no direction: it is stored one way round whichever end states it, so that the
+  // same link stated from the other end is refused as a duplicate.
+  const [from, to, kind] =
+    input.kind === 'child_of' ? [other.id, t.id, 'parent_of' as const]
+    : input.kind === 'related' && other.id < t.id ? [other.id, t.id, input.kind]
+    : [t.id, other.id, input.kind];
   const id = newId();
   try {
     await inTransaction(app.db, async (trx) => {

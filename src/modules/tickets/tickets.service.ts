@@ -4,7 +4,7 @@ import { nextCounterValue } from '../../core/db/counters.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
-import { findUserById, isManager, isStaff, type Actor, type Line } from '../identity/index.js';
+import { findUserById, isManager, isStaff, SYSTEM_USER_ID, type Actor, type Line } from '../identity/index.js';
 import { priorityFor } from './priority.js';
 import { canTransition, isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { assertMayWork, ticketScope } from './tickets.policy.js';
@@ -245,6 +245,7 @@ async function writeChangeEvents(
   now: string,
   reason?: string,
   escalation?: 'hand' | 'difficulty' | 'time',
+  assignedBy?: 'auto',
 ) {
   for (const [field, spec] of Object.entries(TRACKED)) {
     if (!(field in changes)) continue;
@@ -253,6 +254,7 @@ async function writeChangeEvents(
       to: changes[field as keyof repo.TicketRow],
       ...(field === 'line' && reason && { reason }),
       ...(field === 'line' && escalation && { by: escalation }),
+      ...(field === 'assignee_id' && assignedBy && { by: assignedBy, reason }),
     };
     await repo.insertEntry(db, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: spec.event, data: JSON.stringify(data), created_at: now });
     await app.events.append(db, { type: spec.domain, subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
@@ -320,6 +322,9 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
     try {
       after = JSON.parse(Buffer.from(input.cursor, 'base64url').toString()) as [string | number, string];
       if (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string') throw new Error();
+      // The sort value must be of the sort's kind too: a whole number, or an instant (which throws if it is none).
+      if (field === 'number' ? !Number.isSafeInteger(after[0]) : typeof after[0] !== 'string') throw new Error();
+      if (field !== 'number') after = [new Date(after[0]).toISOString(), after[1]];
     } catch {
       throw new Invalid('The cursor is not one this list gave out', 'cursor');
     }
@@ -328,6 +333,8 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
   const rows = await repo.listTickets(app.db, app.dialect, ticketScope(actor), {
     ...input,
     assigneeId,
+    // Instants are compared as stored, ISO-8601 UTC text on SQLite: bring any offset to that form.
+    updatedSince: input.updatedSince && new Date(input.updatedSince).toISOString(),
     sort: field,
     direction,
     after,
@@ -338,4 +345,32 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
   const nextCursor =
     rows.length > input.limit && last ? Buffer.from(JSON.stringify([last[field], last.id])).toString('base64url') : null;
   return { rows: page, nextCursor };
+}
+
+/** The actor automatic changes (escalation by time, assignment) are recorded as. */
+export const SYSTEM_ACTOR: Actor = { id: SYSTEM_USER_ID, email: '', name: 'Tierdesk', role: 'admin', organizationId: null, line: null, locale: 'en' };
+
+/**
+ * Changes a request's line or assignee on the desk's own initiative (a budget used up, a free
+ * agent found), with the reason in its timeline. Skips silently if the request moved on.
+ */
+export async function changeAutomatically(
+  app: AppContext,
+  ticketId: string,
+  change: { line?: Line; assigneeId?: string; reason: string; by: 'time' | 'auto' },
+) {
+  const t = await repo.findTicket(app.db, {}, ticketId);
+  if (!t) return false;
+  const changes: Changes = {};
+  if (change.line && change.line !== t.line) Object.assign(changes, { line: change.line, assignee_id: null });
+  if (change.assigneeId && change.assigneeId !== t.assignee_id) changes.assignee_id = change.assigneeId;
+  if (!Object.keys(changes).length) return false;
+  const now = app.clock.now().toISOString();
+  return inTransaction(app.db, async (trx) => {
+    if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now }))) return false;
+    await writeChangeEvents(app, trx, SYSTEM_ACTOR, t, changes, now, change.reason, change.by === 'time' ? 'time' : undefined, change.by === 'auto' ? 'auto' : undefined);
+    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
+    await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: SYSTEM_USER_ID, action: change.by === 'time' ? 'escalated' : 'assigned', before, after: { ...changes, reason: change.reason } });
+    return true;
+  });
 }

@@ -1,0 +1,293 @@
+/**
+ * `npm run bench`: Tierdesk in-process on a fresh database holding 100 000 requests, measured with
+ * autocannon against the no-op ping route as the baseline. One JSON line per measurement on stdout,
+ * then a line with the targets; progress on stderr.
+ *
+ * Env: BENCH_SECONDS (per measurement, default 5), BENCH_DATABASE_URL (postgres://…; a fresh
+ * schema there, dropped afterwards; SQLite in a temporary DATA_DIR otherwise).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildTierdesk, type Tierdesk } from '../src/app.js';
+import { loadConfig } from '../src/core/config/config.js';
+import { seedDemo } from '../src/demo/seed.js';
+import type { Db } from '../src/modules/db.js';
+import { createApiToken, toActor } from '../src/modules/identity/auth.service.js';
+import { findUserByEmail } from '../src/modules/identity/identity.repo.js';
+import { priorityFor } from '../src/modules/tickets/priority.js';
+import { CHANNELS, LEVELS, STATUSES, TICKET_TYPES, type TicketTables } from '../src/modules/tickets/tickets.tables.js';
+
+const TICKETS = 100_000;
+const ROWS_PER_INSERT = 500; // 24 columns × 500 = 12 000 parameters, under both engines' limits
+const ROWS_PER_TRANSACTION = 10_000;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = Math.min(1, SECONDS);
+const CONCURRENCIES = [1, 16] as const;
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+
+/** A small deterministic PRNG (mulberry32), so every run seeds the same data. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Inserts `count` requests spread over the demo organizations, requesters and the past year. */
+async function seedTickets(db: Db, count: number) {
+  const rnd = prng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const users = await db.selectFrom('users').select(['id', 'role', 'organization_id', 'line']).execute();
+  const clients = users.filter((u) => u.organization_id);
+  const agents = users.filter((u) => u.role === 'agent');
+  const categories = (await db.selectFrom('categories').select('id').execute()).map((c) => c.id);
+  const counter = await db.selectFrom('counters').select('value').where('name', '=', 'ticket_number').executeTakeFirst();
+  const first = Number(counter?.value ?? 0) + 1;
+  const now = Date.now();
+  const year = 365 * 86_400_000;
+  const iso = (ms: number) => new Date(Math.min(ms, now)).toISOString();
+
+  const row = (number: number): TicketTables['tickets'] => {
+    const requester = pick(clients);
+    const created = now - Math.floor(rnd() * year);
+    const status = pick(STATUSES);
+    const worked = status !== 'new';
+    const agent = worked ? pick(agents) : null;
+    const [impact, urgency] = [pick(LEVELS), pick(LEVELS)];
+    const resolved = status === 'resolved' || status === 'closed' ? created + rnd() * 5 * 86_400_000 : null;
+    const closed = status === 'closed' ? resolved! + rnd() * 3 * 86_400_000 : null;
+    return {
+      id: crypto.randomUUID(),
+      number,
+      type: pick(TICKET_TYPES),
+      subject: `Bench request ${number}: ${pick(['printer', 'VPN', 'mailbox', 'password', 'laptop', '1C'])} problem`,
+      description: `Generated for the benchmark. ${'Lorem ipsum dolor sit amet. '.repeat(1 + Math.floor(rnd() * 8))}`,
+      requester_id: requester.id,
+      organization_id: requester.organization_id!,
+      channel: pick(CHANNELS),
+      category_id: rnd() < 0.8 ? pick(categories) : null,
+      impact,
+      urgency,
+      priority: priorityFor(impact, urgency),
+      status,
+      line: agent?.line ?? 'L1',
+      group_id: null,
+      assignee_id: agent?.id ?? null,
+      version: worked ? 2 + Math.floor(rnd() * 5) : 1,
+      created_by: requester.id,
+      created_at: iso(created),
+      updated_at: iso(Math.max(created, closed ?? resolved ?? created + rnd() * 2 * 86_400_000)),
+      first_response_at: worked ? iso(created + rnd() * 4 * 3_600_000) : null,
+      resolved_at: resolved === null ? null : iso(resolved),
+      closed_at: closed === null ? null : iso(closed),
+      reopened_count: 0,
+    };
+  };
+
+  for (let start = 0; start < count; start += ROWS_PER_TRANSACTION) {
+    await db.transaction().execute(async (trx) => {
+      const end = Math.min(start + ROWS_PER_TRANSACTION, count);
+      for (let i = start; i < end; i += ROWS_PER_INSERT) {
+        const rows = Array.from({ length: Math.min(ROWS_PER_INSERT, end - i) }, (_, k) => row(first + i + k));
+        await trx.insertInto('tickets').values(rows).execute();
+      }
+    });
+  }
+  const last = first + count - 1;
+  if (counter) await db.updateTable('counters').set({ value: last }).where('name', '=', 'ticket_number').execute();
+  else await db.insertInto('counters').values({ name: 'ticket_number', value: last }).execute();
+}
+
+/** A fresh PostgreSQL schema on `url` (as the tests make), and how to drop it. */
+async function pgSchema(url: string) {
+  const schema = `bench_${crypto.randomBytes(6).toString('hex')}`;
+  const run = async (q: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`create schema ${schema}`);
+  return { schema, drop: () => run(`drop schema if exists ${schema} cascade`) };
+}
+
+interface Target {
+  name: string;
+  method?: 'GET' | 'POST';
+  path: string;
+  /** The caller's API token; none for the baseline, which must not touch the database. */
+  token?: string;
+  body?: unknown;
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  statusCodeStats: unknown;
+}
+
+/**
+ * The load generator runs autocannon in a worker thread, so that its CPU time is not spent on the
+ * server's event loop, and times every response itself (autocannon's histogram keeps whole ms).
+ * Plain JavaScript: tsx's loader does not reach worker threads on Node 20.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const autocannon = require(workerData.autocannon);
+parentPort.on('message', async (opts) => {
+  const ms = [];
+  const run = autocannon(opts);
+  run.on('response', (_client, _status, _bytes, time) => ms.push(time));
+  const r = await run;
+  ms.sort((a, b) => a - b);
+  const at = (p) => (ms.length ? Number(ms[Math.ceil((p / 100) * ms.length) - 1].toFixed(2)) : null);
+  // Off the main thread autocannon returns its raw result (no aggregated requests/latency fields).
+  const rps = Math.round((r.totalCompletedRequests / r.duration) * 10) / 10;
+  parentPort.postMessage({ rps, p50: at(50), p99: at(99), errors: r.errors, non2xx: r.non2xx, statusCodeStats: r.statusCodeStats });
+});`;
+
+/** The request autocannon repeats (and the one-off check before it). */
+const request = (t: Target) => ({
+  method: t.method ?? 'GET',
+  headers: { ...(t.token && { authorization: `Bearer ${t.token}` }), ...(t.body !== undefined && { 'content-type': 'application/json' }) },
+  ...(t.body !== undefined && { body: JSON.stringify(t.body) }),
+});
+
+function loadGenerator() {
+  const worker = new Worker(WORKER, { eval: true, workerData: { autocannon: createRequire(import.meta.url).resolve('autocannon') } });
+  let failed: ((err: Error) => void) | undefined;
+  worker.on('error', (err) => failed?.(err));
+  return {
+    run: (base: string, t: Target, connections: number, duration: number) =>
+      new Promise<Measured>((resolve, reject) => {
+        failed = reject;
+        worker.once('message', resolve);
+        worker.postMessage({ url: base + t.path, connections, duration, ...request(t) });
+      }),
+    stop: () => worker.terminate(),
+  };
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-bench-'));
+  const pgUrl = process.env.BENCH_DATABASE_URL;
+  const database = pgUrl ? 'postgres' : 'sqlite';
+  const load = loadGenerator();
+  let schema: Awaited<ReturnType<typeof pgSchema>> | undefined;
+  let td: Tierdesk | undefined;
+  try {
+    schema = pgUrl ? await pgSchema(pgUrl) : undefined;
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', ...(pgUrl && { DATABASE_URL: pgUrl }) });
+    td = await buildTierdesk(config, { db: { pgSchema: schema?.schema } });
+    const app = td.app;
+    await seedDemo(app);
+
+    const t0 = performance.now();
+    await seedTickets(app.db, TICKETS);
+    if (app.dialect === 'postgres') await sql`analyze`.execute(app.db); // as autovacuum would
+    log(`seeded ${TICKETS} requests on ${database} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const base = await td.http.listen({ port: 0, host: '127.0.0.1' });
+    const tokenFor = async (email: string) => {
+      const actor = toActor((await findUserByEmail(app.db, email))!);
+      return { actor, token: (await createApiToken(app, actor, 'bench')).token };
+    };
+    const [alice, agent] = [await tokenFor('alice@client-a.test'), await tokenFor('l1@demo.test')];
+    const count = async (requesterId?: string) => {
+      let q = app.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n'));
+      if (requesterId) q = q.where('requester_id', '=', requesterId);
+      return Number((await q.executeTakeFirstOrThrow()).n);
+    };
+    const [all, own] = [await count(), await count(alice.actor.id)];
+    const mine = app.db.selectFrom('tickets').select(['id', 'number']).where('requester_id', '=', alice.actor.id);
+    const read = await mine.orderBy('number').executeTakeFirstOrThrow(); // a demo request: with watchers and a timeline
+
+    const ping: Target = { name: 'baseline: GET /api/v1/ping (no auth, no DB)', path: '/api/v1/ping' };
+    const create: Target = {
+      name: 'create: POST /api/v1/tickets as requester alice (API token)',
+      method: 'POST',
+      path: '/api/v1/tickets',
+      token: alice.token,
+      body: { subject: 'Printer jam on the 3rd floor', description: 'Paper is stuck in tray 2 and the display shows E-204.' },
+    };
+    const detail: Target = { name: `read: GET /api/v1/tickets/:id as requester alice (her request #${read.number})`, path: `/api/v1/tickets/${read.id}`, token: alice.token };
+    const targets: Target[] = [
+      ping,
+      create,
+      detail,
+      { name: `list: GET /api/v1/tickets?limit=50 as requester alice (first page of her ${own})`, path: '/api/v1/tickets?limit=50', token: alice.token },
+      { name: `list: GET /api/v1/tickets?limit=50 as agent l1 (first page of all ${all})`, path: '/api/v1/tickets?limit=50', token: agent.token },
+    ];
+    for (const t of targets) {
+      const res = await fetch(base + t.path, request(t));
+      if (!res.ok) throw new Error(`${t.name}: ${res.status} ${await res.text()}`);
+    }
+
+    const baselineAt = new Map<number, Measured>();
+    const measured = new Map<string, Measured>();
+    for (const target of targets) {
+      log(`warm-up ${WARMUP_SECONDS} s: ${target.name}`);
+      await load.run(base, target, 16, WARMUP_SECONDS);
+      for (const concurrency of CONCURRENCIES) {
+        log(`measuring ${SECONDS} s at concurrency ${concurrency}: ${target.name}`);
+        const r = await load.run(base, target, concurrency, SECONDS);
+        if (target === ping) baselineAt.set(concurrency, r);
+        const b = baselineAt.get(concurrency)!;
+        measured.set(`${target.name}@${concurrency}`, r);
+        if (r.errors || r.non2xx) log(`  ! ${r.errors} errors, ${r.non2xx} non-2xx; status codes: ${JSON.stringify(r.statusCodeStats)}`);
+        out({
+          name: target.name,
+          database,
+          concurrency,
+          requestsPerSecond: r.rps,
+          p50Ms: r.p50,
+          p99Ms: r.p99,
+          errors: r.errors,
+          non2xx: r.non2xx,
+          baselineRequestsPerSecond: b.rps,
+          baselineP50Ms: b.p50,
+          baselineP99Ms: b.p99,
+          ratioRps: Number((r.rps / b.rps).toFixed(3)),
+          ratioP99: Number((r.p99 / b.p99).toFixed(2)),
+        });
+      }
+    }
+
+    const at = (t: Target, c: number) => measured.get(`${t.name}@${c}`)!;
+    const createRps = at(create, 16).rps;
+    const readP99 = Math.max(...CONCURRENCIES.map((c) => at(detail, c).p99));
+    const createRatio = Number((createRps / baselineAt.get(16)!.rps).toFixed(3));
+    out({
+      targets: {
+        createRpsC16: { value: createRps, target: 2000, met: createRps >= 2000 },
+        readP99Ms: { value: readP99, target: 5, met: readP99 <= 5 },
+        createRatioC16: { value: createRatio, target: 0.25, met: createRatio >= 0.25 },
+      },
+    });
+  } finally {
+    await load.stop();
+    await td?.close();
+    await schema?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { errorResponses, IdParam } from '../../../contracts/common.js';
+import * as c from '../../../contracts/sla-policies.js';
+import type { HttpServer } from '../../../core/http/server.js';
+import type { AppContext } from '../../db.js';
+import { actorOf } from '../../identity/http/auth.hooks.js';
+import { ticketNumber } from '../../tickets/index.js';
+import * as policies from '../policies.service.js';
+import type { PlanSlaRow, PolicyRow } from '../sla.repo.js';
+
+const tags = ['sla'];
+
+const presentPlanSla = (planId: string, s: PlanSlaRow | null, rows: PolicyRow[]) => ({
+  planId,
+  calendarId: s?.calendar_id ?? null,
+  extendedCalendarId: s?.extended_calendar_id ?? null,
+  pauseOnVendor: Boolean(s?.pause_on_vendor),
+  policies: rows.map((p) => ({
+    priority: p.priority as 'P1',
+    ticketType: p.ticket_type,
+    firstResponseMinutes: p.first_response_minutes,
+    resolutionMinutes: p.resolution_minutes,
+    l1BudgetMinutes: p.l1_budget_minutes,
+    l2BudgetMinutes: p.l2_budget_minutes,
+  })),
+});
+
+const CSV_COLUMNS = ['at', 'metric', 'action', 'line', 'calendarId', 'targetMinutes', 'consumedMinutes', 'deadline', 'detail'] as const;
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** Plan SLA settings, each request's clocks and clock log, and what breaches next. */
+export async function slaRoutes(http: HttpServer, app: AppContext) {
+  http.get('/api/v1/plans/:id/sla', {
+    schema: { tags, params: IdParam, response: { 200: c.PlanSla, ...errorResponses } },
+    handler: async (req) => {
+      const r = await policies.getPlanSla(app, actorOf(req), req.params.id);
+      return presentPlanSla(r.planId, r.settings, r.policies);
+    },
+  });
+  http.put('/api/v1/plans/:id/sla', {
+    schema: { tags, params: IdParam, body: c.PlanSlaInput, response: { 200: c.PlanSla, ...errorResponses } },
+    handler: async (req) => {
+      const r = await policies.setPlanSla(app, actorOf(req), req.params.id, req.body);
+      return presentPlanSla(r.planId, r.settings, r.policies);
+    },
+  });
+
+  http.get('/api/v1/tickets/:id/sla', {
+    schema: { tags, params: IdParam, response: { 200: c.TicketSla, ...errorResponses } },
+    handler: async (req) => {
+      const r = await policies.ticketSla(app, actorOf(req), req.params.id);
+      return { ticketId: r.ticket.id, calendarId: r.calendarId, clocks: r.clocks };
+    },
+  });
+
+  http.get('/api/v1/tickets/:id/sla/log', {
+    schema: {
+      tags,
+      params: IdParam,
+      querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+      response: { 200: z.union([z.object({ items: z.array(c.ClockLogEntry) }), z.string()]), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const { ticket, rows } = await policies.ticketSlaLog(app, actorOf(req), req.params.id);
+      const items = rows.map((r) => ({
+        id: Number(r.id),
+        metric: r.metric,
+        action: r.action,
+        at: r.at,
+        line: r.line,
+        calendarId: r.calendar_id,
+        targetMinutes: Number(r.target_minutes),
+        consumedMinutes: Math.round(Number(r.consumed_minutes) * 100) / 100,
+        deadline: r.deadline,
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+      }));
+      if (req.query.format === 'json') return { items };
+      const lines = [CSV_COLUMNS.join(','), ...items.map((i) => CSV_COLUMNS.map((k) => csvCell(i[k])).join(','))];
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${ticketNumber(ticket.number)}-sla-log.csv"`)
+        .send(`${lines.join('\n')}\n`);
+    },
+  });
+
+  http.get('/api/v1/sla/next-breaches', {
+    schema: {
+      tags,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: { 200: z.object({ items: z.array(c.NextBreach) }), ...errorResponses },
+    },
+    handler: async (req) => {
+      const rows = await policies.nextBreaches(app, actorOf(req), req.query.limit);
+      return {
+        items: rows.map((r) => ({
+          ticketId: r.ticket_id,
+          number: ticketNumber(r.number),
+          subject: r.subject,
+          organizationId: r.organization_id,
+          line: r.line,
+          priority: r.priority,
+          assigneeId: r.assignee_id,
+          metric: r.metric,
+          deadline: r.deadline!,
+          breached: r.breached_at !== null,
+        })),
+      };
+    },
+  });
+}

@@ -1,0 +1,15 @@
+/** What other modules may use of the SLA module. */
+export {
+  addBusinessMinutes,
+  businessMinutesBetween,
+  isBusinessTime,
+  validateCalendarSpec,
+  NoWorkingTime,
+  type CalendarSpec,
+  type Interval,
+  type Weekday,
+} from './business-time.js';
+export { getCalendarSpec, type Calendar } from './calendars.service.js';
+export type { SlaTables } from './sla.tables.js';
+export { findClock } from './sla.repo.js';
+export { nextLine, onTicketEvent, onWarning, onBreach } from './sla.engine.js';

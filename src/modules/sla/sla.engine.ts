@@ -1,0 +1,264 @@
+import type { DomainEvent } from '../../core/events/events.js';
+import { cancelTimer, scheduleTimer, type DueTimer } from '../../core/jobs/timers.js';
+import type { AppContext, Db } from '../db.js';
+import { findOrganization, type Line } from '../identity/index.js';
+import { findTicketById, type TicketRow } from '../tickets/index.js';
+import type { CalendarSpec } from './business-time.js';
+import { getCalendarSpec } from './calendars.service.js';
+import {
+  consumedAt,
+  pauseClock,
+  resumeClock,
+  retargetClock,
+  startClock,
+  stopClock,
+  thresholdAt,
+  type Clock,
+  type Metric,
+} from './clock.js';
+import * as repo from './sla.repo.js';
+import { notifySla } from './sla.notify.js';
+
+const ALWAYS_OPEN: CalendarSpec = { timeZone: 'UTC', alwaysOpen: true };
+export const WARNING_SHARES = [0.75, 0.9] as const;
+
+/** What governs a request's clocks: its contract's calendar and the policy for its priority and type. */
+export interface Terms {
+  calendarId: string | null;
+  cal: CalendarSpec;
+  policy?: repo.PolicyRow;
+  pauseOnVendor: boolean;
+}
+
+export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
+  const org = await findOrganization(db, t.organization_id);
+  const planSla = org?.plan_id ? await repo.findPlanSla(db, org.plan_id) : undefined;
+  const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
+  const calendarId = (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
+  return {
+    calendarId,
+    cal: calendarId ? await getCalendarSpec(db, calendarId) : ALWAYS_OPEN,
+    policy: org?.plan_id ? await repo.findPolicy(db, org.plan_id, t.priority, t.type) : undefined,
+    pauseOnVendor: Boolean(planSla?.pause_on_vendor),
+  };
+}
+
+/** The target of a metric under the terms; for the line clock, the budget before escalation by time. */
+export function targetOf(app: AppContext, terms: Terms, metric: Metric, line: string): number {
+  if (metric === 'first_response') return terms.policy?.first_response_minutes ?? 0;
+  if (metric === 'resolution') return terms.policy?.resolution_minutes ?? 0;
+  if (line === 'L1') return terms.policy?.l1_budget_minutes ?? app.config.l1BudgetMinutes;
+  if (line === 'L2') return terms.policy?.l2_budget_minutes ?? 0;
+  return 0;
+}
+
+const toClock = (r: repo.ClockRow): Clock => ({
+  state: r.state,
+  targetMinutes: Number(r.target_minutes),
+  consumedMinutes: Number(r.consumed_minutes),
+  segmentStartedAt: r.segment_started_at,
+  deadline: r.deadline,
+  stoppedAt: r.stopped_at,
+  met: r.met === null ? null : Boolean(r.met),
+});
+
+const timerKey = (ticketId: string, metric: Metric, what: string) => `sla:${ticketId}:${metric}:${what}`;
+
+/** Saves a clock, logs what happened, and sets its timers anew (warnings, breach, or the line budget). */
+async function saveClock(
+  app: AppContext,
+  db: Db,
+  t: TicketRow,
+  metric: Metric,
+  terms: Terms,
+  prev: repo.ClockRow | undefined,
+  c: Clock,
+  action: string,
+  extra: { cycle?: number; line?: string | null; detail?: Record<string, unknown>; resetWarnings?: boolean } = {},
+) {
+  const now = app.clock.now().toISOString();
+  const cycle = extra.cycle ?? prev?.cycle ?? 1;
+  const reset = extra.resetWarnings || (prev && cycle !== prev.cycle);
+  const row = {
+    ticket_id: t.id,
+    metric,
+    state: c.state,
+    cycle,
+    line: extra.line !== undefined ? extra.line : (prev?.line ?? null),
+    calendar_id: terms.calendarId,
+    target_minutes: c.targetMinutes,
+    consumed_minutes: c.consumedMinutes,
+    segment_started_at: c.segmentStartedAt,
+    deadline: c.deadline,
+    started_at: prev && !extra.cycle ? prev.started_at : now,
+    stopped_at: c.stoppedAt,
+    met: c.met === null ? null : c.met ? 1 : 0,
+    warned_75: reset ? 0 : (prev?.warned_75 ?? 0),
+    warned_90: reset ? 0 : (prev?.warned_90 ?? 0),
+    breached_at: reset && metric === 'line' ? null : (prev?.breached_at ?? null),
+    updated_at: now,
+  };
+  await repo.saveClock(db, row);
+  await repo.insertLog(db, {
+    ticket_id: t.id,
+    metric,
+    action,
+    at: now,
+    line: metric === 'line' ? row.line : t.line,
+    calendar_id: terms.calendarId,
+    target_minutes: c.targetMinutes,
+    consumed_minutes: c.consumedMinutes,
+    deadline: c.deadline,
+    detail: JSON.stringify(extra.detail ?? {}),
+  });
+  await syncTimers(db, t.id, metric, row, terms.cal, c);
+}
+
+async function syncTimers(db: Db, ticketId: string, metric: Metric, row: { cycle: number; warned_75: number; warned_90: number; breached_at: string | null; line: string | null }, cal: CalendarSpec, c: Clock) {
+  const whats = metric === 'line' ? ['budget'] : ['warn75', 'warn90', 'breach'];
+  for (const w of whats) await cancelTimer(db, timerKey(ticketId, metric, w));
+  if (c.state !== 'running' || !c.deadline) return;
+  const base = { subjectId: ticketId, payload: { metric, cycle: row.cycle } };
+  if (metric === 'line') {
+    await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, 'budget'), kind: 'sla.line_budget', dueAt: c.deadline, payload: { ...base.payload, line: row.line } });
+    return;
+  }
+  for (const share of WARNING_SHARES) {
+    const warned = share === 0.75 ? row.warned_75 : row.warned_90;
+    const at = thresholdAt(c, cal, share);
+    if (!warned && at) await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, share === 0.75 ? 'warn75' : 'warn90'), kind: 'sla.warning', dueAt: at, payload: { ...base.payload, share } });
+  }
+  if (!row.breached_at) await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, 'breach'), kind: 'sla.breach', dueAt: c.deadline });
+}
+
+const RUNNING_STATUSES = new Set(['new', 'open']);
+
+/** Whether the clocks of a request in this status run (pending_vendor only where the plan says so). */
+const runsIn = (status: string, terms: Terms) => RUNNING_STATUSES.has(status) || (status === 'pending_vendor' && !terms.pauseOnVendor);
+
+/**
+ * Keeps a request's SLA clocks in step with what happens to it; runs inside the transaction of
+ * the change, so clocks, their log and their timers commit with it.
+ */
+export async function onTicketEvent(app: AppContext, db: Db, e: DomainEvent) {
+  const t = await findTicketById(db, e.subjectId);
+  if (!t) return;
+  const now = app.clock.now();
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  const terms = await termsFor(app, db, t);
+  const clocks = new Map((await repo.listClocks(db, t.id)).map((r) => [r.metric, r]));
+  const each = async (fn: (metric: Metric, row: repo.ClockRow) => Promise<void>) => {
+    for (const [metric, row] of clocks) await fn(metric, row);
+  };
+
+  switch (e.type) {
+    case 'ticket.created': {
+      for (const metric of ['first_response', 'resolution', 'line'] as const) {
+        const c = startClock(targetOf(app, terms, metric, t.line), terms.cal, now);
+        await saveClock(app, db, t, metric, terms, undefined, c, 'start', { line: metric === 'line' ? t.line : null, detail: { priority: t.priority, policyId: terms.policy?.id ?? null } });
+      }
+      if (!runsIn(t.status, terms)) await each(async (m, r) => saveClock(app, db, t, m, terms, r, pauseClock(toClock(r), terms.cal, now), 'pause'));
+      return;
+    }
+    case 'ticket.replied': {
+      const fr = clocks.get('first_response');
+      if (data.firstResponse && fr && fr.state !== 'stopped')
+        await saveClock(app, db, t, 'first_response', terms, fr, stopClock(toClock(fr), terms.cal, now), 'stop', { detail: { reason: 'first public reply' } });
+      return;
+    }
+    case 'ticket.status_changed': {
+      const from = String(data.from);
+      const to = String(data.to);
+      if (to === 'resolved' || to === 'closed') {
+        await each(async (m, r) => {
+          if (r.state !== 'stopped') await saveClock(app, db, t, m, terms, r, stopClock(toClock(r), terms.cal, now), 'stop', { detail: { status: to } });
+        });
+      } else if (from === 'resolved' || from === 'closed') {
+        // A reopen: resolution goes on from the time it had used; the line's time starts afresh.
+        const res = clocks.get('resolution');
+        if (res) await saveClock(app, db, t, 'resolution', terms, res, resumeClock(toClock(res), terms.cal, now), 'reopen', { cycle: res.cycle + 1 });
+        const line = clocks.get('line');
+        await saveClock(app, db, t, 'line', terms, line, startClock(targetOf(app, terms, 'line', t.line), terms.cal, now), 'start', { cycle: (line?.cycle ?? 0) + 1, line: t.line, detail: { reason: 'reopened' } });
+      } else {
+        const run = runsIn(to, terms);
+        await each(async (m, r) => {
+          if (run && r.state === 'paused') await saveClock(app, db, t, m, terms, r, resumeClock(toClock(r), terms.cal, now), 'resume', { detail: { status: to } });
+          if (!run && r.state === 'running') await saveClock(app, db, t, m, terms, r, pauseClock(toClock(r), terms.cal, now), 'pause', { detail: { status: to } });
+        });
+      }
+      return;
+    }
+    case 'ticket.priority_changed':
+      await retargetAll(app, db, t, terms, clocks, { priority: t.priority });
+      return;
+    case 'ticket.line_changed': {
+      const prev = clocks.get('line');
+      if (prev && prev.state !== 'stopped')
+        await saveClock(app, db, t, 'line', terms, prev, stopClock(toClock(prev), terms.cal, now), 'stop', { detail: { to: t.line } });
+      const stopped = await repo.findClock(db, t.id, 'line');
+      const fresh = startClock(targetOf(app, terms, 'line', t.line), terms.cal, now);
+      const c = runsIn(t.status, terms) ? fresh : pauseClock(fresh, terms.cal, now);
+      await saveClock(app, db, t, 'line', terms, stopped, c, 'escalated', {
+        cycle: (stopped?.cycle ?? 0) + 1,
+        line: t.line,
+        detail: { from: data.from, to: data.to, by: data.by ?? 'hand', reason: data.reason ?? null },
+      });
+      return;
+    }
+  }
+}
+
+/** New targets after the priority, the policy or the plan changed; the time used so far stays. */
+export async function retargetAll(app: AppContext, db: Db, t: TicketRow, terms: Terms, clocks: Map<Metric, repo.ClockRow>, detail: Record<string, unknown>) {
+  const now = app.clock.now();
+  for (const [metric, row] of clocks) {
+    const target = targetOf(app, terms, metric, row.line ?? t.line);
+    if (row.state === 'stopped' || target === Number(row.target_minutes)) continue;
+    await saveClock(app, db, t, metric, terms, row, retargetClock(toClock(row), terms.cal, now, target), 'target_changed', { detail: { ...detail, from: Number(row.target_minutes), to: target } });
+  }
+}
+
+/** Timer: a share of a target is used up; warn once per cycle. */
+export async function onWarning(app: AppContext, db: Db, timer: DueTimer) {
+  const { metric, cycle, share } = timer.payload as { metric: Metric; cycle: number; share: number };
+  const row = await repo.findClock(db, timer.subjectId, metric);
+  const column = share === 0.75 ? 'warned_75' : 'warned_90';
+  if (!row || row.state !== 'running' || row.cycle !== cycle || row[column]) return;
+  await db.updateTable('sla_clocks').set({ [column]: 1 }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
+  await logTimer(app, db, row, 'warning', { share });
+  await app.events.append(db, { type: 'sla.warning', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric, share } });
+  await notifySla(app, db, row.ticket_id, { kind: 'warning', metric, share });
+}
+
+/** Timer: a target is used up; record the breach once and warn the manager too. */
+export async function onBreach(app: AppContext, db: Db, timer: DueTimer) {
+  const { metric, cycle } = timer.payload as { metric: Metric; cycle: number };
+  const row = await repo.findClock(db, timer.subjectId, metric);
+  if (!row || row.state !== 'running' || row.cycle !== cycle || row.breached_at) return;
+  await db.updateTable('sla_clocks').set({ breached_at: timer.dueAt }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
+  await logTimer(app, db, row, 'breach', {});
+  await app.events.append(db, { type: 'sla.breached', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric } });
+  await notifySla(app, db, row.ticket_id, { kind: 'breach', metric });
+}
+
+async function logTimer(app: AppContext, db: Db, row: repo.ClockRow, action: string, detail: Record<string, unknown>) {
+  const t = (await findTicketById(db, row.ticket_id))!;
+  const terms = await termsFor(app, db, t);
+  await repo.insertLog(db, {
+    ticket_id: row.ticket_id,
+    metric: row.metric,
+    action,
+    at: app.clock.now().toISOString(),
+    line: t.line,
+    calendar_id: row.calendar_id,
+    target_minutes: Number(row.target_minutes),
+    consumed_minutes: consumedAt(toClock(row), terms.cal, app.clock.now()),
+    deadline: row.deadline,
+    detail: JSON.stringify(detail),
+  });
+}
+
+/** The line a request goes to when its budget at `line` is used up, if any. */
+export const nextLine = (line: string): Line | undefined => (line === 'L1' ? 'L2' : line === 'L2' ? 'L3' : undefined);
+
+export { toClock };

@@ -1,0 +1,26 @@
+import type { TimerHandler } from '../core/jobs/timers.js';
+import type { AppContext, Db } from './db.js';
+import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine.js';
+import { onBreach, onTicketEvent, onWarning } from './sla/index.js';
+
+/** The same application, working inside a transaction: use cases then join it instead of opening one. */
+const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
+
+/**
+ * How the modules react to each other's events, inside the transaction of the change: the SLA
+ * clocks follow every ticket event; a new or moved request is assigned.
+ */
+export function subscribeModules(app: AppContext) {
+  app.events.on('ticket.', (trx, e) => onTicketEvent(within(app, trx), trx, e));
+  app.events.on('ticket.created', (trx, e) => onTicketRouted(within(app, trx), e));
+  app.events.on('ticket.line_changed', (trx, e) => onTicketRouted(within(app, trx), e));
+}
+
+/** The handler of each kind of durable timer. */
+export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
+  return {
+    'sla.warning': (trx, t) => onWarning(within(app, trx), trx, t),
+    'sla.breach': (trx, t) => onBreach(within(app, trx), trx, t),
+    'sla.line_budget': (trx, t) => onLineBudgetUsed(within(app, trx), t),
+  };
+}
