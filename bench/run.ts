@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: Tierdesk in-process on a fresh database holding 100 000 requests, measured with
  * autocannon against the no-op ping route as the baseline. One JSON line per measurement on stdout,
- * then a line with the targets; progress on stderr.
+ * then one line with the targets; progress on stderr.
  *
- * Env: BENCH_SECONDS (per measurement, default 5), BENCH_DATABASE_URL (postgres://…; a fresh
- * schema there, dropped afterwards; SQLite in a temporary DATA_DIR otherwise).
+ * Env: BENCH_SECONDS (per measurement, default 5); BENCH_DATABASE_URL (postgres://…: a fresh schema
+ * there, dropped afterwards; otherwise SQLite in a temporary DATA_DIR).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -29,10 +29,11 @@ const ROWS_PER_TRANSACTION = 10_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Math.min(1, SECONDS);
 const CONCURRENCIES = [1, 16] as const;
+const DAY = 86_400_000;
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
-/** A small deterministic PRNG (mulberry32), so every run seeds the same data. */
+/** A small deterministic PRNG (mulberry32), so that every run seeds the same data. */
 function prng(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -53,18 +54,17 @@ async function seedTickets(db: Db, count: number) {
   const counter = await db.selectFrom('counters').select('value').where('name', '=', 'ticket_number').executeTakeFirst();
   const first = Number(counter?.value ?? 0) + 1;
   const now = Date.now();
-  const year = 365 * 86_400_000;
   const iso = (ms: number) => new Date(Math.min(ms, now)).toISOString();
 
   const row = (number: number): TicketTables['tickets'] => {
     const requester = pick(clients);
-    const created = now - Math.floor(rnd() * year);
-    const status = pick(STATUSES);
-    const worked = status !== 'new';
-    const agent = worked ? pick(agents) : null;
+    const created = now - Math.floor(rnd() * 365 * DAY);
+    // A realistic backlog: requests older than a month are almost all closed.
+    const status = now - created < 30 * DAY ? pick(STATUSES) : rnd() < 0.97 ? 'closed' : 'resolved';
+    const agent = status === 'new' ? null : pick(agents);
     const [impact, urgency] = [pick(LEVELS), pick(LEVELS)];
-    const resolved = status === 'resolved' || status === 'closed' ? created + rnd() * 5 * 86_400_000 : null;
-    const closed = status === 'closed' ? resolved! + rnd() * 3 * 86_400_000 : null;
+    const resolved = status === 'resolved' || status === 'closed' ? created + rnd() * 5 * DAY : null;
+    const closed = status === 'closed' ? resolved! + rnd() * 3 * DAY : null;
     return {
       id: crypto.randomUUID(),
       number,
@@ -82,11 +82,11 @@ async function seedTickets(db: Db, count: number) {
       line: agent?.line ?? 'L1',
       group_id: null,
       assignee_id: agent?.id ?? null,
-      version: worked ? 2 + Math.floor(rnd() * 5) : 1,
+      version: agent ? 2 + Math.floor(rnd() * 5) : 1,
       created_by: requester.id,
       created_at: iso(created),
-      updated_at: iso(Math.max(created, closed ?? resolved ?? created + rnd() * 2 * 86_400_000)),
-      first_response_at: worked ? iso(created + rnd() * 4 * 3_600_000) : null,
+      updated_at: iso(closed ?? resolved ?? created + rnd() * 2 * DAY),
+      first_response_at: agent ? iso(created + rnd() * 4 * 3_600_000) : null,
       resolved_at: resolved === null ? null : iso(resolved),
       closed_at: closed === null ? null : iso(closed),
       reopened_count: 0,
@@ -94,33 +94,26 @@ async function seedTickets(db: Db, count: number) {
   };
 
   for (let start = 0; start < count; start += ROWS_PER_TRANSACTION) {
+    const end = Math.min(start + ROWS_PER_TRANSACTION, count);
     await db.transaction().execute(async (trx) => {
-      const end = Math.min(start + ROWS_PER_TRANSACTION, count);
-      for (let i = start; i < end; i += ROWS_PER_INSERT) {
-        const rows = Array.from({ length: Math.min(ROWS_PER_INSERT, end - i) }, (_, k) => row(first + i + k));
-        await trx.insertInto('tickets').values(rows).execute();
-      }
+      for (let i = start; i < end; i += ROWS_PER_INSERT)
+        await trx.insertInto('tickets').values(Array.from({ length: Math.min(ROWS_PER_INSERT, end - i) }, (_, k) => row(first + i + k))).execute();
     });
   }
+  // New requests must get numbers after these: move the counter past them.
   const last = first + count - 1;
-  if (counter) await db.updateTable('counters').set({ value: last }).where('name', '=', 'ticket_number').execute();
-  else await db.insertInto('counters').values({ name: 'ticket_number', value: last }).execute();
+  await db.insertInto('counters').values({ name: 'ticket_number', value: last }).onConflict((oc) => oc.column('name').doUpdateSet({ value: last })).execute();
 }
 
-/** A fresh PostgreSQL schema on `url` (as the tests make), and how to drop it. */
-async function pgSchema(url: string) {
-  const schema = `bench_${crypto.randomBytes(6).toString('hex')}`;
-  const run = async (q: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`create schema ${schema}`);
-  return { schema, drop: () => run(`drop schema if exists ${schema} cascade`) };
+/** One statement on PostgreSQL over a connection of its own (to create and drop the schema). */
+async function pgQuery(url: string, query: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(query);
+  } finally {
+    await c.end();
+  }
 }
 
 interface Target {
@@ -141,10 +134,17 @@ interface Measured {
   statusCodeStats: unknown;
 }
 
+/** The request autocannon repeats (and the one-off check before it). */
+const request = (t: Target) => ({
+  method: t.method ?? 'GET',
+  headers: { ...(t.token && { authorization: `Bearer ${t.token}` }), ...(t.body !== undefined && { 'content-type': 'application/json' }) },
+  ...(t.body !== undefined && { body: JSON.stringify(t.body) }),
+});
+
 /**
  * The load generator runs autocannon in a worker thread, so that its CPU time is not spent on the
- * server's event loop, and times every response itself (autocannon's histogram keeps whole ms).
- * Plain JavaScript: tsx's loader does not reach worker threads on Node 20.
+ * server's event loop, and times every response itself (autocannon's histogram keeps whole ms, and
+ * off the main thread returns no aggregates). Plain JavaScript: tsx does not reach workers on Node 20.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -156,17 +156,9 @@ parentPort.on('message', async (opts) => {
   const r = await run;
   ms.sort((a, b) => a - b);
   const at = (p) => (ms.length ? Number(ms[Math.ceil((p / 100) * ms.length) - 1].toFixed(2)) : null);
-  // Off the main thread autocannon returns its raw result (no aggregated requests/latency fields).
   const rps = Math.round((r.totalCompletedRequests / r.duration) * 10) / 10;
   parentPort.postMessage({ rps, p50: at(50), p99: at(99), errors: r.errors, non2xx: r.non2xx, statusCodeStats: r.statusCodeStats });
 });`;
-
-/** The request autocannon repeats (and the one-off check before it). */
-const request = (t: Target) => ({
-  method: t.method ?? 'GET',
-  headers: { ...(t.token && { authorization: `Bearer ${t.token}` }), ...(t.body !== undefined && { 'content-type': 'application/json' }) },
-  ...(t.body !== undefined && { body: JSON.stringify(t.body) }),
-});
 
 function loadGenerator() {
   const worker = new Worker(WORKER, { eval: true, workerData: { autocannon: createRequire(import.meta.url).resolve('autocannon') } });
@@ -187,19 +179,18 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-bench-'));
   const pgUrl = process.env.BENCH_DATABASE_URL;
   const database = pgUrl ? 'postgres' : 'sqlite';
+  const schema = pgUrl ? `bench_${crypto.randomBytes(6).toString('hex')}` : undefined;
   const load = loadGenerator();
-  let schema: Awaited<ReturnType<typeof pgSchema>> | undefined;
   let td: Tierdesk | undefined;
   try {
-    schema = pgUrl ? await pgSchema(pgUrl) : undefined;
+    if (schema) await pgQuery(pgUrl!, `create schema ${schema}`);
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', ...(pgUrl && { DATABASE_URL: pgUrl }) });
-    td = await buildTierdesk(config, { db: { pgSchema: schema?.schema } });
+    td = await buildTierdesk(config, { db: { pgSchema: schema } });
     const app = td.app;
     await seedDemo(app);
-
     const t0 = performance.now();
     await seedTickets(app.db, TICKETS);
-    if (app.dialect === 'postgres') await sql`analyze`.execute(app.db); // as autovacuum would
+    if (app.dialect === 'postgres') await sql`analyze`.execute(app.db); // as autovacuum would soon
     log(`seeded ${TICKETS} requests on ${database} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const base = await td.http.listen({ port: 0, host: '127.0.0.1' });
@@ -214,8 +205,8 @@ async function main() {
       return Number((await q.executeTakeFirstOrThrow()).n);
     };
     const [all, own] = [await count(), await count(alice.actor.id)];
-    const mine = app.db.selectFrom('tickets').select(['id', 'number']).where('requester_id', '=', alice.actor.id);
-    const read = await mine.orderBy('number').executeTakeFirstOrThrow(); // a demo request: with watchers and a timeline
+    // Her first demo request: one with watchers and a timeline, as real ones have.
+    const read = await app.db.selectFrom('tickets').select(['id', 'number']).where('requester_id', '=', alice.actor.id).orderBy('number').executeTakeFirstOrThrow();
 
     const ping: Target = { name: 'baseline: GET /api/v1/ping (no auth, no DB)', path: '/api/v1/ping' };
     const create: Target = {
@@ -226,19 +217,13 @@ async function main() {
       body: { subject: 'Printer jam on the 3rd floor', description: 'Paper is stuck in tray 2 and the display shows E-204.' },
     };
     const detail: Target = { name: `read: GET /api/v1/tickets/:id as requester alice (her request #${read.number})`, path: `/api/v1/tickets/${read.id}`, token: alice.token };
-    const targets: Target[] = [
-      ping,
-      create,
-      detail,
-      { name: `list: GET /api/v1/tickets?limit=50 as requester alice (first page of her ${own})`, path: '/api/v1/tickets?limit=50', token: alice.token },
-      { name: `list: GET /api/v1/tickets?limit=50 as agent l1 (first page of all ${all})`, path: '/api/v1/tickets?limit=50', token: agent.token },
-    ];
+    const list = (who: string, token: string): Target => ({ name: `list: GET /api/v1/tickets?limit=50 as ${who}`, path: '/api/v1/tickets?limit=50', token });
+    const targets = [ping, create, detail, list(`requester alice (first page of her ${own})`, alice.token), list(`agent l1 (first page of all ${all})`, agent.token)];
     for (const t of targets) {
       const res = await fetch(base + t.path, request(t));
       if (!res.ok) throw new Error(`${t.name}: ${res.status} ${await res.text()}`);
     }
 
-    const baselineAt = new Map<number, Measured>();
     const measured = new Map<string, Measured>();
     for (const target of targets) {
       log(`warm-up ${WARMUP_SECONDS} s: ${target.name}`);
@@ -246,9 +231,8 @@ async function main() {
       for (const concurrency of CONCURRENCIES) {
         log(`measuring ${SECONDS} s at concurrency ${concurrency}: ${target.name}`);
         const r = await load.run(base, target, concurrency, SECONDS);
-        if (target === ping) baselineAt.set(concurrency, r);
-        const b = baselineAt.get(concurrency)!;
         measured.set(`${target.name}@${concurrency}`, r);
+        const b = measured.get(`${ping.name}@${concurrency}`)!;
         if (r.errors || r.non2xx) log(`  ! ${r.errors} errors, ${r.non2xx} non-2xx; status codes: ${JSON.stringify(r.statusCodeStats)}`);
         out({
           name: target.name,
@@ -271,7 +255,7 @@ async function main() {
     const at = (t: Target, c: number) => measured.get(`${t.name}@${c}`)!;
     const createRps = at(create, 16).rps;
     const readP99 = Math.max(...CONCURRENCIES.map((c) => at(detail, c).p99));
-    const createRatio = Number((createRps / baselineAt.get(16)!.rps).toFixed(3));
+    const createRatio = Number((createRps / at(ping, 16).rps).toFixed(3));
     out({
       targets: {
         createRpsC16: { value: createRps, target: 2000, met: createRps >= 2000 },
@@ -282,7 +266,7 @@ async function main() {
   } finally {
     await load.stop();
     await td?.close();
-    await schema?.drop();
+    if (schema) await pgQuery(pgUrl!, `drop schema if exists ${schema} cascade`);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

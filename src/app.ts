@@ -51,16 +51,16 @@ export async function buildTierdesk(
 ): Promise<Tierdesk> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const { app, close } = await openContext(config, options.db, options.clock);
-  const http = await createHttpServer({ logger, maxFileBytes: config.attachmentMaxBytes, title: 'Tierdesk API', version: VERSION });
+  const http = await createHttpServer({ logger, maxFileBytes: config.attachmentMaxBytes, trustProxy: config.trustProxy, title: 'Tierdesk API', version: VERSION });
   registerAuthentication(http, app);
 
-  http.get('/api/v1/health', { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.string(), version: z.string() }) } } }, async () => {
+  http.get('/api/v1/health', { config: { public: true }, schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.string(), version: z.string() }) } } }, async () => {
     await sql`select 1`.execute(app.db);
     return { status: 'ok' as const, database: app.dialect, version: VERSION };
   });
   // Liveness without touching the database; also the baseline that `npm run bench` compares with.
-  http.get('/api/v1/ping', { schema: { hide: true } }, async () => ({ ok: true }));
-  http.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => http.swagger());
+  http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
+  http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
   http.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
 
   await identityRoutes(http, app);

@@ -27,6 +27,12 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   MAIL_FROM: z.string().min(3).default('Tierdesk <support@desk.test>'),
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
+  DEV_TRACKER_URL: z.string().url().regex(/^https?:\/\//i, 'must be an http(s) URL').optional(),
+  DEV_TRACKER_SECRET: z.string().min(16).optional(),
+}).superRefine((e, ctx) => {
+  // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
+  if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['DEV_TRACKER_SECRET'], message: 'required when DEV_TRACKER_URL is set' });
 });
 
 export type Config = {
@@ -48,6 +54,10 @@ export type Config = {
   l1BudgetMinutes: number;
   trustProxy: boolean;
   cookieSecure: boolean;
+  /** The developers' tracker that hand-offs are posted to; null: hand-off is not configured. */
+  devTrackerUrl: string | null;
+  /** The HMAC key shared with that tracker, for both directions. */
+  devTrackerSecret: string | null;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -83,5 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     l1BudgetMinutes: e.L1_BUDGET_MINUTES,
     trustProxy: e.TRUST_PROXY === '1',
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === '1' : publicUrl.startsWith('https:'),
+    devTrackerUrl: e.DEV_TRACKER_URL ?? null,
+    devTrackerSecret: e.DEV_TRACKER_SECRET ?? null,
   };
 }

@@ -51,6 +51,8 @@ export interface ServerOptions {
   logger: Logger;
   /** The largest accepted upload, per file. */
   maxFileBytes: number;
+  /** Whether X-Forwarded-For is believed (only behind a proxy that sets it). */
+  trustProxy: boolean;
   title: string;
   version: string;
 }
@@ -63,7 +65,7 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    trustProxy: opts.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -42,14 +42,8 @@ export async function login(app: AppContext, email: string, password: string) {
   }
   const ok = await verifyPassword(user?.password_hash ?? null, password);
   if (!user || !ok || !user.active) {
-    if (user) {
-      const failures = user.failed_logins + 1;
-      const lock = failures >= app.config.loginMaxFailures;
-      await repo.updateUser(app.db, user.id, {
-        failed_logins: lock ? 0 : failures,
-        locked_until: lock ? addMinutes(app, app.config.loginLockoutMinutes) : user.locked_until,
-      });
-    }
+    if (user && (await repo.countFailedLogin(app.db, user.id)) >= app.config.loginMaxFailures)
+      await repo.updateUser(app.db, user.id, { failed_logins: 0, locked_until: addMinutes(app, app.config.loginLockoutMinutes) });
     throw new Unauthorized('Wrong e-mail or password');
   }
   if (user.failed_logins || user.locked_until) await repo.updateUser(app.db, user.id, { failed_logins: 0, locked_until: null });
@@ -84,6 +78,9 @@ export async function authenticateSession(app: AppContext, sessionToken: string)
 export async function authenticateToken(app: AppContext, token: string): Promise<Authentication | null> {
   const row = await repo.findApiTokenWithUser(app.db, hashSecret(token));
   if (!row || row.revoked_at || !row.active) return null;
+  // Kept to the minute, so that a busy integration does not write on every request.
+  const now = app.clock.now();
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) await repo.touchApiToken(app.db, row.token_id, now.toISOString());
   return { actor: toActor(row), via: 'token', tokenId: row.token_id };
 }
 
@@ -142,10 +139,14 @@ export async function resetPassword(app: AppContext, token: string, password: st
   });
 }
 
-/** Changes one's own password, given the current one. */
-export async function changePassword(app: AppContext, actor: Actor, current: string, next: string) {
+/** Changes one's own password, given the current one; every other session of the person ends. */
+export async function changePassword(app: AppContext, actor: Actor, current: string, next: string, keepSessionToken?: string) {
   const user = await repo.findUserById(app.db, actor.id);
   if (!user || !(await verifyPassword(user.password_hash, current)))
     throw new Invalid('The current password is wrong', 'currentPassword');
-  await repo.updateUser(app.db, actor.id, { password_hash: await hashPassword(next), updated_at: app.clock.now().toISOString() });
+  const passwordHash = await hashPassword(next);
+  await inTransaction(app.db, async (trx) => {
+    await repo.updateUser(trx, actor.id, { password_hash: passwordHash, updated_at: app.clock.now().toISOString() });
+    await repo.deleteUserSessions(trx, actor.id, keepSessionToken ? hashSecret(keepSessionToken) : undefined);
+  });
 }

@@ -50,8 +50,23 @@ export const findSessionWithUser = (db: Db, idHash: string) =>
 
 export const deleteSession = (db: Db, idHash: string) => db.deleteFrom('sessions').where('id', '=', idHash).execute();
 
-export const deleteUserSessions = (db: Db, userId: string) =>
-  db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+/** Ends every session of a person, but the one given. */
+export function deleteUserSessions(db: Db, userId: string, exceptIdHash?: string) {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptIdHash) q = q.where('id', '!=', exceptIdHash);
+  return q.execute();
+}
+
+/** Counts one more failed sign-in, atomically; returns the count. */
+export async function countFailedLogin(db: Db, userId: string): Promise<number> {
+  const r = await db
+    .updateTable('users')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', userId)
+    .returning('failed_logins')
+    .executeTakeFirstOrThrow();
+  return Number(r.failed_logins);
+}
 
 export const insertApiToken = (db: Db, row: Insertable<IdentityTables['api_tokens']>) =>
   db.insertInto('api_tokens').values(row).execute();
@@ -61,7 +76,7 @@ export const findApiTokenWithUser = (db: Db, tokenHash: string) =>
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('users')
-    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at'])
+    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.last_used_at'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
 

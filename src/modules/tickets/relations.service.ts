@@ -39,7 +39,10 @@ export async function addWatcher(app: AppContext, actor: Actor, idOrNumber: stri
 
 export async function removeWatcher(app: AppContext, actor: Actor, idOrNumber: string, userId: string) {
   const t = await loadTicket(app.db, actor, idOrNumber);
-  const mayChange = isStaff(actor) || actor.id === userId || actor.role === 'client_manager';
+  const watcher = await findUserById(app.db, userId);
+  // A client IT manager may remove the company's people, not the provider's staff.
+  const mayChange =
+    isStaff(actor) || actor.id === userId || (actor.role === 'client_manager' && watcher?.organization_id === actor.organizationId);
   if (!mayChange) throw new Forbidden('You may not change who watches this request');
   const r = await repo.removeWatcher(app.db, t.id, userId);
   if (Number(r.numDeletedRows) === 0) throw new NotFound('Watcher');

@@ -112,6 +112,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
     for (const m of managers) await repo.addWatcher(trx, id, m.id);
     if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
     await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: JSON.stringify({ line }), created_at: now });
+    await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
     await app.events.append(trx, {
       type: 'ticket.created',
       subjectType: 'ticket',
@@ -119,7 +120,6 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
       actorId: actor.id,
       data: { number, organizationId, line, ...(line !== 'L1' && { escalation: 'difficulty' }) },
     });
-    await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
   });
   return id;
 }

@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: Authentication | null;
   }
+  interface FastifyContextConfig {
+    /** The route answers without sign-in (sign-in itself, health, signed webhooks). */
+    public?: boolean;
+  }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -19,8 +23,9 @@ const sameSecret = (a: string, b: string) =>
   a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
- * Resolves who is calling, from a Bearer token or the session cookie, for every request; and
- * refuses a cookie-authenticated write that does not carry the session's CSRF token.
+ * Resolves who is calling, from a Bearer token or the session cookie, for every request; refuses
+ * an anonymous call to any API route not marked public, and a cookie-authenticated write that does
+ * not carry the session's CSRF token — both before the input is even validated.
  */
 export function registerAuthentication(http: HttpServer, app: AppContext) {
   http.decorateRequest('auth', null);
@@ -35,7 +40,9 @@ export function registerAuthentication(http: HttpServer, app: AppContext) {
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) req.auth = await authenticateSession(app, cookie);
   });
-  http.addHook('preHandler', async (req) => {
+  http.addHook('preValidation', async (req) => {
+    const url = req.routeOptions.url;
+    if (!req.auth && url?.startsWith('/api/') && !req.routeOptions.config.public) throw new Unauthorized();
     if (req.auth?.via !== 'session' || !UNSAFE.has(req.method)) return;
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameSecret(sent, req.auth.csrfToken))

@@ -18,7 +18,7 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
 
   http.post('/api/v1/auth/login', {
     schema: { tags, body: c.LoginBody, response: { 200: c.LoginResponse, ...errorResponses } },
-    config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
+    config: { public: true, rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
     handler: async (req, reply) => {
       const { actor, sessionToken, csrfToken } = await auth.login(app, req.body.email, req.body.password);
       setSessionCookie(reply, sessionToken, app.config.sessionTtlHours * 3600, app.config.cookieSecure);
@@ -29,6 +29,7 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
 
   http.post('/api/v1/auth/logout', {
     schema: { tags, response: { 200: Ok } },
+    config: { public: true },
     handler: async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await auth.logout(app, token);
@@ -39,7 +40,7 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
 
   http.post('/api/v1/auth/password/forgot', {
     schema: { tags, body: c.ForgotBody, response: { 202: Ok, ...errorResponses } },
-    config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
+    config: { public: true, rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
     handler: async (req, reply) => {
       await auth.requestPasswordReset(app, req.body.email);
       return reply.code(202).send({ ok: true as const });
@@ -48,7 +49,7 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
 
   http.post('/api/v1/auth/password/reset', {
     schema: { tags, body: c.ResetBody, response: { 200: Ok, ...errorResponses } },
-    config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
+    config: { public: true, rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
     handler: async (req) => {
       await auth.resetPassword(app, req.body.token, req.body.password);
       return { ok: true as const };
@@ -75,7 +76,7 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
   http.post('/api/v1/me/password', {
     schema: { tags, body: c.ChangePasswordBody, response: { 200: Ok, ...errorResponses } },
     handler: async (req) => {
-      await auth.changePassword(app, actorOf(req), req.body.currentPassword, req.body.newPassword);
+      await auth.changePassword(app, actorOf(req), req.body.currentPassword, req.body.newPassword, req.cookies[SESSION_COOKIE]);
       return { ok: true as const };
     },
   });
