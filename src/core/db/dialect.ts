@@ -1,4 +1,4 @@
-import { sql, type ColumnDefinitionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from './connect.js';
 
 /** The SQL column types that differ between SQLite and PostgreSQL, for migrations. */
@@ -30,4 +30,14 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
   return dialect === 'postgres'
     ? sql<SqlBool>`${column} ilike ${pattern} escape '\\'`
     : sql<SqlBool>`unicode_lower(${column}) like ${pattern.toLowerCase()} escape '\\'`;
+}
+
+/**
+ * Row locking for a claim. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent workers each take
+ * different rows instead of waiting on (or double-taking) each other's. SQLite has no FOR UPDATE and
+ * needs none: it has one writer, and Kysely runs one statement or transaction at a time on its one
+ * connection, so two claims never overlap.
+ */
+export function lockSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: DialectName) {
+  return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { ExpressionBuilder, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { narrow, type DialectName } from '../db/connect.js';
+import { lockSkippingLocked } from '../db/dialect.js';
 import type { TimerTables } from './timers.js';
 
 /**
@@ -15,15 +16,6 @@ export type TimerRow = Selectable<TimerTables['timers']>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
 
-/**
- * Row locking for a claim. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent workers each take
- * different rows instead of waiting on (or double-taking) each other's. SQLite has no FOR UPDATE and
- * needs none: it has one writer, and Kysely runs one statement or transaction at a time on its one
- * connection, so two claims never overlap.
- */
-export function lockSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: DialectName) {
-  return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
-}
 
 /**
  * A timer that has neither fired nor been given up. Written exactly like the partial indexes' predicate:
