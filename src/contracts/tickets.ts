@@ -156,6 +156,10 @@ export const LinkCreate = z.object({
   ticket: z.string().min(1).max(64).describe('the other request: its id or number'),
   kind: z.enum(['duplicate_of', 'related', 'parent_of', 'child_of']),
 });
+export const EscalateBody = z.object({
+  line: Line,
+  reason: z.string().trim().min(1).max(2000).describe('why the request moves; shown in its timeline'),
+});
 export const WatcherCreate = z.object({ userId: z.string().uuid() });
 export const CategoryCreate = z.object({
   name: Text(100),

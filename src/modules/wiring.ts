@@ -1,7 +1,7 @@
 import type { TimerHandler } from '../core/jobs/timers.js';
 import type { AppContext, Db } from './db.js';
 import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine.js';
-import { onBreach, onTicketEvent, onWarning } from './sla/index.js';
+import { onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
 
 /** The same application, working inside a transaction: use cases then join it instead of opening one. */
 const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
@@ -14,6 +14,7 @@ export function subscribeModules(app: AppContext) {
   app.events.on('ticket.', (trx, e) => onTicketEvent(within(app, trx), trx, e));
   app.events.on('ticket.created', (trx, e) => onTicketRouted(within(app, trx), e));
   app.events.on('ticket.line_changed', (trx, e) => onTicketRouted(within(app, trx), e));
+  app.events.on('organization.terms_changed', (trx, e) => onOrganizationChanged(within(app, trx), trx, e));
 }
 
 /** The handler of each kind of durable timer. */

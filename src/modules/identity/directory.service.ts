@@ -92,6 +92,10 @@ export async function updateOrganization(app: AppContext, actor: Actor, id: stri
       });
       if (input.domains) await repo.replaceDomains(trx, id, input.domains);
       await recordAudit(trx, { entityType: 'organization', entityId: id, actorId: actor.id, action: 'updated', before, after: { ...input } });
+      const planChanged = input.planId !== undefined && input.planId !== before.plan_id;
+      const optionsChanged = input.contractOptions !== undefined && JSON.stringify(input.contractOptions) !== before.contract_options;
+      if (planChanged || optionsChanged)
+        await app.events.append(trx, { type: 'organization.terms_changed', subjectType: 'organization', subjectId: id, actorId: actor.id, data: { planChanged, optionsChanged } });
     }),
   );
   return getOrganization(app, actor, id);

@@ -208,13 +208,39 @@ export async function onTicketEvent(app: AppContext, db: Db, e: DomainEvent) {
   }
 }
 
-/** New targets after the priority, the policy or the plan changed; the time used so far stays. */
+/**
+ * New targets or a new calendar after the priority, the policy, the plan or the contract changed:
+ * the time used so far stays (counted on the calendar it ran under), the rest runs on the new terms.
+ */
 export async function retargetAll(app: AppContext, db: Db, t: TicketRow, terms: Terms, clocks: Map<Metric, repo.ClockRow>, detail: Record<string, unknown>) {
   const now = app.clock.now();
   for (const [metric, row] of clocks) {
     const target = targetOf(app, terms, metric, row.line ?? t.line);
-    if (row.state === 'stopped' || target === Number(row.target_minutes)) continue;
-    await saveClock(app, db, t, metric, terms, row, retargetClock(toClock(row), terms.cal, now, target), 'target_changed', { detail: { ...detail, from: Number(row.target_minutes), to: target } });
+    const calendarChanged = row.calendar_id !== terms.calendarId;
+    if (row.state === 'stopped' || (target === Number(row.target_minutes) && !calendarChanged)) continue;
+    let c = toClock(row);
+    if (calendarChanged && c.state === 'running') {
+      const oldCal = row.calendar_id ? await getCalendarSpec(db, row.calendar_id) : ALWAYS_OPEN;
+      c = resumeClock(pauseClock(c, oldCal, now), terms.cal, now);
+    }
+    await saveClock(app, db, t, metric, terms, row, retargetClock(c, terms.cal, now, target), 'target_changed', {
+      detail: { ...detail, from: Number(row.target_minutes), to: target, ...(calendarChanged && { calendarFrom: row.calendar_id, calendarTo: terms.calendarId }) },
+    });
+  }
+}
+
+/** The plan or the contract options of an organization changed: its open requests take the new terms. */
+export async function onOrganizationChanged(app: AppContext, db: Db, e: DomainEvent) {
+  const open = await db
+    .selectFrom('tickets')
+    .select('id')
+    .where('organization_id', '=', e.subjectId)
+    .where('status', 'not in', ['resolved', 'closed'])
+    .execute();
+  for (const { id } of open) {
+    const t = (await findTicketById(db, id))!;
+    const clocks = new Map((await repo.listClocks(db, id)).map((r) => [r.metric, r]));
+    await retargetAll(app, db, t, await termsFor(app, db, t), clocks, { organization: e.subjectId });
   }
 }
 

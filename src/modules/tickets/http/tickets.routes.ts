@@ -89,6 +89,20 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     },
   });
 
+  http.post('/api/v1/tickets/:id/escalate', {
+    schema: {
+      tags: ticketTag,
+      params: IdParam,
+      body: c.EscalateBody,
+      description: 'Moves the request to another line (up or down), with the reason in its timeline.',
+      response: { 200: c.TicketDetail, ...errorResponses },
+    },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      return detail(actor, await tickets.updateTicket(app, actor, req.params.id, { line: req.body.line, reason: req.body.reason }));
+    },
+  });
+
   for (const [action, to] of [['reopen', 'open'], ['close', 'closed']] as const)
     http.post(`/api/v1/tickets/:id/${action}`, {
       schema: { tags: ticketTag, params: IdParam, response: { 200: c.TicketDetail, ...errorResponses } },
