@@ -17,6 +17,7 @@ import { subscribeModules } from './modules/wiring.js';
 import { ticketRoutes } from './modules/tickets/http/tickets.routes.js';
 import { calendarRoutes } from './modules/sla/http/calendars.routes.js';
 import { slaRoutes } from './modules/sla/http/sla.routes.js';
+import { handoffRoutes } from './modules/escalation/http/handoff.routes.js';
 import { landingPage } from './landing.js';
 
 export const VERSION = '0.1.0';
@@ -67,6 +68,7 @@ export async function buildTierdesk(
   await ticketRoutes(http, app);
   await calendarRoutes(http, app);
   await slaRoutes(http, app);
+  await handoffRoutes(http, app);
   await http.ready();
   return {
     app,

@@ -12,9 +12,10 @@ import type { IdentityTables } from './identity/identity.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
 import type { SlaTables } from './sla/sla.tables.js';
 import type { SlaClockTables } from './sla/clocks.tables.js';
+import type { EscalationTables } from './escalation/escalation.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

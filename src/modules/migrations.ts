@@ -8,6 +8,7 @@ import { identityMigrations } from './identity/identity.tables.js';
 import { ticketMigrations } from './tickets/tickets.tables.js';
 import { slaMigrations } from './sla/sla.tables.js';
 import { slaClockMigrations } from './sla/clocks.tables.js';
+import { escalationMigrations } from './escalation/escalation.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -20,4 +21,5 @@ export const allMigrations: ModuleMigration[] = [
   ...ticketMigrations,
   ...slaMigrations,
   ...slaClockMigrations,
+  ...escalationMigrations,
 ];

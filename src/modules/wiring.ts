@@ -1,6 +1,7 @@
 import type { TimerHandler } from '../core/jobs/timers.js';
 import type { AppContext, Db } from './db.js';
 import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine.js';
+import { applyHandOff, prepareHandOff } from './escalation/handoff.service.js';
 import { onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
 
 /** The same application, working inside a transaction: use cases then join it instead of opening one. */
@@ -23,5 +24,9 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
     'sla.warning': (trx, t) => onWarning(within(app, trx), trx, t),
     'sla.breach': (trx, t) => onBreach(within(app, trx), trx, t),
     'sla.line_budget': (trx, t) => onLineBudgetUsed(within(app, trx), t),
+    'escalation.handoff': {
+      prepare: (_db, t) => prepareHandOff(app, t),
+      apply: (trx, t, outcome: Awaited<ReturnType<typeof prepareHandOff>>) => applyHandOff(app, trx, t, outcome),
+    },
   };
 }

@@ -17,6 +17,7 @@ import {
   timerMigrations,
   timerRetryDelayMs,
   type DueTimer,
+  type TimerFunction,
   type TimerHandler,
   type TimerSpec,
   type TimerTables,
@@ -82,7 +83,7 @@ function useTimerDb(kind: DbKind) {
 
 /** A handler that records its run in timer_effects, in the timer's transaction. */
 const recordEffect =
-  (worker = 'w'): TimerHandler =>
+  (worker = 'w'): TimerFunction =>
   async (trx, t) => {
     await (trx as TestDb)
       .insertInto('timer_effects')
@@ -165,6 +166,28 @@ describe.each(DATABASES)('durable timers (%s)', (kind) => {
     expect(await run(handlers)).toMatchObject({ fired: 1 });
     expect((await effects(t.h.db)).map((e) => JSON.parse(e.payload))).toEqual([{ v: 2 }, { v: 3 }]);
     expect((await timers(t.h.db)).map((r) => r.fired_at)).toEqual([at(30 * MIN), at(60 * MIN)]);
+  });
+
+  it('runs the outside part of a two-phase handler before its transaction, and gives apply its result', async () => {
+    await t.h.db.transaction().execute((trx) => scheduleTimer(trx, { key: 'call', kind: 'call', subjectId: 's', dueAt: at(0) }));
+    const seen: string[] = [];
+    const handlers: Record<string, TimerHandler> = {
+      call: {
+        // A query on the outer handle here would wait forever on SQLite if a transaction were open.
+        prepare: async (db, timer) => {
+          const pending = await db.selectFrom('timers').select('key').where('fired_at', 'is', null).execute();
+          seen.push(`prepare ${timer.key} ${pending.length}`);
+          return { answer: 42 };
+        },
+        apply: async (trx, timer, prepared: { answer: number }) => {
+          seen.push(`apply ${prepared.answer}`);
+          await recordEffect()(trx, timer);
+        },
+      },
+    };
+    expect(await run(handlers)).toMatchObject({ fired: 1 });
+    expect(seen).toEqual(['prepare call 1', 'apply 42']);
+    expect(await effects(t.h.db)).toHaveLength(1);
   });
 
   it('lets a handler schedule its own key again (a recurring timer)', async () => {
@@ -336,7 +359,7 @@ describe.each(DATABASES)('durable timers (%s)', (kind) => {
     const gate = new Promise<void>((r) => (release = r));
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
-    const slow: TimerHandler = async (trx, timer) => {
+    const slow: TimerFunction = async (trx, timer) => {
       started();
       await gate;
       await recordEffect('slow')(trx, timer);

@@ -129,7 +129,19 @@ export interface DueTimer {
  * Acts on a due timer inside the transaction that marks it fired: whatever it writes commits with
  * that mark or not at all. It must use `trx` (on SQLite the outer handle waits for this transaction).
  */
-export type TimerHandler = (trx: AnyDb, timer: DueTimer) => Promise<void>;
+export type TimerFunction = (trx: AnyDb, timer: DueTimer) => Promise<void>;
+export type TimerHandler = TimerFunction | TwoPhaseTimerHandler<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A handler with work outside the database: `prepare` runs first, outside any transaction (it may
+ * read with `db`, and call other systems), then `apply` inside the transaction that marks the timer
+ * fired, with what `prepare` returned. `prepare` may run again for a timer whose `apply` did not
+ * commit: what it does outside must be safe to repeat.
+ */
+export interface TwoPhaseTimerHandler<T> {
+  prepare(db: AnyDb, timer: DueTimer): Promise<T>;
+  apply(trx: AnyDb, timer: DueTimer, prepared: T): Promise<void>;
+}
 
 /** How many attempts a timer gets before it is marked failed. */
 export const TIMER_MAX_ATTEMPTS = 5;
@@ -187,9 +199,14 @@ export async function runDueTimers(
       continue;
     }
     try {
+      const due = toDueTimer(row);
+      // Slow outside work (a call to another system) runs before the transaction, so that it never
+      // holds a database connection — on SQLite, the only one.
+      const prepared = typeof handler === 'function' ? undefined : await handler.prepare(db, due);
       const ran = await db.transaction().execute(async (trx) => {
         if (!(await takeClaimed(trx, row.id, token, clock.now().toISOString()))) return false;
-        await handler(trx, toDueTimer(row));
+        if (typeof handler === 'function') await handler(trx, due);
+        else await handler.apply(trx, due, prepared);
         return true;
       });
       if (ran) counts.fired++;

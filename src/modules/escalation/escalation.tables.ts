@@ -40,7 +40,9 @@ export const escalationMigrations: ModuleMigration[] = [
         // NULLs are distinct in a unique column on both engines: unique once the tracker has named it.
         .addColumn('external_id', 'text', (c) => c.unique())
         .addColumn('url', 'text')
-        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'created', 'failed')`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'created', 'failed')`),
+        )
         .addColumn('tracker_status', 'text')
         .addColumn('summary', 'text', (c) => c.notNull())
         .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
@@ -49,14 +51,20 @@ export const escalationMigrations: ModuleMigration[] = [
         .addColumn('fixed_at', t.timestamp)
         .addColumn('last_error', 'text')
         .execute();
-      await db.schema.createIndex('developer_items_ticket').on('developer_items').columns(['ticket_id', 'created_at']).execute();
+      await db.schema
+        .createIndex('developer_items_ticket')
+        .on('developer_items')
+        .columns(['ticket_id', 'created_at'])
+        .execute();
       // One open hand-off per request, kept by the database itself (two agents at once cannot both win).
       await db.schema
         .createIndex('developer_items_open_ticket')
         .on('developer_items')
         .column('ticket_id')
         .unique()
-        .where((eb) => eb.and([eb('status', 'in', ['pending', 'created']), eb('fixed_at', 'is', null)]))
+        .where((eb) =>
+          eb.and([eb(sql.ref('status'), 'in', ['pending', 'created']), eb(sql.ref('fixed_at'), 'is', null)]),
+        )
         .execute();
     },
   },

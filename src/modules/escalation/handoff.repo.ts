@@ -9,7 +9,8 @@ export async function insertItem(db: Db, row: Insertable<Items>) {
   await db.insertInto('developer_items').values(row).execute();
 }
 
-export const findItem = (db: Db, id: string) => db.selectFrom('developer_items').selectAll().where('id', '=', id).executeTakeFirst();
+export const findItem = (db: Db, id: string) =>
+  db.selectFrom('developer_items').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const findItemByExternalId = (db: Db, externalId: string) =>
   db.selectFrom('developer_items').selectAll().where('external_id', '=', externalId).executeTakeFirst();
@@ -26,7 +27,13 @@ export const findOpenItem = (db: Db, ticketId: string) =>
 
 /** A request's hand-offs, oldest first. */
 export const listItems = (db: Db, ticketId: string) =>
-  db.selectFrom('developer_items').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').orderBy('id').execute();
+  db
+    .selectFrom('developer_items')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 
 export async function updateItem(db: Db, id: string, patch: Updateable<Items>) {
   await db.updateTable('developer_items').set(patch).where('id', '=', id).execute();
