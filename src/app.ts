@@ -10,7 +10,7 @@ import { EventBus } from './core/events/events.js';
 import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { diskFileStore } from './core/storage/files.js';
 import type { AppContext, DB } from './modules/db.js';
-import { registerAuthentication } from './modules/identity/http/auth.hooks.js';
+import { actorOf, registerAuthentication } from './modules/identity/http/auth.hooks.js';
 import { identityRoutes } from './modules/identity/http/identity.routes.js';
 import { allMigrations } from './modules/migrations.js';
 import { subscribeModules } from './modules/wiring.js';
@@ -18,7 +18,13 @@ import { ticketRoutes } from './modules/tickets/http/tickets.routes.js';
 import { calendarRoutes } from './modules/sla/http/calendars.routes.js';
 import { slaRoutes } from './modules/sla/http/sla.routes.js';
 import { handoffRoutes } from './modules/escalation/http/handoff.routes.js';
+import { emailRoutes } from './modules/channels/email/index.js';
+import { notificationRoutes } from './modules/notifications/index.js';
 import { landingPage } from './landing.js';
+import { serveWebApp } from './core/http/static.js';
+import { LiveHub } from './core/realtime/hub.js';
+import { liveRoutes } from './core/realtime/sse.js';
+import { liveListener, publishLiveChanges } from './modules/live.js';
 
 export const VERSION = '0.1.0';
 
@@ -42,7 +48,17 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
     events: new EventBus(),
   };
   subscribeModules(app);
-  return { app, close: handle.close };
+  // Live updates to the web app, published with each change and heard after its commit.
+  const live = new LiveHub(handle.db, handle.dialect, { url: config.databaseUrl, schema: db.pgSchema });
+  publishLiveChanges(app, live);
+  return {
+    app,
+    live,
+    async close() {
+      await live.close();
+      await handle.close();
+    },
+  };
 }
 
 /** The whole application, routes registered, not yet listening. */
@@ -51,8 +67,8 @@ export async function buildTierdesk(
   options: { db?: OpenOptions; logger?: Logger; clock?: Clock } = {},
 ): Promise<Tierdesk> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const { app, close } = await openContext(config, options.db, options.clock);
-  const http = await createHttpServer({ logger, maxFileBytes: config.attachmentMaxBytes, trustProxy: config.trustProxy, title: 'Tierdesk API', version: VERSION });
+  const { app, live, close } = await openContext(config, options.db, options.clock);
+  const http = await createHttpServer({ logger, maxFileBytes: config.attachmentMaxBytes, trustProxy: config.trustProxy, validateResponses: config.validateResponses, title: 'Tierdesk API', version: VERSION });
   registerAuthentication(http, app);
 
   http.get('/api/v1/health', { config: { public: true }, schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.string(), version: z.string() }) } } }, async () => {
@@ -62,13 +78,16 @@ export async function buildTierdesk(
   // Liveness without touching the database; also the baseline that `npm run bench` compares with.
   http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
-  http.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
+  await serveWebApp(http, landingPage);
+  liveRoutes(http, live, (req) => liveListener(actorOf(req)));
 
   await identityRoutes(http, app);
   await ticketRoutes(http, app);
   await calendarRoutes(http, app);
   await slaRoutes(http, app);
   await handoffRoutes(http, app);
+  await emailRoutes(http, app);
+  await notificationRoutes(http, app);
   await http.ready();
   return {
     app,

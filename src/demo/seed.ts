@@ -10,6 +10,8 @@ import { createCategory } from '../modules/tickets/relations.service.js';
 import { createTicket, updateTicket } from '../modules/tickets/tickets.service.js';
 import { addComment } from '../modules/tickets/timeline.service.js';
 import type { Level, Status, TicketType } from '../modules/tickets/tickets.tables.js';
+import { withoutNotifications } from '../modules/notifications/index.js';
+import { seedDemoMailboxes } from '../modules/channels/email/index.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -44,8 +46,11 @@ export async function isEmpty(app: AppContext) {
 /**
  * Loads the demo provider: plans, three client companies, staff on every line, a category tree
  * and a few dozen requests in various states. Refuses to run on a database that has people.
+ * The requests are history: nobody is notified of them.
  */
-export async function seedDemo(app: AppContext) {
+export const seedDemo = (app: AppContext) => withoutNotifications(() => loadDemo(app));
+
+async function loadDemo(app: AppContext) {
   if (!(await isEmpty(app))) throw new Error('The database already has data; the demo set is only loaded into an empty one');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = new Date().toISOString();
@@ -134,6 +139,8 @@ export async function seedDemo(app: AppContext) {
   const carol = await person({ email: 'carol@client-c.test', name: 'Carol Orlova', role: 'requester', organizationId: orgC.id });
   await person({ email: 'it@client-c.test', name: 'Ivan Kuznetsov (IT, Client C)', role: 'client_manager', organizationId: orgC.id });
 
+  // The desk address: mail to support@desk.test is routed by its sender (client A on client-a.test, B on client-b.test).
+  await seedDemoMailboxes(app, admin);
   await directory.createGroup(app, manager, { name: 'Service Desk L1', memberIds: [l1.id, l1en.id] });
   await directory.createGroup(app, manager, { name: 'Engineers L2', memberIds: [l2.id] });
   await directory.createGroup(app, manager, { name: 'Leading specialists L3', memberIds: [l3.id] });

@@ -13,9 +13,12 @@ import type { TicketTables } from './tickets/tickets.tables.js';
 import type { SlaTables } from './sla/sla.tables.js';
 import type { SlaClockTables } from './sla/clocks.tables.js';
 import type { EscalationTables } from './escalation/escalation.tables.js';
+import type { EmailTables } from './channels/email/email.tables.js';
+import type { NotificationTables } from './notifications/notifications.tables.js';
+import type { KbTables } from './kb/kb.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & KbTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

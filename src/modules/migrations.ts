@@ -9,6 +9,9 @@ import { ticketMigrations } from './tickets/tickets.tables.js';
 import { slaMigrations } from './sla/sla.tables.js';
 import { slaClockMigrations } from './sla/clocks.tables.js';
 import { escalationMigrations } from './escalation/escalation.tables.js';
+import { emailMigrations } from './channels/email/email.tables.js';
+import { notificationMigrations } from './notifications/notifications.tables.js';
+import { kbMigrations } from './kb/kb.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -22,4 +25,7 @@ export const allMigrations: ModuleMigration[] = [
   ...slaMigrations,
   ...slaClockMigrations,
   ...escalationMigrations,
+  ...emailMigrations,
+  ...notificationMigrations,
+  ...kbMigrations,
 ];

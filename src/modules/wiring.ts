@@ -2,7 +2,8 @@ import type { TimerHandler } from '../core/jobs/timers.js';
 import type { AppContext, Db } from './db.js';
 import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine.js';
 import { applyHandOff, prepareHandOff } from './escalation/handoff.service.js';
-import { onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
+import { CLOCK_EVENTS, onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
+import { NOTIFIABLE_EVENTS, onNotifiableEvent } from './notifications/index.js';
 
 /** The same application, working inside a transaction: use cases then join it instead of opening one. */
 const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
@@ -12,10 +13,12 @@ const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
  * clocks follow every ticket event; a new or moved request is assigned.
  */
 export function subscribeModules(app: AppContext) {
-  app.events.on('ticket.', (trx, e) => onTicketEvent(within(app, trx), trx, e));
+  for (const type of CLOCK_EVENTS) app.events.on(type, (trx, e) => onTicketEvent(within(app, trx), trx, e));
   app.events.on('ticket.created', (trx, e) => onTicketRouted(within(app, trx), e));
   app.events.on('ticket.line_changed', (trx, e) => onTicketRouted(within(app, trx), e));
   app.events.on('organization.terms_changed', (trx, e) => onOrganizationChanged(within(app, trx), trx, e));
+  // Last, so that a notice sees the request as the other reactions left it (e.g. assigned after a move).
+  for (const type of NOTIFIABLE_EVENTS) app.events.on(type, (trx, e) => onNotifiableEvent(within(app, trx), trx, e));
 }
 
 /** The handler of each kind of durable timer. */

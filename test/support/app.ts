@@ -42,6 +42,8 @@ export function useTestApp(kind: DbKind, env: Record<string, string> = {}, optio
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      VALIDATE_RESPONSES: '1',
+      AUTH_CACHE_SECONDS: '0',
       ...(databaseUrl && { DATABASE_URL: databaseUrl }),
       ...env,
     });

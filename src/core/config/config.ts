@@ -25,10 +25,32 @@ const schema = z.object({
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().positive().default(60),
   L1_BUDGET_MINUTES: z.coerce.number().int().min(1).default(15),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  VALIDATE_RESPONSES: z.enum(['0', '1']).default('0'),
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   MAIL_FROM: z.string().min(3).default('Tierdesk <support@desk.test>'),
+  MAIL_REPLY_TO: z.string().trim().email().default('support@desk.test'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/i, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
   DEV_TRACKER_URL: z.string().url().regex(/^https?:\/\//i, 'must be an http(s) URL').optional(),
   DEV_TRACKER_SECRET: z.string().min(16).optional(),
+  SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SMTP_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  EMAIL_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
+  EMAIL_SENDER_LIMIT: z.coerce.number().int().positive().default(20),
+  EMAIL_SENDER_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
+  EMAIL_IMAP_POLL_SECONDS: z.coerce.number().int().positive().default(60),
+  PROVIDER_TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown time zone')
+    .default('Europe/Moscow'),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -51,13 +73,33 @@ export type Config = {
   loginRateLimitPerMinute: number;
   passwordResetTtlMinutes: number;
   mailFrom: string;
+  /** Where replies to outgoing mail go: the desk's address, which the e-mail channel reads. */
+  mailReplyTo: string;
+  /** The SMTP server outgoing mail is sent through; null: written as .eml files under DATA_DIR/mail. */
+  smtpUrl: string | null;
+  /** Attempts per message before it becomes a dead letter. */
+  mailMaxAttempts: number;
   l1BudgetMinutes: number;
   trustProxy: boolean;
+  validateResponses: boolean;
+  authCacheSeconds: number;
   cookieSecure: boolean;
   /** The developers' tracker that hand-offs are posted to; null: hand-off is not configured. */
   devTrackerUrl: string | null;
   /** The HMAC key shared with that tracker, for both directions. */
   devTrackerSecret: string | null;
+  /** The built-in SMTP listener's port (0: any free one); null: the listener is off. */
+  smtpListenPort: number | null;
+  smtpListenHost: string;
+  /** The largest inbound message, whole (SMTP SIZE; larger IMAP messages are quarantined). */
+  emailMaxMessageBytes: number;
+  /** Inbound messages per sender per window; more are quarantined (mail storms, loops). */
+  emailSenderLimit: number;
+  emailSenderWindowMinutes: number;
+  /** How often IMAP mailboxes are checked besides IDLE (which reports new mail at once). */
+  emailImapPollSeconds: number;
+  /** The provider's own time zone: contract months, scheduled report periods, the reports' default. */
+  providerTimeZone: string;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -90,10 +132,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     mailFrom: e.MAIL_FROM,
+    mailReplyTo: e.MAIL_REPLY_TO,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     l1BudgetMinutes: e.L1_BUDGET_MINUTES,
     trustProxy: e.TRUST_PROXY === '1',
+    validateResponses: e.VALIDATE_RESPONSES === '1',
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === '1' : publicUrl.startsWith('https:'),
     devTrackerUrl: e.DEV_TRACKER_URL ?? null,
     devTrackerSecret: e.DEV_TRACKER_SECRET ?? null,
+    smtpListenPort: e.SMTP_LISTEN_PORT ?? null,
+    smtpListenHost: e.SMTP_LISTEN_HOST,
+    emailMaxMessageBytes: e.EMAIL_MAX_MESSAGE_BYTES,
+    emailSenderLimit: e.EMAIL_SENDER_LIMIT,
+    emailSenderWindowMinutes: e.EMAIL_SENDER_WINDOW_MINUTES,
+    emailImapPollSeconds: e.EMAIL_IMAP_POLL_SECONDS,
+    providerTimeZone: e.PROVIDER_TIME_ZONE,
   };
 }

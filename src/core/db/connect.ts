@@ -45,7 +45,7 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     sqlite.pragma('busy_timeout = 5000');
     // SQLite's lower() and LIKE fold ASCII letters only; this folds every letter (Cyrillic too).
     sqlite.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -60,6 +60,28 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+/**
+ * better-sqlite3 with its prepared statements kept for reuse (the most recently used `max`):
+ * Kysely prepares every query anew, and preparing costs about as much as running.
+ */
+function reusingStatements(sqlite: SQLite.Database, max = 2000) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
 }
 
 /** Runs `fn` in the caller's transaction if there is one, else in a new one: use cases compose. */

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { narrow } from './connect.js';
+import { sql, type Kysely } from 'kysely';
+import { narrow, type DialectName } from './connect.js';
 import type { ModuleMigration } from './migrate.js';
 
 export interface CounterTables {
@@ -39,4 +39,39 @@ export async function nextCounterValue(anyTrx: Kysely<any>, name: string): Promi
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
   return nextCounterValue(trx, name);
+}
+
+const SEQUENCE = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * The next number of a named sequence. On PostgreSQL a real sequence, which takes no lock that
+ * lasts until commit, so concurrent creators do not queue behind each other (a rolled-back
+ * transaction leaves a gap); on SQLite, with its single writer, the gap-free counter row.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function nextSequenceValue(trx: Kysely<any>, dialect: DialectName, name: string): Promise<number> {
+  if (!SEQUENCE.test(name)) throw new Error(`Invalid sequence name ${name}`);
+  if (dialect === 'sqlite') return nextCounterValue(trx, name);
+  const r = await sql<{ v: number }>`select nextval(${`${name}_seq`}) as v`.execute(trx);
+  return Number(r.rows[0]!.v);
+}
+
+/** Creates a sequence for `nextSequenceValue` (PostgreSQL; SQLite needs none), starting after `after`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function createSequence(db: Kysely<any>, dialect: DialectName, name: string, after = 0) {
+  if (!SEQUENCE.test(name)) throw new Error(`Invalid sequence name ${name}`);
+  if (dialect === 'postgres') await sql.raw(`create sequence if not exists ${name}_seq start with ${Math.floor(after) + 1}`).execute(db);
+}
+
+/** Moves a sequence on so that its next value is `after + 1` (bulk loads, imports). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function advanceSequence(db: Kysely<any>, dialect: DialectName, name: string, after: number) {
+  if (!SEQUENCE.test(name)) throw new Error(`Invalid sequence name ${name}`);
+  if (dialect === 'postgres') await sql`select setval(${`${name}_seq`}, ${after})`.execute(db);
+  else
+    await narrow<CounterTables>(db)
+      .insertInto('counters')
+      .values({ name, value: after })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: after }))
+      .execute();
 }

@@ -41,3 +41,29 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
 export function lockSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: DialectName) {
   return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }
+
+/**
+ * The continuous percentile (linear interpolation between the nearest ranks, like PostgreSQL's
+ * `percentile_cont`) of an expression over the rows of an aggregate; null over no rows. SQLite has
+ * the same function built in since 3.47 (SQLITE_ENABLE_PERCENTILE, compiled into better-sqlite3),
+ * taking the fraction as an argument; PostgreSQL has it as an ordered-set aggregate.
+ */
+export function percentileCont(dialect: DialectName, expr: Expression<unknown>, fraction: number): RawBuilder<number | null> {
+  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`A percentile fraction must be within 0…1, not ${fraction}`);
+  return dialect === 'postgres'
+    ? sql<number | null>`percentile_cont(${sql.lit(fraction)}) within group (order by ${expr})`
+    : sql<number | null>`percentile_cont(${expr}, ${sql.lit(fraction)})`;
+}
+
+/**
+ * Date bucketing: the rows `(i, lo, hi)` of a VALUES list of numbered instant ranges (a report's
+ * local days, weeks or months, their boundaries worked out by the caller in the report's time zone),
+ * for counting rows per bucket with a range condition on an indexed instant column. PostgreSQL must
+ * be told that the values are instants (it types a VALUES column before it sees the comparison);
+ * SQLite compares the ISO-8601 text as stored.
+ */
+export function instantRanges(dialect: DialectName, ranges: readonly { lo: string; hi: string }[]): RawBuilder<unknown> {
+  if (!ranges.length) throw new Error('instantRanges needs at least one range');
+  const instant = (iso: string) => (dialect === 'postgres' ? sql`cast(${iso} as timestamptz)` : sql`${iso}`);
+  return sql`(values ${sql.join(ranges.map((r, i) => sql`(${sql.lit(i)}, ${instant(r.lo)}, ${instant(r.hi)})`))})`;
+}

@@ -53,6 +53,11 @@ export interface ServerOptions {
   maxFileBytes: number;
   /** Whether X-Forwarded-For is believed (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /**
+   * Whether every response is checked against its schema (tests: a presenter that drifts from its
+   * contract fails loudly). Off in production, where presenters' explicit shapes are sent as they are.
+   */
+  validateResponses: boolean;
   title: string;
   version: string;
 }
@@ -69,7 +74,7 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(opts.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const send = (statusCode: number, error: string, message: string, details?: unknown) =>

@@ -1,29 +1,59 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import crypto from 'node:crypto';
 import type { Generated, Kysely } from 'kysely';
 import { narrow } from '../db/connect.js';
-import nodemailer from 'nodemailer';
 import type { ModuleMigration } from '../db/migrate.js';
 import { nowIso } from '../ids/ids.js';
 
+/**
+ * The durable mail outbox: a message is a row written in the transaction of the change that causes
+ * it, and delivered after commit by `deliverOutbox` (delivery.ts). A row is `pending` (waiting, maybe
+ * for its next attempt), `sending` (a worker has started the SMTP transaction), `sent`, or `failed`
+ * (a dead letter: given up, or interrupted while sending; an admin may retry it).
+ */
 export interface MailTables {
   mail_outbox: {
     id: Generated<number>;
     to_address: string;
     subject: string;
     text_body: string;
-    status: 'pending' | 'sent' | 'failed';
+    status: MailStatus;
     attempts: Generated<number>;
     last_error: string | null;
     created_at: string;
     sent_at: string | null;
+    /** The Message-ID sent, without angle brackets; set at enqueue or, at the latest, before sending. */
+    message_id: string | null;
+    /** The request the message is about, for threading (inbound replies are matched against it). */
+    ticket_id: string | null;
+    reply_to: string | null;
+    /** Message-IDs without angle brackets: the one replied to, and the thread (space-separated). */
+    in_reply_to: string | null;
+    thread_references: string | null;
+    /** JSON object of extra header fields (e.g. Auto-Submitted). */
+    headers: string | null;
+    /** Not before: the earliest time of the next attempt after a temporary failure. */
+    next_attempt_at: string | null;
+    /** The claim of the worker holding the row, and its lease. */
+    claimed_by: string | null;
+    claimed_until: string | null;
+    failed_at: string | null;
   };
 }
 
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A message to queue. */
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Without angle brackets; generated at delivery when absent. */
+  messageId?: string;
+  ticketId?: string | null;
+  replyTo?: string | null;
+  inReplyTo?: string | null;
+  references?: string[];
+  headers?: Record<string, string>;
 }
 
 export const mailMigrations: ModuleMigration[] = [
@@ -45,67 +75,122 @@ export const mailMigrations: ModuleMigration[] = [
       await db.schema.createIndex('mail_outbox_status').on('mail_outbox').columns(['status', 'id']).execute();
     },
   },
+  {
+    name: '2026-11-26-40-notifications-mail-outbox',
+    async up(db, t) {
+      const add = (name: string, type: 'text' | typeof t.timestamp) => db.schema.alterTable('mail_outbox').addColumn(name, type).execute();
+      await add('message_id', 'text');
+      await add('ticket_id', 'text');
+      await add('reply_to', 'text');
+      await add('in_reply_to', 'text');
+      await add('thread_references', 'text');
+      await add('headers', 'text');
+      await add('next_attempt_at', t.timestamp);
+      await add('claimed_by', 'text');
+      await add('claimed_until', t.timestamp);
+      await add('failed_at', t.timestamp);
+      await db.schema.createIndex('mail_outbox_message_id').on('mail_outbox').column('message_id').unique().execute();
+      // The thread of a request: its earlier messages, per recipient.
+      await db.schema.createIndex('mail_outbox_ticket').on('mail_outbox').columns(['ticket_id', 'to_address', 'id']).execute();
+    },
+  },
 ];
 
-/** Queues a message in the caller's transaction: it is sent only if the change commits. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function enqueueMail(trx: Kysely<any>, mail: OutgoingMail): Promise<void> {
-  await narrow<MailTables>(trx)
+type AnyDb = Kysely<any>;
+
+/** A new Message-ID (without angle brackets) in `domain`, optionally starting with a readable prefix. */
+export function newMessageId(domain: string, prefix?: string): string {
+  const unique = `${Date.now().toString(36)}.${crypto.randomBytes(9).toString('base64url')}`;
+  return `${prefix ? `${prefix.replace(/[^A-Za-z0-9._-]/g, '')}.` : ''}${unique}@${domain}`;
+}
+
+/** The domain of an address such as `Tierdesk <support@desk.test>`; `localhost` if it has none. */
+export function domainOf(address: string): string {
+  const m = /@([^\s>]+)>?\s*$/.exec(address.trim());
+  return m?.[1]?.toLowerCase() ?? 'localhost';
+}
+
+/** Queues a message in the caller's transaction: it is sent only if the change commits. */
+export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = nowIso()): Promise<{ id: number; messageId: string | null }> {
+  const row = await narrow<MailTables>(trx)
     .insertInto('mail_outbox')
-    .values({ to_address: mail.to, subject: mail.subject, text_body: mail.text, status: 'pending', created_at: nowIso() })
+    .values({
+      to_address: mail.to,
+      subject: mail.subject,
+      text_body: mail.text,
+      status: 'pending',
+      created_at: at,
+      message_id: mail.messageId ?? null,
+      ticket_id: mail.ticketId ?? null,
+      reply_to: mail.replyTo ?? null,
+      in_reply_to: mail.inReplyTo ?? null,
+      thread_references: mail.references?.length ? mail.references.join(' ') : null,
+      headers: mail.headers ? JSON.stringify(mail.headers) : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: Number(row.id), messageId: mail.messageId ?? null };
+}
+
+/** The Message-IDs of the earlier messages about one request to one address, oldest first. */
+export async function threadMessageIds(db: AnyDb, ticketId: string, to: string): Promise<string[]> {
+  const rows = await narrow<MailTables>(db)
+    .selectFrom('mail_outbox')
+    .select('message_id')
+    .where('ticket_id', '=', ticketId)
+    .where('to_address', '=', to)
+    .where('message_id', 'is not', null)
+    .orderBy('id')
     .execute();
+  return rows.map((r) => r.message_id!);
 }
 
-/** Something that sends a message. */
-export interface MailTransport {
-  send(mail: OutgoingMail & { id: number; from: string }): Promise<void>;
+/** A dead letter as admins see it. */
+export interface DeadLetter {
+  id: number;
+  to: string;
+  subject: string;
+  ticketId: string | null;
+  messageId: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  failedAt: string | null;
 }
 
-/** The embedded default: each message is written as an .eml file under `dir`, named by its outbox id. */
-export function fileTransport(dir: string): MailTransport {
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  return {
-    async send(mail) {
-      const info = await builder.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text });
-      await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(path.join(dir, `${String(mail.id).padStart(8, '0')}.eml`), info.message as Buffer);
-    },
-  };
+/** The dead letters, newest first, after the id `before` if given. */
+export async function listDeadLetters(db: AnyDb, opts: { limit: number; before?: number }): Promise<DeadLetter[]> {
+  let q = narrow<MailTables>(db).selectFrom('mail_outbox').selectAll().where('status', '=', 'failed');
+  if (opts.before !== undefined) q = q.where('id', '<', opts.before);
+  const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    to: r.to_address,
+    subject: r.subject,
+    ticketId: r.ticket_id,
+    messageId: r.message_id,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    failedAt: r.failed_at,
+  }));
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
- * Sends pending messages, oldest first. A message is marked sent after its transport succeeded; one
- * that fails MAX_ATTEMPTS times is marked failed with the error, never dropped.
+ * Puts a dead letter back in the queue, to be sent at the next delivery pass with a fresh count of
+ * attempts (and the same Message-ID). False when there is no dead letter with this id.
  */
-export async function deliverPendingMail(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  anyDb: Kysely<any>,
-  transport: MailTransport,
-  from: string,
-  batch = 50,
-): Promise<number> {
-  const db = narrow<MailTables>(anyDb);
-  const pending = await db
-    .selectFrom('mail_outbox')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .limit(batch)
-    .execute();
-  for (const m of pending) {
-    try {
-      await transport.send({ id: Number(m.id), from, to: m.to_address, subject: m.subject, text: m.text_body });
-      await db.updateTable('mail_outbox').set({ status: 'sent', sent_at: nowIso() }).where('id', '=', m.id).execute();
-    } catch (err) {
-      const attempts = m.attempts + 1;
-      await db
-        .updateTable('mail_outbox')
-        .set({ attempts, last_error: String(err), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending' })
-        .where('id', '=', m.id)
-        .execute();
-    }
-  }
-  return pending.length;
+export async function retryDeadLetter(db: AnyDb, id: number, now: string): Promise<boolean> {
+  const r = await narrow<MailTables>(db)
+    .updateTable('mail_outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, claimed_by: null, claimed_until: null, failed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
+
+// Delivery lives beside the queue; these re-exports keep the one import path callers already use.
+export { deliverOutbox, deliverPendingMail, MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './delivery.js';
+export { fileTransport, smtpTransport, type MailTransport, type OutgoingMessage } from './transports.js';

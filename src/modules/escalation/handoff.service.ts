@@ -319,6 +319,9 @@ export async function receiveTrackerEvent(
     }
     const t = fixed ? await findTicketById(trx, item.ticket_id) : undefined;
     if (t?.status === 'pending_vendor') await updateTicket(w, SYSTEM_ACTOR, t.id, { status: 'open' });
+    // The first word that the defect is fixed: the hand-off has come back (the people handling it are told).
+    if (fixed && !item.fixed_at)
+      await app.events.append(trx, { type: 'ticket.handoff_returned', subjectType: 'ticket', subjectId: item.ticket_id, actorId: null, data: { itemId: item.id, externalId: item.external_id } });
   });
   return { itemId: item.id, ticketId: item.ticket_id };
 }

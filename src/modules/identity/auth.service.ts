@@ -60,28 +60,68 @@ export async function login(app: AppContext, email: string, password: string) {
 }
 
 export async function logout(app: AppContext, sessionToken: string) {
+  remembered.delete(`s:${hashSecret(sessionToken)}`);
   await repo.deleteSession(app.db, hashSecret(sessionToken));
+}
+
+/**
+ * Who a session or token is, remembered for AUTH_CACHE_SECONDS so that a busy client does not cost
+ * a query per request. Sign-out, revocation and changes to people forget it in this process at
+ * once; other processes may go on trusting it for at most those few seconds.
+ */
+const remembered = new Map<string, { auth: Authentication; until: number; sessionExpiresAt?: string }>();
+const REMEMBER_MAX = 10_000;
+
+/** Forgets every remembered authentication (after a change to people, sessions or tokens). */
+export function forgetAuthentications() {
+  remembered.clear();
+}
+
+function recall(app: AppContext, key: string): Authentication | undefined {
+  const hit = remembered.get(key);
+  if (!hit) return undefined;
+  if (hit.until < Date.now() || (hit.sessionExpiresAt && hit.sessionExpiresAt <= app.clock.now().toISOString())) {
+    remembered.delete(key);
+    return undefined;
+  }
+  return hit.auth;
+}
+
+function remember(app: AppContext, key: string, auth: Authentication, sessionExpiresAt?: string) {
+  if (app.config.authCacheSeconds <= 0) return;
+  if (remembered.size >= REMEMBER_MAX) remembered.clear();
+  remembered.set(key, { auth, until: Date.now() + app.config.authCacheSeconds * 1000, sessionExpiresAt });
 }
 
 /** Resolves a session cookie; null when unknown, expired or the person is deactivated. */
 export async function authenticateSession(app: AppContext, sessionToken: string): Promise<Authentication | null> {
-  const row = await repo.findSessionWithUser(app.db, hashSecret(sessionToken));
+  const idHash = hashSecret(sessionToken);
+  const known = recall(app, `s:${idHash}`);
+  if (known) return known;
+  const row = await repo.findSessionWithUser(app.db, idHash);
   if (!row || !row.active) return null;
   if (row.session_expires_at <= app.clock.now().toISOString()) {
-    await repo.deleteSession(app.db, hashSecret(sessionToken));
+    await repo.deleteSession(app.db, idHash);
     return null;
   }
-  return { actor: toActor(row), via: 'session', csrfToken: row.csrf_token };
+  const auth: Authentication = { actor: toActor(row), via: 'session', csrfToken: row.csrf_token };
+  remember(app, `s:${idHash}`, auth, row.session_expires_at);
+  return auth;
 }
 
 /** Resolves a personal API token (Bearer); null when unknown, revoked or the person is deactivated. */
 export async function authenticateToken(app: AppContext, token: string): Promise<Authentication | null> {
-  const row = await repo.findApiTokenWithUser(app.db, hashSecret(token));
+  const tokenHash = hashSecret(token);
+  const known = recall(app, `t:${tokenHash}`);
+  if (known) return known;
+  const row = await repo.findApiTokenWithUser(app.db, tokenHash);
   if (!row || row.revoked_at || !row.active) return null;
   // Kept to the minute, so that a busy integration does not write on every request.
   const now = app.clock.now();
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) await repo.touchApiToken(app.db, row.token_id, now.toISOString());
-  return { actor: toActor(row), via: 'token', tokenId: row.token_id };
+  const auth: Authentication = { actor: toActor(row), via: 'token', tokenId: row.token_id };
+  remember(app, `t:${tokenHash}`, auth);
+  return auth;
 }
 
 /** Creates a personal API token; the secret is shown once, only its hash is kept. */
@@ -97,6 +137,7 @@ export const listApiTokens = (app: AppContext, actor: Actor) => repo.listApiToke
 
 export async function revokeApiToken(app: AppContext, actor: Actor, id: string): Promise<boolean> {
   const r = await repo.revokeApiToken(app.db, actor.id, id, app.clock.now().toISOString());
+  forgetAuthentications();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -137,6 +178,7 @@ export async function resetPassword(app: AppContext, token: string, password: st
     });
     await repo.deleteUserSessions(trx, reset.user_id);
   });
+  forgetAuthentications();
 }
 
 /** Changes one's own password, given the current one; every other session of the person ends. */
@@ -149,4 +191,5 @@ export async function changePassword(app: AppContext, actor: Actor, current: str
     await repo.updateUser(trx, actor.id, { password_hash: passwordHash, updated_at: app.clock.now().toISOString() });
     await repo.deleteUserSessions(trx, actor.id, keepSessionToken ? hashSecret(keepSessionToken) : undefined);
   });
+  forgetAuthentications();
 }

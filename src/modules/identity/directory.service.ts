@@ -9,6 +9,7 @@ import * as repo from './identity.repo.js';
 import * as policy from './identity.policy.js';
 import type { Availability, Coverage, Line, Locale, Role } from './identity.tables.js';
 import { hashPassword } from './password.js';
+import { forgetAuthentications } from './auth.service.js';
 
 /** Runs an insert or update and turns a unique violation into a 409 naming what is taken. */
 async function unique<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -239,6 +240,7 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
       updated_at: app.clock.now().toISOString(),
     });
     if (patch.active === false) await repo.deleteUserSessions(trx, id);
+    forgetAuthentications();
     await recordAudit(trx, { entityType: 'user', entityId: id, actorId: actor.id, action: 'updated', after: patch });
   });
   return (await repo.findUserById(app.db, id))!;
@@ -251,6 +253,7 @@ export async function updateSelf(
   patch: { name?: string; locale?: Locale; timeZone?: string; phone?: string | null; availability?: Availability },
 ) {
   if (patch.availability && !isStaff(actor)) throw new Invalid('Only staff have an availability', 'availability');
+  forgetAuthentications();
   await repo.updateUser(app.db, actor.id, {
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.locale !== undefined && { locale: patch.locale }),

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../db.js';
-import { SYSTEM_USER_ID, type IdentityTables, type Role } from './identity.tables.js';
+import { SYSTEM_USER_ID, type IdentityTables, type Line, type Role } from './identity.tables.js';
 
 export type UserRow = Selectable<IdentityTables['users']>;
 export type OrganizationRow = Selectable<IdentityTables['organizations']>;
@@ -32,6 +32,13 @@ export function listUsers(db: Db, f: UserFilter) {
   if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
   if (f.roles?.length) q = q.where('role', 'in', f.roles);
   return q.execute();
+}
+
+/** The active people of a role, optionally of one line only (e.g. the L2 agents): who a notice concerns. */
+export function listActiveByRole(db: Db, role: Role, line?: Line) {
+  let q = db.selectFrom('users').selectAll().where('role', '=', role).where('active', '=', 1).where('id', '!=', SYSTEM_USER_ID);
+  if (line) q = q.where('line', '=', line);
+  return q.orderBy('email').execute();
 }
 
 // Sessions, API tokens, password resets (all keyed by the SHA-256 of the secret)

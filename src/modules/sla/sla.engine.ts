@@ -17,7 +17,6 @@ import {
   type Metric,
 } from './clock.js';
 import * as repo from './sla.repo.js';
-import { notifySla } from './sla.notify.js';
 
 const ALWAYS_OPEN: CalendarSpec = { timeZone: 'UTC', alwaysOpen: true };
 export const WARNING_SHARES = [0.75, 0.9] as const;
@@ -111,12 +110,13 @@ async function saveClock(
     deadline: c.deadline,
     detail: JSON.stringify(extra.detail ?? {}),
   });
-  await syncTimers(db, t.id, metric, row, terms.cal, c);
+  await syncTimers(db, t.id, metric, row, terms.cal, c, prev === undefined);
 }
 
-async function syncTimers(db: Db, ticketId: string, metric: Metric, row: { cycle: number; warned_75: number; warned_90: number; breached_at: string | null; line: string | null }, cal: CalendarSpec, c: Clock) {
+async function syncTimers(db: Db, ticketId: string, metric: Metric, row: { cycle: number; warned_75: number; warned_90: number; breached_at: string | null; line: string | null }, cal: CalendarSpec, c: Clock, isNew: boolean) {
   const whats = metric === 'line' ? ['budget'] : ['warn75', 'warn90', 'breach'];
-  for (const w of whats) await cancelTimer(db, timerKey(ticketId, metric, w));
+  // Scheduling by key replaces a pending timer; only the ones not scheduled again need cancelling.
+  if (!isNew) for (const w of whats) await cancelTimer(db, timerKey(ticketId, metric, w));
   if (c.state !== 'running' || !c.deadline) return;
   const base = { subjectId: ticketId, payload: { metric, cycle: row.cycle } };
   if (metric === 'line') {
@@ -131,6 +131,9 @@ async function syncTimers(db: Db, ticketId: string, metric: Metric, row: { cycle
   if (!row.breached_at) await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, 'breach'), kind: 'sla.breach', dueAt: c.deadline });
 }
 
+/** The ticket events that move clocks. */
+export const CLOCK_EVENTS = ['ticket.created', 'ticket.replied', 'ticket.status_changed', 'ticket.priority_changed', 'ticket.line_changed'];
+
 const RUNNING_STATUSES = new Set(['new', 'open']);
 
 /** Whether the clocks of a request in this status run (pending_vendor only where the plan says so). */
@@ -141,6 +144,7 @@ const runsIn = (status: string, terms: Terms) => RUNNING_STATUSES.has(status) ||
  * the change, so clocks, their log and their timers commit with it.
  */
 export async function onTicketEvent(app: AppContext, db: Db, e: DomainEvent) {
+  if (e.type === 'ticket.replied' && !e.data?.firstResponse) return;
   const t = await findTicketById(db, e.subjectId);
   if (!t) return;
   const now = app.clock.now();
@@ -244,7 +248,7 @@ export async function onOrganizationChanged(app: AppContext, db: Db, e: DomainEv
   }
 }
 
-/** Timer: a share of a target is used up; warn once per cycle. */
+/** Timer: a share of a target is used up; warn once per cycle (the event notifies the people concerned). */
 export async function onWarning(app: AppContext, db: Db, timer: DueTimer) {
   const { metric, cycle, share } = timer.payload as { metric: Metric; cycle: number; share: number };
   const row = await repo.findClock(db, timer.subjectId, metric);
@@ -253,10 +257,9 @@ export async function onWarning(app: AppContext, db: Db, timer: DueTimer) {
   await db.updateTable('sla_clocks').set({ [column]: 1 }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
   await logTimer(app, db, row, 'warning', { share });
   await app.events.append(db, { type: 'sla.warning', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric, share } });
-  await notifySla(app, db, row.ticket_id, { kind: 'warning', metric, share });
 }
 
-/** Timer: a target is used up; record the breach once and warn the manager too. */
+/** Timer: a target is used up; record the breach once (the event tells the people concerned, managers too). */
 export async function onBreach(app: AppContext, db: Db, timer: DueTimer) {
   const { metric, cycle } = timer.payload as { metric: Metric; cycle: number };
   const row = await repo.findClock(db, timer.subjectId, metric);
@@ -264,7 +267,6 @@ export async function onBreach(app: AppContext, db: Db, timer: DueTimer) {
   await db.updateTable('sla_clocks').set({ breached_at: timer.dueAt }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
   await logTimer(app, db, row, 'breach', {});
   await app.events.append(db, { type: 'sla.breached', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric } });
-  await notifySla(app, db, row.ticket_id, { kind: 'breach', metric });
 }
 
 async function logTimer(app: AppContext, db: Db, row: repo.ClockRow, action: string, detail: Record<string, unknown>) {

@@ -8,4 +8,11 @@ import type { Db } from '../db.js';
 /** A ticket by id without any caller's scope: for the engine's own work (timers, escalation). */
 export const findTicketById = (db: Db, id: string) => db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
 export { changeAutomatically, SYSTEM_ACTOR, updateTicket } from './tickets.service.js';
-export { addComment } from './timeline.service.js';
+export { addComment, attachToCreation, checkUpload, type UploadedFile } from './timeline.service.js';
+export { createTicket } from './tickets.service.js';
+export { findEntry, listWatchers } from './tickets.repo.js';
+export { listEntries as listTimelineEntries, findCategory } from './tickets.repo.js';
+export { PUBLIC_EVENTS } from './tickets.policy.js';
+/** The ids of the resolved and closed requests (the knowledge base indexes them). */
+export const listResolvedTicketIds = async (db: Db) =>
+  (await db.selectFrom('tickets').select('id').where('status', 'in', ['resolved', 'closed']).orderBy('id').execute()).map((r) => r.id);

@@ -5,24 +5,22 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
 import { findUserById, isAdmin, isStaff, type Actor } from '../identity/index.js';
-import { assertMayReadAudit, assertMayWork } from './tickets.policy.js';
+import { assertMayReadAudit, assertMayWork, ticketScope } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
 import { loadTicket } from './tickets.service.js';
 import type { LinkKind } from './tickets.tables.js';
 
 /** A ticket with what its detail view shows: tags, watchers and (for staff) links. */
 export async function getTicketDetail(app: AppContext, actor: Actor, idOrNumber: string) {
-  const t = await loadTicket(app.db, actor, idOrNumber);
+  const t = await repo.findTicketWithNames(app.db, ticketScope(actor), idOrNumber);
+  if (!t) throw new NotFound('Request');
   const staff = isStaff(actor);
-  const [tags, watchers, links, requester, organization, assignee] = await Promise.all([
+  const [tags, watchers, links] = await Promise.all([
     staff ? repo.listTags(app.db, t.id) : Promise.resolve([]),
     repo.listWatchers(app.db, t.id),
     staff ? repo.listLinks(app.db, t.id) : Promise.resolve([]),
-    findUserById(app.db, t.requester_id),
-    app.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', t.organization_id).executeTakeFirstOrThrow(),
-    t.assignee_id ? findUserById(app.db, t.assignee_id) : Promise.resolve(undefined),
   ]);
-  return { ticket: t, tags, watchers, links, requester: requester!, organization, assignee: assignee ?? null };
+  return { ticket: t, tags, watchers, links };
 }
 
 // Watchers: staff may add anyone who may see the request; a client IT manager people of the company.

@@ -22,6 +22,24 @@ export function findTicket(db: Db, scope: TicketScope, idOrNumber: string) {
   return q.executeTakeFirst();
 }
 
+/** A ticket within the scope, with the names its detail view shows: one query. */
+export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: string) {
+  const m = NUMBER.exec(idOrNumber);
+  let q = db
+    .selectFrom('tickets as t')
+    .innerJoin('users as r', 'r.id', 't.requester_id')
+    .innerJoin('organizations as o', 'o.id', 't.organization_id')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
+  q = m ? q.where('t.number', '=', Number(m[1])) : q.where('t.id', '=', idOrNumber);
+  if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
+  if (scope.requesterId) q = q.where('t.requester_id', '=', scope.requesterId);
+  return q.executeTakeFirst();
+}
+
+export type TicketWithNames = NonNullable<Awaited<ReturnType<typeof findTicketWithNames>>>;
+
 export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) => db.insertInto('tickets').values(row).execute();
 
 /** Updates a ticket if it is still at `version`, and bumps the version; false when it moved on. */

@@ -1,6 +1,6 @@
 import { inTransaction } from '../../core/db/connect.js';
 import { recordAudit } from '../../core/audit/audit.js';
-import { nextCounterValue } from '../../core/db/counters.js';
+import { nextSequenceValue } from '../../core/db/counters.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
@@ -61,8 +61,8 @@ async function assertCategory(db: Db, categoryId: string | null | undefined) {
 const lineForDifficulty = (difficulty: number): Line => LINES[Math.min(Math.max(difficulty, 1), 3) - 1]!;
 const LINE_RANK: Record<Line, number> = { L1: 1, L2: 2, L3: 3 };
 
-/** Makes a request. The organization's IT managers watch it from the start. */
-export async function createTicket(app: AppContext, actor: Actor, input: CreateTicketInput, via: 'session' | 'token' = 'session') {
+/** Makes a request. The organization's IT managers watch it from the start. `via` gives the channel unless staff name one. */
+export async function createTicket(app: AppContext, actor: Actor, input: CreateTicketInput, via: 'session' | 'token' | 'email' = 'session') {
   const staff = isStaff(actor);
   if (!staff && (input.priority || input.channel || input.tags))
     throw new Forbidden('Only staff set the priority, channel or tags of a request');
@@ -75,7 +75,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
   const id = newId();
   const now = app.clock.now().toISOString();
   await inTransaction(app.db, async (trx) => {
-    const number = await nextCounterValue(trx, 'ticket_number');
+    const number = await nextSequenceValue(trx, app.dialect, 'ticket_number');
     await repo.insertTicket(trx, {
       id,
       number,
@@ -84,7 +84,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
       description: input.description,
       requester_id: requesterId,
       organization_id: organizationId,
-      channel: input.channel ?? (via === 'token' ? 'api' : 'web'),
+      channel: input.channel ?? (via === 'token' ? 'api' : via === 'email' ? 'email' : 'web'),
       category_id: input.categoryId ?? null,
       impact,
       urgency,

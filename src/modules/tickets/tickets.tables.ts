@@ -1,4 +1,5 @@
 import { sql, type Generated } from 'kysely';
+import { createSequence } from '../../core/db/counters.js';
 import type { ModuleMigration } from '../../core/db/migrate.js';
 import type { Line } from '../identity/identity.tables.js';
 
@@ -184,6 +185,13 @@ export const ticketMigrations: ModuleMigration[] = [
         .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('attachments_entry').on('attachments').columns(['ticket_id', 'entry_id']).execute();
+    },
+  },
+  {
+    name: '2026-11-26-08-tickets-number-sequence',
+    async up(db, t) {
+      const row = await db.selectFrom('tickets').select((eb) => eb.fn.max('number').as('max')).executeTakeFirst();
+      await createSequence(db, t.dialect, 'ticket_number', Number(row?.max ?? 0));
     },
   },
 ];

@@ -157,3 +157,37 @@ export async function getAttachment(app: AppContext, actor: Actor, idOrNumber: s
   if (!a || (a.entry_kind === 'note' && !isStaff(actor))) throw new NotFound('Attachment');
   return { attachment: a, stream: app.files.open(a.file_key) };
 }
+
+/**
+ * Attaches files to the timeline entry that recorded a request's creation, for channels that bring
+ * files with the request itself (e-mail); joins the caller's transaction. Checks every file like an
+ * upload; the stored files are removed again if the entry cannot take them.
+ */
+export async function attachToCreation(app: AppContext, actor: Actor, ticketId: string, files: UploadedFile[]) {
+  if (!files.length) return;
+  const types = files.map((f) => checkUpload(f, app.config.attachmentMaxBytes));
+  const entry = (await repo.listEntries(app.db, ticketId, false, PUBLIC_EVENTS)).find((e) => e.event_type === 'created');
+  if (!entry) throw new NotFound('Request');
+  const keys: string[] = [];
+  try {
+    for (const f of files) keys.push(await app.files.put(f.data));
+    const now = app.clock.now().toISOString();
+    await inTransaction(app.db, async (trx) => {
+      for (const [i, f] of files.entries())
+        await repo.insertAttachment(trx, {
+          id: newId(),
+          ticket_id: ticketId,
+          entry_id: Number(entry.id),
+          filename: f.filename,
+          content_type: types[i]!,
+          size: f.data.length,
+          file_key: keys[i]!,
+          uploaded_by: actor.id,
+          created_at: now,
+        });
+    });
+  } catch (err) {
+    await Promise.all(keys.map((k) => app.files.remove(k)));
+    throw err;
+  }
+}

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../../../core/audit/audit.js';
-import { isStaff, type Actor, type UserRow } from '../../identity/index.js';
+import { isStaff, type Actor } from '../../identity/index.js';
 import { linkKindFrom } from '../relations.service.js';
-import type { AttachmentRow, CategoryRow, EntryRow, TicketRow } from '../tickets.repo.js';
+import type { AttachmentRow, CategoryRow, EntryRow, TicketRow, TicketWithNames } from '../tickets.repo.js';
 import { PUBLIC_EVENTS } from '../tickets.policy.js';
 
 export const ticketNumber = (n: number) => `TD-${String(n).padStart(6, '0')}`;
@@ -67,25 +67,14 @@ export function presentListRow(
 
 export function presentDetail(
   d: {
-    ticket: TicketRow;
+    ticket: TicketWithNames;
     tags: string[];
     watchers: { id: string; name: string }[];
     links: { id: string; kind: 'duplicate_of' | 'related' | 'parent_of'; from_ticket_id: string; other_id: string; other_number: number; other_subject: string; other_status: TicketRow['status'] }[];
-    requester: UserRow;
-    organization: { id: string; name: string };
-    assignee: UserRow | null;
   },
   viewer: Actor,
 ) {
-  const base = presentTicket(
-    d.ticket,
-    {
-      requester: { id: d.requester.id, name: d.requester.name, email: d.requester.email },
-      organization: d.organization,
-      assignee: d.assignee && { id: d.assignee.id, name: d.assignee.name },
-    },
-    viewer,
-  );
+  const base = presentListRow(d.ticket, viewer);
   const watchers = d.watchers.map((w) => ({ id: w.id, name: w.name }));
   if (!isStaff(viewer)) return { ...base, watchers };
   return {

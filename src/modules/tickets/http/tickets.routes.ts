@@ -11,7 +11,8 @@ import type { Actor } from '../../identity/index.js';
 import * as relations from '../relations.service.js';
 import * as tickets from '../tickets.service.js';
 import * as timeline from '../timeline.service.js';
-import { presentAudit, presentCategory, presentDetail, presentEntry, presentListRow } from './presenters.js';
+import { presentAudit, presentCategory, presentDetail, presentEntry, presentListRow, ticketNumber } from './presenters.js';
+import { assertMayWork } from '../tickets.policy.js';
 
 /** `"7"`, `W/"7"` or `7` → 7. */
 function parseIfMatch(header: string | undefined): number | undefined {
@@ -200,5 +201,63 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
   http.post('/api/v1/categories', {
     schema: { tags: ticketTag, body: c.CategoryCreate, response: { 201: c.Category, ...errorResponses } },
     handler: async (req, reply) => reply.code(201).send(presentCategory(await relations.createCategory(app, actorOf(req), req.body))),
+  });
+
+  // For the manager dashboard's escalation feed: the latest moves between lines, by hand or by rule.
+  http.get('/api/v1/escalations', {
+    schema: {
+      tags: ticketTag,
+      description: 'Staff only: the latest line changes of any request, newest first.',
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(30) }),
+      response: {
+        200: z.object({
+          items: z.array(
+            z.object({
+              id: z.number(),
+              ticketId: z.string(),
+              number: z.string(),
+              subject: z.string(),
+              from: z.string().nullable(),
+              to: z.string().nullable(),
+              by: z.string().nullable(),
+              reason: z.string().nullable(),
+              actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => {
+      assertMayWork(actorOf(req));
+      const rows = await app.db
+        .selectFrom('timeline_entries as e')
+        .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+        .leftJoin('users as u', 'u.id', 'e.author_id')
+        .select(['e.id', 'e.ticket_id', 'e.data', 'e.created_at', 'e.author_id', 'u.name as author_name', 't.number', 't.subject'])
+        .where('e.kind', '=', 'event')
+        .where('e.event_type', '=', 'line_changed')
+        .orderBy('e.id', 'desc')
+        .limit(req.query.limit)
+        .execute();
+      return {
+        items: rows.map((r) => {
+          const d = (r.data ? JSON.parse(r.data) : {}) as Record<string, string | undefined>;
+          return {
+            id: Number(r.id),
+            ticketId: r.ticket_id,
+            number: ticketNumber(r.number),
+            subject: r.subject,
+            from: d.from ?? null,
+            to: d.to ?? null,
+            by: d.by ?? null,
+            reason: d.reason ?? null,
+            actor: r.author_id ? { id: r.author_id, name: r.author_name ?? '' } : null,
+            createdAt: r.created_at,
+          };
+        }),
+      };
+    },
   });
 }

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { Email, Text } from './common.js';
+
+/** The same reason or message in both languages the desk works in. */
+export const Bilingual = z.object({ en: z.string(), ru: z.string() });
+
+const Host = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:.]+\]?$/, 'a host name or an IP address');
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const Folder = z.string().trim().min(1).max(200).refine((s) => !/[\u0000-\u001f*%]/.test(s), 'no control characters or wildcards');
+
+const MailboxFields = {
+  address: Email.describe('the desk address mail is sent to'),
+  name: Text(120).optional(),
+  organizationId: z.string().uuid().nullable().optional().describe('mail to it opens requests of this organization; null: route by sender'),
+  active: z.boolean().optional(),
+  imap: z
+    .object({
+      host: Host,
+      port: z.number().int().min(1).max(65535).default(993),
+      secure: z.boolean().default(true).describe('TLS from the start (993); false: STARTTLS if offered'),
+      user: Text(320),
+      password: z.string().min(1).max(1000).optional().describe('write-only; leave out to keep the stored one'),
+      folder: Folder.default('INBOX'),
+      doneAction: z.enum(['flag', 'move']).default('flag').describe('after commit: flag the message (\\Seen and $Tierdesk) or move it'),
+      moveTo: Folder.nullable().optional(),
+    })
+    .nullable()
+    .optional()
+    .describe('polled over IMAP (with IDLE) when set; otherwise mail reaches the mailbox through the built-in SMTP listener'),
+};
+
+export const MailboxCreate = z.object(MailboxFields).superRefine((m, ctx) => {
+  if (m.imap && !m.imap.password) ctx.addIssue({ code: 'custom', path: ['imap', 'password'], message: 'required for an IMAP mailbox' });
+  if (m.imap?.doneAction === 'move' && !m.imap.moveTo) ctx.addIssue({ code: 'custom', path: ['imap', 'moveTo'], message: 'required to move messages' });
+});
+export const MailboxPatch = z.object({ ...MailboxFields, address: MailboxFields.address.optional() }).superRefine((m, ctx) => {
+  if (m.imap?.doneAction === 'move' && !m.imap.moveTo) ctx.addIssue({ code: 'custom', path: ['imap', 'moveTo'], message: 'required to move messages' });
+});
+
+export const Mailbox = z.object({
+  id: z.string(),
+  address: z.string(),
+  name: z.string(),
+  kind: z.enum(['smtp', 'imap']),
+  organizationId: z.string().nullable(),
+  routeBySender: z.boolean(),
+  active: z.boolean(),
+  imap: z
+    .object({
+      host: z.string(),
+      port: z.number(),
+      secure: z.boolean(),
+      user: z.string(),
+      hasPassword: z.boolean(),
+      folder: z.string(),
+      doneAction: z.enum(['flag', 'move']),
+      moveTo: z.string().nullable(),
+      lastPolledAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const Mailboxes = z.object({ items: z.array(Mailbox) });
+
+export const MessageStatus = z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']);
+
+export const SkippedAttachment = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  reason: z.string(),
+  reasonText: Bilingual.nullable(),
+  detail: z.string().nullable(),
+});
+
+export const InboundMessage = z.object({
+  id: z.string(),
+  mailboxId: z.string().nullable(),
+  source: z.enum(['smtp', 'imap']),
+  messageId: z.string().nullable(),
+  from: z.object({ address: z.string().nullable(), name: z.string().nullable() }),
+  envelopeFrom: z.string().nullable(),
+  subject: z.string(),
+  receivedAt: z.string(),
+  processedAt: z.string(),
+  status: MessageStatus,
+  reason: z.string().nullable(),
+  reasonText: Bilingual.nullable(),
+  detail: z.string().nullable(),
+  ticketId: z.string().nullable(),
+  personId: z.string().nullable(),
+  organizationId: z.string().nullable(),
+  size: z.number(),
+  attempts: z.number(),
+  skippedAttachments: z.array(SkippedAttachment),
+  originalUrl: z.string(),
+});
+export const InboundMessageDetail = InboundMessage.extend({ html: z.string().nullable().describe('the HTML body, sanitized') });
+export const InboundMessagePage = z.object({ items: z.array(InboundMessage), nextCursor: z.string().nullable() });
+
+export const MessageListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const parts = s.split(',').map((p) => p.trim());
+      for (const p of parts)
+        if (!MessageStatus.safeParse(p).success) {
+          ctx.addIssue({ code: 'custom', message: `unknown status ${p}` });
+          return z.NEVER;
+        }
+      return parts as z.infer<typeof MessageStatus>[];
+    })
+    .describe('comma list; quarantined for the quarantine'),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const ReprocessBody = z.object({
+  acceptNoise: z.boolean().default(false).describe('treat it as written by a person even if it looks automatic'),
+});
+export const ReprocessResult = z.object({ message: InboundMessage, outcome: z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']) });
+
+export const FailingAddress = z.object({
+  address: z.string(),
+  statusCode: z.string().nullable(),
+  diagnostic: z.string().nullable(),
+  bounceCount: z.number(),
+  firstFailedAt: z.string(),
+  lastFailedAt: z.string(),
+});
+export const FailingAddresses = z.object({ items: z.array(FailingAddress) });
+export const AddressParam = z.object({ address: Email });

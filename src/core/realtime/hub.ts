@@ -1,0 +1,126 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { DialectName } from '../db/connect.js';
+
+/** Who may hear of a change: everyone on the provider's side, and on the client side as scoped here. */
+export interface Audience {
+  /** The client organization the subject belongs to; null: the provider's side only. */
+  organizationId: string | null;
+  /** The client-side person who owns the subject (e.g. a requester); others of the company hear only if they see the whole company. */
+  ownerId: string | null;
+  /** Whether the change is internal (a note, a handling change): the client side never hears of it. */
+  internal: boolean;
+}
+
+/** A hint that something changed; the web app re-reads what it shows. It carries no content. */
+export interface LiveMessage {
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  audience: Audience;
+}
+
+/** The person at the other end of a stream, as far as the audience rules need. */
+export interface Listener {
+  provider: boolean;
+  organizationId: string | null;
+  userId: string;
+  /** A client-side person who sees every subject of the company (a client IT manager). */
+  wholeOrganization: boolean;
+}
+
+/** Whether the listener may hear of the message. */
+export function mayHear(l: Listener, m: LiveMessage): boolean {
+  if (l.provider) return true;
+  const a = m.audience;
+  if (a.internal || !a.organizationId || a.organizationId !== l.organizationId) return false;
+  return l.wholeOrganization || a.ownerId === l.userId;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+const CHANNEL = 'tierdesk_live';
+
+/**
+ * Live updates, delivered after the change commits. On PostgreSQL the message is a NOTIFY sent in
+ * the change's own transaction, so PostgreSQL hands it to every listening process on commit and drops
+ * it on rollback. On SQLite (one process) the message waits for the connection the transaction holds:
+ * a query queued behind it runs once the transaction has ended.
+ */
+export class LiveHub {
+  private subscribers = new Set<(m: LiveMessage) => void>();
+  private listener: pg.Client | null = null;
+  private listening: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: AnyDb,
+    private readonly dialect: DialectName,
+    private readonly pgOptions: { url?: string; schema?: string } = {},
+  ) {}
+
+  private get scope() {
+    return this.pgOptions.schema ?? 'public';
+  }
+
+  /** Whether anyone may be listening: on SQLite only this process's streams can be. */
+  get active(): boolean {
+    return this.dialect === 'postgres' || this.subscribers.size > 0;
+  }
+
+  /** Publishes from inside the transaction `trx` of the change. */
+  async publish(trx: AnyDb, m: LiveMessage): Promise<void> {
+    if (this.dialect === 'postgres') {
+      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ scope: this.scope, m })})`.execute(trx);
+      return;
+    }
+    if (!this.subscribers.size) return;
+    // Not awaited: it runs when the transaction has released the connection.
+    void sql`select 1`.execute(this.db).then(
+      () => this.deliver(m),
+      () => undefined,
+    );
+  }
+
+  /** Listens for messages (the first subscriber starts listening on PostgreSQL); returns the unsubscribe. */
+  async subscribe(fn: (m: LiveMessage) => void): Promise<() => void> {
+    this.subscribers.add(fn);
+    if (this.dialect === 'postgres') await this.listen();
+    return () => this.subscribers.delete(fn);
+  }
+
+  private deliver(m: LiveMessage) {
+    for (const fn of this.subscribers) fn(m);
+  }
+
+  private listen() {
+    this.listening ??= (async () => {
+      const client = new pg.Client({ connectionString: this.pgOptions.url });
+      client.on('notification', (n) => {
+        if (n.channel !== CHANNEL || !n.payload) return;
+        const { scope, m } = JSON.parse(n.payload) as { scope: string; m: LiveMessage };
+        if (scope === this.scope) this.deliver(m);
+      });
+      // A lost connection ends live updates until the next subscriber; the web app re-reads on reconnect.
+      client.on('error', () => {
+        this.listener = null;
+        this.listening = null;
+      });
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+      if (this.closed) await client.end();
+      else this.listener = client;
+    })();
+    return this.listening;
+  }
+
+  async close() {
+    this.closed = true;
+    this.subscribers.clear();
+    await this.listening?.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+  }
+}

@@ -1,0 +1,155 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import { narrow } from '../../../core/db/connect.js';
+import type { MailTables } from '../../../core/mail/outbox.js';
+import type { Db } from '../../db.js';
+import type { EmailTables, MessageStatus } from './email.tables.js';
+
+export type MailboxRow = Selectable<EmailTables['email_mailboxes']>;
+export type MessageRow = Selectable<EmailTables['email_messages']>;
+export type FailingAddressRow = Selectable<EmailTables['email_failing_addresses']>;
+
+// Mailboxes
+
+export const listMailboxes = (db: Db) => db.selectFrom('email_mailboxes').selectAll().orderBy('address').execute();
+
+export const findMailbox = (db: Db, id: string) => db.selectFrom('email_mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** The active mailbox for a desk address, if any. */
+export const findActiveMailboxByAddress = (db: Db, address: string) =>
+  db.selectFrom('email_mailboxes').selectAll().where('address', '=', address).where('active', '=', 1).executeTakeFirst();
+
+export const insertMailbox = (db: Db, row: Insertable<EmailTables['email_mailboxes']>) => db.insertInto('email_mailboxes').values(row).execute();
+
+export const updateMailbox = (db: Db, id: string, patch: Updateable<EmailTables['email_mailboxes']>) =>
+  db.updateTable('email_mailboxes').set(patch).where('id', '=', id).execute();
+
+export const deleteMailbox = (db: Db, id: string) => db.deleteFrom('email_mailboxes').where('id', '=', id).executeTakeFirst();
+
+export const listActiveImapMailboxes = (db: Db) =>
+  db.selectFrom('email_mailboxes').selectAll().where('kind', '=', 'imap').where('active', '=', 1).orderBy('address').execute();
+
+/** Every address the desk receives on: mail from one of them is the desk talking to itself. */
+export const allMailboxAddresses = async (db: Db) =>
+  (await db.selectFrom('email_mailboxes').select('address').execute()).map((r) => r.address);
+
+/**
+ * Takes (or renews) the lease to poll a mailbox: free, expired, or already ours. One statement, so
+ * two workers can never both hold it.
+ */
+export async function leaseMailbox(db: Db, id: string, owner: string, now: string, until: string): Promise<boolean> {
+  const r = await db
+    .updateTable('email_mailboxes')
+    .set({ poll_owner: owner, poll_lease_until: until })
+    .where('id', '=', id)
+    .where('active', '=', 1)
+    .where((eb) => eb.or([eb('poll_owner', 'is', null), eb('poll_owner', '=', owner), eb('poll_lease_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export const releaseMailbox = (db: Db, id: string, owner: string) =>
+  db.updateTable('email_mailboxes').set({ poll_owner: null, poll_lease_until: null }).where('id', '=', id).where('poll_owner', '=', owner).execute();
+
+// Messages
+
+export const findMessage = (db: Db, id: string) => db.selectFrom('email_messages').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findMessageByKey = (db: Db, dedupeKey: string) =>
+  db.selectFrom('email_messages').select(['id', 'status', 'ticket_id']).where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+
+export const insertMessage = (db: Db, row: Insertable<EmailTables['email_messages']>) => db.insertInto('email_messages').values(row).execute();
+
+export const updateMessage = (db: Db, id: string, patch: Updateable<EmailTables['email_messages']>) =>
+  db.updateTable('email_messages').set(patch).where('id', '=', id).execute();
+
+/** How many messages a sender sent since an instant (the rate limit's window). */
+export async function countFromSender(db: Db, address: string, since: string): Promise<number> {
+  const r = await db
+    .selectFrom('email_messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('from_address', '=', address)
+    .where('received_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * The request a reply belongs to, by the Message-IDs it answers: an inbound message of ours, or
+ * mail the desk sent (the outbox keeps each message's id and request). The newest match wins.
+ */
+export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string | null> {
+  if (!ids.length) return null;
+  const inbound = await db
+    .selectFrom('email_messages')
+    .select(['message_id', 'ticket_id'])
+    .where('message_id', 'in', ids)
+    .where('ticket_id', 'is not', null)
+    .execute();
+  const outbound = await narrow<MailTables>(db)
+    .selectFrom('mail_outbox')
+    .select(['message_id', 'ticket_id'])
+    .where('message_id', 'in', ids)
+    .where('ticket_id', 'is not', null)
+    .execute();
+  const byId = new Map<string, string>();
+  for (const r of [...inbound, ...outbound]) if (r.message_id && r.ticket_id) byId.set(r.message_id, r.ticket_id);
+  // `ids` lists In-Reply-To first, then References newest first.
+  for (const id of ids) if (byId.has(id)) return byId.get(id)!;
+  return null;
+}
+
+export interface MessageListQuery {
+  statuses?: MessageStatus[];
+  ticketId?: string;
+  /** received_at and id of the last row of the previous page. */
+  after?: [string, string];
+  limit: number;
+}
+
+/** Inbound messages, newest first, without their HTML. */
+export function listMessages(db: Db, q: MessageListQuery) {
+  let s = db.selectFrom('email_messages').selectAll();
+  if (q.statuses?.length) s = s.where('status', 'in', q.statuses);
+  if (q.ticketId) s = s.where('ticket_id', '=', q.ticketId);
+  if (q.after) {
+    const [at, id] = q.after;
+    s = s.where((eb) => eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]));
+  }
+  return s.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+}
+
+// Failing addresses
+
+export const findFailingAddress = (db: Db, address: string) =>
+  db.selectFrom('email_failing_addresses').selectAll().where('address', '=', address).executeTakeFirst();
+
+export const listFailingAddresses = (db: Db, limit: number) =>
+  db.selectFrom('email_failing_addresses').selectAll().orderBy('last_failed_at', 'desc').limit(limit).execute();
+
+/** Records a permanent delivery failure for an address (one more, if it had failed before). */
+export async function markFailing(db: Db, row: { address: string; statusCode: string | null; diagnostic: string | null; at: string; messageId: string }) {
+  await db
+    .insertInto('email_failing_addresses')
+    .values({
+      address: row.address,
+      status_code: row.statusCode,
+      diagnostic: row.diagnostic,
+      bounce_count: 1,
+      first_failed_at: row.at,
+      last_failed_at: row.at,
+      message_id: row.messageId,
+    })
+    .onConflict((oc) =>
+      oc.column('address').doUpdateSet((eb) => ({
+        status_code: row.statusCode,
+        diagnostic: row.diagnostic,
+        bounce_count: eb('email_failing_addresses.bounce_count', '+', 1),
+        last_failed_at: row.at,
+        message_id: row.messageId,
+      })),
+    )
+    .execute();
+}
+
+export const clearFailing = (db: Db, address: string) =>
+  db.deleteFrom('email_failing_addresses').where('address', '=', address).executeTakeFirst();

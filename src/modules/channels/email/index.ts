@@ -1,0 +1,7 @@
+/** What other modules and the composition may use of the e-mail channel (inbound). */
+export { emailMigrations, type EmailTables } from './email.tables.js';
+export { emailRoutes } from './http/email.routes.js';
+export { startSmtpIntake, startImapIntake, type ImapIntake } from './email.runtime.js';
+export { receiveMessage, type Delivery, type IntakeResult } from './intake.service.js';
+export { isAddressFailing } from './messages.service.js';
+export { seedDemoMailboxes } from './mailbox.service.js';

@@ -1,0 +1,285 @@
+import { inTransaction } from '../../../core/db/connect.js';
+import { isUniqueViolation } from '../../../core/db/dialect.js';
+import { Conflict, DomainError } from '../../../core/errors.js';
+import { newId } from '../../../core/ids/ids.js';
+import type { AppContext, Db } from '../../db.js';
+import { isStaff, SYSTEM_USER_ID, toActor, type UserRow } from '../../identity/index.js';
+import { addComment, attachToCreation, createTicket, findTicketById, loadTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
+import { readBounce } from './bounce.js';
+import type { MessageStatus } from './email.tables.js';
+import { PLACEHOLDERS, type ReasonCode } from './email.messages.js';
+import * as repo from './email.repo.js';
+import { classifyNoise } from './noise.js';
+import { cleanText, dedupeKey, normalizeAddress, parseMail, type InboundMail } from './parse.js';
+import { trimReply } from './reply-trim.js';
+import { findOrCreateSender, type SenderDecision } from './routing.js';
+import { selectFiles, type SkippedFile } from './files.js';
+import { requestNumberIn, stripPrefixes } from './subject.js';
+
+/** A message as it reached the desk, before anything was decided about it. */
+export interface Delivery {
+  raw: Buffer;
+  source: 'smtp' | 'imap';
+  /** The desk mailbox it was sent to; null: route by sender (no mailbox is known). */
+  mailbox: repo.MailboxRow | null;
+  /** The envelope sender (SMTP MAIL FROM, or Return-Path): '' for the null sender `<>`, null if unknown. */
+  envelopeFrom: string | null;
+  /** The size the mailbox reported, when `raw` is only the header of a message too large to fetch. */
+  declaredSize?: number;
+}
+
+/** What became of a message. `duplicate`: the same message had arrived before and was left as it was. */
+export interface IntakeResult {
+  id: string;
+  status: MessageStatus | 'duplicate';
+  reason: ReasonCode | null;
+  ticketId: string | null;
+}
+
+/** Options an admin's re-processing sets. */
+export interface IntakeOptions {
+  /** Treat the message as written by a person even if it looks automatic. */
+  acceptNoise?: boolean;
+  /** Do not apply the per-sender rate limit. */
+  ignoreRateLimit?: boolean;
+}
+
+/** What the decision wrote: the row's outcome fields. */
+interface Outcome {
+  status: MessageStatus;
+  reason: ReasonCode | null;
+  detail?: string | null;
+  ticketId?: string | null;
+  entryId?: number | null;
+  personId?: string | null;
+  organizationId?: string | null;
+  skipped?: SkippedFile[];
+}
+
+const TEXT_MAX = 100_000;
+const SUBJECT_MAX = 300;
+const ATTEMPTS = 3;
+
+const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
+const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
+const isCyrillic = (s: string) => /[\u0400-\u04ff]/.test(s);
+
+/**
+ * Takes in one message: stores the original, decides what it is (noise, bounce, a reply to a
+ * request, a new request, or something to quarantine) and applies that in one transaction with the
+ * message's record. Resolves only once that is committed, so the caller (SMTP, IMAP) acknowledges
+ * the message only then. A message that fails to process is quarantined with the reason; only if
+ * even that cannot be recorded does this throw, and the sender or the mailbox keeps the message.
+ */
+export async function receiveMessage(app: AppContext, delivery: Delivery, options: IntakeOptions = {}): Promise<IntakeResult> {
+  return intake(app, delivery, options, null);
+}
+
+/** Runs a stored message through intake again (an admin's re-processing); updates its record. */
+export async function intake(app: AppContext, delivery: Delivery, options: IntakeOptions, existing: repo.MessageRow | null): Promise<IntakeResult> {
+  const { raw } = delivery;
+  let mail: InboundMail | null = null;
+  let early: ReasonCode | null = null;
+  let detail: string | null = null;
+  if (raw.length === 0 || !raw.toString('latin1', 0, 64 * 1024).trim()) early = 'empty_message';
+  else if ((delivery.declaredSize ?? raw.length) > app.config.emailMaxMessageBytes) early = 'too_large';
+  else {
+    try {
+      mail = await parseMail(raw);
+      if (!mail.headers.size) {
+        early = 'unreadable';
+        detail = 'no header fields';
+      }
+    } catch (err) {
+      early = 'unreadable';
+      detail = errorText(err);
+    }
+  }
+  const key = dedupeKey(early ? null : (mail?.messageId ?? null), raw);
+  if (!existing) {
+    const before = await repo.findMessageByKey(app.db, key);
+    if (before) return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
+  }
+  const fileKey = existing?.raw_file_key ?? (await app.files.put(raw));
+  const record = (trx: Db, o: Outcome, id: string) => writeRecord(app, trx, { id, existing, delivery, mail, key, fileKey, outcome: o });
+
+  for (let attempt = 1; ; attempt++) {
+    const id = existing?.id ?? newId();
+    try {
+      const outcome = await inTransaction(app.db, async (trx) => {
+        const o: Outcome = early ? { status: 'quarantined', reason: early, detail } : await decide(within(app, trx), delivery, mail!, options);
+        await record(trx, o, id);
+        return o;
+      });
+      return { id, status: outcome.status, reason: outcome.reason, ticketId: outcome.ticketId ?? null };
+    } catch (err) {
+      // The same message committed meanwhile by another delivery, or a person created by a
+      // concurrent message: look again.
+      const raced = isUniqueViolation(err) || (err instanceof Conflict && err.code === 'already_exists');
+      if (raced && attempt < ATTEMPTS) {
+        const before = existing ? null : await repo.findMessageByKey(app.db, key);
+        if (before) {
+          if (before.id !== id && !existing) await app.files.remove(fileKey);
+          return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
+        }
+        continue;
+      }
+      // Anything else: quarantined with the reason, so that an admin sees it and can try again.
+      const outcome: Outcome = { status: 'quarantined', reason: 'processing_failed', detail: errorText(err) };
+      try {
+        await inTransaction(app.db, (trx) => record(trx, outcome, id));
+      } catch (fatal) {
+        // Not even the quarantine could be written (the database is down): the caller must not
+        // acknowledge the message, so that it is delivered again.
+        if (!existing) await app.files.remove(fileKey);
+        throw fatal;
+      }
+      return { id, status: 'quarantined', reason: 'processing_failed', ticketId: null };
+    }
+  }
+}
+
+/** Decides what a parsed message is, and applies it (in the caller's transaction). */
+async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, options: IntakeOptions): Promise<Outcome> {
+  const ownAddresses = new Set([...(await repo.allMailboxAddresses(app.db)), ...ownConfigAddresses(app)]);
+  const noise = options.acceptNoise ? null : classifyNoise(mail, { envelopeFrom: delivery.envelopeFrom, ownAddresses });
+  if (noise?.kind === 'bounce') return recordBounce(app, delivery.raw, mail, ownAddresses);
+  if (noise) return { status: 'ignored', reason: noise.reason };
+  if (!mail.from) return { status: 'quarantined', reason: 'no_sender' };
+
+  if (!options.ignoreRateLimit) {
+    const since = new Date(app.clock.now().getTime() - app.config.emailSenderWindowMinutes * 60_000).toISOString();
+    if ((await repo.countFromSender(app.db, mail.from.address, since)) >= app.config.emailSenderLimit)
+      return { status: 'quarantined', reason: 'rate_limited' };
+  }
+
+  const thread = await findThread(app, mail);
+  const sender: SenderDecision = await findOrCreateSender(app, mail, delivery.mailbox, isCyrillic(`${mail.subject} ${mail.text}`) ? 'ru' : 'en');
+  if ('refused' in sender) return { status: 'quarantined', reason: sender.refused };
+  const { user } = sender;
+  const actor = toActor(user);
+  const locale = user.locale;
+  const { files, skipped } = selectFiles(mail.files, app.config.attachmentMaxBytes);
+  const text = bodyText(mail, locale);
+
+  if (isStaff(actor)) {
+    // Staff answer requests by e-mail; they never open one for themselves.
+    if (!thread || thread.status === 'closed') return { status: 'quarantined', reason: 'staff_sender', personId: user.id };
+    const { entryId } = await addComment(app, actor, thread.id, { body: text, internal: false, files });
+    return { status: 'appended', reason: null, ticketId: thread.id, entryId, personId: user.id, skipped };
+  }
+
+  // A reply lands in its request only when the sender is of the request's organization.
+  if (thread && thread.status !== 'closed' && thread.organization_id === user.organization_id) {
+    const maySee = thread.requester_id === user.id || user.role === 'client_manager';
+    const { entryId } = maySee
+      ? await addComment(app, actor, thread.id, { body: text, internal: false, files })
+      : // A colleague outside the request's audience: staff see it, the requester does not.
+        await addComment(app, SYSTEM_ACTOR, thread.id, { body: `${user.name} <${user.email}>:\n\n${text}`, internal: true, files });
+    return { status: 'appended', reason: null, ticketId: thread.id, entryId, personId: user.id, organizationId: user.organization_id, skipped };
+  }
+
+  const subject = cleanSubject(mail.subject, locale);
+  const ticketId = await createTicket(app, actor, { subject, description: text }, 'email');
+  await attachToCreation(app, actor, ticketId, files);
+  return { status: 'created', reason: null, ticketId, personId: user.id, organizationId: user.organization_id, skipped };
+}
+
+/** The request a message answers: by the Message-IDs it names, then by the number in its subject. */
+async function findThread(app: AppContext, mail: InboundMail): Promise<TicketRow | null> {
+  const byId = await repo.ticketForMessageIds(app.db, mail.parentIds);
+  if (byId) return (await findTicketById(app.db, byId)) ?? null;
+  const n = requestNumberIn(mail.subject);
+  if (n === null) return null;
+  try {
+    return await loadTicket(app.db, SYSTEM_ACTOR, `TD-${n}`);
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'not_found') return null;
+    throw err;
+  }
+}
+
+/** A delivery failure: the addresses it failed on permanently are marked, and it is linked to its request. */
+async function recordBounce(app: AppContext, raw: Buffer, mail: InboundMail, own: Set<string>): Promise<Outcome> {
+  const report = readBounce(raw, mail.headers, mail.text);
+  const at = app.clock.now().toISOString();
+  const failed = report.recipients.filter((r) => r.permanent && !own.has(r.address));
+  for (const r of failed) await repo.markFailing(app.db, { address: r.address, statusCode: r.statusCode, diagnostic: r.diagnostic, at, messageId: report.originalMessageId ?? mail.messageId ?? '' });
+  const ticketId = report.originalMessageId ? await repo.ticketForMessageIds(app.db, [report.originalMessageId]) : null;
+  if (failed.length)
+    await app.events.append(app.db, {
+      type: 'email.address_failed',
+      subjectType: 'email_address',
+      subjectId: failed.map((r) => r.address).join(','),
+      actorId: SYSTEM_USER_ID,
+      data: { addresses: failed.map((r) => r.address), ticketId },
+    });
+  return { status: 'bounce', reason: 'bounce', ticketId, detail: report.recipients.map((r) => `${r.address} ${r.statusCode ?? ''} ${r.permanent ? 'failed' : 'delayed'}`.trim()).join('; ') || null };
+}
+
+/** The text for the timeline: what the person wrote, without quoted history and signature. */
+function bodyText(mail: InboundMail, locale: UserRow['locale']): string {
+  let text = trimReply(mail.text).trim();
+  if (!text) text = PLACEHOLDERS.noText[locale];
+  if (text.length > TEXT_MAX) text = `${text.slice(0, TEXT_MAX - 200)}\n\n${PLACEHOLDERS.truncated[locale]}`;
+  return text;
+}
+
+function cleanSubject(subject: string, locale: UserRow['locale']): string {
+  const s = stripPrefixes(subject) || subject.trim();
+  return (s || PLACEHOLDERS.noSubject[locale]).slice(0, SUBJECT_MAX);
+}
+
+/** The desk's own addresses in the configuration (sender and reply address of outgoing mail). */
+function ownConfigAddresses(app: AppContext): string[] {
+  const fromAddress = /<([^<>]+)>/.exec(app.config.mailFrom)?.[1] ?? app.config.mailFrom;
+  return [fromAddress, app.config.mailReplyTo].map((a) => normalizeAddress(a)).filter((a): a is string => !!a);
+}
+
+/** Writes (or, on re-processing, updates) the message's record, and the event of a quarantine. */
+async function writeRecord(
+  app: AppContext,
+  trx: Db,
+  r: { id: string; existing: repo.MessageRow | null; delivery: Delivery; mail: InboundMail | null; key: string; fileKey: string; outcome: Outcome },
+) {
+  const { outcome: o, mail, delivery } = r;
+  const now = app.clock.now().toISOString();
+  const fields = {
+    status: o.status,
+    reason: o.reason,
+    detail: o.detail ?? null,
+    ticket_id: o.ticketId ?? null,
+    entry_id: o.entryId ?? null,
+    person_id: o.personId ?? null,
+    organization_id: o.organizationId ?? null,
+    skipped_attachments: JSON.stringify(o.skipped ?? []),
+    processed_at: now,
+  };
+  if (r.existing) await repo.updateMessage(trx, r.id, { ...fields, attempts: r.existing.attempts + 1 });
+  else
+    await repo.insertMessage(trx, {
+      id: r.id,
+      mailbox_id: delivery.mailbox?.id ?? null,
+      source: delivery.source,
+      message_id: mail?.messageId ?? null,
+      dedupe_key: r.key,
+      envelope_from: delivery.envelopeFrom === null ? null : cleanText(delivery.envelopeFrom).slice(0, 320),
+      from_address: mail?.from?.address ?? null,
+      from_name: mail?.from?.name.slice(0, 200) || null,
+      subject: (mail?.subject ?? '').slice(0, 1000),
+      received_at: now,
+      raw_file_key: r.fileKey,
+      raw_size: delivery.raw.length,
+      html_body: mail?.html ?? null,
+      attempts: 1,
+      ...fields,
+    });
+  if (o.status === 'quarantined')
+    await app.events.append(trx, {
+      type: 'email.quarantined',
+      subjectType: 'email_message',
+      subjectId: r.id,
+      actorId: SYSTEM_USER_ID,
+      data: { reason: o.reason, from: mail?.from?.address ?? null },
+    });
+}

@@ -1,0 +1,91 @@
+import { recordAudit } from '../../../core/audit/audit.js';
+import { Conflict, Invalid, NotFound } from '../../../core/errors.js';
+import type { AppContext } from '../../db.js';
+import { assertStaff, type Actor } from '../../identity/index.js';
+import { loadTicket } from '../../tickets/index.js';
+import { assertMayAdministerMail, assertMayReadMessage } from './email.policy.js';
+import * as repo from './email.repo.js';
+import type { MessageStatus } from './email.tables.js';
+import { intake } from './intake.service.js';
+
+/** One page of inbound messages for admins (the quarantine: status=quarantined), newest first. */
+export async function listMessages(app: AppContext, actor: Actor, q: { statuses?: MessageStatus[]; cursor?: string; limit: number }) {
+  assertMayAdministerMail(actor);
+  let after: [string, string] | undefined;
+  if (q.cursor) {
+    try {
+      after = JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as [string, string];
+      if (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string') throw new Error();
+      after = [new Date(after[0]).toISOString(), after[1]];
+    } catch {
+      throw new Invalid('The cursor is not one this list gave out', 'cursor');
+    }
+  }
+  const rows = await repo.listMessages(app.db, { statuses: q.statuses, after, limit: q.limit + 1 });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.received_at, last.id])).toString('base64url') : null;
+  return { rows: page, nextCursor };
+}
+
+/** The messages a request was made from or answered by (staff). */
+export async function listTicketMessages(app: AppContext, actor: Actor, idOrNumber: string) {
+  assertStaff(actor);
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  return repo.listMessages(app.db, { ticketId: t.id, limit: 500 });
+}
+
+export async function getMessage(app: AppContext, actor: Actor, id: string) {
+  const m = await repo.findMessage(app.db, id);
+  if (!m) throw new NotFound('Message');
+  assertMayReadMessage(actor, m);
+  return m;
+}
+
+/** The original message, byte for byte. */
+export async function openOriginal(app: AppContext, actor: Actor, id: string) {
+  const m = await getMessage(app, actor, id);
+  return { message: m, stream: app.files.open(m.raw_file_key) };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Runs a quarantined or ignored message through intake again, as it arrived, after an admin fixed
+ * what stopped it (a person added, a policy changed) or decided that it was written by a person.
+ * The rate limit does not apply: an admin has looked at it.
+ */
+export async function reprocessMessage(app: AppContext, actor: Actor, id: string, opts: { acceptNoise: boolean }) {
+  assertMayAdministerMail(actor);
+  const m = await repo.findMessage(app.db, id);
+  if (!m) throw new NotFound('Message');
+  if (m.status !== 'quarantined' && m.status !== 'ignored')
+    throw new Conflict('Only a quarantined or ignored message can be processed again', 'invalid_state');
+  const raw = await readAll(app.files.open(m.raw_file_key));
+  const mailbox = m.mailbox_id ? ((await repo.findMailbox(app.db, m.mailbox_id)) ?? null) : null;
+  const result = await intake(app, { raw, source: m.source, mailbox, envelopeFrom: m.envelope_from }, { acceptNoise: opts.acceptNoise, ignoreRateLimit: true }, m);
+  await recordAudit(app.db, { entityType: 'email_message', entityId: id, actorId: actor.id, action: 'reprocessed', before: { status: m.status, reason: m.reason }, after: { status: result.status, reason: result.reason } });
+  return { message: (await repo.findMessage(app.db, id))!, outcome: result.status as MessageStatus };
+}
+
+export async function listFailingAddresses(app: AppContext, actor: Actor) {
+  assertMayAdministerMail(actor);
+  return repo.listFailingAddresses(app.db, 500);
+}
+
+/** An admin clears a failing mark once the address works again. */
+export async function clearFailingAddress(app: AppContext, actor: Actor, address: string) {
+  assertMayAdministerMail(actor);
+  const r = await repo.clearFailing(app.db, address.trim().toLowerCase());
+  if (!Number(r.numDeletedRows)) throw new NotFound('Failing address');
+  await recordAudit(app.db, { entityType: 'email_address', entityId: address, actorId: actor.id, action: 'failing_cleared' });
+}
+
+/** Whether mail to an address bounced permanently (outgoing mail should not be sent there). */
+export async function isAddressFailing(app: Pick<AppContext, 'db'>, address: string): Promise<boolean> {
+  return !!(await repo.findFailingAddress(app.db, address.trim().toLowerCase()));
+}

@@ -1,0 +1,97 @@
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+/**
+ * An SMTP listener for mail relayed to the desk (no domain words: what a message means is the
+ * handler's business). It accepts a recipient only if the handler does, and answers the end of
+ * DATA only once the handler's promise settles: 250 after it resolved (the message is committed),
+ * 451 if it failed (the relay keeps the message and tries again), 552 if the message is too large.
+ */
+export interface SmtpHandler {
+  acceptRecipient(address: string): Promise<boolean>;
+  deliver(message: { raw: Buffer; envelopeFrom: string; recipients: string[]; remoteAddress: string }): Promise<void>;
+}
+
+export interface SmtpListenerOptions {
+  host: string;
+  /** 0: any free port (see `port` on the result). */
+  port: number;
+  maxBytes: number;
+  /** The name the listener greets with. */
+  name?: string;
+  handler: SmtpHandler;
+  onError?(err: Error): void;
+}
+
+export interface SmtpListener {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
+
+export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
+  const server = new SMTPServer({
+    name: opts.name ?? 'tierdesk',
+    banner: 'Tierdesk mail intake',
+    secure: false,
+    // Relayed mail on a trusted network: no sign-in, no TLS of our own (put a relay in front for those).
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: true,
+    size: opts.maxBytes,
+    maxClients: 200,
+    socketTimeout: 60_000,
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      opts.handler
+        .acceptRecipient(address.address)
+        .then((ok) => callback(ok ? undefined : smtpError(550, '5.1.1 No such mailbox here')))
+        .catch((err: Error) => {
+          opts.onError?.(err);
+          callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
+        });
+    },
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= opts.maxBytes) chunks.push(c);
+      });
+      stream.on('error', (err) => callback(err));
+      stream.on('end', () => {
+        if (stream.sizeExceeded || size > opts.maxBytes) return callback(smtpError(552, '5.3.4 Message too big'));
+        const mailFrom = session.envelope.mailFrom;
+        opts.handler
+          .deliver({
+            raw: Buffer.concat(chunks, size),
+            envelopeFrom: mailFrom ? mailFrom.address : '',
+            recipients: session.envelope.rcptTo.map((r) => r.address),
+            remoteAddress: session.remoteAddress,
+          })
+          .then(() => callback(null, 'Message accepted'))
+          .catch((err: Error) => {
+            opts.onError?.(err);
+            callback(smtpError(451, '4.3.0 The message could not be stored; try again later'));
+          });
+      });
+    },
+  });
+  server.on('error', (err) => opts.onError?.(err));
+  await new Promise<void>((resolve, reject) => {
+    const server_ = server.server;
+    server_.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server_.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    host: opts.host,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,25 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { SearchScope } from './search-engine.js';
+
+/**
+ * The condition on `kb_search_docs` (as `alias`) that keeps what the scope may see, the same SQL on
+ * both engines; null when it may see nothing at all.
+ */
+export function scopeCondition(alias: string, scope: SearchScope): RawBuilder<SqlBool> | null {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (scope.spaceIds === undefined) parts.push(sql<SqlBool>`${col('kind')} = 'page'`);
+  else if (scope.spaceIds.length) parts.push(sql<SqlBool>`(${col('kind')} = 'page' and ${col('space_id')} in (${sql.join(scope.spaceIds)}))`);
+  const t = scope.tickets;
+  if (t === 'all') parts.push(sql<SqlBool>`${col('kind')} = 'ticket'`);
+  else if (t !== 'none')
+    parts.push(
+      t.requesterId
+        ? sql<SqlBool>`(${col('kind')} = 'ticket' and ${col('organization_id')} = ${t.organizationId} and ${col('requester_id')} = ${t.requesterId})`
+        : sql<SqlBool>`(${col('kind')} = 'ticket' and ${col('organization_id')} = ${t.organizationId})`,
+    );
+  if (!parts.length) return null;
+  const visible = sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+  if (!scope.excludeRefIds?.length) return visible;
+  return sql<SqlBool>`${visible} and ${col('ref_id')} not in (${sql.join(scope.excludeRefIds)})`;
+}

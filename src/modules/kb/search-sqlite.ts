@@ -1,0 +1,72 @@
+import { sql, type Kysely } from 'kysely';
+import type { IndexedDoc, SearchEngine, SearchHit, SearchQuery } from './search-engine.js';
+import { scopeCondition } from './search-scope.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- works inside any wider schema
+type AnyDb = Kysely<any>;
+
+/** Title matches weigh ten times body matches. */
+const BM25 = sql`bm25(kb_search_fts, 10.0, 1.0)`;
+
+/** A term of an FTS5 query: quoted, so that it is never read as an operator or a column. */
+const term = (stem: string) => `"${stem.replaceAll('"', '""')}"`;
+
+async function docId(db: AnyDb, kind: string, refId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('kb_search_docs').select('id').where('kind', '=', kind).where('ref_id', '=', refId).executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+/**
+ * SQLite: an FTS5 table of the stems (title, body) whose rowid is the document's id in
+ * `kb_search_docs`, ranked by bm25.
+ */
+export const sqliteSearch: SearchEngine & { createStorage(db: AnyDb): Promise<void> } = {
+  async createStorage(db) {
+    // The stems are lower-case words already; diacritics stay (й is not и).
+    await sql`create virtual table kb_search_fts using fts5(title, body, tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
+  },
+
+  async upsert(db, doc: IndexedDoc) {
+    const columns = {
+      space_id: doc.spaceId,
+      organization_id: doc.organizationId,
+      requester_id: doc.requesterId,
+      title: doc.title,
+      body: doc.body,
+      updated_at: doc.updatedAt,
+    };
+    let id = await docId(db, doc.kind, doc.refId);
+    if (id === undefined) {
+      const row = await db.insertInto('kb_search_docs').values({ kind: doc.kind, ref_id: doc.refId, ...columns }).returning('id').executeTakeFirstOrThrow();
+      id = Number(row.id);
+    } else {
+      await db.updateTable('kb_search_docs').set(columns).where('id', '=', id).execute();
+      await sql`delete from kb_search_fts where rowid = ${id}`.execute(db);
+    }
+    await sql`insert into kb_search_fts (rowid, title, body) values (${id}, ${doc.titleStems}, ${doc.bodyStems})`.execute(db);
+  },
+
+  async remove(db, kind, refId) {
+    const id = await docId(db, kind, refId);
+    if (id === undefined) return;
+    await sql`delete from kb_search_fts where rowid = ${id}`.execute(db);
+    await db.deleteFrom('kb_search_docs').where('id', '=', id).execute();
+  },
+
+  async query(db, q: SearchQuery): Promise<SearchHit[]> {
+    const visible = scopeCondition('x', q.scope);
+    if (!visible || !q.stems.length) return [];
+    const match = q.stems.map(term).join(q.mode === 'all' ? ' AND ' : ' OR ');
+    // Rank the ids first; read the (long) texts of the best few only.
+    const { rows } = await sql<{ kind: 'page' | 'ticket'; ref_id: string; space_id: string | null; title: string; body: string; rank: number }>`
+      select d.kind, d.ref_id, d.space_id, d.title, d.body, m.rank
+      from (
+        select kb_search_fts.rowid as id, ${BM25} as rank
+        from kb_search_fts join kb_search_docs x on x.id = kb_search_fts.rowid
+        where kb_search_fts match ${match} and ${visible}
+        order by rank limit ${q.limit}
+      ) m join kb_search_docs d on d.id = m.id
+      order by m.rank, d.id`.execute(db);
+    return rows.map((r) => ({ kind: r.kind, refId: r.ref_id, spaceId: r.space_id, title: r.title, body: r.body, score: -Number(r.rank) }));
+  },
+};

@@ -1,0 +1,178 @@
+import type { DomainEvent } from '../../core/events/events.js';
+import { hashSecret, newSecret } from '../../core/ids/ids.js';
+import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../core/mail/outbox.js';
+import type { AppContext, Db } from '../db.js';
+import { findOrganization, findUserById, type Line } from '../identity/index.js';
+import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
+import { defaultChoice, type ChannelChoice } from './catalog.js';
+import { isAddressFailing } from './failing-addresses.js';
+import { notificationsPaused } from './quiet.js';
+import { recipientsOf, sideOf, type Recipient, type Rule } from './recipients.js';
+import * as repo from './notifications.repo.js';
+import { render, type Context, type Notice } from './templates.js';
+
+/** How long a one-click rating link works. */
+export const SATISFACTION_LINK_DAYS = 30;
+/** At most this many earlier Message-IDs in References: the first and the latest (RFC 5322 allows trimming). */
+const MAX_REFERENCES = 10;
+const LINE_RANK: Record<Line, number> = { L1: 1, L2: 2, L3: 3 };
+/** The channels where a request's creator sees its number only by mail: they get the receipt of their own request. */
+const RECEIPT_CHANNELS = new Set(['email', 'sms', 'phone']);
+
+/** The events that may call for a notice. */
+export const NOTIFIABLE_EVENTS = [
+  'ticket.created',
+  'ticket.replied',
+  'ticket.status_changed',
+  'ticket.line_changed',
+  'ticket.handoff_returned',
+  'sla.warning',
+  'sla.breached',
+];
+
+/**
+ * Reacts to request and SLA events inside the transaction of the change: decides the notice and its
+ * recipients, and writes the in-app rows and the outbox rows, which commit with the change or not at all.
+ */
+export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise<void> {
+  if (notificationsPaused() || e.subjectType !== 'ticket') return;
+  const planned = await plan(app, trx, e);
+  if (!planned) return;
+  const t = (await findTicketById(trx, e.subjectId))!;
+  let recipients = await recipientsOf(trx, t, planned.rules, e.actorId);
+  if (planned.notice.kind === 'ticket_received' && e.actorId === t.requester_id && RECEIPT_CHANNELS.has(t.channel)) {
+    const requester = await findUserById(trx, t.requester_id);
+    if (requester?.active) recipients = [{ user: requester, side: sideOf(requester) }, ...recipients];
+  }
+  await deliver(app, trx, t, planned.notice, recipients);
+}
+
+/** The notice an event calls for and the rules that name its recipients; null when it calls for none. */
+async function plan(app: AppContext, trx: Db, e: DomainEvent): Promise<{ notice: Notice; rules: Rule[] } | null> {
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  switch (e.type) {
+    case 'ticket.created':
+      return { notice: { kind: 'ticket_received' }, rules: ['requester', 'watchers', 'line'] };
+    case 'ticket.replied': {
+      const entry = await findEntry(trx, e.subjectId, Number(data.entryId));
+      if (!entry || entry.kind !== 'reply') return null;
+      const author = entry.author_id ? await findUserById(trx, entry.author_id) : undefined;
+      const notice: Notice = { kind: 'ticket_replied', authorName: author?.name ?? 'Tierdesk', body: entry.body };
+      // A client's answer goes to whoever handles the request; a staff answer to the client side.
+      return { notice, rules: data.byStaff ? ['requester', 'watchers', 'assignee'] : ['watchers', 'assignee_or_line'] };
+    }
+    case 'ticket.status_changed': {
+      const from = data.from as Status;
+      const to = data.to as Status;
+      if (to === 'resolved') return { notice: { kind: 'ticket_resolved', reopenDays: app.config.reopenWindowDays, ratingLinks: null }, rules: ['requester', 'watchers', 'assignee'] };
+      // Work starting or resuming comes with a reply or a take, which says more than the status.
+      if (to === 'open' && (from === 'new' || from === 'pending_customer')) return null;
+      return { notice: { kind: 'ticket_status_changed', from, to }, rules: ['requester', 'watchers', 'assignee'] };
+    }
+    case 'ticket.line_changed': {
+      const from = data.from as Line;
+      const to = data.to as Line;
+      if (!(LINE_RANK[to] > LINE_RANK[from])) return null;
+      const notice: Notice = { kind: 'ticket_escalated', from, to, reason: typeof data.reason === 'string' ? data.reason : null, byTime: data.by === 'time' };
+      return { notice, rules: ['requester', 'watchers', 'assignee_or_line', 'managers'] };
+    }
+    case 'ticket.handoff_returned':
+      return { notice: { kind: 'handoff_returned', externalId: typeof data.externalId === 'string' ? data.externalId : null }, rules: ['assignee_or_line'] };
+    case 'sla.warning':
+      return { notice: { kind: 'sla_warning', metric: data.metric as 'resolution', share: Number(data.share) }, rules: ['assignee', 'line'] };
+    case 'sla.breached':
+      return { notice: { kind: 'sla_breached', metric: data.metric as 'resolution' }, rules: ['assignee', 'line', 'managers'] };
+    default:
+      return null;
+  }
+}
+
+/** Staff-only notices never reach the client side, whatever rule named them. */
+const STAFF_ONLY = new Set<Notice['kind']>(['sla_warning', 'sla_breached', 'handoff_returned']);
+
+async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, recipients: Recipient[]) {
+  const audience = recipients.filter((r) => r.side === 'staff' || !STAFF_ONLY.has(notice.kind));
+  if (!audience.length) return;
+  const choices = await repo.choicesFor(trx, audience.map((r) => r.user.id), notice.kind);
+  const number = ticketNumber(t.number);
+  const [requester, org] = await Promise.all([findUserById(trx, t.requester_id), findOrganization(trx, t.organization_id)]);
+  const now = app.clock.now().toISOString();
+  for (const r of audience) {
+    const choice: ChannelChoice = { ...defaultChoice(r.user.role, notice.kind), ...choices.get(r.user.id) };
+    if (!choice.email && !choice.in_app) continue;
+    const context: Context = {
+      number,
+      subject: t.subject,
+      link: `${app.config.publicUrl}/tickets/${number}`,
+      requesterName: requester?.name ?? '',
+      organizationName: org?.name ?? '',
+      line: t.line,
+      recipientName: r.user.name,
+      side: r.side,
+    };
+    if (choice.in_app) {
+      const inApp = render(r.user.locale, notice, context);
+      await repo.insertNotification(trx, { user_id: r.user.id, event: notice.kind, ticket_id: t.id, title: inApp.title, body: inApp.body, link: context.link, created_at: now });
+    }
+    if (choice.email && !(await isAddressFailing(trx, r.user.email))) {
+      const personal = await withRatingLinks(app, trx, t, notice, r);
+      const mail = render(r.user.locale, personal, context);
+      await enqueueTicketMail(app, trx, t, r.user.email, mail, notice.kind !== 'ticket_replied', now);
+    }
+  }
+}
+
+/** The requester's resolution notice carries one-click rating links of their own. */
+async function withRatingLinks(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r: Recipient): Promise<Notice> {
+  if (notice.kind !== 'ticket_resolved' || r.user.id !== t.requester_id) return notice;
+  const token = newSecret();
+  const now = app.clock.now();
+  await repo.insertSatisfactionToken(trx, {
+    token_hash: hashSecret(token),
+    ticket_id: t.id,
+    user_id: r.user.id,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SATISFACTION_LINK_DAYS * 86_400_000).toISOString(),
+  });
+  const base = `${app.config.publicUrl}/api/v1/satisfaction/${token}`;
+  return { ...notice, ratingLinks: [1, 2, 3, 4, 5].map((n) => `${base}?rating=${n}`) };
+}
+
+/**
+ * Queues a message about a request, threaded: `[TD-000123]` leads its subject, its Message-ID starts
+ * with the number, In-Reply-To and References name the earlier messages of the request to the same
+ * address, and Reply-To is the desk's address, so that an answer comes back to the request.
+ */
+async function enqueueTicketMail(
+  app: AppContext,
+  trx: Db,
+  t: TicketRow,
+  to: string,
+  mail: { subject: string; text: string },
+  automatic: boolean,
+  at: string,
+) {
+  const number = ticketNumber(t.number);
+  const earlier = await threadMessageIds(trx, t.id, to);
+  const references = earlier.length > MAX_REFERENCES ? [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))] : earlier;
+  await enqueueMail(
+    trx,
+    {
+      to,
+      subject: mail.subject,
+      text: mail.text,
+      messageId: newMessageId(domainOf(app.config.mailFrom), number),
+      ticketId: t.id,
+      replyTo: app.config.mailReplyTo,
+      inReplyTo: earlier.at(-1) ?? null,
+      references,
+      headers: {
+        'X-Tierdesk-Ticket': number,
+        // Asks Exchange/Outlook not to answer with out-of-office replies; RFC 3834 marks what a machine wrote.
+        'X-Auto-Response-Suppress': 'OOF, AutoReply',
+        ...(automatic && { 'Auto-Submitted': 'auto-generated' }),
+      },
+    },
+    at,
+  );
+}

@@ -1,0 +1,190 @@
+import type { Line, Locale } from '../identity/index.js';
+import type { Status } from '../tickets/index.js';
+import type { NoticeKind } from './catalog.js';
+
+/** What happened, with the facts its message needs. */
+export type Notice =
+  | { kind: 'ticket_received' }
+  | { kind: 'ticket_replied'; authorName: string; body: string }
+  | { kind: 'ticket_status_changed'; from: Status; to: Status }
+  | { kind: 'ticket_escalated'; from: Line; to: Line; reason: string | null; byTime: boolean }
+  | { kind: 'ticket_resolved'; reopenDays: number; ratingLinks: string[] | null }
+  | { kind: 'sla_warning'; metric: Metric; share: number }
+  | { kind: 'sla_breached'; metric: Metric }
+  | { kind: 'handoff_returned'; externalId: string | null };
+
+type Metric = 'first_response' | 'resolution' | 'line';
+
+/** The request and the reader a message is written for. */
+export interface Context {
+  number: string;
+  subject: string;
+  link: string;
+  requesterName: string;
+  organizationName: string;
+  line: Line;
+  recipientName: string;
+  /** Client-side readers get client words and instructions; staff get the desk's. */
+  side: 'client' | 'staff';
+}
+
+export interface Rendered {
+  /** The e-mail. */
+  subject: string;
+  text: string;
+  /** The in-app notice. */
+  title: string;
+  body: string;
+}
+
+const STATUS: Record<Locale, Record<Status, string>> = {
+  en: { new: 'new', open: 'in progress', pending_customer: 'waiting for your answer', pending_vendor: 'waiting for a supplier', resolved: 'resolved', closed: 'closed' },
+  ru: { new: 'новое', open: 'в работе', pending_customer: 'ждёт вашего ответа', pending_vendor: 'ожидает поставщика', resolved: 'решено', closed: 'закрыто' },
+};
+const STAFF_STATUS: Partial<Record<Locale, Partial<Record<Status, string>>>> = {
+  en: { pending_customer: 'waiting for the customer' },
+  ru: { pending_customer: 'ждёт ответа клиента' },
+};
+const LINE: Record<Locale, Record<Line, string>> = {
+  en: { L1: 'the help desk (first line)', L2: 'an engineer (second line)', L3: 'a leading specialist (third line)' },
+  ru: { L1: 'служба поддержки (первая линия)', L2: 'инженер (вторая линия)', L3: 'ведущий специалист (третья линия)' },
+};
+const METRIC: Record<Locale, Record<Metric, string>> = {
+  en: { first_response: 'first response', resolution: 'resolution', line: 'time at the line' },
+  ru: { first_response: 'первый ответ', resolution: 'решение', line: 'время на линии' },
+};
+
+const status = (l: Locale, c: Context, s: Status) => (c.side === 'staff' && STAFF_STATUS[l]?.[s]) || STATUS[l][s];
+const excerpt = (s: string, max = 300) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** The parts of a message in one language: [mail subject tail, in-app title tail, the message]. */
+type Parts = { head: string; title: string; lines: string[] };
+
+const EN: Record<NoticeKind, (c: Context, n: never) => Parts> = {
+  ticket_received: (c) =>
+    c.side === 'client'
+      ? { head: `Request received: ${c.subject}`, title: 'Request received', lines: [`The request "${c.subject}" from ${c.requesterName} is registered under the number ${c.number}. We will answer as soon as we can.`] }
+      : { head: `New request at ${c.line}: ${c.subject}`, title: `New request at ${c.line}`, lines: [`${c.requesterName} (${c.organizationName}) made the request ${c.number} "${c.subject}"; it is at ${c.line}.`] },
+  ticket_replied: (c, n: Extract<Notice, { kind: 'ticket_replied' }>) => ({
+    head: `Re: ${c.subject}`,
+    title: `New reply from ${n.authorName}`,
+    lines: [`${n.authorName} wrote:`, '', n.body],
+  }),
+  ticket_status_changed: (c, n: Extract<Notice, { kind: 'ticket_status_changed' }>) => ({
+    head: `Now ${status('en', c, n.to)}: ${c.subject}`,
+    title: `Now ${status('en', c, n.to)}`,
+    lines: [`The request ${c.number} "${c.subject}" was ${status('en', c, n.from)} and is now ${status('en', c, n.to)}.`],
+  }),
+  ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) =>
+    c.side === 'client'
+      ? { head: `Passed to ${LINE.en[n.to]}: ${c.subject}`, title: `Passed to ${LINE.en[n.to]}`, lines: [`To solve your request ${c.number} "${c.subject}", we have passed it to ${LINE.en[n.to]}.`] }
+      : {
+          head: `Escalated ${n.from} → ${n.to}: ${c.subject}`,
+          title: `Escalated ${n.from} → ${n.to}`,
+          lines: [`The request ${c.number} "${c.subject}" of ${c.organizationName} moved from ${n.from} to ${n.to}${n.byTime ? ' by itself: its time budget was used up' : ''}.`, ...(n.reason ? [`Reason: ${n.reason}`] : [])],
+        },
+  ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) => ({
+    head: `Resolved: ${c.subject}`,
+    title: 'Resolved',
+    lines: [
+      `The request ${c.number} "${c.subject}" is resolved.`,
+      '',
+      c.side === 'client'
+        ? `If the problem is still there, reply to this message or reopen the request within ${n.reopenDays} days: ${c.link}`
+        : `It can be reopened within ${n.reopenDays} days.`,
+      ...(n.ratingLinks
+        ? ['', 'How satisfied are you with the solution? One click is enough (1 = not at all, 5 = fully); you may add a comment on the page that opens:', ...n.ratingLinks.map((l, i) => `  ${i + 1} — ${l}`)]
+        : []),
+    ],
+  }),
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => {
+    const what = `${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used`;
+    return { head: `${what}: ${c.subject}`, title: what, lines: [`Request ${c.number} "${c.subject}" (${c.organizationName}, ${c.line}): ${what}.`] };
+  },
+  sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => {
+    const what = `SLA ${METRIC.en[n.metric]} target breached`;
+    return { head: `${what}: ${c.subject}`, title: what, lines: [`Request ${c.number} "${c.subject}" (${c.organizationName}, ${c.line}): ${what}.`] };
+  },
+  handoff_returned: (c, n: Extract<Notice, { kind: 'handoff_returned' }>) => ({
+    head: `Fixed by the developers: ${c.subject}`,
+    title: 'Fixed by the developers',
+    lines: [`The developers report ${n.externalId ?? 'their item'} fixed. The request ${c.number} "${c.subject}" is back at ${c.line}: check the fix with the customer.`],
+  }),
+};
+
+const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
+  ticket_received: (c) =>
+    c.side === 'client'
+      ? { head: `Обращение зарегистрировано: ${c.subject}`, title: 'Обращение зарегистрировано', lines: [`Обращение «${c.subject}» от ${c.requesterName} зарегистрировано под номером ${c.number}. Мы ответим как можно скорее.`] }
+      : { head: `Новое обращение на ${c.line}: ${c.subject}`, title: `Новое обращение на ${c.line}`, lines: [`${c.requesterName} (${c.organizationName}) создал(а) обращение ${c.number} «${c.subject}»; оно на ${c.line}.`] },
+  ticket_replied: (c, n: Extract<Notice, { kind: 'ticket_replied' }>) => ({
+    head: `Re: ${c.subject}`,
+    title: `Новый ответ: ${n.authorName}`,
+    lines: [`${n.authorName} пишет:`, '', n.body],
+  }),
+  ticket_status_changed: (c, n: Extract<Notice, { kind: 'ticket_status_changed' }>) => ({
+    head: `Статус «${status('ru', c, n.to)}»: ${c.subject}`,
+    title: `Статус «${status('ru', c, n.to)}»`,
+    lines: [`Статус обращения ${c.number} «${c.subject}» изменился: было «${status('ru', c, n.from)}», стало «${status('ru', c, n.to)}».`],
+  }),
+  ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) =>
+    c.side === 'client'
+      ? { head: `Передано: ${LINE.ru[n.to]}: ${c.subject}`, title: `Передано: ${LINE.ru[n.to]}`, lines: [`Чтобы решить ваше обращение ${c.number} «${c.subject}», мы передали его: ${LINE.ru[n.to]}.`] }
+      : {
+          head: `Эскалация ${n.from} → ${n.to}: ${c.subject}`,
+          title: `Эскалация ${n.from} → ${n.to}`,
+          lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}) перешло с ${n.from} на ${n.to}${n.byTime ? ' автоматически: истёк лимит времени на линии' : ''}.`, ...(n.reason ? [`Причина: ${n.reason}`] : [])],
+        },
+  ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) => ({
+    head: `Решено: ${c.subject}`,
+    title: 'Решено',
+    lines: [
+      `Обращение ${c.number} «${c.subject}» решено.`,
+      '',
+      c.side === 'client'
+        ? `Если проблема осталась, ответьте на это письмо или откройте обращение снова в течение ${n.reopenDays} дн.: ${c.link}`
+        : `Его можно открыть снова в течение ${n.reopenDays} дн.`,
+      ...(n.ratingLinks
+        ? ['', 'Насколько вы довольны решением? Достаточно одного щелчка (1 — совсем нет, 5 — полностью); на открывшейся странице можно добавить комментарий:', ...n.ratingLinks.map((l, i) => `  ${i + 1} — ${l}`)]
+        : []),
+    ],
+  }),
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => {
+    const what = `израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]})`;
+    return { head: `${what}: ${c.subject}`, title: what, lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}, ${c.line}): ${what}.`] };
+  },
+  sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => {
+    const what = `нарушен срок SLA (${METRIC.ru[n.metric]})`;
+    return { head: `${what}: ${c.subject}`, title: what, lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}, ${c.line}): ${what}.`] };
+  },
+  handoff_returned: (c, n: Extract<Notice, { kind: 'handoff_returned' }>) => ({
+    head: `Исправлено разработчиками: ${c.subject}`,
+    title: 'Исправлено разработчиками',
+    lines: [`Разработчики сообщают, что ${n.externalId ?? 'их задача'} исправлена. Обращение ${c.number} «${c.subject}» снова на ${c.line}: проверьте исправление с клиентом.`],
+  }),
+};
+
+const FOOTER: Record<Locale, (c: Context) => string[]> = {
+  en: (c) => [
+    '--',
+    c.side === 'client' ? `Reply to this message to add to your request; keep [${c.number}] in the subject.` : `Request: ${c.number}`,
+    c.link,
+  ],
+  ru: (c) => [
+    '--',
+    c.side === 'client' ? `Чтобы дополнить обращение, ответьте на это письмо; не удаляйте [${c.number}] из темы.` : `Обращение: ${c.number}`,
+    c.link,
+  ],
+};
+
+/** A notice as the reader reads it, in their language: the e-mail and the in-app notice. */
+export function render(locale: Locale, notice: Notice, c: Context): Rendered {
+  const parts = (locale === 'ru' ? RU : EN)[notice.kind](c, notice as never);
+  const greeting = locale === 'ru' ? `Здравствуйте, ${c.recipientName}!` : `Hello ${c.recipientName},`;
+  return {
+    subject: `[${c.number}] ${parts.head}`,
+    text: [greeting, '', ...parts.lines, '', ...FOOTER[locale](c), ''].join('\n'),
+    title: `${c.number}: ${parts.title}`,
+    body: excerpt(parts.lines.filter((l) => l && !l.startsWith('  ')).join(' ')),
+  };
+}

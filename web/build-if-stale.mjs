@@ -1,0 +1,25 @@
+// `npm start` runs this first: builds the web app (vite build → web/dist) when the bundle is missing
+// or older than its sources, so a fresh clone serves the app at the printed URL after `npm ci`.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const built = path.join(root, 'web/dist/index.html');
+const sources = ['web/src', 'web/index.html', 'web/public', 'vite.config.ts', 'src/contracts', 'package-lock.json'].map((p) => path.join(root, p));
+
+/** The newest modification time under a path. */
+function newest(p) {
+  if (!fs.existsSync(p)) return 0;
+  const s = fs.statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
+}
+
+const bundle = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+if (bundle && bundle >= Math.max(...sources.map(newest))) process.exit(0);
+console.log(bundle ? 'The web app changed since it was built; building it…' : 'Building the web app (first start)…');
+const vite = path.join(root, 'node_modules/vite/bin/vite.js');
+const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,40 @@
+import { lazy, Suspense, type ComponentType } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { Loading } from '../ui/feedback';
+import { Home, NotFound, RequireSignIn } from './guards';
+import { Layout } from './Layout';
+
+/** Each screen is its own chunk, loaded when first visited. */
+const page = (load: () => Promise<{ default: ComponentType }>) => {
+  const C = lazy(load);
+  return (
+    <Suspense fallback={<Loading />}>
+      <C />
+    </Suspense>
+  );
+};
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', element: page(() => import('../auth/SignIn')) },
+  { path: '/forgot-password', element: page(() => import('../auth/ForgotPassword')) },
+  { path: '/reset-password', element: page(() => import('../auth/ResetPassword')) },
+  {
+    element: (
+      <RequireSignIn>
+        <Layout />
+      </RequireSignIn>
+    ),
+    children: [
+      { path: '/', element: <Home /> },
+      { path: '/profile', element: page(() => import('../auth/Profile')) },
+      { path: '/requests', element: page(() => import('../portal/Requests')) },
+      { path: '/requests/new', element: page(() => import('../portal/NewRequest')) },
+      { path: '/tickets/:ref', element: page(() => import('../tickets/TicketPage')) },
+      { path: '/queues', element: <Navigate to="/queues/mine" replace /> },
+      { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },
+      { path: '/dashboard', element: page(() => import('../manager/Dashboard')) },
+      { path: '/admin', element: page(() => import('../admin/Admin')) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);

@@ -1,0 +1,40 @@
+import { Button, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useMe, useTickets } from '../api/queries';
+import { TicketTable } from '../tickets/TicketTable';
+import { ErrorAlert, Loading } from '../ui/feedback';
+
+/** The portal's list: my requests, or (for the client's IT manager) all of the company's. */
+export default function Requests() {
+  const { t } = useTranslation();
+  const me = useMe().data!;
+  const [scope, setScope] = useState<'mine' | 'company'>('mine');
+  const params = new URLSearchParams({ sort: '-updated', limit: '50' });
+  if (scope === 'mine') params.set('requesterId', me.id);
+  const list = useTickets(params);
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>{scope === 'mine' ? t('portal.myRequests') : t('portal.companyRequests')}</Title>
+        <Button component={Link} to="/requests/new">
+          {t('portal.newRequest')}
+        </Button>
+      </Group>
+      {me.role === 'client_manager' && (
+        <SegmentedControl
+          value={scope}
+          onChange={(v) => setScope(v as 'mine' | 'company')}
+          data={[
+            { value: 'mine', label: t('portal.myRequests') },
+            { value: 'company', label: t('portal.companyRequests') },
+          ]}
+          w="fit-content"
+        />
+      )}
+      <ErrorAlert error={list.error} />
+      {list.isPending ? <Loading /> : list.data?.items.length ? <TicketTable items={list.data.items} columns={scope === 'company' ? ['requester'] : []} /> : <Text c="dimmed">{t('portal.empty')}</Text>}
+    </Stack>
+  );
+}

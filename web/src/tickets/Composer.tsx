@@ -1,0 +1,83 @@
+import { Button, FileInput, Group, SegmentedControl, Stack, Textarea } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { forwardRef, useImperativeHandle, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { ErrorAlert } from '../ui/feedback';
+
+export interface ComposerHandle {
+  focus(mode: 'reply' | 'note'): void;
+}
+
+/** Reply (and, for staff, internal note) with attachments, sent as multipart/form-data. */
+export const Composer = forwardRef<ComposerHandle, { ticketId: string; staff: boolean }>(function Composer({ ticketId, staff }, ref) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [body, setBody] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
+  useImperativeHandle(ref, () => ({
+    focus(m) {
+      setMode(m);
+      area.current?.focus();
+    },
+  }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!body.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const form = new FormData();
+      form.set('body', body);
+      form.set('internal', String(mode === 'note'));
+      for (const f of files) form.append('files', f, f.name);
+      await api('POST', `/tickets/${ticketId}/comments`, form);
+      setBody('');
+      setFiles([]);
+      await qc.invalidateQueries({ predicate: (q) => ['timeline', 'ticket', 'sla', 'tickets'].includes(String(q.queryKey[0])) });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const note = mode === 'note';
+  return (
+    <form onSubmit={submit} data-testid="composer">
+      <Stack gap="xs" className={note ? 'entry-note' : undefined} p={note ? 'xs' : 0}>
+        {staff && (
+          <SegmentedControl
+            w="fit-content"
+            value={mode}
+            onChange={(v) => setMode(v as 'reply' | 'note')}
+            data={[
+              { value: 'reply', label: t('ticket.reply') },
+              { value: 'note', label: t('ticket.note') },
+            ]}
+          />
+        )}
+        <ErrorAlert error={error} />
+        <Textarea
+          ref={area}
+          label={note ? t('ticket.note') : t('ticket.reply')}
+          placeholder={note ? t('ticket.notePlaceholder') : staff ? t('ticket.replyPlaceholder') : t('ticket.clientReplyPlaceholder')}
+          autosize
+          minRows={3}
+          value={body}
+          onChange={(e) => setBody(e.currentTarget.value)}
+        />
+        <Group justify="space-between" align="end" wrap="wrap">
+          <FileInput label={t('ticket.attach')} multiple clearable value={files} onChange={setFiles} miw={220} maw={360} />
+          <Button type="submit" loading={busy} disabled={!body.trim()} color={note ? 'orange.8' : undefined}>
+            {note ? t('ticket.sendNote') : t('ticket.send')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+});

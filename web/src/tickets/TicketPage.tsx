@@ -1,0 +1,152 @@
+import { Alert, Anchor, Badge, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { post } from '../api/client';
+import { useMe, useTicket, useTimeline } from '../api/queries';
+import { isManagerRole, isStaffRole, type TicketDetail } from '../api/types';
+import { NotFound } from '../app/guards';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
+import { dateTime } from '../ui/format';
+import { Composer, type ComposerHandle } from './Composer';
+import { SlaPanel } from './SlaPanel';
+import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
+import { Timeline } from './Timeline';
+
+/** Reopen or confirm, as the requester may. */
+function ClientActions({ ticket }: { ticket: TicketDetail }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const act = async (action: 'reopen' | 'close') => {
+    try {
+      await post(`/tickets/${ticket.id}/${action}`);
+      if (action === 'reopen') notifyOk(t('portal.reopened'));
+    } catch (e) {
+      notifyError(t, e);
+    }
+    await qc.invalidateQueries({ predicate: (q) => ['ticket', 'timeline', 'sla', 'tickets'].includes(String(q.queryKey[0])) });
+  };
+  if (ticket.status !== 'resolved' && ticket.status !== 'closed') return null;
+  return (
+    <Group>
+      <Button variant="light" onClick={() => void act('reopen')}>
+        {t('portal.reopen')}
+      </Button>
+      {ticket.status === 'resolved' && (
+        <Button variant="default" onClick={() => void act('close')}>
+          {t('portal.confirm')}
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+function TicketView({ ticket }: { ticket: TicketDetail }) {
+  const { t, i18n } = useTranslation();
+  const me = useMe().data!;
+  const staff = isStaffRole(me.role);
+  const timeline = useTimeline(ticket.id);
+  const composer = useRef<ComposerHandle>(null);
+  const [escalating, setEscalating] = useState(false);
+  const qc = useQueryClient();
+  useHotkeys(
+    staff
+      ? [
+          ['r', () => composer.current?.focus('reply')],
+          ['n', () => composer.current?.focus('note')],
+          ['e', () => setEscalating(true)],
+          [
+            't',
+            () =>
+              void post(`/tickets/${ticket.id}/take`)
+                .catch((e: unknown) => notifyError(t, e))
+                .finally(() => void qc.invalidateQueries({ queryKey: ['ticket'] })),
+          ],
+        ]
+      : [],
+  );
+  const closedForClient = !staff && ticket.status === 'closed';
+  return (
+    <Stack>
+      <Group gap="xs">
+        <Anchor component={Link} to={staff ? '/queues/mine' : '/requests'} size="sm">
+          ← {t('ticket.back')}
+        </Anchor>
+      </Group>
+      <Group justify="space-between" align="start" wrap="wrap">
+        <div>
+          <Text ff="monospace" c="dimmed" size="sm">
+            {ticket.number}
+          </Text>
+          <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
+            {ticket.subject}
+          </Title>
+          <Group gap="xs" mt={4}>
+            <StatusBadge status={ticket.status} staff={staff} />
+            <PriorityBadge priority={ticket.priority} />
+            <Badge variant="outline" color="gray">
+              {t(`type.${ticket.type}`)}
+            </Badge>
+            {staff && <Badge variant="outline">{ticket.line}</Badge>}
+            <Text size="sm" c="dimmed">
+              {t('ticket.created')}: {dateTime(ticket.createdAt, i18n.language)}
+            </Text>
+          </Group>
+        </div>
+        {!staff && <ClientActions ticket={ticket} />}
+      </Group>
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack>
+            <Paper withBorder p="sm">
+              <Title order={2} size="h5" mb={4}>
+                {t('ticket.description')}
+              </Title>
+              <Text size="sm" className="prewrap">
+                {ticket.description}
+              </Text>
+            </Paper>
+            <Title order={2} size="h4">
+              {t('ticket.timeline')}
+            </Title>
+            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} />}
+            <ErrorAlert error={timeline.error} />
+            {closedForClient ? <Alert color="gray">{t('portal.closedNote')}</Alert> : <Composer ref={composer} ticketId={ticket.id} staff={staff} />}
+            {staff && (
+              <Text size="xs" c="dimmed">
+                {t('ticket.shortcuts')}
+              </Text>
+            )}
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack>
+            {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
+            <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />
+            {staff && <ContextPanel ticket={ticket} />}
+            {!staff && ticket.assignee && (
+              <Paper withBorder p="sm">
+                <Text size="sm">
+                  {t('ticket.assignee')}: {ticket.assignee.name}
+                </Text>
+              </Paper>
+            )}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      {staff && <EscalateModal key={ticket.line} ticket={ticket} opened={escalating} onClose={() => setEscalating(false)} />}
+    </Stack>
+  );
+}
+
+/** `/tickets/{number}`: a request, as the viewer may see it (the client side sees the public timeline only). */
+export default function TicketPage() {
+  const { ref = '' } = useParams();
+  const ticket = useTicket(ref);
+  if (ticket.isPending) return <Loading />;
+  if (ticket.error) return (ticket.error as { status?: number }).status === 404 ? <NotFound /> : <ErrorAlert error={ticket.error} />;
+  return <TicketView ticket={ticket.data} />;
+}

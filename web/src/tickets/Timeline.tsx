@@ -1,0 +1,98 @@
+import { Anchor, Badge, Group, Paper, Stack, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { TimelineEntry } from '../api/types';
+import { dateTime } from '../ui/format';
+
+const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: boolean): string {
+  const d = e.data as Record<string, string | undefined>;
+  const label = (field: string, v: string | undefined) => {
+    if (!v) return '—';
+    if (field === 'status') return staff && (v === 'pending_customer' || v === 'pending_vendor') ? t(`statusStaff.${v}`) : t(`status.${v}`, { defaultValue: v });
+    return v;
+  };
+  switch (e.type) {
+    case 'created':
+      return t('event.created');
+    case 'status_changed':
+      return t('event.status_changed', { from: label('status', d.from), to: label('status', d.to) });
+    case 'line_changed': {
+      const by = d.by === 'time' ? ` (${t('event.byTime')})` : d.by === 'difficulty' ? ` (${t('event.byDifficulty')})` : '';
+      return t('event.line_changed', { from: d.from, to: d.to }) + by;
+    }
+    case 'priority_changed':
+      return t('event.priority_changed', { from: d.from, to: d.to });
+    case 'assignee_changed':
+    case 'category_changed':
+    case 'group_changed':
+      return t(`event.${e.type}`);
+    default:
+      return t('event.other', { type: e.type });
+  }
+}
+
+/** A request's timeline, oldest first: replies, internal notes (marked, staff only) and changes. */
+export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: boolean }) {
+  const { t, i18n } = useTranslation();
+  if (!entries.length) return <Text c="dimmed">{t('ticket.noEntries')}</Text>;
+  return (
+    <Stack gap="sm" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('ticket.timeline')}>
+      {entries.map((e) => {
+        const who = e.author?.name ?? t('ticket.system');
+        const when = dateTime(e.createdAt, i18n.language);
+        if (e.kind === 'event') {
+          if (!e.event) return null;
+          const reason = (e.event.data as { reason?: string }).reason;
+          return (
+            <li key={e.id} data-kind="event" data-event={e.event.type}>
+              <Text size="sm" c="dimmed">
+                <b>{who}</b> {eventText(t, e.event, staff)} · {when}
+              </Text>
+              {reason && (
+                <Text size="sm" c="dimmed" pl="md" className="prewrap">
+                  {t('event.reason', { reason })}
+                </Text>
+              )}
+            </li>
+          );
+        }
+        const note = e.kind === 'note';
+        return (
+          <li key={e.id} data-kind={e.kind}>
+            <Paper withBorder p="sm" className={note ? 'entry-note' : undefined}>
+              <Group justify="space-between" mb={4} wrap="wrap" gap="xs">
+                <Group gap="xs">
+                  <Text fw={600} size="sm">
+                    {who}
+                  </Text>
+                  {note && (
+                    <Badge color="orange" variant="light" size="sm">
+                      {t('ticket.internal')}
+                    </Badge>
+                  )}
+                </Group>
+                <Text size="xs" c="dimmed">
+                  {when}
+                </Text>
+              </Group>
+              <Text size="sm" className="prewrap">
+                {e.body}
+              </Text>
+              {e.attachments.length > 0 && (
+                <Group gap="xs" mt="xs">
+                  {e.attachments.map((a) => (
+                    <Anchor key={a.id} href={a.url} size="sm" download={a.filename}>
+                      📎 {a.filename} ({kb(a.size)})
+                    </Anchor>
+                  ))}
+                </Group>
+              )}
+            </Paper>
+          </li>
+        );
+      })}
+    </Stack>
+  );
+}

@@ -1,0 +1,33 @@
+import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Priority, Status } from '../api/types';
+
+const STATUS_COLOR: Record<Status, string> = {
+  new: 'blue',
+  open: 'indigo',
+  pending_customer: 'yellow',
+  pending_vendor: 'grape',
+  resolved: 'teal',
+  closed: 'gray',
+};
+const PRIORITY_COLOR: Record<Priority, string> = { P1: 'red', P2: 'orange', P3: 'blue', P4: 'gray' };
+
+/** A request's status; staff read the pending states from their side. */
+export function StatusBadge({ status, staff = false }: { status: Status; staff?: boolean }) {
+  const { t } = useTranslation();
+  const label = staff && (status === 'pending_customer' || status === 'pending_vendor') ? t(`statusStaff.${status}`) : t(`status.${status}`);
+  return (
+    <Badge color={STATUS_COLOR[status]} variant="light" data-status={status}>
+      {label}
+    </Badge>
+  );
+}
+
+export function PriorityBadge({ priority }: { priority: Priority }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={PRIORITY_COLOR[priority]} variant={priority === 'P1' ? 'filled' : 'light'} title={t(`priority.${priority}`)}>
+      {priority}
+    </Badge>
+  );
+}

@@ -1,0 +1,35 @@
+import type { TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
+import { ApiError } from '../api/client';
+
+/** A duration in minutes as people read it: "45 min", "3 h 5 min", "2 d 4 h". */
+export function duration(t: TFunction, minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  if (m < 1) return t('time.now');
+  if (m < 60) return t('time.minutes', { count: m });
+  if (m < 24 * 60) return t('time.hours', { h: Math.floor(m / 60), m: m % 60 });
+  return t('time.days', { d: Math.floor(m / 1440), h: Math.floor((m % 1440) / 60) });
+}
+
+/** A date and time in the interface language. */
+export const dateTime = (iso: string, lang: string) =>
+  new Date(iso).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The current time, ticking every `ms` (for countdowns). */
+export function useNow(ms = 30_000) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+/** An error as a sentence in the interface language, from the API's stable `error` code. */
+export function errorText(t: TFunction, e: unknown): string {
+  if (!(e instanceof ApiError)) return t('errors.generic');
+  if (e.code === 'network') return t('errors.network');
+  if (e.code === 'invalid') return t('errors.invalid', { message: e.message });
+  const key = `errors.${e.code}`;
+  return t(key, { defaultValue: t('errors.generic') });
+}
