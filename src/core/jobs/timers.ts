@@ -86,24 +86,45 @@ function toIso(at: Date | string): string {
 
 /** Schedules (or reschedules: same key replaces an unfired timer) in the caller's transaction. */
 export async function scheduleTimer(trx: AnyDb, t: TimerSpec): Promise<void> {
-  const row = { key: t.key, kind: t.kind, subject_id: t.subjectId, due_at: toIso(t.dueAt), payload: JSON.stringify(t.payload ?? {}) };
+  await scheduleTimers(trx, [t]);
+}
+
+/** Schedules several timers in one statement; keys must differ. */
+export async function scheduleTimers(trx: AnyDb, specs: TimerSpec[]): Promise<void> {
+  if (!specs.length) return;
+  const rows = specs.map((t) => ({ key: t.key, kind: t.kind, subject_id: t.subjectId, due_at: toIso(t.dueAt), payload: JSON.stringify(t.payload ?? {}) }));
   await narrow<TimerTables>(trx)
     .insertInto('timers')
-    .values(row)
+    .values(rows)
     .onConflict((oc) =>
       oc
         .column('key')
         .where(isPending)
         // A new schedule starts afresh: it drops any claim, so a worker holding the old due time
         // finds the timer no longer its own and leaves it (see takeClaimed).
-        .doUpdateSet({ ...row, attempts: 0, last_error: null, claimed_by: null, claimed_until: null }),
+        .doUpdateSet((eb) => ({
+          kind: eb.ref('excluded.kind'),
+          subject_id: eb.ref('excluded.subject_id'),
+          due_at: eb.ref('excluded.due_at'),
+          payload: eb.ref('excluded.payload'),
+          attempts: 0,
+          last_error: null,
+          claimed_by: null,
+          claimed_until: null,
+        })),
     )
     .execute();
 }
 
 /** Cancels the unfired timer with this exact key, if any. */
 export async function cancelTimer(trx: AnyDb, key: string): Promise<void> {
-  await narrow<TimerTables>(trx).deleteFrom('timers').where('key', '=', key).where(isPending).execute();
+  await cancelTimers(trx, [key]);
+}
+
+/** Cancels the unfired timers with these keys. */
+export async function cancelTimers(trx: AnyDb, keys: string[]): Promise<void> {
+  if (!keys.length) return;
+  await narrow<TimerTables>(trx).deleteFrom('timers').where('key', 'in', keys).where(isPending).execute();
 }
 
 /** Cancels a subject's unfired timers, all of them or those whose kind starts with `kindPrefix`. */

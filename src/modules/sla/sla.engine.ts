@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../core/events/events.js';
-import { cancelTimer, scheduleTimer, type DueTimer } from '../../core/jobs/timers.js';
+import { cancelTimers, scheduleTimers, type DueTimer, type TimerSpec } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
 import { findOrganization, type Line } from '../identity/index.js';
 import { findTicketById, type TicketRow } from '../tickets/index.js';
@@ -63,17 +63,40 @@ const toClock = (r: repo.ClockRow): Clock => ({
 
 const timerKey = (ticketId: string, metric: Metric, what: string) => `sla:${ticketId}:${metric}:${what}`;
 
+type ClockExtra = { cycle?: number; line?: string | null; detail?: Record<string, unknown>; resetWarnings?: boolean };
+
+/** What saving clocks writes, gathered so that several clocks cost one statement per table. */
+interface ClockWrites {
+  clocks: Parameters<typeof repo.saveClocks>[1];
+  logs: Parameters<typeof repo.insertLogs>[1];
+  cancels: string[];
+  timers: TimerSpec[];
+}
+
+async function writeClocks(db: Db, w: ClockWrites) {
+  await repo.saveClocks(db, w.clocks);
+  await repo.insertLogs(db, w.logs);
+  await cancelTimers(db, w.cancels);
+  await scheduleTimers(db, w.timers);
+}
+
 /** Saves a clock, logs what happened, and sets its timers anew (warnings, breach, or the line budget). */
-async function saveClock(
+async function saveClock(app: AppContext, db: Db, t: TicketRow, metric: Metric, terms: Terms, prev: repo.ClockRow | undefined, c: Clock, action: string, extra: ClockExtra = {}) {
+  const w: ClockWrites = { clocks: [], logs: [], cancels: [], timers: [] };
+  planClock(app, w, t, metric, terms, prev, c, action, extra);
+  await writeClocks(db, w);
+}
+
+function planClock(
   app: AppContext,
-  db: Db,
+  w: ClockWrites,
   t: TicketRow,
   metric: Metric,
   terms: Terms,
   prev: repo.ClockRow | undefined,
   c: Clock,
   action: string,
-  extra: { cycle?: number; line?: string | null; detail?: Record<string, unknown>; resetWarnings?: boolean } = {},
+  extra: ClockExtra,
 ) {
   const now = app.clock.now().toISOString();
   const cycle = extra.cycle ?? prev?.cycle ?? 1;
@@ -97,8 +120,8 @@ async function saveClock(
     breached_at: reset && metric === 'line' ? null : (prev?.breached_at ?? null),
     updated_at: now,
   };
-  await repo.saveClock(db, row);
-  await repo.insertLog(db, {
+  w.clocks.push(row);
+  w.logs.push({
     ticket_id: t.id,
     metric,
     action,
@@ -110,25 +133,29 @@ async function saveClock(
     deadline: c.deadline,
     detail: JSON.stringify(extra.detail ?? {}),
   });
-  await syncTimers(db, t.id, metric, row, terms.cal, c, prev === undefined);
+  planTimers(w, t.id, metric, row, terms.cal, c, prev === undefined);
 }
 
-async function syncTimers(db: Db, ticketId: string, metric: Metric, row: { cycle: number; warned_75: number; warned_90: number; breached_at: string | null; line: string | null }, cal: CalendarSpec, c: Clock, isNew: boolean) {
-  const whats = metric === 'line' ? ['budget'] : ['warn75', 'warn90', 'breach'];
-  // Scheduling by key replaces a pending timer; only the ones not scheduled again need cancelling.
-  if (!isNew) for (const w of whats) await cancelTimer(db, timerKey(ticketId, metric, w));
-  if (c.state !== 'running' || !c.deadline) return;
+function planTimers(w: ClockWrites, ticketId: string, metric: Metric, row: { cycle: number; warned_75: number; warned_90: number; breached_at: string | null; line: string | null }, cal: CalendarSpec, c: Clock, isNew: boolean) {
+  const timers: TimerSpec[] = [];
   const base = { subjectId: ticketId, payload: { metric, cycle: row.cycle } };
-  if (metric === 'line') {
-    await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, 'budget'), kind: 'sla.line_budget', dueAt: c.deadline, payload: { ...base.payload, line: row.line } });
-    return;
+  if (c.state === 'running' && c.deadline) {
+    if (metric === 'line') {
+      timers.push({ ...base, key: timerKey(ticketId, metric, 'budget'), kind: 'sla.line_budget', dueAt: c.deadline, payload: { ...base.payload, line: row.line } });
+    } else {
+      for (const share of WARNING_SHARES) {
+        const warned = share === 0.75 ? row.warned_75 : row.warned_90;
+        const at = thresholdAt(c, cal, share);
+        if (!warned && at) timers.push({ ...base, key: timerKey(ticketId, metric, share === 0.75 ? 'warn75' : 'warn90'), kind: 'sla.warning', dueAt: at, payload: { ...base.payload, share } });
+      }
+      if (!row.breached_at) timers.push({ ...base, key: timerKey(ticketId, metric, 'breach'), kind: 'sla.breach', dueAt: c.deadline });
+    }
   }
-  for (const share of WARNING_SHARES) {
-    const warned = share === 0.75 ? row.warned_75 : row.warned_90;
-    const at = thresholdAt(c, cal, share);
-    if (!warned && at) await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, share === 0.75 ? 'warn75' : 'warn90'), kind: 'sla.warning', dueAt: at, payload: { ...base.payload, share } });
-  }
-  if (!row.breached_at) await scheduleTimer(db, { ...base, key: timerKey(ticketId, metric, 'breach'), kind: 'sla.breach', dueAt: c.deadline });
+  // Scheduling by key replaces a pending timer; only the ones not scheduled again need cancelling.
+  const whats = metric === 'line' ? ['budget'] : ['warn75', 'warn90', 'breach'];
+  const kept = new Set(timers.map((x) => x.key));
+  if (!isNew) w.cancels.push(...whats.map((x) => timerKey(ticketId, metric, x)).filter((k) => !kept.has(k)));
+  w.timers.push(...timers);
 }
 
 /** The ticket events that move clocks. */
@@ -157,11 +184,14 @@ export async function onTicketEvent(app: AppContext, db: Db, e: DomainEvent) {
 
   switch (e.type) {
     case 'ticket.created': {
+      const w: ClockWrites = { clocks: [], logs: [], cancels: [], timers: [] };
+      const run = runsIn(t.status, terms);
       for (const metric of ['first_response', 'resolution', 'line'] as const) {
-        const c = startClock(targetOf(app, terms, metric, t.line), terms.cal, now);
-        await saveClock(app, db, t, metric, terms, undefined, c, 'start', { line: metric === 'line' ? t.line : null, detail: { priority: t.priority, policyId: terms.policy?.id ?? null } });
+        const started = startClock(targetOf(app, terms, metric, t.line), terms.cal, now);
+        const c = run ? started : pauseClock(started, terms.cal, now);
+        planClock(app, w, t, metric, terms, undefined, c, 'start', { line: metric === 'line' ? t.line : null, detail: { priority: t.priority, policyId: terms.policy?.id ?? null, ...(!run && { paused: t.status }) } });
       }
-      if (!runsIn(t.status, terms)) await each(async (m, r) => saveClock(app, db, t, m, terms, r, pauseClock(toClock(r), terms.cal, now), 'pause'));
+      await writeClocks(db, w);
       return;
     }
     case 'ticket.replied': {

@@ -38,10 +38,11 @@ export const listClocks = (db: Db, ticketId: string) =>
 export const findClock = (db: Db, ticketId: string, metric: Metric) =>
   db.selectFrom('sla_clocks').selectAll().where('ticket_id', '=', ticketId).where('metric', '=', metric).executeTakeFirst();
 
-export async function saveClock(db: Db, row: Insertable<SlaClockTables['sla_clocks']>) {
+export async function saveClocks(db: Db, rows: Insertable<SlaClockTables['sla_clocks']>[]) {
+  if (!rows.length) return;
   await db
     .insertInto('sla_clocks')
-    .values(row)
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['ticket_id', 'metric']).doUpdateSet((eb) => ({
         state: eb.ref('excluded.state'),
@@ -65,6 +66,10 @@ export async function saveClock(db: Db, row: Insertable<SlaClockTables['sla_cloc
 }
 
 export const insertLog = (db: Db, row: Insertable<SlaClockTables['sla_clock_log']>) => db.insertInto('sla_clock_log').values(row).execute();
+
+export async function insertLogs(db: Db, rows: Insertable<SlaClockTables['sla_clock_log']>[]) {
+  if (rows.length) await db.insertInto('sla_clock_log').values(rows).execute();
+}
 
 export const listLog = (db: Db, ticketId: string) =>
   db.selectFrom('sla_clock_log').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
