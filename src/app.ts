@@ -20,6 +20,7 @@ import { slaRoutes } from './modules/sla/http/sla.routes.js';
 import { handoffRoutes } from './modules/escalation/http/handoff.routes.js';
 import { emailRoutes } from './modules/channels/email/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
+import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { LiveHub } from './core/realtime/hub.js';
@@ -88,6 +89,8 @@ export async function buildTierdesk(
   await handoffRoutes(http, app);
   await emailRoutes(http, app);
   await notificationRoutes(http, app);
+  await kbPageRoutes(http, app);
+  await kbSearchRoutes(http, app);
   await http.ready();
   return {
     app,

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './core/config/config.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from './demo/seed.js';
 import { createAdmin } from './modules/identity/directory.service.js';
 import { startWorker } from './worker.js';
+import { startImapIntake, startSmtpIntake } from './modules/channels/email/index.js';
 
 const HELP = `Usage: tierdesk <command> [options]
 
@@ -61,10 +62,19 @@ async function main() {
         logger.info('demo data loaded into the empty database');
       }
       const worker = command !== 'serve' ? startWorker(td.app, logger) : null;
+      // Inbound mail: IMAP mailboxes are polled by the background roles, the SMTP listener runs with the API.
+      const imap = command !== 'serve' ? startImapIntake(td.app, logger) : null;
       const url = command === 'worker' ? '' : await td.http.listen({ port: config.port, host: config.host });
+      const smtp =
+        command !== 'worker' && config.smtpListenPort !== null
+          ? await startSmtpIntake(td.app, logger, { host: config.smtpListenHost, port: config.smtpListenPort })
+          : null;
       announce(process.env.PUBLIC_URL ? config.publicUrl : url, command, config.demo);
+      if (smtp) console.log(`Inbound mail (SMTP) is accepted at ${smtp.host}:${smtp.port}\n`);
       const stop = async () => {
         worker?.stop();
+        await smtp?.close();
+        await imap?.stop();
         await td.close();
         process.exit(0);
       };

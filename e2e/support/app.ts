@@ -2,8 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleParser } from 'mailparser';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Builds the web app as `npm start` does (only when missing or older than its sources). */
 export function buildWebApp() {
@@ -55,19 +57,16 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   };
 }
 
-/** The e-mails the embedded transport wrote (DATA_DIR/mail/*.eml), oldest first, decoded enough to read links. */
-export function mailbox(dataDir: string): string[] {
+/** The e-mails the embedded transport wrote (DATA_DIR/mail/*.eml), oldest first: recipients and text. */
+export async function mailbox(dataDir: string): Promise<{ to: string; text: string }[]> {
   const dir = path.join(dataDir, 'mail');
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.eml'))
-    .sort()
-    .map((f) =>
-      fs
-        .readFileSync(path.join(dir, f), 'utf8')
-        // quoted-printable: soft line breaks and escaped bytes
-        .replace(/=\r?\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-    );
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+  return Promise.all(
+    files.map(async (f) => {
+      const m = await simpleParser(fs.readFileSync(path.join(dir, f)));
+      const to = [m.to ?? []].flat().map((a) => a.text).join(', ');
+      return { to, text: m.text ?? '' };
+    }),
+  );
 }

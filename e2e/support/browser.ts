@@ -33,7 +33,9 @@ const EXPECTED = /Failed to load resource: the server responded with a status of
 
 /** A browser context for one person, recording console errors and uncaught exceptions. */
 export async function personContext(browser: Browser, baseURL: string, errors: string[], viewport = DESKTOP): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB' });
+  // Reduced motion: no transitions half-way through a screenshot.
+  const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', reducedMotion: 'reduce' });
+  context.setDefaultTimeout(15_000);
   context.on('page', (page) => watch(page, errors));
   return context;
 }
@@ -43,6 +45,10 @@ export function watch(page: Page, errors: string[]) {
     if (m.type() === 'error' && !EXPECTED.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 500) errors.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
+    else if (r.status() >= 400 && process.env.E2E_DEBUG) console.warn(`${r.request().method()} ${r.url()}: ${r.status()}`);
+  });
 }
 
 /** Saves a screenshot of the screen at desktop and phone size, and checks the phone layout does not overflow sideways. */
@@ -53,16 +59,15 @@ export async function shoot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   await page.setViewportSize(size);
   return { phoneOverflowPx: overflow };
 }
 
 /** Form fields without an accessible name (label, aria-label or aria-labelledby). */
 export function unlabelledFields(page: Page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type=hidden]), textarea, select')]
+  // A string, evaluated in the page (this file is type-checked for Node, without the DOM's types).
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
       .filter((el) => el.offsetParent !== null && !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-      .map((el) => el.outerHTML.slice(0, 120)),
-  );
+      .map((el) => el.outerHTML.slice(0, 120))`);
 }

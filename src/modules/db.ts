@@ -16,9 +16,11 @@ import type { EscalationTables } from './escalation/escalation.tables.js';
 import type { EmailTables } from './channels/email/email.tables.js';
 import type { NotificationTables } from './notifications/notifications.tables.js';
 import type { KbTables } from './kb/kb.tables.js';
+import type { TimetrackingTables } from './timetracking/timetracking.tables.js';
+import type { ReportTables } from './reports/reports.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & KbTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & KbTables & TimetrackingTables & ReportTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

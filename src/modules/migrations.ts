@@ -12,6 +12,8 @@ import { escalationMigrations } from './escalation/escalation.tables.js';
 import { emailMigrations } from './channels/email/email.tables.js';
 import { notificationMigrations } from './notifications/notifications.tables.js';
 import { kbMigrations } from './kb/kb.tables.js';
+import { timetrackingMigrations } from './timetracking/index.js';
+import { reportMigrations } from './reports/index.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -28,4 +30,6 @@ export const allMigrations: ModuleMigration[] = [
   ...emailMigrations,
   ...notificationMigrations,
   ...kbMigrations,
+  ...timetrackingMigrations,
+  ...reportMigrations,
 ];

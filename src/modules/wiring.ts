@@ -4,6 +4,9 @@ import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine
 import { applyHandOff, prepareHandOff } from './escalation/handoff.service.js';
 import { CLOCK_EVENTS, onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
 import { NOTIFIABLE_EVENTS, onNotifiableEvent } from './notifications/index.js';
+import { onTicketStatusChanged } from './kb/index.js';
+import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
+import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 
 /** The same application, working inside a transaction: use cases then join it instead of opening one. */
 const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
@@ -17,6 +20,10 @@ export function subscribeModules(app: AppContext) {
   app.events.on('ticket.created', (trx, e) => onTicketRouted(within(app, trx), e));
   app.events.on('ticket.line_changed', (trx, e) => onTicketRouted(within(app, trx), e));
   app.events.on('organization.terms_changed', (trx, e) => onOrganizationChanged(within(app, trx), trx, e));
+  // The knowledge base indexes a request when it is resolved or closed, and drops it when reopened.
+  app.events.on('ticket.status_changed', (trx, e) => onTicketStatusChanged(within(app, trx), e));
+  // Reports keep their read model, after the clocks have moved and the request has been assigned.
+  for (const type of REPORT_EVENTS) app.events.on(type, (trx, e) => onReportEvent(trx, e, app.clock.now().toISOString()));
   // Last, so that a notice sees the request as the other reactions left it (e.g. assigned after a move).
   for (const type of NOTIFIABLE_EVENTS) app.events.on(type, (trx, e) => onNotifiableEvent(within(app, trx), trx, e));
 }
@@ -31,5 +38,8 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
       prepare: (_db, t) => prepareHandOff(app, t),
       apply: (trx, t, outcome: Awaited<ReturnType<typeof prepareHandOff>>) => applyHandOff(app, trx, t, outcome),
     },
+    [OVERNIGHT_TIMER]: (trx, t) => onOvernightTimer(within(app, trx), trx, t),
+    [SCHEDULES.weekly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
+    [SCHEDULES.monthly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
   };
 }

@@ -331,6 +331,21 @@ describe.each(DATABASES)('notifications and outgoing mail (%s)', (kind) => {
       expect((await t.anonymous().request(method, path, method === 'POST' ? {} : undefined)).status).toBe(401);
   });
 
+  it('sends no e-mail to an address the e-mail channel marked failing (bounces); the feed still has the notice', async () => {
+    const db = t.td.app.db;
+    const at = clock.now().toISOString();
+    await db.insertInto('email_failing_addresses').values({ address: 'it@client-b.test', status_code: '5.1.1', diagnostic: 'User unknown', bounce_count: 1, first_failed_at: at, last_failed_at: at, message_id: null }).execute();
+    const bob = await t.login('bob@client-b.test');
+    const ticket = await newTicket(bob, { subject: 'Bounced manager' });
+    await (await t.login('l1-en@demo.test')).post(`/api/v1/tickets/${ticket.id}/comments`, { body: 'Hello' });
+    const mails = await deliver(ticket.number);
+    expect(to(mails, 'it@client-b.test')).toHaveLength(0);
+    expect(to(mails, 'bob@client-b.test')).toHaveLength(1);
+    const itFeed = await feed(await t.login('it@client-b.test'));
+    expect(itFeed.filter((n) => n.ticketId === ticket.id).map((n) => n.event).sort()).toEqual(['ticket_received', 'ticket_replied']);
+    await db.deleteFrom('email_failing_addresses').where('address', '=', 'it@client-b.test').execute();
+  });
+
   it('lists dead letters to admins only', async () => {
     const admin = await t.login('admin@demo.test');
     expect((await admin.get('/api/v1/admin/mail/dead-letters')).status).toBe(200);

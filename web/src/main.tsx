@@ -23,7 +23,7 @@ const queryClient = new QueryClient({
 });
 
 // Blue with enough contrast on white for text (WCAG AA).
-const theme = createTheme({ primaryColor: 'blue', primaryShade: 8, defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+const theme = createTheme({ respectReducedMotion: true, primaryColor: 'blue', primaryShade: 8, defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -5,6 +5,9 @@ import * as repo from './kb.repo.js';
 import { extractLinks, titleKey, type LinkTarget, type WikiLink } from './markdown.js';
 import { mayRead } from './kb.policy.js';
 
+/** Where a page's attachment is downloaded. */
+export const attachmentPath = (pageId: string, attachmentId: string) => `/api/v1/kb/pages/${pageId}/attachments/${attachmentId}`;
+
 /**
  * Stores the `[[…]]` links a page writes. A link resolved before keeps its target page (so a
  * renamed target stays linked); a new one is resolved by title in its space, or waits as wanted.

@@ -57,35 +57,47 @@ function wikiLinkRule(state: StateInline, silent: boolean): boolean {
   if (!link) return false;
   if (!silent) {
     const token = state.push('wikilink', '', 0);
-    token.meta = link;
+    token.meta = { link };
   }
   state.pos = end + 2;
   return true;
 }
+
+/** The link a `wikilink` token stands for. */
+const linkOf = (t: Token): WikiLink => (t.meta as { link: WikiLink }).link;
 
 const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
 md.inline.ruler.before('link', 'wikilink', wikiLinkRule);
 
 const escape = (s: string) => md.utils.escapeHtml(s);
 
-md.renderer.rules.wikilink = (tokens: Token[], idx: number, _options, env: RenderEnv) => {
-  const link = tokens[idx]!.meta as WikiLink;
-  const target = env.resolveLink(link);
+md.renderer.rules.wikilink = (tokens, idx, _options, env) => {
+  const link = linkOf(tokens[idx]!);
+  const target = (env as unknown as RenderEnv).resolveLink(link);
   if (target?.kind === 'page') return `<a class="wikilink" href="/kb/pages/${encodeURIComponent(target.id)}">${escape(link.label ?? target.title)}</a>`;
   if (target?.kind === 'hidden') return `<span class="wikilink">${escape(link.label ?? link.title)}</span>`;
   const query = new URLSearchParams({ title: link.title, ...(link.spaceKey && { space: link.spaceKey }) });
   return `<a class="wikilink wanted" href="/kb/new?${escape(query.toString())}">${escape(link.label ?? link.title)}</a>`;
 };
 
+/** A file name as written in a URL (%20 for a space); as it is when that is no valid encoding. */
+function decodeName(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 // `attachment:name` in a link or an image becomes the URL of the page's file of that name.
 md.core.ruler.push('attachments', (state) => {
-  const env = state.env as RenderEnv | undefined;
+  const env = state.env as unknown as RenderEnv | undefined;
   if (!env?.attachmentUrl) return;
   const visit = (tokens: Token[] | null) => {
     for (const t of tokens ?? []) {
       for (const attr of ['href', 'src'] as const) {
-        const value = t.attrGet(attr);
-        if (value?.startsWith('attachment:')) t.attrSet(attr, env.attachmentUrl(decodeURIComponent(value.slice('attachment:'.length))) ?? '#');
+        const value = String(t.attrGet(attr) ?? '');
+        if (value.startsWith('attachment:')) t.attrSet(attr, env.attachmentUrl(decodeName(value.slice('attachment:'.length))) ?? '#');
       }
       visit(t.children);
     }
@@ -126,7 +138,7 @@ export const sanitize = (html: string): string => sanitizeHtml(html, SANITIZE);
 
 /** A page's Markdown as safe HTML for one reader (links resolved as that reader may see them). */
 export function renderMarkdown(body: string, env: RenderEnv): string {
-  return sanitize(md.render(body, env));
+  return sanitize(md.render(body, env as unknown as Record<string, unknown>));
 }
 
 /** Every `[[…]]` link of a text, in order; links inside code are not links. */
@@ -134,7 +146,7 @@ export function extractLinks(body: string): WikiLink[] {
   const out: WikiLink[] = [];
   const visit = (tokens: Token[] | null) => {
     for (const t of tokens ?? []) {
-      if (t.type === 'wikilink') out.push(t.meta as WikiLink);
+      if (t.type === 'wikilink') out.push(linkOf(t));
       visit(t.children);
     }
   };
@@ -155,7 +167,7 @@ export function plainText(body: string): string {
       .map((t) => {
         if (t.type === 'text' || t.type === 'code_inline') return t.content;
         if (t.type === 'html_inline') return '';
-        if (t.type === 'wikilink') return (t.meta as WikiLink).label ?? (t.meta as WikiLink).title;
+        if (t.type === 'wikilink') return linkOf(t).label ?? linkOf(t).title;
         if (t.type === 'image') return t.content;
         if (t.type === 'softbreak' || t.type === 'hardbreak') return '\n';
         return '';

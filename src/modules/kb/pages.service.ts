@@ -9,8 +9,8 @@ import { diffRevisions } from './diff.js';
 import { assertMayDelete, assertMayEdit, mayRead, readableSpaceIds } from './kb.policy.js';
 import * as repo from './kb.repo.js';
 import type { RevisionKind } from './kb.tables.js';
-import { saveLinks } from './links.js';
-import { normalizeTitle, titleKey } from './markdown.js';
+import { attachmentPath, linkResolver, saveLinks } from './links.js';
+import { normalizeTitle, renderMarkdown, titleKey } from './markdown.js';
 import { indexPage, unindexPage } from './search.service.js';
 import { findTemplate } from './templates.js';
 import { looksRussian } from './text.js';
@@ -369,9 +369,17 @@ export async function getPage(app: AppContext, actor: Actor, id: string, opts: {
     staff && page.owner_id ? findUserById(app.db, page.owner_id) : Promise.resolve(undefined),
     staff ? findUserById(app.db, page.updated_by) : Promise.resolve(undefined),
   ]);
+  const byName = new Map(attachments.map((a) => [a.filename, a]));
+  const html = renderMarkdown(page.body, {
+    resolveLink: await linkResolver(app.db, page, readable),
+    attachmentUrl: (name) => {
+      const a = byName.get(name);
+      return a && attachmentPath(page.id, a.id);
+    },
+  });
   return {
     page,
-    readable,
+    html,
     space: space!,
     tags,
     translations: translations.filter((t) => mayRead(readable, t.space_id)),

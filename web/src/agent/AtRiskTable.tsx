@@ -14,6 +14,8 @@ export function AtRiskTable({ items, onReassign }: { items: NextBreach[]; onReas
   const orgName = (id: string) => orgs.data?.items.find((o) => o.id === id)?.name ?? '';
   const people = (staff.data?.items ?? []).filter((p) => p.active);
   const personName = (id: string | null) => (id ? (people.find((p) => p.id === id)?.name ?? '') : '');
+  // One row per request: the clock that runs out first (the list is soonest first).
+  const rows = items.filter((b, i) => items.findIndex((x) => x.ticketId === b.ticketId) === i);
   return (
     <Table.ScrollContainer minWidth={720}>
       <Table striped verticalSpacing="xs" data-testid="at-risk-table">
@@ -29,9 +31,9 @@ export function AtRiskTable({ items, onReassign }: { items: NextBreach[]; onReas
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {items.map((b) => (
+          {rows.map((b) => (
             <Table.Tr key={`${b.ticketId}-${b.metric}`} data-number={b.number}>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor component={Link} to={`/tickets/${b.number}`} ff="monospace" size="sm">
                   {b.number}
                 </Anchor>
@@ -62,7 +64,7 @@ export function AtRiskTable({ items, onReassign }: { items: NextBreach[]; onReas
                   personName(b.assigneeId) || <Text size="sm" c="dimmed">{t('ticket.unassigned')}</Text>
                 )}
               </Table.Td>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 150 }}>
                 <SlaCountdown
                   clock={{ ticketId: b.ticketId, metric: b.metric, state: 'running', targetMinutes: 0, deadline: b.deadline, breachedAt: b.breached ? b.deadline : null, met: null }}
                 />

@@ -37,7 +37,7 @@ export function TicketTable({ items, columns = [], staff = false, planOf }: { it
         <Table.Tbody>
           {items.map((tk) => (
             <Table.Tr key={tk.id} data-number={tk.number}>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor component={Link} to={`/tickets/${tk.number}`} ff="monospace" size="sm">
                   {tk.number}
                 </Anchor>
@@ -58,7 +58,7 @@ export function TicketTable({ items, columns = [], staff = false, planOf }: { it
               {has('requester') && <Table.Td>{tk.requester.name}</Table.Td>}
               {has('line') && <Table.Td>{tk.line}</Table.Td>}
               {has('assignee') && <Table.Td>{tk.assignee?.name ?? <Text size="sm" c="dimmed">{t('ticket.unassigned')}</Text>}</Table.Td>}
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 150 }}>
                 {tk.status === 'resolved' || tk.status === 'closed' ? <Text size="sm" c="dimmed">—</Text> : <SlaCountdown clock={pickClock(byTicket.get(tk.id))} />}
               </Table.Td>
               <Table.Td>

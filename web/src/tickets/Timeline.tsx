@@ -84,7 +84,7 @@ export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: 
                 <Group gap="xs" mt="xs">
                   {e.attachments.map((a) => (
                     <Anchor key={a.id} href={a.url} size="sm" download={a.filename}>
-                      📎 {a.filename} ({kb(a.size)})
+                      {a.filename} ({kb(a.size)})
                     </Anchor>
                   ))}
                 </Group>

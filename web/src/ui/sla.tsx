@@ -34,7 +34,7 @@ export function SlaCountdown({ clock }: { clock: DeadlineRow | undefined }) {
   const color = clock.breachedAt ? 'red' : slaColor(left, clock.targetMinutes);
   const label = left > 0 ? t('sla.dueIn', { time: duration(t, left) }) : t('sla.overdue', { time: duration(t, -left) });
   return (
-    <Badge color={color} variant={color === 'green' ? 'light' : 'filled'} data-sla={color} title={`${t(`metric.${clock.metric}`)}: ${label}`}>
+    <Badge tt="none" color={color} variant={color === 'green' ? 'light' : 'filled'} data-sla={color} title={`${t(`metric.${clock.metric}`)}: ${label}`}>
       {label}
     </Badge>
   );

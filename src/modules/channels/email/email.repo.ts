@@ -52,14 +52,17 @@ export const releaseMailbox = (db: Db, id: string, owner: string) =>
 
 // Messages
 
-export const findMessage = (db: Db, id: string) => db.selectFrom('email_messages').selectAll().where('id', '=', id).executeTakeFirst();
+export const findMessage = (db: Db, id: number) => db.selectFrom('email_messages').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const findMessageByKey = (db: Db, dedupeKey: string) =>
   db.selectFrom('email_messages').select(['id', 'status', 'ticket_id']).where('dedupe_key', '=', dedupeKey).executeTakeFirst();
 
-export const insertMessage = (db: Db, row: Insertable<EmailTables['email_messages']>) => db.insertInto('email_messages').values(row).execute();
+export async function insertMessage(db: Db, row: Insertable<EmailTables['email_messages']>): Promise<number> {
+  const r = await db.insertInto('email_messages').values(row).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
 
-export const updateMessage = (db: Db, id: string, patch: Updateable<EmailTables['email_messages']>) =>
+export const updateMessage = (db: Db, id: number, patch: Updateable<EmailTables['email_messages']>) =>
   db.updateTable('email_messages').set(patch).where('id', '=', id).execute();
 
 /** How many messages a sender sent since an instant (the rate limit's window). */
@@ -101,8 +104,8 @@ export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string
 export interface MessageListQuery {
   statuses?: MessageStatus[];
   ticketId?: string;
-  /** received_at and id of the last row of the previous page. */
-  after?: [string, string];
+  /** The id of the last row of the previous page. */
+  after?: number;
   limit: number;
 }
 
@@ -111,11 +114,8 @@ export function listMessages(db: Db, q: MessageListQuery) {
   let s = db.selectFrom('email_messages').selectAll();
   if (q.statuses?.length) s = s.where('status', 'in', q.statuses);
   if (q.ticketId) s = s.where('ticket_id', '=', q.ticketId);
-  if (q.after) {
-    const [at, id] = q.after;
-    s = s.where((eb) => eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]));
-  }
-  return s.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+  if (q.after !== undefined) s = s.where('id', '<', q.after);
+  return s.orderBy('id', 'desc').limit(q.limit).execute();
 }
 
 // Failing addresses

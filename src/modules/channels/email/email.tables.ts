@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { ModuleMigration } from '../../../core/db/migrate.js';
 
 /** How a mailbox's mail reaches the desk: relayed to the built-in SMTP listener, or polled over IMAP. */
@@ -38,7 +39,8 @@ export interface EmailTables {
     updated_at: string;
   };
   email_messages: {
-    id: string;
+    /** In arrival order. */
+    id: Generated<number>;
     mailbox_id: string | null;
     source: 'smtp' | 'imap';
     /** The Message-ID without angle brackets (null if it had none). */
@@ -117,7 +119,7 @@ export const emailMigrations: ModuleMigration[] = [
     async up(db, t) {
       await db.schema
         .createTable('email_messages')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('id', t.serial, t.serialKey)
         .addColumn('mailbox_id', 'text', (c) => c.references('email_mailboxes.id').onDelete('set null'))
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('message_id', 'text')
@@ -146,8 +148,8 @@ export const emailMigrations: ModuleMigration[] = [
       // The per-sender rate limit counts a sender's recent messages.
       await db.schema.createIndex('email_messages_sender').on('email_messages').columns(['from_address', 'received_at']).execute();
       // The admin lists (quarantine first of all), newest first.
-      await db.schema.createIndex('email_messages_status').on('email_messages').columns(['status', 'received_at', 'id']).execute();
-      await db.schema.createIndex('email_messages_ticket').on('email_messages').columns(['ticket_id', 'received_at']).execute();
+      await db.schema.createIndex('email_messages_status').on('email_messages').columns(['status', 'id']).execute();
+      await db.schema.createIndex('email_messages_ticket').on('email_messages').columns(['ticket_id', 'id']).execute();
     },
   },
   {

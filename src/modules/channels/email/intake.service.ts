@@ -1,7 +1,6 @@
 import { inTransaction } from '../../../core/db/connect.js';
 import { isUniqueViolation } from '../../../core/db/dialect.js';
 import { Conflict, DomainError } from '../../../core/errors.js';
-import { newId } from '../../../core/ids/ids.js';
 import type { AppContext, Db } from '../../db.js';
 import { isStaff, SYSTEM_USER_ID, toActor, type UserRow } from '../../identity/index.js';
 import { addComment, attachToCreation, createTicket, findTicketById, loadTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
@@ -30,7 +29,7 @@ export interface Delivery {
 
 /** What became of a message. `duplicate`: the same message had arrived before and was left as it was. */
 export interface IntakeResult {
-  id: string;
+  id: number;
   status: MessageStatus | 'duplicate';
   reason: ReasonCode | null;
   ticketId: string | null;
@@ -101,15 +100,13 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
     if (before) return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
   }
   const fileKey = existing?.raw_file_key ?? (await app.files.put(raw));
-  const record = (trx: Db, o: Outcome, id: string) => writeRecord(app, trx, { id, existing, delivery, mail, key, fileKey, outcome: o });
+  const record = (trx: Db, o: Outcome) => writeRecord(app, trx, { existing, delivery, mail, key, fileKey, outcome: o });
 
   for (let attempt = 1; ; attempt++) {
-    const id = existing?.id ?? newId();
     try {
-      const outcome = await inTransaction(app.db, async (trx) => {
+      const { id, outcome } = await inTransaction(app.db, async (trx) => {
         const o: Outcome = early ? { status: 'quarantined', reason: early, detail } : await decide(within(app, trx), delivery, mail!, options);
-        await record(trx, o, id);
-        return o;
+        return { id: await record(trx, o), outcome: o };
       });
       return { id, status: outcome.status, reason: outcome.reason, ticketId: outcome.ticketId ?? null };
     } catch (err) {
@@ -119,15 +116,16 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
       if (raced && attempt < ATTEMPTS) {
         const before = existing ? null : await repo.findMessageByKey(app.db, key);
         if (before) {
-          if (before.id !== id && !existing) await app.files.remove(fileKey);
+          await app.files.remove(fileKey);
           return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
         }
         continue;
       }
       // Anything else: quarantined with the reason, so that an admin sees it and can try again.
       const outcome: Outcome = { status: 'quarantined', reason: 'processing_failed', detail: errorText(err) };
+      let id: number;
       try {
-        await inTransaction(app.db, (trx) => record(trx, outcome, id));
+        id = await inTransaction(app.db, (trx) => record(trx, outcome));
       } catch (fatal) {
         // Not even the quarantine could be written (the database is down): the caller must not
         // acknowledge the message, so that it is delivered again.
@@ -226,7 +224,8 @@ function bodyText(mail: InboundMail, locale: UserRow['locale']): string {
 }
 
 function cleanSubject(subject: string, locale: UserRow['locale']): string {
-  const s = stripPrefixes(subject) || subject.trim();
+  // Another request's number (a reply that did not land in it, or to a closed one) is no part of a new one.
+  const s = stripPrefixes(stripPrefixes(subject).replace(/\[?#?TD-\d{1,12}\]?:?/gi, ' ').replace(/\s+/g, ' ')) || subject.trim();
   return (s || PLACEHOLDERS.noSubject[locale]).slice(0, SUBJECT_MAX);
 }
 
@@ -240,8 +239,8 @@ function ownConfigAddresses(app: AppContext): string[] {
 async function writeRecord(
   app: AppContext,
   trx: Db,
-  r: { id: string; existing: repo.MessageRow | null; delivery: Delivery; mail: InboundMail | null; key: string; fileKey: string; outcome: Outcome },
-) {
+  r: { existing: repo.MessageRow | null; delivery: Delivery; mail: InboundMail | null; key: string; fileKey: string; outcome: Outcome },
+): Promise<number> {
   const { outcome: o, mail, delivery } = r;
   const now = app.clock.now().toISOString();
   const fields = {
@@ -255,10 +254,12 @@ async function writeRecord(
     skipped_attachments: JSON.stringify(o.skipped ?? []),
     processed_at: now,
   };
-  if (r.existing) await repo.updateMessage(trx, r.id, { ...fields, attempts: r.existing.attempts + 1 });
-  else
-    await repo.insertMessage(trx, {
-      id: r.id,
+  let id: number;
+  if (r.existing) {
+    id = r.existing.id;
+    await repo.updateMessage(trx, id, { ...fields, attempts: r.existing.attempts + 1 });
+  } else
+    id = await repo.insertMessage(trx, {
       mailbox_id: delivery.mailbox?.id ?? null,
       source: delivery.source,
       message_id: mail?.messageId ?? null,
@@ -278,8 +279,9 @@ async function writeRecord(
     await app.events.append(trx, {
       type: 'email.quarantined',
       subjectType: 'email_message',
-      subjectId: r.id,
+      subjectId: String(id),
       actorId: SYSTEM_USER_ID,
       data: { reason: o.reason, from: mail?.from?.address ?? null },
     });
+  return id;
 }

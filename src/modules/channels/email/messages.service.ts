@@ -11,20 +11,15 @@ import { intake } from './intake.service.js';
 /** One page of inbound messages for admins (the quarantine: status=quarantined), newest first. */
 export async function listMessages(app: AppContext, actor: Actor, q: { statuses?: MessageStatus[]; cursor?: string; limit: number }) {
   assertMayAdministerMail(actor);
-  let after: [string, string] | undefined;
+  let after: number | undefined;
   if (q.cursor) {
-    try {
-      after = JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as [string, string];
-      if (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string') throw new Error();
-      after = [new Date(after[0]).toISOString(), after[1]];
-    } catch {
-      throw new Invalid('The cursor is not one this list gave out', 'cursor');
-    }
+    after = Number(Buffer.from(q.cursor, 'base64url').toString());
+    if (!Number.isSafeInteger(after) || after < 1) throw new Invalid('The cursor is not one this list gave out', 'cursor');
   }
   const rows = await repo.listMessages(app.db, { statuses: q.statuses, after, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.received_at, last.id])).toString('base64url') : null;
+  const nextCursor = rows.length > q.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null;
   return { rows: page, nextCursor };
 }
 
@@ -35,8 +30,9 @@ export async function listTicketMessages(app: AppContext, actor: Actor, idOrNumb
   return repo.listMessages(app.db, { ticketId: t.id, limit: 500 });
 }
 
+/** A message by its id as the API shows it (a number). */
 export async function getMessage(app: AppContext, actor: Actor, id: string) {
-  const m = await repo.findMessage(app.db, id);
+  const m = /^\d{1,15}$/.test(id) ? await repo.findMessage(app.db, Number(id)) : undefined;
   if (!m) throw new NotFound('Message');
   assertMayReadMessage(actor, m);
   return m;
@@ -61,15 +57,15 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
  */
 export async function reprocessMessage(app: AppContext, actor: Actor, id: string, opts: { acceptNoise: boolean }) {
   assertMayAdministerMail(actor);
-  const m = await repo.findMessage(app.db, id);
+  const m = /^\d{1,15}$/.test(id) ? await repo.findMessage(app.db, Number(id)) : undefined;
   if (!m) throw new NotFound('Message');
   if (m.status !== 'quarantined' && m.status !== 'ignored')
     throw new Conflict('Only a quarantined or ignored message can be processed again', 'invalid_state');
   const raw = await readAll(app.files.open(m.raw_file_key));
   const mailbox = m.mailbox_id ? ((await repo.findMailbox(app.db, m.mailbox_id)) ?? null) : null;
   const result = await intake(app, { raw, source: m.source, mailbox, envelopeFrom: m.envelope_from }, { acceptNoise: opts.acceptNoise, ignoreRateLimit: true }, m);
-  await recordAudit(app.db, { entityType: 'email_message', entityId: id, actorId: actor.id, action: 'reprocessed', before: { status: m.status, reason: m.reason }, after: { status: result.status, reason: result.reason } });
-  return { message: (await repo.findMessage(app.db, id))!, outcome: result.status as MessageStatus };
+  await recordAudit(app.db, { entityType: 'email_message', entityId: String(m.id), actorId: actor.id, action: 'reprocessed', before: { status: m.status, reason: m.reason }, after: { status: result.status, reason: result.reason } });
+  return { message: (await repo.findMessage(app.db, m.id))!, outcome: result.status as MessageStatus };
 }
 
 export async function listFailingAddresses(app: AppContext, actor: Actor) {

@@ -32,7 +32,7 @@ export const presentMailbox = (m: MailboxRow) => ({
 
 /** An inbound message for staff and admins, without its HTML (see presentMessageDetail). */
 export const presentMessage = (m: MessageRow) => ({
-  id: m.id,
+  id: String(m.id),
   mailboxId: m.mailbox_id,
   source: m.source,
   messageId: m.message_id,

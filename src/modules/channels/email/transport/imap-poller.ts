@@ -109,17 +109,19 @@ export function startImapPoller(account: ImapAccount, handler: ImapHandler, opts
       try {
         await c.connect();
         if (account.doneAction === 'move' && account.moveTo) await c.mailboxCreate(account.moveTo).catch(() => undefined);
-        const lock = await c.getMailboxLock(account.folder);
-        try {
-          failures = 0;
-          opts.onStatus?.(null);
-          while (!stopped && c.usable) {
+        failures = 0;
+        opts.onStatus?.(null);
+        while (!stopped && c.usable) {
+          // The folder stays selected between passes; the lock is let go so that the client
+          // enters IDLE, in which the server reports new mail (the 'exists' event).
+          const lock = await c.getMailboxLock(account.folder);
+          try {
             await pass(c);
-            opts.onPolled?.();
-            await Promise.race([wait(opts.pollMs), closed]);
+          } finally {
+            lock.release();
           }
-        } finally {
-          lock.release();
+          opts.onPolled?.();
+          await Promise.race([wait(opts.pollMs), closed]);
         }
       } catch (err) {
         if (stopped) break;

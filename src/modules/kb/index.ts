@@ -1,0 +1,5 @@
+/** What other modules (and the composition) may use of the knowledge base. */
+export { kbMigrations, type KbTables } from './kb.tables.js';
+export { onTicketStatusChanged, rebuildSearchIndex } from './search.service.js';
+export { kbPageRoutes } from './http/pages.routes.js';
+export { kbSearchRoutes } from './http/search.routes.js';

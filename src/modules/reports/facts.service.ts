@@ -1,0 +1,125 @@
+import type { DomainEvent } from '../../core/events/events.js';
+import type { Db } from '../db.js';
+import { findOrganization } from '../identity/index.js';
+import { findClock } from '../sla/index.js';
+import { findTicketById, type TicketRow } from '../tickets/index.js';
+import type { FlowKind } from './reports.tables.js';
+import { lineDwell } from './sources.repo.js';
+
+/**
+ * Keeps the report read model in step with the requests, inside the transaction of each change and
+ * after the SLA clocks have moved: a flow row for what is counted over time, and the request's row
+ * of figures recomputed from the request and its clocks (so it never drifts from them).
+ */
+
+/** The events that change what reports show. */
+export const REPORT_EVENTS = [
+  'ticket.created',
+  'ticket.status_changed',
+  'ticket.line_changed',
+  'ticket.assigned',
+  'ticket.group_changed',
+  'ticket.priority_changed',
+  'ticket.category_changed',
+  'ticket.replied',
+  'ticket.handed_off',
+  'ticket.rated',
+  'sla.breached',
+] as const;
+
+const LINE_RANK: Record<string, number> = { L1: 1, L2: 2, L3: 3 };
+const DONE = new Set(['resolved', 'closed']);
+
+/** The flow row a status change makes, if any. */
+export function statusFlow(from: string, to: string): FlowKind | undefined {
+  if (to === 'resolved') return 'resolved';
+  if (to === 'closed') return from === 'resolved' ? 'closed' : 'closed_unresolved';
+  if (DONE.has(from) && !DONE.has(to)) return 'reopened';
+  return undefined;
+}
+
+/** The flow row a line change makes: escalations only (a move up), by time, difficulty or hand. */
+export function lineFlow(from: unknown, to: unknown, by: unknown): FlowKind | undefined {
+  if ((LINE_RANK[String(to)] ?? 0) <= (LINE_RANK[String(from)] ?? 0)) return undefined;
+  return by === 'time' ? 'escalated_time' : by === 'difficulty' ? 'escalated_difficulty' : 'escalated_hand';
+}
+
+export const addFlow = (db: Db, ticketId: string, kind: FlowKind, at: string) => db.insertInto('report_flow').values({ ticket_id: ticketId, kind, at }).execute();
+
+/** Recomputes a request's row of figures from the request, its clocks and its clock log. */
+export async function refreshRequest(db: Db, t: TicketRow, now: string) {
+  const prev = await db.selectFrom('report_requests').select(['plan_id', 'max_line', 'rating']).where('ticket_id', '=', t.id).executeTakeFirst();
+  const planId = prev ? prev.plan_id : ((await findOrganization(db, t.organization_id))?.plan_id ?? null);
+  const fr = await findClock(db, t.id, 'first_response');
+  const res = await findClock(db, t.id, 'resolution');
+  const dwell = await lineDwell(db, t.id);
+  const done = DONE.has(t.status);
+  const frStopped = fr?.state === 'stopped';
+  const resStopped = done && res?.state === 'stopped';
+  const row = {
+    ticket_id: t.id,
+    organization_id: t.organization_id,
+    plan_id: planId,
+    channel: t.channel,
+    type: t.type,
+    category_id: t.category_id,
+    group_id: t.group_id,
+    assignee_id: t.assignee_id,
+    priority: t.priority,
+    line: t.line,
+    status: t.status,
+    max_line: Math.max(prev?.max_line ?? 1, LINE_RANK[t.line] ?? 1),
+    created_at: t.created_at,
+    resolved_at: done ? (t.resolved_at ?? t.closed_at) : null,
+    fr_stopped_at: frStopped ? fr.stopped_at : null,
+    fr_minutes: frStopped ? Number(fr.consumed_minutes) : null,
+    fr_met: frStopped ? fr.met : null,
+    fr_breached_at: fr?.breached_at ?? null,
+    res_minutes: resStopped ? Number(res.consumed_minutes) : null,
+    res_met: resStopped ? res.met : null,
+    res_breached_at: res?.breached_at ?? null,
+    l1_minutes: dwell.L1,
+    l2_minutes: dwell.L2,
+    l3_minutes: dwell.L3,
+    rating: prev?.rating ?? null,
+    updated_at: now,
+  };
+  const { ticket_id: _key, ...update } = row;
+  await db
+    .insertInto('report_requests')
+    .values(row)
+    .onConflict((oc) => oc.column('ticket_id').doUpdateSet(update))
+    .execute();
+}
+
+/** Reacts to a request's event (see REPORT_EVENTS), in its transaction. */
+export async function onReportEvent(db: Db, e: DomainEvent, now: string) {
+  const t = await findTicketById(db, e.subjectId);
+  if (!t) return;
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  switch (e.type) {
+    case 'ticket.created':
+      await addFlow(db, t.id, 'received', t.created_at);
+      if (data.escalation === 'difficulty') await addFlow(db, t.id, 'escalated_difficulty', t.created_at);
+      break;
+    case 'ticket.status_changed': {
+      const kind = statusFlow(String(data.from), String(data.to));
+      if (kind) await addFlow(db, t.id, kind, t.updated_at);
+      break;
+    }
+    case 'ticket.line_changed': {
+      const kind = lineFlow(data.from, data.to, data.by);
+      if (kind) await addFlow(db, t.id, kind, t.updated_at);
+      break;
+    }
+    case 'ticket.handed_off':
+      await addFlow(db, t.id, 'handed_off', now);
+      return;
+    case 'ticket.replied':
+      if (!data.firstResponse) return;
+      break;
+  }
+  await refreshRequest(db, t, now);
+  if (e.type === 'ticket.rated' && typeof data.rating === 'number')
+    await db.updateTable('report_requests').set({ rating: data.rating }).where('ticket_id', '=', t.id).execute();
+}

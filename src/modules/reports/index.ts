@@ -1,0 +1,5 @@
+/** What other modules (and the composition) may use of reports. */
+export { reportMigrations, type ReportTables } from './reports.tables.js';
+export { reportRoutes } from './http/reports.routes.js';
+export { REPORT_EVENTS, onReportEvent } from './facts.service.js';
+export { ensureReportSchedules, onScheduledReport, SCHEDULES } from './schedule.service.js';

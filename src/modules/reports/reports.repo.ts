@@ -1,0 +1,157 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { DialectName } from '../../core/db/connect.js';
+import { instantRanges, percentileCont } from '../../core/db/dialect.js';
+import type { Db } from '../db.js';
+import type { FlowKind } from './reports.tables.js';
+
+/** Which requests a report covers, by their attributes (current ones; the plan as when made). */
+export interface RequestFilter {
+  organizationIds?: string[];
+  planId?: string;
+  line?: string;
+  groupId?: string;
+  assigneeId?: string;
+  /** A category and the ones below it. */
+  categoryIds?: string[];
+  channel?: string;
+  type?: string;
+}
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+
+/** Whether a filter narrows the requests at all (if not, the flow needs no join). */
+export const isFiltered = (f: RequestFilter) => Object.values(f).some((v) => v !== undefined);
+
+const inList = (column: RawBuilder<unknown>, values: string[]) =>
+  values.length ? sql<SqlBool>`${column} in (${sql.join(values)})` : sql<SqlBool>`1 = 0`;
+
+/** The filter as a condition on `r` (report_requests). */
+export function filterCondition(f: RequestFilter): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (f.organizationIds) parts.push(inList(sql.ref('r.organization_id'), f.organizationIds));
+  if (f.planId) parts.push(sql<SqlBool>`r.plan_id = ${f.planId}`);
+  if (f.line) parts.push(sql<SqlBool>`r.line = ${f.line}`);
+  if (f.groupId) parts.push(sql<SqlBool>`r.group_id = ${f.groupId}`);
+  if (f.assigneeId) parts.push(sql<SqlBool>`r.assignee_id = ${f.assigneeId}`);
+  if (f.categoryIds) parts.push(inList(sql.ref('r.category_id'), f.categoryIds));
+  if (f.channel) parts.push(sql<SqlBool>`r.channel = ${f.channel}`);
+  if (f.type) parts.push(sql<SqlBool>`r.type = ${f.type}`);
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`;
+}
+
+/** A count of flow rows of one kind in [lo, hi), joined to the requests only when filtered. */
+function flowCount(kind: FlowKind, lo: RawBuilder<unknown>, hi: RawBuilder<unknown>, f: RequestFilter) {
+  return isFiltered(f)
+    ? sql`(select count(*) from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.kind = ${kind} and f.at >= ${lo} and f.at < ${hi} and ${filterCondition(f)})`
+    : sql`(select count(*) from report_flow f where f.kind = ${kind} and f.at >= ${lo} and f.at < ${hi})`;
+}
+
+/**
+ * Flow counts per kind for each range: one correlated count per kind and bucket, each a range scan
+ * of the (kind, at) index — no grouping, no sorting, however many rows a year holds.
+ */
+export async function flowPerRange(db: Db, dialect: DialectName, ranges: { lo: string; hi: string }[], kinds: readonly FlowKind[], f: RequestFilter) {
+  const cols = kinds.map((k) => sql`${flowCount(k, sql.ref('b.lo'), sql.ref('b.hi'), f)} as ${sql.ref(k)}`);
+  const q = sql<Record<string, number>>`with b(i, lo, hi) as ${instantRanges(dialect, ranges)} select b.i, ${sql.join(cols)} from b order by b.i`;
+  const { rows } = await q.execute(db);
+  return rows.map((r) => Object.fromEntries(kinds.map((k) => [k, Number(r[k])])) as Record<FlowKind, number>);
+}
+
+/** Flow counts per kind before an instant, over all time (the backlog a period starts with). */
+export async function flowBefore(db: Db, before: string, kinds: readonly FlowKind[], f: RequestFilter) {
+  const lo = sql`${'0001-01-01T00:00:00.000Z'}`;
+  const hi = sql`${before}`;
+  const cols = kinds.map((k) => sql`${flowCount(k, lo, hi, f)} as ${sql.ref(k)}`);
+  const { rows } = await sql<Record<string, number>>`select ${sql.join(cols)}`.execute(db);
+  return Object.fromEntries(kinds.map((k) => [k, Number(rows[0]![k])])) as Record<FlowKind, number>;
+}
+
+/** The report dimensions a breakdown may group by, and their column. */
+export const DIMENSIONS = {
+  organization: 'organization_id',
+  plan: 'plan_id',
+  line: 'line',
+  group: 'group_id',
+  agent: 'assignee_id',
+  category: 'category_id',
+  channel: 'channel',
+  type: 'type',
+  priority: 'priority',
+} as const;
+export type Dimension = keyof typeof DIMENSIONS;
+
+/** Flow counts per value of a dimension in [from, to), and the backlog per value at `to`. */
+export async function flowByDimension(db: Db, by: Dimension, from: string, to: string, f: RequestFilter) {
+  const col = sql.ref(`r.${DIMENSIONS[by]}`);
+  const [counts, backlog] = await Promise.all([
+    sql<{ key: string | null; kind: FlowKind; n: number }>`select ${col} as key, f.kind as kind, count(*) as n from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.at >= ${from} and f.at < ${to} and ${filterCondition(f)} group by ${col}, f.kind`.execute(db),
+    sql<{ key: string | null; n: number }>`select ${col} as key, sum(case when f.kind in ('received', 'reopened') then 1 when f.kind in ('resolved', 'closed_unresolved') then -1 else 0 end) as n from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.at < ${to} and ${filterCondition(f)} group by ${col}`.execute(db),
+  ]);
+  return { counts: counts.rows.map((r) => ({ ...r, n: Number(r.n) })), backlog: backlog.rows.map((r) => ({ ...r, n: Number(r.n) })) };
+}
+
+const sumWhen = (cond: RawBuilder<SqlBool>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+
+/** First responses given in [from, to): their business minutes (median, 90th percentile) and targets met per priority. */
+export async function responded(db: Db, dialect: DialectName, from: string, to: string, f: RequestFilter) {
+  const m = sql.ref('r.fr_minutes');
+  const perPriority = PRIORITIES.flatMap((p) => [
+    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.fr_met = 1`)} as ${sql.ref(`met_${p}`)}`,
+    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.fr_met = 0`)} as ${sql.ref(`missed_${p}`)}`,
+  ]);
+  const { rows } = await sql<Record<string, number | null>>`select count(*) as n, ${percentileCont(dialect, m, 0.5)} as p50, ${percentileCont(dialect, m, 0.9)} as p90, ${sql.join(perPriority)} from report_requests r where r.fr_stopped_at >= ${from} and r.fr_stopped_at < ${to} and ${filterCondition(f)}`.execute(db);
+  return numbers(rows[0]!);
+}
+
+/**
+ * Requests resolved in [from, to) (and still resolved): resolution business minutes (median, 90th
+ * percentile), targets met per priority, how many never left L1, time at each line, ratings.
+ */
+export async function resolved(db: Db, dialect: DialectName, from: string, to: string, f: RequestFilter) {
+  const m = sql.ref('r.res_minutes');
+  const perPriority = PRIORITIES.flatMap((p) => [
+    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.res_met = 1`)} as ${sql.ref(`met_${p}`)}`,
+    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.res_met = 0`)} as ${sql.ref(`missed_${p}`)}`,
+  ]);
+  const { rows } = await sql<Record<string, number | null>>`select count(*) as n, count(r.res_minutes) as timed,
+    ${percentileCont(dialect, m, 0.5)} as p50, ${percentileCont(dialect, m, 0.9)} as p90, ${sql.join(perPriority)},
+    ${sumWhen(sql<SqlBool>`r.max_line = 1`)} as at_l1,
+    ${sumWhen(sql<SqlBool>`r.l1_minutes > 0`)} as n_l1, ${sumWhen(sql<SqlBool>`r.l2_minutes > 0`)} as n_l2, ${sumWhen(sql<SqlBool>`r.l3_minutes > 0`)} as n_l3,
+    coalesce(sum(r.l1_minutes), 0) as l1, coalesce(sum(r.l2_minutes), 0) as l2, coalesce(sum(r.l3_minutes), 0) as l3,
+    count(r.rating) as rated, avg(r.rating) as rating
+    from report_requests r where r.resolved_at >= ${from} and r.resolved_at < ${to} and ${filterCondition(f)}`.execute(db);
+  return numbers(rows[0]!);
+}
+
+/** Targets breached in [from, to), per metric and priority. */
+export async function breaches(db: Db, from: string, to: string, f: RequestFilter) {
+  const count = async (column: 'fr_breached_at' | 'res_breached_at') => {
+    const c = sql.ref(`r.${column}`);
+    const { rows } = await sql<{ priority: string; n: number }>`select r.priority as priority, count(*) as n from report_requests r where ${c} >= ${from} and ${c} < ${to} and ${filterCondition(f)} group by r.priority`.execute(db);
+    return Object.fromEntries(rows.map((r) => [r.priority, Number(r.n)])) as Record<string, number>;
+  };
+  return { first_response: await count('fr_breached_at'), resolution: await count('res_breached_at') };
+}
+
+/** Whether any request has been rated at all. */
+export const anyRating = async (db: Db) => Boolean(await db.selectFrom('report_requests').select('ticket_id').where('rating', 'is not', null).limit(1).executeTakeFirst());
+
+/** The requests in scope, as a subquery of ids (for the time tracked on them). */
+export const requestIds = (f: RequestFilter) => sql<string>`(select r.ticket_id from report_requests r where ${filterCondition(f)})`;
+
+const numbers = (r: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : Number(v)])) as Record<string, number | null>;
+
+// Rosters
+
+export const listRosters = (db: Db) => db.selectFrom('staff_rosters').selectAll().execute();
+
+export async function saveRoster(db: Db, userId: string, week: string, now: string) {
+  await db
+    .insertInto('staff_rosters')
+    .values({ user_id: userId, week, updated_at: now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ week, updated_at: now }))
+    .execute();
+}
+
+export const deleteRoster = (db: Db, userId: string) => db.deleteFrom('staff_rosters').where('user_id', '=', userId).execute();

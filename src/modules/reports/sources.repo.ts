@@ -1,0 +1,77 @@
+import type { Db } from '../db.js';
+
+/**
+ * The reports module's reads of other modules' tables, all in this one file: the report read model
+ * is derived from the requests, their SLA clock log, their timeline and their hand-offs, and
+ * reports name organizations, plans, groups, people and categories. Nothing here writes.
+ */
+
+/** Business minutes a request spent at each line, over its finished stays there (the line clock's stops). */
+export async function lineDwell(db: Db, ticketId: string): Promise<Record<'L1' | 'L2' | 'L3', number>> {
+  const rows = await db
+    .selectFrom('sla_clock_log')
+    .select((eb) => ['line', eb.fn.sum<number>('consumed_minutes').as('minutes')])
+    .where('ticket_id', '=', ticketId)
+    .where('metric', '=', 'line')
+    .where('action', '=', 'stop')
+    .groupBy('line')
+    .execute();
+  const out = { L1: 0, L2: 0, L3: 0 };
+  for (const r of rows) if (r.line === 'L1' || r.line === 'L2' || r.line === 'L3') out[r.line] = Number(r.minutes);
+  return out;
+}
+
+/** For the backfill: every request id. */
+export const allTicketIds = async (db: Db) => (await db.selectFrom('tickets').select('id').orderBy('created_at').execute()).map((r) => r.id);
+
+/** For the backfill: a request's timeline events that reports count, oldest first. */
+export const countedTimelineEvents = (db: Db, ticketId: string) =>
+  db
+    .selectFrom('timeline_entries')
+    .select(['event_type', 'data', 'created_at'])
+    .where('ticket_id', '=', ticketId)
+    .where('kind', '=', 'event')
+    .where('event_type', 'in', ['created', 'status_changed', 'line_changed'])
+    .orderBy('id')
+    .execute();
+
+/** For the backfill: when a request was handed to the developers. */
+export const handOffTimes = async (db: Db, ticketId: string) =>
+  (await db.selectFrom('developer_items').select('created_at').where('ticket_id', '=', ticketId).orderBy('created_at').execute()).map((r) => r.created_at);
+
+/** Names to label a report's rows with. */
+export async function names(db: Db) {
+  const [organizations, plans, groups, users, categories] = await Promise.all([
+    db.selectFrom('organizations').select(['id', 'name', 'plan_id']).orderBy('name').execute(),
+    db.selectFrom('plans').select(['id', 'name', 'included_hours']).execute(),
+    db.selectFrom('groups').select(['id', 'name']).execute(),
+    db.selectFrom('users').select(['id', 'name', 'role', 'line', 'time_zone', 'active']).where('role', 'in', ['agent', 'manager', 'admin']).execute(),
+    db.selectFrom('categories').select(['id', 'name', 'name_ru', 'parent_id']).execute(),
+  ]);
+  return { organizations, plans, groups, users, categories };
+}
+
+/** The members of a group. */
+export const groupMembers = async (db: Db, groupId: string) =>
+  (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id);
+
+/** The people a scheduled report goes to: active service desk managers, and active client IT managers. */
+export const reportRecipients = (db: Db) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'locale', 'organization_id', 'time_zone'])
+    .where('active', '=', 1)
+    .where('role', 'in', ['manager', 'client_manager'])
+    .orderBy('email')
+    .execute();
+
+/** The staff of a line (for the roster), active ones. */
+export const lineAgents = (db: Db, line: string) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'name', 'time_zone'])
+    .where('role', '=', 'agent')
+    .where('active', '=', 1)
+    .where('line', '=', line as 'L1')
+    .orderBy('name')
+    .execute();

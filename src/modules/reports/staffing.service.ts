@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import type { Staffing, StaffingQuery } from '../../contracts/reports.js';
+import type { AppContext } from '../db.js';
+import type { Actor } from '../identity/index.js';
+import { lineWork, localTime } from '../timetracking/index.js';
+import { agentsNeeded, erlangC, serviceLevel } from './erlang.js';
+import { text } from './reports.messages.js';
+import { assertMayPlanStaff } from './reports.policy.js';
+import * as repo from './reports.repo.js';
+import { coverage, shiftIntervals, type RosterWeek } from './roster.js';
+import { lineAgents } from './sources.repo.js';
+
+const HOUR = 3_600_000;
+const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** The local hours from one date's midnight to another's, each with its weekday (1 = Monday) and hour. */
+function localHours(startDate: string, endDateExclusive: string, timeZone: string) {
+  const from = new Date(localTime.startOfLocalDate(startDate, timeZone)).getTime();
+  const to = new Date(localTime.startOfLocalDate(endDateExclusive, timeZone)).getTime();
+  const out: { lo: string; hi: string; weekday: number; hour: number }[] = [];
+  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+  const days: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+  // Whole UTC hours: in every zone whose offset is whole hours (and all of Russia's are), a local hour.
+  for (let t = from; t < to; t += HOUR) {
+    const parts = Object.fromEntries(fmt.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    out.push({ lo: new Date(t).toISOString(), hi: new Date(Math.min(t + HOUR, to)).toISOString(), weekday: days[parts.weekday!]!, hour: Number(parts.hour) });
+  }
+  return out;
+}
+
+/**
+ * How many L1 agents each hour of next week needs (Erlang C) to pick up the target share of
+ * requests within the target time, from the arrivals per hour of the week over the last weeks
+ * (times a growth factor) and the average handling time from the time tracker, against the agents
+ * the rosters put on shift.
+ */
+export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer<typeof StaffingQuery>): Promise<z.infer<typeof Staffing>> {
+  assertMayPlanStaff(actor);
+  const t = text(actor.locale);
+  const timeZone = q.timeZone ?? app.config.providerTimeZone;
+  const until = q.until ?? localTime.addDays(localTime.localDateOf(app.clock.now(), timeZone), -1);
+  const start = localTime.addDays(until, -7 * q.weeks + 1);
+  const historyFrom = localTime.startOfLocalDate(start, timeZone);
+  const historyTo = localTime.startOfLocalDate(localTime.addDays(until, 1), timeZone);
+
+  const hours = localHours(start, localTime.addDays(until, 1), timeZone);
+  const counts = await repo.flowPerRange(app.db, app.dialect, hours, ['received'], {});
+  const arrivals = new Array<number>(7 * 24).fill(0);
+  hours.forEach((h, i) => (arrivals[(h.weekday - 1) * 24 + h.hour]! += counts[i]!.received));
+  const requests = arrivals.reduce((a, b) => a + b, 0);
+
+  const work = q.ahtMinutes === undefined ? await lineWork(app.db, 'L1', historyFrom, historyTo) : undefined;
+  const aht = q.ahtMinutes ?? (work && work.requests ? work.minutes / work.requests : null);
+  const notes = [];
+  if (aht === null) notes.push(t.staffing.noAht);
+
+  const weekStart = localTime.mondayOf(localTime.addDays(until, 7));
+  const rosters = new Map((await repo.listRosters(app.db)).map((r) => [r.user_id, JSON.parse(r.week) as RosterWeek]));
+  const shifts = (await lineAgents(app.db, 'L1'))
+    .filter((a) => rosters.has(a.id))
+    // A day either side: a shift in another time zone may reach into the week.
+    .flatMap((a) => shiftIntervals(rosters.get(a.id)!, a.time_zone, localTime.addDays(weekStart, -1), localTime.addDays(weekStart, 7)));
+  notes.push(shifts.length ? t.staffing.roster : t.staffing.noRoster);
+
+  const forecastHours = localHours(weekStart, localTime.addDays(weekStart, 7), timeZone);
+  const rows = Array.from({ length: 7 * 24 }, (_, i) => {
+    const weekday = Math.floor(i / 24) + 1;
+    const hour = i % 24;
+    const λ = (arrivals[i]! / q.weeks) * q.growth;
+    const slots = forecastHours.filter((h) => h.weekday === weekday && h.hour === hour);
+    const onShift = slots.length ? slots.reduce((n, h) => n + coverage(shifts, Date.parse(h.lo), Date.parse(h.hi)), 0) / slots.length : 0;
+    if (aht === null) return { weekday, hour, arrivalsPerHour: round(λ, 3), trafficErlangs: null, agentsNeeded: null, serviceLevelPct: null, waitProbabilityPct: null, agentsOnShift: round(onShift), gap: null };
+    const traffic = (λ * aht) / 60;
+    const needed = agentsNeeded(traffic, q.targetMinutes, aht, q.targetPct / 100);
+    return {
+      weekday,
+      hour,
+      arrivalsPerHour: round(λ, 3),
+      trafficErlangs: round(traffic, 3),
+      agentsNeeded: needed,
+      serviceLevelPct: traffic > 0 ? round(serviceLevel(needed, traffic, q.targetMinutes, aht) * 100, 1) : null,
+      waitProbabilityPct: traffic > 0 ? round(erlangC(needed, traffic) * 100, 1) : null,
+      agentsOnShift: round(onShift),
+      gap: round(needed - onShift),
+    };
+  });
+  const gaps = rows.map((r) => r.gap ?? 0);
+  return {
+    timeZone,
+    line: 'L1',
+    history: { start, end: until, weeks: q.weeks, requests },
+    weekStart,
+    ahtMinutes: aht === null ? null : round(aht),
+    ahtFrom: q.ahtMinutes !== undefined ? 'given' : aht === null ? 'none' : 'time_tracker',
+    target: { pct: q.targetPct, minutes: q.targetMinutes },
+    growth: q.growth,
+    hours: rows,
+    summary: {
+      peakNeeded: Math.max(0, ...rows.map((r) => r.agentsNeeded ?? 0)),
+      hoursShort: gaps.filter((g) => g > 0).length,
+      largestGap: Math.max(0, ...gaps),
+    },
+    notes,
+  };
+}
