@@ -21,6 +21,7 @@ import { findUserByEmail, toActor, type Actor } from '../src/modules/identity/in
 import { presentFound } from '../src/modules/kb/http/presenters.js';
 import { findPage } from '../src/modules/kb/kb.repo.js';
 import { DEFAULT_SPACE_ID } from '../src/modules/kb/kb.tables.js';
+import { searchEngine, type IndexedDoc } from '../src/modules/kb/search-engine.js';
 import { searchKb } from '../src/modules/kb/search.service.js';
 import { stem } from '../src/modules/kb/text.js';
 
@@ -127,8 +128,6 @@ async function seed(app: AppContext, rnd: () => number, gen: ReturnType<typeof b
     ])
     .execute();
   await db.insertInto('kb_space_organizations').values({ space_id: spaces[2]!, organization_id: orgA }).execute();
-  const maxDoc = await db.selectFrom('kb_search_docs').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
-  let docId = Number(maxDoc?.m ?? 0);
   const counter = await db.selectFrom('counters').select('value').where('name', '=', 'ticket_number').executeTakeFirst();
   let number = Number(counter?.value ?? 0);
   const pageIds: string[] = [];
@@ -170,12 +169,13 @@ async function seed(app: AppContext, rnd: () => number, gen: ReturnType<typeof b
         .insertInto('kb_resolved_requests')
         .values(tickets.map((t) => ({ ticket_id: t.id, number: t.number, organization_id: t.org, requester_id: t.requester, subject: t.subject, status: 'closed', line: 'L1', assignee_id: author, resolved_at: now })))
         .execute();
-      const docs = [
-        ...pages.map((p) => ({ id: ++docId, kind: 'page' as const, ref_id: p.id, space_id: p.space, organization_id: null, requester_id: null, title: p.title, body: p.body, updated_at: now })),
-        ...tickets.map((t) => ({ id: ++docId, kind: 'ticket' as const, ref_id: t.id, space_id: null, organization_id: t.org, requester_id: t.requester, title: t.subject, body: t.description, updated_at: now })),
-      ];
-      await trx.insertInto('kb_search_docs').values(docs).execute();
-      await sql`insert into kb_search_fts (rowid, title, body) values ${sql.join(docs.map((d) => sql`(${d.id}, ${stems(d.title)}, ${stems(d.body)})`))}`.execute(trx);
+      const doc = (kind: 'page' | 'ticket', refId: string, title: string, body: string, scope: Partial<IndexedDoc>): IndexedDoc => ({
+        kind, refId, title, body, titleStems: stems(title), bodyStems: stems(body), updatedAt: now, spaceId: null, organizationId: null, requesterId: null, ...scope,
+      });
+      await searchEngine('sqlite').insertMany(trx, [
+        ...pages.map((p) => doc('page', p.id, p.title, p.body, { spaceId: p.space })),
+        ...tickets.map((t) => doc('ticket', t.id, t.subject, t.description, { organizationId: t.org, requesterId: t.requester })),
+      ]);
     });
   }
   await db.insertInto('counters').values({ name: 'ticket_number', value: number }).onConflict((oc) => oc.column('name').doUpdateSet({ value: number })).execute();

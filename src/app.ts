@@ -21,11 +21,13 @@ import { handoffRoutes } from './modules/escalation/http/handoff.routes.js';
 import { emailRoutes } from './modules/channels/email/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
+import { timetrackingRoutes } from './modules/timetracking/index.js';
+import { ensureReportSchedules, reportRoutes } from './modules/reports/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { LiveHub } from './core/realtime/hub.js';
 import { liveRoutes } from './core/realtime/sse.js';
-import { liveListener, publishLiveChanges } from './modules/live.js';
+import { liveAudience, liveListener, publishLiveChanges } from './modules/live.js';
 
 export const VERSION = '0.1.0';
 
@@ -49,8 +51,10 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
     events: new EventBus(),
   };
   subscribeModules(app);
+  // The weekly and monthly report e-mails: their first timers, unless already set.
+  await ensureReportSchedules(app);
   // Live updates to the web app, published with each change and heard after its commit.
-  const live = new LiveHub(handle.db, handle.dialect, { url: config.databaseUrl, schema: db.pgSchema });
+  const live = new LiveHub(handle.db, handle.dialect, liveAudience(handle.db), { url: config.databaseUrl, schema: db.pgSchema });
   publishLiveChanges(app, live);
   return {
     app,
@@ -91,6 +95,8 @@ export async function buildTierdesk(
   await notificationRoutes(http, app);
   await kbPageRoutes(http, app);
   await kbSearchRoutes(http, app);
+  await timetrackingRoutes(http, app);
+  await reportRoutes(http, app);
   await http.ready();
   return {
     app,

@@ -1,6 +1,7 @@
 // `npm start` runs this first: builds the web app (vite build → web/dist) when the bundle is missing
 // or older than its sources, so a fresh clone serves the app at the printed URL after `npm ci`.
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ function newest(p) {
 
 const bundle = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
 if (bundle && bundle >= Math.max(...sources.map(newest))) process.exit(0);
-console.log(bundle ? 'The web app changed since it was built; building it…' : 'Building the web app (first start)…');
+process.stdout.write(bundle ? 'The web app changed since it was built; building it…\n' : 'Building the web app (first start)…\n');
 const vite = path.join(root, 'node_modules/vite/bin/vite.js');
 const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -51,17 +51,64 @@ export function watch(page: Page, errors: string[]) {
   });
 }
 
+/** Screens that scroll sideways on a phone (tables scroll inside their own box instead). */
+export const phoneOverflow: string[] = [];
+
+/** Low-contrast text found on the screens shot so far (see lowContrast). */
+export const contrastProblems: string[] = [];
+
 /** Saves a screenshot of the screen at desktop and phone size, and checks the phone layout does not overflow sideways. */
 export async function shoot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const problem of await lowContrast(page)) contrastProblems.push(`${name}: ${problem}`);
   const size = page.viewportSize() ?? DESKTOP;
+  // No hover effects (a chart's tooltip under the last click) in the pictures.
+  await page.mouse.move(0, 0);
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
+  // Charts measure their box when the window resizes: let two frames pass so they lay out again.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+  if (overflow > 0) phoneOverflow.push(`${name}: ${overflow}px wider than the phone`);
   await page.setViewportSize(size);
   return { phoneOverflowPx: overflow };
+}
+
+/**
+ * Text whose contrast with its background is below WCAG AA (4.5:1; 3:1 for large text), on the
+ * screen as it is; disabled controls are exempt. Translucent backgrounds count as the opaque one beneath.
+ */
+export function lowContrast(page: Page) {
+  return page.evaluate<string[]>(`(() => {
+    const parse = (c) => { const m = /rgba?\\(([^)]+)\\)/.exec(c); if (!m) return null; const p = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p[3] ?? 1 }; };
+    const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+    const bgOf = (el) => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0.5) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+    const out = [];
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const el = node.parentElement;
+      if (!el || seen.has(el) || !node.textContent.trim()) continue;
+      seen.add(el);
+      const s = getComputedStyle(el);
+      if (s.visibility === 'hidden' || el.closest('[aria-hidden=true], :disabled, [data-disabled=true], .recharts-wrapper')) continue;
+      const box = el.getBoundingClientRect();
+      if (!box.width || !box.height) continue;
+      const fg = parse(s.color);
+      if (!fg) continue;
+      const bg = bgOf(el);
+      const mix = { r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a) };
+      const [hi, lo] = [lum(mix), lum(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(s.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) out.push(ratio.toFixed(2) + ' "' + node.textContent.trim().slice(0, 40) + '" ' + s.color + ' on rgb(' + bg.r + ',' + bg.g + ',' + bg.b + ')');
+    }
+    return out;
+  })()`);
 }
 
 /** Form fields without an accessible name (label, aria-label or aria-labelledby). */

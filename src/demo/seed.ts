@@ -12,6 +12,7 @@ import { addComment } from '../modules/tickets/timeline.service.js';
 import type { Level, Status, TicketType } from '../modules/tickets/tickets.tables.js';
 import { withoutNotifications } from '../modules/notifications/index.js';
 import { seedDemoMailboxes } from '../modules/channels/email/index.js';
+import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -189,5 +190,6 @@ async function loadDemo(app: AppContext) {
     if (status !== 'open') await updateTicket(app, agent, id, { status: status === 'closed' ? 'resolved' : status });
     if (status === 'closed') await updateTicket(app, agent, id, { status: 'closed' });
   }
+  await seedKnowledgeBase(app, { manager, author: l2, organizationId: orgA.id });
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

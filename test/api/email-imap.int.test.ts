@@ -14,6 +14,9 @@ import { buildMessage, corpusMessage } from '../support/email.js';
  * its mailboxes with IMAP APPEND, and Tierdesk's poller takes them from there.
  */
 
+/** A real server on a busy machine: each test waits at most this long. */
+const SLOW = 45_000;
+
 const USERS = [
   { user: 'desk-a', password: 'pass-a-123' },
   { user: 'desk-b', password: 'pass-b-123' },
@@ -21,7 +24,7 @@ const USERS = [
 ];
 
 /** Waits for a condition a real server brings about, checking every 100 ms, for at most `ms`. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -102,7 +105,7 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
       return f?.has(DONE_KEYWORD) && f;
     });
     expect(flags.has('\\Seen')).toBe(true);
-  });
+  }, SLOW);
 
   it('reads non-UTF-8 mail and replies from IMAP too', async () => {
     await append(dovecot, 'desk-a', corpusMessage('08-thebat-koi8r.eml'));
@@ -115,14 +118,14 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
     expect(r).toMatchObject({ status: 'appended', ticketId: ticket.id });
     const last = (await staff.get(`/api/v1/tickets/${ticket.id}/timeline`)).body.items.filter((x: any) => x.kind === 'reply').pop();
     expect(last.body).toBe('Служба запустилась, спасибо.');
-  });
+  }, SLOW);
 
   it('quarantines what it cannot take in, and flags it too: the quarantine has it now', async () => {
     const { uid } = await append(dovecot, 'desk-a', corpusMessage('11-unknown-domain.eml'));
     const m = await until('the quarantine', () => messageWithSubject('Partnership proposal'));
     expect(m).toMatchObject({ status: 'quarantined', reason: 'unknown_organization' });
     await until('the flag', async () => (await flagsIn(dovecot, 'desk-a')).get(uid)?.has(DONE_KEYWORD));
-  });
+  }, SLOW);
 
   it('moves messages to the folder configured, for a mailbox of one organization', async () => {
     await append(dovecot, 'desk-b', buildMessage({ from: 'Walter <walter@freemail.example>', subject: 'Cannot print labels', messageId: 'imap-move-1@freemail.example' }, 'The label printer prints nothing.'));
@@ -130,7 +133,7 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
     const ticket = (await staff.get(`/api/v1/tickets/${m.ticketId}`)).body;
     expect(ticket.organization.name).toBe('Client B Retail');
     await until('the move', async () => (await flagsIn(dovecot, 'desk-b', 'INBOX')).size === 0 && (await flagsIn(dovecot, 'desk-b', 'Processed')).size === 1);
-  });
+  }, SLOW);
 
   it('takes a message delivered twice into the mailbox once', async () => {
     const raw = buildMessage({ from: 'alice@client-a.test', subject: 'Twice in the mailbox', messageId: 'imap-twice@client-a.test' }, 'Once is enough.');
@@ -142,7 +145,7 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
     });
     const all = (await admin.get('/api/v1/email/messages?limit=200')).body.items.filter((m: any) => m.subject === 'Twice in the mailbox');
     expect(all).toHaveLength(1);
-  });
+  }, SLOW);
 
   it('records an unreachable mailbox, and keeps trying', async () => {
     const bad = await admin.post('/api/v1/email/mailboxes', {
@@ -155,7 +158,7 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
     });
     expect(box.imap.lastError).toMatch(/auth|fail|invalid/i);
     expect((await admin.delete(`/api/v1/email/mailboxes/${bad.body.id}`)).status).toBe(204);
-  });
+  }, SLOW);
 });
 
 describe('the IMAP poller marks a message done only after it is committed', () => {
@@ -187,5 +190,5 @@ describe('the IMAP poller marks a message done only after it is committed', () =
     } finally {
       await poller.stop();
     }
-  });
+  }, SLOW);
 });

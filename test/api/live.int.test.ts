@@ -98,7 +98,7 @@ describe.each(DATABASES)('live updates over Server-Sent Events (%s)', (kind) => 
 });
 
 // PostgreSQL only (with TEST_DATABASE_URL): SQLite runs in one process.
-for (const _ of DATABASES.filter((k) => k === 'postgres')) describe('live updates across server processes (PostgreSQL LISTEN/NOTIFY)', () => {
+if (DATABASES.includes('postgres')) describe('live updates across server processes (PostgreSQL LISTEN/NOTIFY)', () => {
   const apps: Tierdesk[] = [];
   const bases: string[] = [];
   let drop: (() => Promise<void>) | undefined;

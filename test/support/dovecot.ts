@@ -129,7 +129,13 @@ service anvil {
 `,
   );
   const child = spawn(binary, ['-F', '-c', conf], { stdio: 'ignore' });
-  await waitForPort(port, child, log);
+  try {
+    await waitForPort(port, child, log);
+  } catch (err) {
+    child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     host: '127.0.0.1',
     port,

@@ -2,7 +2,7 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './i18n';
 import './app.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { createTheme, darken, defaultVariantColorsResolver, MantineProvider, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -22,12 +22,32 @@ const queryClient = new QueryClient({
   },
 });
 
-// Blue with enough contrast on white for text (WCAG AA).
-const theme = createTheme({ respectReducedMotion: true, primaryColor: 'blue', primaryShade: 8, defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+/** Light and outline badges, tabs and links: text dark enough on their pale backgrounds (WCAG AA). */
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  const parsed = parseThemeColor({ color: input.color || input.theme.primaryColor, theme: input.theme });
+  if (!parsed.isThemeColor || (input.variant !== 'light' && input.variant !== 'outline')) return colors;
+  const text = darken(input.theme.colors[parsed.color]![9]!, 0.35);
+  return { ...colors, color: text, ...(input.variant === 'outline' && { border: `1px solid ${text}` }) };
+};
+
+/** Secondary ("dimmed") text: Mantine's gray 6 is under 4.5:1 on white; gray 7 is over. */
+const cssVariablesResolver: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+
+const theme = createTheme({
+  respectReducedMotion: true,
+  // Black or white text on filled colors, whichever reads better (e.g. on the amber SLA badge).
+  autoContrast: true,
+  primaryColor: 'blue',
+  primaryShade: 8,
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  variantColorResolver,
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

@@ -55,15 +55,3 @@ export function percentileCont(dialect: DialectName, expr: Expression<unknown>, 
     : sql<number | null>`percentile_cont(${expr}, ${sql.lit(fraction)})`;
 }
 
-/**
- * Date bucketing: the rows `(i, lo, hi)` of a VALUES list of numbered instant ranges (a report's
- * local days, weeks or months, their boundaries worked out by the caller in the report's time zone),
- * for counting rows per bucket with a range condition on an indexed instant column. PostgreSQL must
- * be told that the values are instants (it types a VALUES column before it sees the comparison);
- * SQLite compares the ISO-8601 text as stored.
- */
-export function instantRanges(dialect: DialectName, ranges: readonly { lo: string; hi: string }[]): RawBuilder<unknown> {
-  if (!ranges.length) throw new Error('instantRanges needs at least one range');
-  const instant = (iso: string) => (dialect === 'postgres' ? sql`cast(${iso} as timestamptz)` : sql`${iso}`);
-  return sql`(values ${sql.join(ranges.map((r, i) => sql`(${sql.lit(i)}, ${instant(r.lo)}, ${instant(r.hi)})`))})`;
-}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
 import type { HttpServer } from './server.js';
 
 /** Where `vite build` writes the web app (see vite.config.ts). */
@@ -31,7 +32,7 @@ export async function serveWebApp(http: HttpServer, fallback: () => string, dist
   const index = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
   // Top-level files that Vite copies from web/public (icons and the like).
   const topLevel = new Set(fs.readdirSync(dist).filter((f) => f !== 'index.html' && fs.statSync(path.join(dist, f)).isFile()));
-  const page = async (req: { url: string }, reply: import('fastify').FastifyReply) => {
+  const page = async (req: { url: string }, reply: FastifyReply) => {
     const name = req.url.split('?')[0]!.slice(1);
     if (topLevel.has(name)) return reply.header('cache-control', 'public, max-age=3600').sendFile(name, dist);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);

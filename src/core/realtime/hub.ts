@@ -14,12 +14,19 @@ export interface Audience {
 }
 
 /** A hint that something changed; the web app re-reads what it shows. It carries no content. */
-export interface LiveMessage {
+export interface Change {
   type: string;
   subjectType: string;
   subjectId: string;
+}
+
+/** A change with who may hear of it. */
+export interface LiveMessage extends Change {
   audience: Audience;
 }
+
+/** Who may hear of a change, looked up after it committed (and only where someone listens). */
+export type AudienceOf = (c: Change) => Promise<Audience>;
 
 /** The person at the other end of a stream, as far as the audience rules need. */
 export interface Listener {
@@ -58,6 +65,7 @@ export class LiveHub {
   constructor(
     private readonly db: AnyDb,
     private readonly dialect: DialectName,
+    private readonly audienceOf: AudienceOf,
     private readonly pgOptions: { url?: string; schema?: string } = {},
   ) {}
 
@@ -71,15 +79,16 @@ export class LiveHub {
   }
 
   /** Publishes from inside the transaction `trx` of the change. */
-  async publish(trx: AnyDb, m: LiveMessage): Promise<void> {
+  async publish(trx: AnyDb, c: Change): Promise<void> {
+    const change = { type: c.type, subjectType: c.subjectType, subjectId: c.subjectId };
     if (this.dialect === 'postgres') {
-      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ scope: this.scope, m })})`.execute(trx);
+      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ scope: this.scope, c: change })})`.execute(trx);
       return;
     }
     if (!this.subscribers.size) return;
     // Not awaited: it runs when the transaction has released the connection.
     void sql`select 1`.execute(this.db).then(
-      () => this.deliver(m),
+      () => this.deliver(change),
       () => undefined,
     );
   }
@@ -91,8 +100,14 @@ export class LiveHub {
     return () => this.subscribers.delete(fn);
   }
 
-  private deliver(m: LiveMessage) {
-    for (const fn of this.subscribers) fn(m);
+  private async deliver(c: Change) {
+    if (!this.subscribers.size) return;
+    try {
+      const m = { ...c, audience: await this.audienceOf(c) };
+      for (const fn of this.subscribers) fn(m);
+    } catch {
+      // A hint that cannot be placed is dropped; the web app re-reads on its next change or reconnect.
+    }
   }
 
   private listen() {
@@ -100,8 +115,8 @@ export class LiveHub {
       const client = new pg.Client({ connectionString: this.pgOptions.url });
       client.on('notification', (n) => {
         if (n.channel !== CHANNEL || !n.payload) return;
-        const { scope, m } = JSON.parse(n.payload) as { scope: string; m: LiveMessage };
-        if (scope === this.scope) this.deliver(m);
+        const { scope, c } = JSON.parse(n.payload) as { scope: string; c: Change };
+        if (scope === this.scope) void this.deliver(c);
       });
       // A lost connection ends live updates until the next subscriber; the web app re-reads on reconnect.
       client.on('error', () => {

@@ -29,7 +29,8 @@ export async function addAttachments(app: AppContext, actor: Actor, pageId: stri
     await Promise.all(keys.map((k) => app.files.remove(k)));
     throw err;
   }
-  return (await repo.listAttachments(app.db, page.id)).filter((a) => ids.includes(a.id));
+  const stored = await repo.listAttachments(app.db, page.id);
+  return ids.map((id) => stored.find((a) => a.id === id)!);
 }
 
 export async function getAttachment(app: AppContext, actor: Actor, pageId: string, attachmentId: string) {

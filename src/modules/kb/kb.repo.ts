@@ -150,7 +150,7 @@ export const wantedLinks = (db: Db, spaceId: string) =>
 // Attachments
 
 export const insertAttachment = (db: Db, row: Insertable<KbTables['kb_attachments']>) => db.insertInto('kb_attachments').values(row).execute();
-export const listAttachments = (db: Db, pageId: string) => db.selectFrom('kb_attachments').selectAll().where('page_id', '=', pageId).orderBy('created_at').orderBy('id').execute();
+export const listAttachments = (db: Db, pageId: string) => db.selectFrom('kb_attachments').selectAll().where('page_id', '=', pageId).orderBy('created_at').orderBy('filename').orderBy('id').execute();
 export const findAttachment = (db: Db, pageId: string, id: string) =>
   db.selectFrom('kb_attachments').selectAll().where('page_id', '=', pageId).where('id', '=', id).executeTakeFirst();
 export const deleteAttachment = (db: Db, id: string) => db.deleteFrom('kb_attachments').where('id', '=', id).execute();

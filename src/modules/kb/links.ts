@@ -47,6 +47,6 @@ export async function linkResolver(db: Db, page: { id: string; space_id: string 
     if (row?.target_page_id && row.target_page_title !== null && row.target_page_space_id !== null)
       return mayRead(readable, row.target_page_space_id) ? { kind: 'page', id: row.target_page_id, title: row.target_page_title } : { kind: 'hidden' };
     // Only those who can write the missing page are shown the way to it.
-    return staff ? null : { kind: 'hidden' };
+    return staff ? { kind: 'wanted', spaceId: spaceId ?? null } : { kind: 'hidden' };
   };
 }

@@ -15,8 +15,11 @@ export interface WikiLink {
   label: string | null;
 }
 
-/** What a link points at, as the reader may see it; null: no such page (a wanted page). */
-export type LinkTarget = { kind: 'page'; id: string; title: string } | { kind: 'hidden' } | null;
+/**
+ * What a link points at, as the reader may see it: a page; something the reader may not follow
+ * (shown as plain text); or no page yet (a wanted page, to be made in that space if known).
+ */
+export type LinkTarget = { kind: 'page'; id: string; title: string } | { kind: 'hidden' } | { kind: 'wanted'; spaceId: string | null };
 
 /** What rendering needs to know besides the text: where links and attachments go. */
 export interface RenderEnv {
@@ -74,9 +77,10 @@ const escape = (s: string) => md.utils.escapeHtml(s);
 md.renderer.rules.wikilink = (tokens, idx, _options, env) => {
   const link = linkOf(tokens[idx]!);
   const target = (env as unknown as RenderEnv).resolveLink(link);
-  if (target?.kind === 'page') return `<a class="wikilink" href="/kb/pages/${encodeURIComponent(target.id)}">${escape(link.label ?? target.title)}</a>`;
-  if (target?.kind === 'hidden') return `<span class="wikilink">${escape(link.label ?? link.title)}</span>`;
-  const query = new URLSearchParams({ title: link.title, ...(link.spaceKey && { space: link.spaceKey }) });
+  // The web app's addresses: /kb/{page id}, and /kb/new?space={space id}&title=… to write a missing page.
+  if (target.kind === 'page') return `<a class="wikilink" href="/kb/${encodeURIComponent(target.id)}">${escape(link.label ?? target.title)}</a>`;
+  if (target.kind === 'hidden') return `<span class="wikilink">${escape(link.label ?? link.title)}</span>`;
+  const query = new URLSearchParams({ ...(target.spaceId && { space: target.spaceId }), title: link.title });
   return `<a class="wikilink wanted" href="/kb/new?${escape(query.toString())}">${escape(link.label ?? link.title)}</a>`;
 };
 

@@ -59,6 +59,8 @@ export interface SearchEngine {
   /** Adds or replaces a document, in the caller's transaction. */
   upsert(db: AnyDb, doc: IndexedDoc): Promise<void>;
   remove(db: AnyDb, kind: SearchKind, refId: string): Promise<void>;
+  /** Adds documents not indexed yet, many per statement (bulk loads). */
+  insertMany(db: AnyDb, docs: IndexedDoc[]): Promise<void>;
   query(db: AnyDb, q: SearchQuery): Promise<SearchHit[]>;
 }
 

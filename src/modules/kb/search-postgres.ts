@@ -1,12 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { IndexedDoc, SearchEngine, SearchHit, SearchQuery } from './search-engine.js';
-import { scopeCondition } from './search-scope.js';
+import { docColumns, scopeCondition } from './search-scope.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- works inside any wider schema
 type AnyDb = Kysely<any>;
 
 /** A lexeme of a tsquery: quoted, so that it is never read as an operator. */
 const lexeme = (stem: string) => `'${stem.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`;
+
+/** The stems as a tsvector: the title weighted A, the body B. */
+const tsvector = (doc: IndexedDoc) =>
+  sql`setweight(to_tsvector('simple', ${doc.titleStems}), 'A') || setweight(to_tsvector('simple', ${doc.bodyStems}), 'B')`;
 
 /**
  * PostgreSQL: a tsvector column over the stems with the `simple` configuration (the stemming is
@@ -19,20 +23,18 @@ export const postgresSearch: SearchEngine & { createStorage(db: AnyDb): Promise<
   },
 
   async upsert(db, doc: IndexedDoc) {
-    const tsv = sql`setweight(to_tsvector('simple', ${doc.titleStems}), 'A') || setweight(to_tsvector('simple', ${doc.bodyStems}), 'B')`;
-    const columns = {
-      space_id: doc.spaceId,
-      organization_id: doc.organizationId,
-      requester_id: doc.requesterId,
-      title: doc.title,
-      body: doc.body,
-      updated_at: doc.updatedAt,
-    };
+    const { kind: _k, ref_id: _r, ...columns } = docColumns(doc);
+    const tsv = tsvector(doc);
     await db
       .insertInto('kb_search_docs')
-      .values({ kind: doc.kind, ref_id: doc.refId, ...columns, tsv })
+      .values({ ...docColumns(doc), tsv })
       .onConflict((oc) => oc.columns(['kind', 'ref_id']).doUpdateSet({ ...columns, tsv }))
       .execute();
+  },
+
+  async insertMany(db, docs: IndexedDoc[]) {
+    for (let i = 0; i < docs.length; i += 500)
+      await db.insertInto('kb_search_docs').values(docs.slice(i, i + 500).map((d) => ({ ...docColumns(d), tsv: tsvector(d) }))).execute();
   },
 
   async remove(db, kind, refId) {

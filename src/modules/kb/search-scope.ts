@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { SearchScope } from './search-engine.js';
+import type { IndexedDoc, SearchScope } from './search-engine.js';
 
 /**
  * The condition on `kb_search_docs` (as `alias`) that keeps what the scope may see, the same SQL on
@@ -23,3 +23,15 @@ export function scopeCondition(alias: string, scope: SearchScope): RawBuilder<Sq
   if (!scope.excludeRefIds?.length) return visible;
   return sql<SqlBool>`${visible} and ${col('ref_id')} not in (${sql.join(scope.excludeRefIds)})`;
 }
+
+/** The columns of `kb_search_docs` for a document. */
+export const docColumns = (doc: IndexedDoc) => ({
+  kind: doc.kind,
+  ref_id: doc.refId,
+  space_id: doc.spaceId,
+  organization_id: doc.organizationId,
+  requester_id: doc.requesterId,
+  title: doc.title,
+  body: doc.body,
+  updated_at: doc.updatedAt,
+});

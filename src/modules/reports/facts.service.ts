@@ -44,7 +44,11 @@ export function lineFlow(from: unknown, to: unknown, by: unknown): FlowKind | un
   return by === 'time' ? 'escalated_time' : by === 'difficulty' ? 'escalated_difficulty' : 'escalated_hand';
 }
 
-export const addFlow = (db: Db, ticketId: string, kind: FlowKind, at: string) => db.insertInto('report_flow').values({ ticket_id: ticketId, kind, at }).execute();
+/** An instant as the read model keeps it: UTC epoch milliseconds. */
+export const ms = (iso: string): number => Date.parse(iso);
+const msOrNull = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+export const addFlow = (db: Db, ticketId: string, kind: FlowKind, at: string) => db.insertInto('report_flow').values({ ticket_id: ticketId, kind, at_ms: ms(at) }).execute();
 
 /** Recomputes a request's row of figures from the request, its clocks and its clock log. */
 export async function refreshRequest(db: Db, t: TicketRow, now: string) {
@@ -69,15 +73,15 @@ export async function refreshRequest(db: Db, t: TicketRow, now: string) {
     line: t.line,
     status: t.status,
     max_line: Math.max(prev?.max_line ?? 1, LINE_RANK[t.line] ?? 1),
-    created_at: t.created_at,
-    resolved_at: done ? (t.resolved_at ?? t.closed_at) : null,
-    fr_stopped_at: frStopped ? fr.stopped_at : null,
+    created_ms: ms(t.created_at),
+    resolved_ms: done ? msOrNull(t.resolved_at ?? t.closed_at) : null,
+    fr_ms: frStopped ? msOrNull(fr.stopped_at) : null,
     fr_minutes: frStopped ? Number(fr.consumed_minutes) : null,
     fr_met: frStopped ? fr.met : null,
-    fr_breached_at: fr?.breached_at ?? null,
+    fr_breached_ms: msOrNull(fr?.breached_at),
     res_minutes: resStopped ? Number(res.consumed_minutes) : null,
     res_met: resStopped ? res.met : null,
-    res_breached_at: res?.breached_at ?? null,
+    res_breached_ms: msOrNull(res?.breached_at),
     l1_minutes: dwell.L1,
     l2_minutes: dwell.L2,
     l3_minutes: dwell.L3,

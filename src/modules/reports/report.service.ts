@@ -77,9 +77,9 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
     type: input.type,
   };
 
-  const ranges = period.buckets.map((b) => ({ lo: b.from, hi: b.to }));
-  const perBucket = await repo.flowPerRange(db, app.dialect, ranges, FLOW_KINDS, f);
-  const before = await repo.flowBefore(db, period.from, ['received', 'resolved', 'closed_unresolved', 'reopened'], f);
+  const whole = { lo: Date.parse(period.from), hi: Date.parse(period.to) };
+  const perBucket = await repo.flowPerRange(db, period.buckets.map((b) => ({ lo: Date.parse(b.from), hi: Date.parse(b.to) })), FLOW_KINDS, f);
+  const before = await repo.flowBefore(db, whole.lo, ['received', 'resolved', 'closed_unresolved', 'reopened'], f);
   const sum = (k: (typeof FLOW_KINDS)[number]) => perBucket.reduce((n, b) => n + b[k], 0);
   let backlog = before.received + before.reopened - before.resolved - before.closed_unresolved;
   const backlogAtStart = backlog;
@@ -89,16 +89,12 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
     return { start: b.start, end: b.end, received: c.received, resolved: c.resolved, closed: c.closed + c.closed_unresolved, reopened: c.reopened, backlog };
   });
 
-  const [fr, res, breached] = [
-    await repo.responded(db, app.dialect, period.from, period.to, f),
-    await repo.resolved(db, app.dialect, period.from, period.to, f),
-    await repo.breaches(db, period.from, period.to, f),
-  ];
+  const fr = await repo.responded(db, app.dialect, whole, f);
+  const res = await repo.resolved(db, app.dialect, whole, f);
   const targets = (['first_response', 'resolution'] as const).flatMap((metric) => {
-    const r = metric === 'first_response' ? fr : res;
-    const b = breached[metric];
+    const r = (metric === 'first_response' ? fr : res).priorities;
     const row = (priority: string | null, met: number, missed: number, breaches: number) => ({ metric, priority, total: met + missed, met, missed, compliancePct: pct(met, met + missed), breaches });
-    const per = repo.PRIORITIES.map((p) => row(p, r[`met_${p}`] ?? 0, r[`missed_${p}`] ?? 0, b[p] ?? 0));
+    const per = repo.PRIORITIES.map((p) => row(p, r[p].met, r[p].missed, r[p].breaches));
     const all = per.reduce((a, x) => ({ met: a.met + x.met, missed: a.missed + x.missed, breaches: a.breaches + x.breaches }), { met: 0, missed: 0, breaches: 0 });
     return [row(null, all.met, all.missed, all.breaches), ...per];
   });
@@ -164,7 +160,7 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
 type Names = Awaited<ReturnType<typeof sources.names>>;
 
 async function breakdown(db: Db, by: repo.Dimension, period: Period, f: repo.RequestFilter, names: Names, locale: Locale) {
-  const { counts, backlog } = await repo.flowByDimension(db, by, period.from, period.to, f);
+  const { counts, backlog } = await repo.flowByDimension(db, by, { lo: Date.parse(period.from), hi: Date.parse(period.to) }, f);
   const label = (key: string | null): string => {
     if (key === null) return text(locale).none;
     const named = { organization: names.organizations, plan: names.plans, group: names.groups, agent: names.users, category: names.categories }[by as string] as { id: string; name: string; name_ru?: string }[] | undefined;

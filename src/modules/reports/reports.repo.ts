@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
-import { instantRanges, percentileCont } from '../../core/db/dialect.js';
+import { percentileCont } from '../../core/db/dialect.js';
 import type { Db } from '../db.js';
 import type { FlowKind } from './reports.tables.js';
 
@@ -42,26 +42,32 @@ export function filterCondition(f: RequestFilter): RawBuilder<SqlBool> {
 /** A count of flow rows of one kind in [lo, hi), joined to the requests only when filtered. */
 function flowCount(kind: FlowKind, lo: RawBuilder<unknown>, hi: RawBuilder<unknown>, f: RequestFilter) {
   return isFiltered(f)
-    ? sql`(select count(*) from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.kind = ${kind} and f.at >= ${lo} and f.at < ${hi} and ${filterCondition(f)})`
-    : sql`(select count(*) from report_flow f where f.kind = ${kind} and f.at >= ${lo} and f.at < ${hi})`;
+    ? sql`(select count(*) from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.kind = ${kind} and f.at_ms >= ${lo} and f.at_ms < ${hi} and ${filterCondition(f)})`
+    : sql`(select count(*) from report_flow f where f.kind = ${kind} and f.at_ms >= ${lo} and f.at_ms < ${hi})`;
+}
+
+/** An instant range in epoch milliseconds: [lo, hi). */
+export interface Range {
+  lo: number;
+  hi: number;
 }
 
 /**
- * Flow counts per kind for each range: one correlated count per kind and bucket, each a range scan
- * of the (kind, at) index — no grouping, no sorting, however many rows a year holds.
+ * Flow counts per kind for each range (a report's buckets): one correlated count per kind and
+ * bucket, each a count over a range of the (kind, at_ms) index — no grouping, no sorting, however
+ * many rows a year holds. The boundaries are whole numbers written into the statement.
  */
-export async function flowPerRange(db: Db, dialect: DialectName, ranges: { lo: string; hi: string }[], kinds: readonly FlowKind[], f: RequestFilter) {
+export async function flowPerRange(db: Db, ranges: Range[], kinds: readonly FlowKind[], f: RequestFilter) {
+  if (!ranges.length) return [];
+  const values = sql.join(ranges.map((r, i) => sql`(${sql.lit(i)}, ${sql.lit(Math.trunc(r.lo))}, ${sql.lit(Math.trunc(r.hi))})`));
   const cols = kinds.map((k) => sql`${flowCount(k, sql.ref('b.lo'), sql.ref('b.hi'), f)} as ${sql.ref(k)}`);
-  const q = sql<Record<string, number>>`with b(i, lo, hi) as ${instantRanges(dialect, ranges)} select b.i, ${sql.join(cols)} from b order by b.i`;
-  const { rows } = await q.execute(db);
+  const { rows } = await sql<Record<string, number>>`with b(i, lo, hi) as (values ${values}) select b.i, ${sql.join(cols)} from b order by b.i`.execute(db);
   return rows.map((r) => Object.fromEntries(kinds.map((k) => [k, Number(r[k])])) as Record<FlowKind, number>);
 }
 
 /** Flow counts per kind before an instant, over all time (the backlog a period starts with). */
-export async function flowBefore(db: Db, before: string, kinds: readonly FlowKind[], f: RequestFilter) {
-  const lo = sql`${'0001-01-01T00:00:00.000Z'}`;
-  const hi = sql`${before}`;
-  const cols = kinds.map((k) => sql`${flowCount(k, lo, hi, f)} as ${sql.ref(k)}`);
+export async function flowBefore(db: Db, before: number, kinds: readonly FlowKind[], f: RequestFilter) {
+  const cols = kinds.map((k) => sql`${flowCount(k, sql.lit(0), sql.lit(Math.trunc(before)), f)} as ${sql.ref(k)}`);
   const { rows } = await sql<Record<string, number>>`select ${sql.join(cols)}`.execute(db);
   return Object.fromEntries(kinds.map((k) => [k, Number(rows[0]![k])])) as Record<FlowKind, number>;
 }
@@ -81,56 +87,55 @@ export const DIMENSIONS = {
 export type Dimension = keyof typeof DIMENSIONS;
 
 /** Flow counts per value of a dimension in [from, to), and the backlog per value at `to`. */
-export async function flowByDimension(db: Db, by: Dimension, from: string, to: string, f: RequestFilter) {
+export async function flowByDimension(db: Db, by: Dimension, { lo, hi }: Range, f: RequestFilter) {
   const col = sql.ref(`r.${DIMENSIONS[by]}`);
-  const [counts, backlog] = await Promise.all([
-    sql<{ key: string | null; kind: FlowKind; n: number }>`select ${col} as key, f.kind as kind, count(*) as n from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.at >= ${from} and f.at < ${to} and ${filterCondition(f)} group by ${col}, f.kind`.execute(db),
-    sql<{ key: string | null; n: number }>`select ${col} as key, sum(case when f.kind in ('received', 'reopened') then 1 when f.kind in ('resolved', 'closed_unresolved') then -1 else 0 end) as n from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.at < ${to} and ${filterCondition(f)} group by ${col}`.execute(db),
-  ]);
+  const counts = await sql<{ key: string | null; kind: FlowKind; n: number }>`select ${col} as key, f.kind as kind, count(*) as n from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.at_ms >= ${lo} and f.at_ms < ${hi} and ${filterCondition(f)} group by ${col}, f.kind`.execute(db);
+  const backlog = await sql<{ key: string | null; n: number }>`select ${col} as key, sum(case when f.kind in ('received', 'reopened') then 1 when f.kind in ('resolved', 'closed_unresolved') then -1 else 0 end) as n from report_flow f inner join report_requests r on r.ticket_id = f.ticket_id where f.at_ms < ${hi} and ${filterCondition(f)} group by ${col}`.execute(db);
   return { counts: counts.rows.map((r) => ({ ...r, n: Number(r.n) })), backlog: backlog.rows.map((r) => ({ ...r, n: Number(r.n) })) };
 }
 
-const sumWhen = (cond: RawBuilder<SqlBool>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
-
-/** First responses given in [from, to): their business minutes (median, 90th percentile) and targets met per priority. */
-export async function responded(db: Db, dialect: DialectName, from: string, to: string, f: RequestFilter) {
-  const m = sql.ref('r.fr_minutes');
-  const perPriority = PRIORITIES.flatMap((p) => [
-    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.fr_met = 1`)} as ${sql.ref(`met_${p}`)}`,
-    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.fr_met = 0`)} as ${sql.ref(`missed_${p}`)}`,
+/**
+ * Targets met and missed, and breaches, per priority: counts over index ranges that begin with
+ * the priority (per-row CASE expressions would cost more than the scan itself).
+ */
+async function perPriority(db: Db, at: 'fr_ms' | 'resolved_ms', met: 'fr_met' | 'res_met', breached: 'fr_breached_ms' | 'res_breached_ms', { lo, hi }: Range, f: RequestFilter) {
+  const cond = filterCondition(f);
+  const count = (extra: RawBuilder<SqlBool>, column: string) =>
+    sql`(select count(*) from report_requests r where ${extra} and ${sql.ref(`r.${column}`)} >= ${lo} and ${sql.ref(`r.${column}`)} < ${hi} and ${cond})`;
+  const cols = PRIORITIES.flatMap((p) => [
+    sql`${count(sql<SqlBool>`r.priority = ${p} and ${sql.ref(`r.${met}`)} = 1`, at)} as ${sql.ref(`met_${p}`)}`,
+    sql`${count(sql<SqlBool>`r.priority = ${p} and ${sql.ref(`r.${met}`)} = 0`, at)} as ${sql.ref(`missed_${p}`)}`,
+    sql`${count(sql<SqlBool>`r.priority = ${p}`, breached)} as ${sql.ref(`breached_${p}`)}`,
   ]);
-  const { rows } = await sql<Record<string, number | null>>`select count(*) as n, ${percentileCont(dialect, m, 0.5)} as p50, ${percentileCont(dialect, m, 0.9)} as p90, ${sql.join(perPriority)} from report_requests r where r.fr_stopped_at >= ${from} and r.fr_stopped_at < ${to} and ${filterCondition(f)}`.execute(db);
-  return numbers(rows[0]!);
+  const { rows } = await sql<Record<string, number>>`select ${sql.join(cols)}`.execute(db);
+  return Object.fromEntries(PRIORITIES.map((p) => [p, { met: Number(rows[0]![`met_${p}`]), missed: Number(rows[0]![`missed_${p}`]), breaches: Number(rows[0]![`breached_${p}`]) }])) as Record<
+    (typeof PRIORITIES)[number],
+    { met: number; missed: number; breaches: number }
+  >;
+}
+
+/** First responses given in the range: how many, their business minutes (median, 90th percentile), targets per priority. */
+export async function responded(db: Db, dialect: DialectName, range: Range, f: RequestFilter) {
+  const m = sql.ref('r.fr_minutes');
+  const { rows } = await sql<Record<string, number | null>>`select count(*) as n, ${percentileCont(dialect, m, 0.5)} as p50, ${percentileCont(dialect, m, 0.9)} as p90
+    from report_requests r where r.fr_ms >= ${range.lo} and r.fr_ms < ${range.hi} and ${filterCondition(f)}`.execute(db);
+  return Object.assign(numbers(rows[0]!), { priorities: await perPriority(db, 'fr_ms', 'fr_met', 'fr_breached_ms', range, f) });
 }
 
 /**
- * Requests resolved in [from, to) (and still resolved): resolution business minutes (median, 90th
- * percentile), targets met per priority, how many never left L1, time at each line, ratings.
+ * Requests resolved in the range (and still resolved): resolution business minutes (median, 90th
+ * percentile), how many never left L1, time at each line, ratings; targets per priority.
  */
-export async function resolved(db: Db, dialect: DialectName, from: string, to: string, f: RequestFilter) {
+export async function resolved(db: Db, dialect: DialectName, range: Range, f: RequestFilter) {
   const m = sql.ref('r.res_minutes');
-  const perPriority = PRIORITIES.flatMap((p) => [
-    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.res_met = 1`)} as ${sql.ref(`met_${p}`)}`,
-    sql`${sumWhen(sql<SqlBool>`r.priority = ${p} and r.res_met = 0`)} as ${sql.ref(`missed_${p}`)}`,
-  ]);
   const { rows } = await sql<Record<string, number | null>>`select count(*) as n, count(r.res_minutes) as timed,
-    ${percentileCont(dialect, m, 0.5)} as p50, ${percentileCont(dialect, m, 0.9)} as p90, ${sql.join(perPriority)},
-    ${sumWhen(sql<SqlBool>`r.max_line = 1`)} as at_l1,
-    ${sumWhen(sql<SqlBool>`r.l1_minutes > 0`)} as n_l1, ${sumWhen(sql<SqlBool>`r.l2_minutes > 0`)} as n_l2, ${sumWhen(sql<SqlBool>`r.l3_minutes > 0`)} as n_l3,
+    ${percentileCont(dialect, m, 0.5)} as p50, ${percentileCont(dialect, m, 0.9)} as p90,
+    count(case when r.max_line = 1 then 1 end) as at_l1, count(case when r.l1_minutes > 0 then 1 end) as n_l1,
+    count(case when r.l2_minutes > 0 then 1 end) as n_l2, count(case when r.l3_minutes > 0 then 1 end) as n_l3,
     coalesce(sum(r.l1_minutes), 0) as l1, coalesce(sum(r.l2_minutes), 0) as l2, coalesce(sum(r.l3_minutes), 0) as l3,
     count(r.rating) as rated, avg(r.rating) as rating
-    from report_requests r where r.resolved_at >= ${from} and r.resolved_at < ${to} and ${filterCondition(f)}`.execute(db);
-  return numbers(rows[0]!);
-}
-
-/** Targets breached in [from, to), per metric and priority. */
-export async function breaches(db: Db, from: string, to: string, f: RequestFilter) {
-  const count = async (column: 'fr_breached_at' | 'res_breached_at') => {
-    const c = sql.ref(`r.${column}`);
-    const { rows } = await sql<{ priority: string; n: number }>`select r.priority as priority, count(*) as n from report_requests r where ${c} >= ${from} and ${c} < ${to} and ${filterCondition(f)} group by r.priority`.execute(db);
-    return Object.fromEntries(rows.map((r) => [r.priority, Number(r.n)])) as Record<string, number>;
-  };
-  return { first_response: await count('fr_breached_at'), resolution: await count('res_breached_at') };
+    from report_requests r where r.resolved_ms >= ${range.lo} and r.resolved_ms < ${range.hi} and ${filterCondition(f)}`.execute(db);
+  return Object.assign(numbers(rows[0]!), { priorities: await perPriority(db, 'resolved_ms', 'res_met', 'res_breached_ms', range, f) });
 }
 
 /** Whether any request has been rated at all. */

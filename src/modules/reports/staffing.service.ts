@@ -44,7 +44,7 @@ export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer
   const historyTo = localTime.startOfLocalDate(localTime.addDays(until, 1), timeZone);
 
   const hours = localHours(start, localTime.addDays(until, 1), timeZone);
-  const counts = await repo.flowPerRange(app.db, app.dialect, hours, ['received'], {});
+  const counts = await repo.flowPerRange(app.db, hours.map((h) => ({ lo: Date.parse(h.lo), hi: Date.parse(h.hi) })), ['received'], {});
   const arrivals = new Array<number>(7 * 24).fill(0);
   hours.forEach((h, i) => (arrivals[(h.weekday - 1) * 24 + h.hour]! += counts[i]!.received));
   const requests = arrivals.reduce((a, b) => a + b, 0);

@@ -1,47 +1,18 @@
-import { ActionIcon, Anchor, AppShell, Burger, Group, Menu, NavLink, SegmentedControl, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Anchor, AppShell, Burger, Group, Menu, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { patch, post, setCsrfToken, whenSessionEnds } from '../api/client';
+import { post, setCsrfToken, whenSessionEnds } from '../api/client';
 import { keys, useMe } from '../api/queries';
-import { isManagerRole, isStaffRole, type Me } from '../api/types';
-import { setLanguage, type Lang } from '../i18n';
-import { notifyError } from '../ui/feedback';
+import { isManagerRole, isStaffRole } from '../api/types';
+import { Bell } from '../notifications/Bell';
+import { LanguageSwitch } from './LanguageSwitch';
 import { useLive } from './live';
 
-/** The language switch: remembered in the browser and, when signed in, in the person's profile. */
-export function LanguageSwitch() {
-  const { t, i18n } = useTranslation();
-  const qc = useQueryClient();
-  const me = qc.getQueryData<Me | null>(keys.me);
-  const change = async (lang: string) => {
-    setLanguage(lang as Lang);
-    if (!me) return;
-    try {
-      const p = await patch<Me>('/me', { locale: lang });
-      qc.setQueryData(keys.me, { ...me, ...p, csrfToken: me.csrfToken });
-    } catch (e) {
-      notifyError(t, e);
-    }
-  };
-  return (
-    <SegmentedControl
-      size="xs"
-      aria-label={t('lang.label')}
-      value={i18n.language === 'ru' ? 'ru' : 'en'}
-      onChange={change}
-      data={[
-        { value: 'en', label: 'EN' },
-        { value: 'ru', label: 'RU' },
-      ]}
-    />
-  );
-}
-
 /** The frame of every signed-in screen: header, navigation by role, live updates. */
-export function Layout() {
+export default function Layout() {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure();
   const me = useMe().data!;
@@ -63,6 +34,8 @@ export function Layout() {
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
     ...(staff ? [{ to: '/queues/mine', label: t('nav.queues'), match: '/queues' }] : []),
     ...(isManagerRole(me.role) ? [{ to: '/dashboard', label: t('nav.dashboard') }] : []),
+    { to: '/kb', label: t('nav.kb'), match: '/kb' },
+    ...(isManagerRole(me.role) || me.role === 'client_manager' ? [{ to: '/reports', label: t('nav.reports') }] : []),
     ...(me.role === 'admin' ? [{ to: '/admin', label: t('nav.admin') }] : []),
     { to: '/profile', label: t('nav.profile') },
   ];
@@ -92,6 +65,7 @@ export function Layout() {
             </Tooltip>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <Bell />
             <LanguageSwitch />
             <Menu position="bottom-end">
               <Menu.Target>

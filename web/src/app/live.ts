@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 
 /** What is re-read when a change is heard: lists and the request itself; the directory stays. */
-const LIVE_KEYS = new Set(['tickets', 'ticket', 'timeline', 'sla', 'deadlines', 'breaches', 'escalations', 'handoff']);
+const LIVE_KEYS = new Set(['tickets', 'ticket', 'timeline', 'sla', 'deadlines', 'breaches', 'escalations', 'handoff', 'notifications', 'work', 'timer']);
 
 /**
  * Listens to the server's change stream (Server-Sent Events) and re-reads what is on screen when

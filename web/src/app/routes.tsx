@@ -2,9 +2,10 @@ import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Loading } from '../ui/feedback';
 import { Home, NotFound, RequireSignIn } from './guards';
-import { Layout } from './Layout';
 
 /** Each screen is its own chunk, loaded when first visited. */
+const Layout = lazy(() => import('./Layout'));
+
 const page = (load: () => Promise<{ default: ComponentType }>) => {
   const C = lazy(load);
   return (
@@ -21,7 +22,9 @@ export const router = createBrowserRouter([
   {
     element: (
       <RequireSignIn>
-        <Layout />
+        <Suspense fallback={<Loading />}>
+          <Layout />
+        </Suspense>
       </RequireSignIn>
     ),
     children: [
@@ -34,6 +37,12 @@ export const router = createBrowserRouter([
       { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },
       { path: '/dashboard', element: page(() => import('../manager/Dashboard')) },
       { path: '/admin', element: page(() => import('../admin/Admin')) },
+      { path: '/kb', element: page(() => import('../kb/KbHome')) },
+      { path: '/kb/new', element: page(() => import('../kb/KbEdit')) },
+      { path: '/kb/:pageId', element: page(() => import('../kb/KbPageView')) },
+      { path: '/kb/:pageId/edit', element: page(() => import('../kb/KbEdit')) },
+      { path: '/kb/:pageId/history', element: page(() => import('../kb/KbHistory')) },
+      { path: '/reports', element: page(() => import('../reports/Reports')) },
       { path: '*', element: <NotFound /> },
     ],
   },

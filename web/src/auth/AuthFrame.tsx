@@ -1,6 +1,6 @@
 import { Box, Center, Group, Paper, Stack, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { LanguageSwitch } from '../app/Layout';
+import { LanguageSwitch } from '../app/LanguageSwitch';
 
 /** The frame of the screens before sign-in. */
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {

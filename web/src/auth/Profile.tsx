@@ -6,6 +6,7 @@ import { del, get, patch, post } from '../api/client';
 import { keys, useMe } from '../api/queries';
 import { isStaffRole, type ApiToken, type Availability, type Me, type NewApiToken } from '../api/types';
 import { setLanguage, type Lang } from '../i18n';
+import { NotificationPreferences } from '../notifications/Preferences';
 import { dateTime } from '../ui/format';
 import { ErrorAlert, notifyError, notifyOk } from '../ui/feedback';
 
@@ -192,14 +193,7 @@ export default function Profile() {
       </Text>
       <Settings me={me} key={me.id} />
       <PasswordChange />
-      <Paper withBorder p="md">
-        <Title order={2} size="h4">
-          {t('profile.notificationsTitle')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('profile.notificationsLater')}
-        </Text>
-      </Paper>
+      <NotificationPreferences />
       <Tokens />
     </Stack>
   );

@@ -32,7 +32,7 @@ function Workload({ items }: { items: Ticket[] }) {
   const staff = useStaff();
   const byLine = LINES.map((line) => ({
     line,
-    [t('ticket.assignee')]: items.filter((x) => x.line === line && x.assigneeId).length,
+    [t('dashboard.assigned')]: items.filter((x) => x.line === line && x.assigneeId).length,
     [t('ticket.unassigned')]: items.filter((x) => x.line === line && !x.assigneeId).length,
   }));
   const agents = (staff.data?.items ?? [])
@@ -56,7 +56,7 @@ function Workload({ items }: { items: Ticket[] }) {
             type="stacked"
             withLegend
             series={[
-              { name: t('ticket.assignee'), color: 'blue.7' },
+              { name: t('dashboard.assigned'), color: 'blue.7' },
               { name: t('ticket.unassigned'), color: 'orange.7' },
             ]}
           />
@@ -133,6 +133,30 @@ function EscalationFeed() {
   );
 }
 
+interface MonthHours {
+  time: { organizations: { organizationId: string; name: string; includedHours: number; billableHours: number; overageHours: number }[] };
+}
+
+/** Organizations that have used 80 % or more of this month's contract hours. */
+function ContractWarnings() {
+  const { t } = useTranslation();
+  const report = useQuery({ queryKey: ['report', 'month-hours'], queryFn: () => get<MonthHours>('/reports?period=month'), retry: false });
+  const near = (report.data?.time.organizations ?? []).filter((o) => o.includedHours > 0 && o.billableHours >= 0.8 * o.includedHours);
+  if (!near.length) return null;
+  return (
+    <Paper withBorder p="md" data-testid="contract-warnings">
+      <Title order={2} size="h4" mb="xs">
+        {t('reports.contractWarnings')}
+      </Title>
+      {near.map((o) => (
+        <Text key={o.organizationId} size="sm" c={o.overageHours > 0 ? 'red.8' : 'orange.9'} fw={600}>
+          {t('reports.overBy', { name: o.name, billable: o.billableHours, included: o.includedHours })}
+        </Text>
+      ))}
+    </Paper>
+  );
+}
+
 /** The manager's view: workload, what is at risk or breached (with reassignment), escalations. */
 export default function Dashboard() {
   const { t } = useTranslation();
@@ -156,6 +180,7 @@ export default function Dashboard() {
       <Title order={1}>{t('dashboard.title')}</Title>
       <ErrorAlert error={open.error ?? breaches.error} />
       {open.isPending ? <Loading /> : <Workload items={open.data?.items ?? []} />}
+      <ContractWarnings />
       <Paper withBorder p="md">
         <Title order={2} size="h4" mb="sm">
           {t('dashboard.breached')} ({breached.length})

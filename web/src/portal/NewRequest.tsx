@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -83,15 +83,14 @@ export default function NewRequest() {
             onChange={(e) => setDescription(e.currentTarget.value)}
             error={touched && !description.trim() ? t('errors.required') : undefined}
           />
-          <Group grow align="start" wrap="wrap">
-            <Select label={t('portal.type')} value={type} allowDeselect={false} onChange={(v) => v && setType(v as TicketType)} data={TYPES.map((x) => ({ value: x, label: t(`type.${x}`) }))} miw={200} />
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <Select label={t('portal.type')} value={type} allowDeselect={false} onChange={(v) => v && setType(v as TicketType)} data={TYPES.map((x) => ({ value: x, label: t(`type.${x}`) }))} />
             <Select
               label={t('portal.impact')}
               value={impact}
               allowDeselect={false}
               onChange={(v) => v && setImpact(v as Level)}
               data={levels({ high: t('portal.impactHigh'), medium: t('portal.impactMedium'), low: t('portal.impactLow') })}
-              miw={200}
             />
             <Select
               label={t('portal.urgency')}
@@ -99,9 +98,8 @@ export default function NewRequest() {
               allowDeselect={false}
               onChange={(v) => v && setUrgency(v as Level)}
               data={levels({ high: t('level.high'), medium: t('level.medium'), low: t('level.low') })}
-              miw={200}
             />
-          </Group>
+          </SimpleGrid>
           <Group>
             <Button type="submit" loading={busy}>
               {t('portal.submit')}

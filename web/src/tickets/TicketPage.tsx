@@ -11,9 +11,11 @@ import { NotFound } from '../app/guards';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
 import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
 import { dateTime } from '../ui/format';
+import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
 import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
+import { TimePanel } from './TimePanel';
 import { Timeline } from './Timeline';
 
 /** Reopen or confirm, as the requester may. */
@@ -126,6 +128,8 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
           <Stack>
             {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
             <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />
+            {staff && <TimePanel ticketId={ticket.id} />}
+            {staff && <ArticlesPanel ticketId={ticket.id} />}
             {staff && <ContextPanel ticket={ticket} />}
             {!staff && ticket.assignee && (
               <Paper withBorder p="sm">

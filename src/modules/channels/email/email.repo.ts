@@ -15,22 +15,64 @@ export const listMailboxes = (db: Db) => db.selectFrom('email_mailboxes').select
 export const findMailbox = (db: Db, id: string) => db.selectFrom('email_mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** The active mailbox for a desk address, if any. */
-export const findActiveMailboxByAddress = (db: Db, address: string) =>
-  db.selectFrom('email_mailboxes').selectAll().where('address', '=', address).where('active', '=', 1).executeTakeFirst();
+export const findActiveMailboxByAddress = async (db: Db, address: string) => (await mailboxSnapshot(db)).active.get(address);
 
-export const insertMailbox = (db: Db, row: Insertable<EmailTables['email_mailboxes']>) => db.insertInto('email_mailboxes').values(row).execute();
+/**
+ * Every mailbox, read at most every few seconds: each inbound message needs them (its recipient's
+ * mailbox, the desk's own addresses), and they change seldom. Changes made in this process are seen
+ * at once (see forgetMailboxes); other processes see them within MAILBOX_TTL_MS.
+ */
+const MAILBOX_TTL_MS = 5000;
+let generation = 0;
+interface Snapshot {
+  at: number;
+  generation: number;
+  active: Map<string, MailboxRow>;
+  addresses: string[];
+}
+const snapshots = new WeakMap<Db, Snapshot>();
 
-export const updateMailbox = (db: Db, id: string, patch: Updateable<EmailTables['email_mailboxes']>) =>
+async function mailboxSnapshot(db: Db): Promise<Snapshot> {
+  const now = Date.now();
+  const cached = snapshots.get(db);
+  if (cached && cached.generation === generation && now - cached.at < MAILBOX_TTL_MS) return cached;
+  const rows = await db.selectFrom('email_mailboxes').selectAll().execute();
+  const fresh = { at: now, generation, active: new Map(rows.filter((r) => r.active === 1).map((r) => [r.address, r])), addresses: rows.map((r) => r.address) };
+  // A transaction's view is its own, and short-lived: only the database's is kept.
+  if (!db.isTransaction) snapshots.set(db, fresh);
+  return fresh;
+}
+
+/** Makes every snapshot stale after a change (made in this process). */
+const forgetMailboxes = () => {
+  generation++;
+};
+
+export const insertMailbox = (db: Db, row: Insertable<EmailTables['email_mailboxes']>) => {
+  forgetMailboxes();
+  return db.insertInto('email_mailboxes').values(row).execute();
+};
+
+/** Changes a mailbox's settings (an admin's change). */
+export const updateMailbox = (db: Db, id: string, patch: Updateable<EmailTables['email_mailboxes']>) => {
+  forgetMailboxes();
+  return db.updateTable('email_mailboxes').set(patch).where('id', '=', id).execute();
+};
+
+/** Records how polling a mailbox went: not a change of its settings. */
+export const updatePollState = (db: Db, id: string, patch: { last_polled_at?: string; last_error?: string | null }) =>
   db.updateTable('email_mailboxes').set(patch).where('id', '=', id).execute();
 
-export const deleteMailbox = (db: Db, id: string) => db.deleteFrom('email_mailboxes').where('id', '=', id).executeTakeFirst();
+export const deleteMailbox = (db: Db, id: string) => {
+  forgetMailboxes();
+  return db.deleteFrom('email_mailboxes').where('id', '=', id).executeTakeFirst();
+};
 
 export const listActiveImapMailboxes = (db: Db) =>
   db.selectFrom('email_mailboxes').selectAll().where('kind', '=', 'imap').where('active', '=', 1).orderBy('address').execute();
 
 /** Every address the desk receives on: mail from one of them is the desk talking to itself. */
-export const allMailboxAddresses = async (db: Db) =>
-  (await db.selectFrom('email_mailboxes').select('address').execute()).map((r) => r.address);
+export const allMailboxAddresses = async (db: Db) => (await mailboxSnapshot(db)).addresses;
 
 /**
  * Takes (or renews) the lease to poll a mailbox: free, expired, or already ours. One statement, so
@@ -65,13 +107,13 @@ export async function insertMessage(db: Db, row: Insertable<EmailTables['email_m
 export const updateMessage = (db: Db, id: number, patch: Updateable<EmailTables['email_messages']>) =>
   db.updateTable('email_messages').set(patch).where('id', '=', id).execute();
 
-/** How many messages a sender sent since an instant (the rate limit's window). */
-export async function countFromSender(db: Db, address: string, since: string): Promise<number> {
+/** How many messages a sender sent since an instant (the rate limit's window), counting up to `upTo`. */
+export async function countFromSender(db: Db, address: string, since: string, upTo: number): Promise<number> {
+  // Counting stops at the limit, so that a storm does not make each of its messages dearer.
+  const recent = db.selectFrom('email_messages').select('id').where('from_address', '=', address).where('received_at', '>', since).limit(upTo);
   const r = await db
-    .selectFrom('email_messages')
+    .selectFrom(recent.as('recent'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('from_address', '=', address)
-    .where('received_at', '>', since)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -106,9 +106,9 @@ export function startImapIntake(app: AppContext, logger: Logger, opts: { refresh
           maxBytes: app.config.emailMaxMessageBytes,
           onStatus: (err) => {
             if (err) logger.warn({ err, mailbox: mailbox.address }, 'IMAP mailbox unreachable');
-            void repo.updateMailbox(app.db, mailbox.id, { last_error: err ? err.message.slice(0, 500) : null }).catch(() => undefined);
+            void repo.updatePollState(app.db, mailbox.id, { last_error: err ? err.message.slice(0, 500) : null }).catch(() => undefined);
           },
-          onPolled: () => void repo.updateMailbox(app.db, mailbox.id, { last_polled_at: app.clock.now().toISOString() }).catch(() => undefined),
+          onPolled: () => void repo.updatePollState(app.db, mailbox.id, { last_polled_at: app.clock.now().toISOString() }).catch(() => undefined),
         },
       );
       pollers.set(m.id, { poller, version });

@@ -94,7 +94,7 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
       detail = errorText(err);
     }
   }
-  const key = dedupeKey(early ? null : (mail?.messageId ?? null), raw);
+  const key = dedupeKey(early ? null : mail, raw);
   if (!existing) {
     const before = await repo.findMessageByKey(app.db, key);
     if (before) return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
@@ -104,8 +104,9 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
 
   for (let attempt = 1; ; attempt++) {
     try {
+      const ownAddresses = new Set([...(await repo.allMailboxAddresses(app.db)), ...ownConfigAddresses(app)]);
       const { id, outcome } = await inTransaction(app.db, async (trx) => {
-        const o: Outcome = early ? { status: 'quarantined', reason: early, detail } : await decide(within(app, trx), delivery, mail!, options);
+        const o: Outcome = early ? { status: 'quarantined', reason: early, detail } : await decide(within(app, trx), delivery, mail!, options, ownAddresses);
         return { id: await record(trx, o), outcome: o };
       });
       return { id, status: outcome.status, reason: outcome.reason, ticketId: outcome.ticketId ?? null };
@@ -138,8 +139,7 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
 }
 
 /** Decides what a parsed message is, and applies it (in the caller's transaction). */
-async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, options: IntakeOptions): Promise<Outcome> {
-  const ownAddresses = new Set([...(await repo.allMailboxAddresses(app.db)), ...ownConfigAddresses(app)]);
+async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, options: IntakeOptions, ownAddresses: Set<string>): Promise<Outcome> {
   const noise = options.acceptNoise ? null : classifyNoise(mail, { envelopeFrom: delivery.envelopeFrom, ownAddresses });
   if (noise?.kind === 'bounce') return recordBounce(app, delivery.raw, mail, ownAddresses);
   if (noise) return { status: 'ignored', reason: noise.reason };
@@ -147,7 +147,7 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
 
   if (!options.ignoreRateLimit) {
     const since = new Date(app.clock.now().getTime() - app.config.emailSenderWindowMinutes * 60_000).toISOString();
-    if ((await repo.countFromSender(app.db, mail.from.address, since)) >= app.config.emailSenderLimit)
+    if ((await repo.countFromSender(app.db, mail.from.address, since, app.config.emailSenderLimit)) >= app.config.emailSenderLimit)
       return { status: 'quarantined', reason: 'rate_limited' };
   }
 

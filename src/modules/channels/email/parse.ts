@@ -50,9 +50,12 @@ export function messageIds(value: string | string[] | undefined): string[] {
   return ids.slice(-50).map((id) => id.slice(0, 500));
 }
 
-/** What makes a message the same message delivered again: its Message-ID, else its bytes. */
-export function dedupeKey(messageId: string | null, raw: Buffer): string {
-  return messageId ? `mid:${messageId}` : `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
+/**
+ * What makes a message the same message delivered again: its sender and Message-ID (so that another
+ * sender cannot claim an id first), else its bytes.
+ */
+export function dedupeKey(mail: Pick<InboundMail, 'messageId' | 'from'> | null, raw: Buffer): string {
+  return mail?.messageId ? `mid:${mail.from?.address ?? ''}:${mail.messageId}` : `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
 }
 
 const headerText = (v: HeaderValue): string => {

@@ -52,7 +52,14 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
           callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
         });
     },
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, reply) {
+      // One answer per message, whatever the stream does.
+      let answered = false;
+      const callback: typeof reply = (...args) => {
+        if (answered) return;
+        answered = true;
+        reply(...args);
+      };
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (c: Buffer) => {

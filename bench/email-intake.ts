@@ -1,0 +1,221 @@
+/**
+ * Inbound e-mail throughput: messages per second through the built-in SMTP listener to committed
+ * requests (each message parsed, its sender found, a request created with its timeline, SLA clocks
+ * and audit rows, the message recorded, all in one transaction before the 250), against a baseline
+ * measured in the same run: the same SMTP conversations with a listener that accepts and discards.
+ * Prints one JSON object per measurement (and returns them); progress on stderr.
+ *
+ * Env: BENCH_EMAIL_MESSAGES (per measurement, default 3000); BENCH_DATABASE_URL (postgres://…: also
+ * measured there, in a fresh schema dropped afterwards).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import pino from 'pino';
+import { buildTierdesk, type Tierdesk } from '../src/app.js';
+import { loadConfig } from '../src/core/config/config.js';
+import { seedDemo } from '../src/demo/seed.js';
+import { startSmtpIntake } from '../src/modules/channels/email/index.js';
+import { startSmtpListener } from '../src/modules/channels/email/transport/smtp-listener.js';
+
+const MESSAGES = Number(process.env.BENCH_EMAIL_MESSAGES ?? 3000);
+const WARMUP = Math.min(300, MESSAGES);
+/** Concurrent SMTP connections, as a relay delivering a queue would open. */
+const CONNECTIONS = 8;
+const TARGET = 300;
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const SENDERS = [
+  ['Alice Petrova', 'alice@client-a.test'],
+  ['Dmitry Sokolov', 'dmitry@client-a.test'],
+  ['Bob Smith', 'bob@client-b.test'],
+  ['Carol Orlova', 'carol@client-c.test'],
+] as const;
+
+/** A message shaped like Outlook's: multipart/alternative, text and HTML, about 2.5 KB. */
+function message(i: number, run: string): Buffer {
+  const [name, address] = SENDERS[i % SENDERS.length]!;
+  const text = `Hello,\r\n\r\nThe printer in room ${i % 40} jams on every second page since this morning (run ${run}, message ${i}).\r\nWe restarted it twice; the display shows E-${200 + (i % 50)}.\r\n\r\nKind regards,\r\n${name}\r\n`;
+  const html = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><style>p.MsoNormal{margin:0cm;font-family:"Calibri",sans-serif;}</style></head><body lang="EN-US"><div class="WordSection1"><p class="MsoNormal">Hello,</p><p class="MsoNormal">The printer in room ${i % 40} jams on every second page since this morning (run ${run}, message ${i}).</p><p class="MsoNormal">We restarted it twice; the display shows E-${200 + (i % 50)}.</p><p class="MsoNormal">Kind regards,<br>${name}</p></div></body></html>`;
+  return Buffer.from(
+    [
+      `Received: from mail.client.test (mail.client.test [203.0.113.10]) by mx.desk.test (Postfix) with ESMTPS; Wed, 25 Nov 2026 09:12:03 +0300`,
+      `From: ${name} <${address}>`,
+      'To: "Service Desk" <support@desk.test>',
+      `Subject: Printer in room ${i % 40} jams (${run}-${i})`,
+      'Date: Wed, 25 Nov 2026 06:12:01 +0000',
+      `Message-ID: <bench-${run}-${i}@client.test>`,
+      'X-Mailer: Microsoft Outlook 16.0',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="_000_bench_"',
+      '',
+      '--_000_bench_',
+      'Content-Type: text/plain; charset="utf-8"',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      text,
+      '--_000_bench_',
+      'Content-Type: text/html; charset="utf-8"',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      html,
+      '--_000_bench_--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+/** A plain SMTP client on one connection: one transaction at a time, each awaiting its reply. */
+async function smtpSession(port: number) {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  let buffer = '';
+  // Replies that came before anyone asked (pipelined commands are answered together), and askers.
+  const replies: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  socket.on('data', (d) => {
+    buffer += d.toString('latin1');
+    for (let i; (i = buffer.indexOf('\r\n')) >= 0; ) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      // A multi-line reply ends with the line whose code is followed by a space.
+      if (!/^\d{3} /.test(line)) continue;
+      const w = waiting.shift();
+      if (w) w(line);
+      else replies.push(line);
+    }
+  });
+  const reply = () => new Promise<string>((resolve) => (replies.length ? resolve(replies.shift()!) : waiting.push(resolve)));
+  const expect = async (code: string, what: string) => {
+    const line = await reply();
+    if (!line.startsWith(code)) throw new Error(`${what}: ${line}`);
+  };
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  await expect('220', 'greeting');
+  socket.write('EHLO bench.local\r\n');
+  await expect('250', 'EHLO');
+  return {
+    async send(raw: Buffer, from: string) {
+      socket.write(`MAIL FROM:<${from}>\r\nRCPT TO:<support@desk.test>\r\nDATA\r\n`);
+      await expect('250', 'MAIL FROM');
+      await expect('250', 'RCPT TO');
+      await expect('354', 'DATA');
+      // Dot-stuffing: a line starting with "." gets another.
+      socket.write(Buffer.concat([Buffer.from(raw.toString('latin1').replace(/\r\n\./g, '\r\n..'), 'latin1'), Buffer.from('\r\n.\r\n')]));
+      await expect('250', 'end of DATA');
+    },
+    close: () => socket.end('QUIT\r\n'),
+  };
+}
+
+/** Sends `count` messages over CONNECTIONS connections; the time of each, and of the whole. */
+async function drive(port: number, count: number, run: string) {
+  const sessions = await Promise.all(Array.from({ length: CONNECTIONS }, () => smtpSession(port)));
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    sessions.map(async (s) => {
+      for (let i; (i = next++) < count; ) {
+        const raw = message(i, run);
+        const start = performance.now();
+        await s.send(raw, SENDERS[i % SENDERS.length]![1]);
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  for (const s of sessions) s.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
+  return { messagesPerSecond: Math.round(count / seconds), p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+async function pgQuery(url: string, query: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(query).finally(() => c.end());
+}
+
+async function benchDatabase(database: 'sqlite' | 'postgres'): Promise<object[]> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-bench-email-'));
+  const pgUrl = database === 'postgres' ? process.env.BENCH_DATABASE_URL! : undefined;
+  const schema = pgUrl ? `bench_${crypto.randomBytes(6).toString('hex')}` : undefined;
+  let td: Tierdesk | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    if (schema) await pgQuery(pgUrl!, `create schema ${schema}`);
+    // Senders write far more often than people do: the storm limit would hold them back.
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', EMAIL_SENDER_LIMIT: '100000000', ...(pgUrl && { DATABASE_URL: pgUrl }) });
+    td = await buildTierdesk(config, { db: { pgSchema: schema }, logger: pino({ level: 'silent' }) });
+    await seedDemo(td.app);
+
+    const desk = await startSmtpIntake(td.app, pino({ level: 'silent' }), { host: '127.0.0.1', port: 0 });
+    closers.push(desk.close);
+    const discard = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      maxBytes: config.emailMaxMessageBytes,
+      handler: { acceptRecipient: async () => true, deliver: async () => undefined },
+    });
+    closers.push(discard.close);
+
+    const run = crypto.randomBytes(3).toString('hex');
+    log(`email intake on ${database}: warm-up ${WARMUP} messages`);
+    await drive(discard.port, WARMUP, `${run}w0`);
+    await drive(desk.port, WARMUP, `${run}w1`);
+    log(`email intake on ${database}: baseline, ${MESSAGES} messages to a listener that discards them`);
+    const baseline = await drive(discard.port, MESSAGES, `${run}b`);
+    log(`email intake on ${database}: ${MESSAGES} messages to committed requests`);
+    const before = Number((await td.app.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const measured = await drive(desk.port, MESSAGES, `${run}m`);
+    const after = Number((await td.app.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const created = after - before;
+    if (created !== MESSAGES) throw new Error(`${MESSAGES} messages made ${created} requests`);
+
+    const common = { database, connections: CONNECTIONS, messages: MESSAGES, messageBytes: message(0, run).length };
+    const ratio = Number((measured.messagesPerSecond / baseline.messagesPerSecond).toFixed(3));
+    return [
+      { name: 'email intake baseline: SMTP to a listener that accepts and discards', ...common, ...baseline },
+      {
+        name: 'email intake: SMTP to committed requests (250 after commit)',
+        ...common,
+        ...measured,
+        requestsCreated: created,
+        baselineMessagesPerSecond: baseline.messagesPerSecond,
+        baselineP50Ms: baseline.p50Ms,
+        ratio,
+        target: TARGET,
+        met: measured.messagesPerSecond >= TARGET,
+      },
+    ];
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await td?.close();
+    if (schema) await pgQuery(pgUrl!, `drop schema if exists ${schema} cascade`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the inbound e-mail benchmark on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set); prints and returns the results. */
+export async function benchEmailIntake(): Promise<object[]> {
+  const results: object[] = [];
+  for (const database of ['sqlite', ...(process.env.BENCH_DATABASE_URL ? ['postgres' as const] : [])] as const) {
+    for (const r of await benchDatabase(database)) {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  benchEmailIntake().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

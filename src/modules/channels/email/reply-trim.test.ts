@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { trimReply } from './reply-trim.js';
+
+describe('trimReply', () => {
+  it.each([
+    ['Gmail', 'Thanks, it works.\n\nOn Tue, 24 Nov 2026 at 10:00, Lena <l1@demo.test> wrote:\n> Please try again.\n', 'Thanks, it works.'],
+    ['a wrapped attribution', 'Done.\n\nOn Tue, 24 Nov 2026 at 10:00, Lena L1 from the service desk\n<l1@demo.test> wrote:\n> Try.\n', 'Done.'],
+    ['Thunderbird in Russian', 'Спасибо!\n\n24.11.2026 10:00, Лена пишет:\n> Попробуйте ещё раз.\n', 'Спасибо!'],
+    ['Apple Mail in Russian', 'Работает.\n\n24 нояб. 2026 г., в 10:00, Лена <l1@demo.test> написал(а):\n\n> Проверьте.\n', 'Работает.'],
+    ['Gmail in Russian', 'Да.\n\nвт, 24 нояб. 2026 г. в 10:00, Лена <l1@demo.test>:\n\n> Вопрос?\n', 'Да.'],
+    ['Outlook', 'Yes.\n\nFrom: Lena <l1@demo.test>\nSent: Tuesday, November 24, 2026 10:00 AM\nTo: Alice\nSubject: Question\n\nQuestion?\n', 'Yes.'],
+    ['Outlook in Russian', 'Да.\n\n-----Исходное сообщение-----\nОт: Лена\nОтправлено: 24 ноября 2026 г. 10:00\n\nВопрос?\n', 'Да.'],
+    ['Outlook separator', 'OK.\n\n________________________________\nFrom: Lena\nSent: today\n', 'OK.'],
+    ['quotes without attribution', 'Fine now.\n\n> old\n> text\n', 'Fine now.'],
+    ['an RFC 3676 signature', 'Please help.\n\n-- \nBob\nManager\n', 'Please help.'],
+    ['a mobile tagline', 'On my way.\n\nSent from my iPhone\n', 'On my way.'],
+    ['a Russian mobile tagline', 'Еду.\n\nОтправлено из мобильной Почты Mail.ru\n', 'Еду.'],
+  ])('%s', (_name, text, expected) => expect(trimReply(text)).toBe(expected));
+
+  it('keeps interleaved answers and forwarded content', () => {
+    const interleaved = '> Is it on?\nYes.\n> Is it plugged in?\nYes.';
+    expect(trimReply(interleaved)).toBe(interleaved);
+    const forward = 'See below.\n\n---------- Forwarded message ---------\nFrom: Vendor\n\nOn Monday, Ann wrote:\n> quoted in the forward\n';
+    expect(trimReply(forward)).toBe(forward.trim());
+  });
+
+  it('keeps the whole text when trimming would leave nothing', () => {
+    expect(trimReply('On Mon, Bob wrote:\n> only a quote')).toBe('On Mon, Bob wrote:\n> only a quote');
+  });
+});

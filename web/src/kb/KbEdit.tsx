@@ -1,0 +1,88 @@
+import { Alert, Button, Group, Paper, Stack, Tabs, Textarea, TextInput, Title, Typography } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import MarkdownIt from 'markdown-it';
+import { useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ApiError, post, api } from '../api/client';
+import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
+import { safeHtml, useKbPage, type KbPage } from './kb.api';
+
+const md = new MarkdownIt({ html: false, linkify: true });
+/** The preview: Markdown as the server renders it, near enough; [[Title]] links shown as plain links. */
+const preview = (text: string) => safeHtml(md.render(text.replace(/\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/g, (_m, title: string, label?: string) => `[${label ?? title}](#)`)));
+
+function Editor({ page, spaceId }: { page?: KbPage; spaceId?: string }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [title, setTitle] = useState(page?.title ?? '');
+  const [body, setBody] = useState(page?.body ?? '');
+  const [summary, setSummary] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const html = useMemo(() => preview(body), [body]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = page
+        ? await api<KbPage>('PUT', `/kb/pages/${page.id}`, { title, body, summary: summary || undefined, baseRevision: page.revision })
+        : await post<KbPage>('/kb/pages', { title, body, spaceId, summary: summary || undefined });
+      await qc.invalidateQueries({ queryKey: ['kb'] });
+      notifyOk(t('kb.saved'));
+      navigate(`/kb/${saved.id}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const stale = error instanceof ApiError && error.status === 409;
+  return (
+    <form onSubmit={submit}>
+      <Stack maw={900}>
+        <Title order={1}>{page ? t('kb.editTitle', { title: page.title }) : t('kb.newPage')}</Title>
+        {stale ? <Alert color="yellow">{t('kb.stale')}</Alert> : <ErrorAlert error={error} />}
+        <TextInput label={t('kb.pageTitle')} required value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+        <Tabs defaultValue="write">
+          <Tabs.List>
+            <Tabs.Tab value="write">{t('kb.write')}</Tabs.Tab>
+            <Tabs.Tab value="preview">{t('kb.preview')}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="write" pt="xs">
+            <Textarea label={t('kb.body')} description={t('kb.bodyHint')} autosize minRows={12} value={body} onChange={(e) => setBody(e.currentTarget.value)} styles={{ input: { fontFamily: 'monospace' } }} />
+          </Tabs.Panel>
+          <Tabs.Panel value="preview" pt="xs">
+            <Paper withBorder p="md" mih={200}>
+              <Typography>
+                <div data-testid="kb-preview" dangerouslySetInnerHTML={{ __html: html }} />
+              </Typography>
+            </Paper>
+          </Tabs.Panel>
+        </Tabs>
+        <TextInput label={t('kb.summary')} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} maxLength={500} />
+        <Group>
+          <Button type="submit" loading={busy} disabled={!title.trim()}>
+            {t('kb.save')}
+          </Button>
+          <Button component={Link} to={page ? `/kb/${page.id}` : '/kb'} variant="default">
+            {t('ticket.cancel')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** `/kb/{pageId}/edit` and `/kb/new?space=…`: Markdown with a preview; a stale base revision is refused. */
+export default function KbEdit() {
+  const { pageId } = useParams();
+  const [params] = useSearchParams();
+  const page = useKbPage(pageId ?? '');
+  if (!pageId) return <Editor spaceId={params.get('space') ?? undefined} />;
+  if (page.isPending) return <Loading />;
+  if (page.error) return <ErrorAlert error={page.error} />;
+  return <Editor page={page.data} key={page.data.revision} />;
+}
