@@ -3,7 +3,10 @@
  * autocannon against the no-op ping route as the baseline. One JSON line per measurement on stdout,
  * then one line with the targets; progress on stderr.
  *
- * Env: BENCH_SECONDS (per measurement, default 5); BENCH_DATABASE_URL (postgres://…: a fresh schema
+ * Then the other parts (see PARTS): deadlines, the timer scheduler, e-mail intake, knowledge-base
+ * search, reports and the web bundle.
+ *
+ * Env: BENCH_PARTS (comma list, default all); BENCH_SECONDS (per measurement, default 5); BENCH_DATABASE_URL (postgres://…: a fresh schema
  * there, dropped afterwards; otherwise SQLite in a temporary DATA_DIR).
  */
 import crypto from 'node:crypto';
@@ -261,7 +264,28 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
+/** The other measurements, each a module of its own (also runnable alone with `npx tsx bench/<file>`). */
+const PARTS: Record<string, () => Promise<object[]>> = {
+  deadlines: async () => (await import('./deadlines.js')).benchDeadlines(),
+  scheduler: async () => (await import('./scheduler.js')).benchScheduler(),
+  'email-intake': async () => (await import('./email-intake.js')).benchEmailIntake(),
+  'kb-search': async () => (await import('./kb-search.js')).benchKbSearch(),
+  reports: async () => (await import('./reports.js')).benchReports(),
+  'web-bundle': async () => (await import('./web-bundle.js')).benchWebBundle(),
+};
+
+/** BENCH_PARTS=api,deadlines,… runs only those (default: all). */
+async function all() {
+  const wanted = (process.env.BENCH_PARTS ?? ['api', ...Object.keys(PARTS)].join(',')).split(',');
+  if (wanted.includes('api')) await main();
+  for (const [name, run] of Object.entries(PARTS)) {
+    if (!wanted.includes(name)) continue;
+    console.error(`bench part: ${name}`);
+    for (const line of await run()) console.log(JSON.stringify(line));
+  }
+}
+
+all().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
