@@ -48,7 +48,13 @@ describe('the web app in a real browser', () => {
   /** Makes sure the interface (and the person's profile, when signed in) is in English. */
   async function english(page: Page) {
     const en = page.getByRole('radio', { name: 'EN' });
-    if (!(await en.isChecked())) await page.locator('label', { hasText: /^EN$/ }).first().click();
+    if (!(await en.isChecked())) {
+      const signedIn = !new URL(page.url()).pathname.match(/^\/(sign-in|forgot-password|reset-password)/);
+      // Signed in, the choice is saved in the profile: wait for that, so that the next page load keeps it.
+      const saved = signedIn ? page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH') : null;
+      await page.locator('label', { hasText: /^EN$/ }).first().click();
+      await saved;
+    }
     await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('en');
   }
 
@@ -57,6 +63,7 @@ describe('the web app in a real browser', () => {
   const replyText = 'Please switch the printer off and on again; we are checking the driver.';
   const noteText = 'Internal: the driver update broke it, suspect firmware 4.2.';
   let alice: Page;
+  let l1: Page;
 
   it('shows the sign-in screen, refuses a wrong password and is keyboard-usable', async () => {
     const context = await personContext(browser, app.url, errors);
@@ -139,7 +146,7 @@ describe('the web app in a real browser', () => {
   }, 60_000);
 
   it('lets L1 reply and write an internal note, which the requester sees live without the note', async () => {
-    const l1 = await signIn('l1@demo.test');
+    l1 = await signIn('l1@demo.test');
     await l1.waitForURL(/\/queues\/mine$/);
     // The first Tab on a freshly loaded screen reaches the skip link, which leads past the navigation.
     await l1.reload();
@@ -191,6 +198,9 @@ describe('the web app in a real browser', () => {
     await manager.getByTestId('escalation-feed').getByRole('link', { name: number }).click();
     await manager.getByText(noteText).waitFor();
     await manager.getByTestId('ticket-line').filter({ hasText: 'L2' }).waitFor();
+    // L1 still has the request open: told at once that the manager is writing a reply.
+    await manager.getByRole('textbox', { name: 'Reply' }).fill('We are on it.');
+    await l1.getByTestId('replying-warning').filter({ hasText: 'Mikhail Manager' }).waitFor();
     await manager.goto('/queues/atRisk');
     await manager.getByRole('tab', { name: 'At risk', selected: true }).waitFor();
     await shoot(manager, '10-agent-at-risk');
@@ -250,6 +260,11 @@ describe('the web app in a real browser', () => {
     await admin.goto('/admin');
     await admin.getByRole('tab', { name: 'Organizations' }).waitFor();
     await shoot(admin, '11-admin');
+    await admin.getByRole('tab', { name: 'Categories' }).click();
+    await admin.getByLabel('Name (English)').fill('Scanners');
+    await admin.getByLabel('Name (Russian)').fill('Сканеры');
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByRole('cell', { name: 'Scanners' }).waitFor();
     await admin.goto('/profile');
     await admin.getByRole('heading', { name: 'Profile' }).waitFor();
     await shoot(admin, '12-profile');

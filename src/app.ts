@@ -27,7 +27,7 @@ import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { LiveHub } from './core/realtime/hub.js';
 import { liveRoutes } from './core/realtime/sse.js';
-import { liveAudience, liveListener, publishLiveChanges } from './modules/live.js';
+import { liveAudience, liveListener, presenceRoutes, publishLiveChanges } from './modules/live.js';
 
 export const VERSION = '0.1.0';
 
@@ -85,6 +85,7 @@ export async function buildTierdesk(
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
   await serveWebApp(http, landingPage);
   liveRoutes(http, live, (req) => liveListener(actorOf(req)));
+  presenceRoutes(http, app, live);
 
   await identityRoutes(http, app);
   await ticketRoutes(http, app);

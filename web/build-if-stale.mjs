@@ -21,6 +21,13 @@ function newest(p) {
 const bundle = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
 if (bundle && bundle >= Math.max(...sources.map(newest))) process.exit(0);
 process.stdout.write(bundle ? 'The web app changed since it was built; building it…\n' : 'Building the web app (first start)…\n');
+// Built beside and then moved into place, so that a server starting meanwhile never finds half a bundle.
 const vite = path.join(root, 'node_modules/vite/bin/vite.js');
-const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const temp = `.dist-${process.pid}`;
+const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', temp, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+if (r.status !== 0) {
+  fs.rmSync(path.join(root, 'web', temp), { recursive: true, force: true });
+  process.exit(r.status ?? 1);
+}
+fs.rmSync(path.join(root, 'web/dist'), { recursive: true, force: true });
+fs.renameSync(path.join(root, 'web', temp), path.join(root, 'web/dist'));

@@ -71,7 +71,13 @@ export async function shoot(page: Page, name: string) {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-  if (overflow > 0) phoneOverflow.push(`${name}: ${overflow}px wider than the phone`);
+  if (overflow > 0) {
+    // What sticks out (content inside a table's own scroll box does not count).
+    const culprits = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.mantine-TableScrollContainer-scrollContainer'))
+      .slice(0, 3).map((e) => e.tagName + '.' + String(e.className && e.className.baseVal !== undefined ? e.className.baseVal : e.className).slice(0, 50))`);
+    phoneOverflow.push(`${name}: ${overflow}px wider than the phone: ${culprits.join(', ')}`);
+  }
   await page.setViewportSize(size);
   return { phoneOverflowPx: overflow };
 }

@@ -84,7 +84,15 @@ export const Report = z.object({
   /** Business minutes at each line, over the requests resolved in the period. */
   lines: z.array(z.object({ line: Line, totalMinutes: n, requests: n, avgMinutesPerRequest: nn, avgMinutesPerResolvedRequest: nn })),
   satisfaction: z.object({ available: z.boolean(), ratings: n, averageRating: nn, responseRatePct: nn, note: z.string().nullable() }),
-  knowledgeBase: z.object({ available: z.literal(false), note: z.string() }),
+  /** Deflections: answered by an article without a request (per organization only). Solved with an article, of those resolved. */
+  knowledgeBase: z.object({
+    deflections: n,
+    solvedWithArticle: n,
+    solvedWithArticlePct: nn,
+    resolvedAtL2L3: n,
+    resolvedAtL2L3WithoutArticle: n,
+    note: z.string().nullable(),
+  }),
   time: z.object({
     workedHours: n,
     billableHours: n,

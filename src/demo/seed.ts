@@ -13,6 +13,7 @@ import type { Level, Status, TicketType } from '../modules/tickets/tickets.table
 import { withoutNotifications } from '../modules/notifications/index.js';
 import { seedDemoMailboxes } from '../modules/channels/email/index.js';
 import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
+import { createEntry } from '../modules/timetracking/work-entries.service.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -189,6 +190,9 @@ async function loadDemo(app: AppContext) {
     if (line !== 'L1') await updateTicket(app, l1, id, { line, assigneeId: agent.id, reason: 'Needs an engineer' });
     if (status !== 'open') await updateTicket(app, agent, id, { status: status === 'closed' ? 'resolved' : status });
     if (status === 'closed') await updateTicket(app, agent, id, { status: 'closed' });
+    // Work on it, so that reports and contract hours show numbers: 15 to 60 minutes by its agent, just done.
+    const startedAt = new Date(app.clock.now().getTime() - (90 + i) * 60_000).toISOString();
+    await createEntry(app, agent, id, { startedAt, minutes: 15 + (i % 4) * 15, activity: i % 3 === 0 ? 'call' : 'remote', billable: i % 5 !== 0 });
   }
   await seedKnowledgeBase(app, { manager, author: l2, organizationId: orgA.id });
   return { admin, manager, organizations: [orgA, orgB, orgC] };

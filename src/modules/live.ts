@@ -1,7 +1,11 @@
 import type { AudienceOf, Listener, LiveHub } from '../core/realtime/hub.js';
 import type { AppContext, Db } from './db.js';
 import { isStaff, type Actor } from './identity/index.js';
-import { PUBLIC_EVENTS } from './tickets/tickets.policy.js';
+import { assertMayWork, PUBLIC_EVENTS } from './tickets/tickets.policy.js';
+import { errorResponses, IdParam, Ok } from '../contracts/common.js';
+import type { HttpServer } from '../core/http/server.js';
+import { actorOf } from './identity/http/auth.hooks.js';
+import { loadTicket } from './tickets/index.js';
 
 /** Ticket events the client side hears of: what changes its view of the request (replies, status). */
 const CLIENT_VISIBLE = new Set(['ticket.created', 'ticket.replied', 'ticket.reopened', ...[...PUBLIC_EVENTS].map((e) => `ticket.${e}`)]);
@@ -31,3 +35,20 @@ export const liveListener = (a: Actor): Listener => ({
   userId: a.id,
   wholeOrganization: a.role === 'client_manager',
 });
+
+/**
+ * `POST /api/v1/tickets/{id}/replying`: a staff member is writing a reply; colleagues with the
+ * request open are told (a passing hint, never stored), so that two people do not answer at once.
+ */
+export function presenceRoutes(http: HttpServer, app: AppContext, hub: LiveHub) {
+  http.post('/api/v1/tickets/:id/replying', {
+    schema: { tags: ['live'], params: IdParam, response: { 202: Ok, ...errorResponses } },
+    handler: async (req, reply) => {
+      const actor = actorOf(req);
+      assertMayWork(actor);
+      const t = await loadTicket(app.db, actor, req.params.id);
+      await hub.publishNow({ type: 'ticket.replying', subjectType: 'ticket', subjectId: t.id, actor: { id: actor.id, name: actor.name } });
+      return reply.code(202).send({ ok: true as const });
+    },
+  });
+}

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { ManualClock } from '../../src/core/clock/clock.js';
+import { migrateToLatest } from '../../src/core/db/migrate.js';
+import { allMigrations } from '../../src/modules/migrations.js';
 import { searchEngine } from '../../src/modules/kb/search-engine.js';
 import { rebuildSearchIndex } from '../../src/modules/kb/search.service.js';
 import { useTestApp } from '../support/app.js';
@@ -144,6 +147,12 @@ describe.each(DATABASES)('knowledge base search, suggestions and solutions (%s)'
       expect(rebuilt.tickets).toBeGreaterThan(0);
       expect(rebuilt.pages).toBeGreaterThan(0);
       expect(ids(await search(l1, `routers ${m}`))).toEqual([r.id]);
+
+      // An install upgraded to the knowledge base: its migration indexes what was resolved before.
+      await searchEngine(app.dialect).remove(app.db, 'ticket', r.id);
+      await sql`delete from kysely_migration where name = '2026-11-26-13-kb-backfill'`.execute(app.db);
+      expect(await migrateToLatest(app.db, app.dialect, allMigrations)).toEqual(['2026-11-26-13-kb-backfill']);
+      expect(ids(await search(l1, `router ${m}`))).toEqual([r.id]);
     });
   });
 
@@ -261,6 +270,13 @@ describe.each(DATABASES)('knowledge base search, suggestions and solutions (%s)'
 
       const uncaptured = async () => ids((await manager.get(`${K}/reports/uncaptured?limit=500`)).body.items);
       expect(await uncaptured()).toContain(created.id);
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+      const inHour = new Date(Date.now() + 3_600_000).toISOString();
+      const window = async (q: string) => (await manager.get(`${K}/reports/uncaptured?${q}&limit=500`)).body.items as any[];
+      const inWindow = await window(`from=${encodeURIComponent(hourAgo)}&to=${encodeURIComponent(inHour)}`);
+      expect(inWindow.find((x) => x.id === created.id)).toMatchObject({ number: created.number, line: 'L2', assignee: { name: 'Egor L2' }, status: 'resolved' });
+      expect(ids(await window(`to=${encodeURIComponent(hourAgo)}`))).not.toContain(created.id);
+      expect((await manager.get(`${K}/reports/uncaptured?from=yesterday`)).body).toMatchObject({ statusCode: 400, details: [{ path: 'from' }] });
       expect((await l1.post(`${K}/requests/${created.id}/solution-article`, {})).status).toBe(403);
       expect((await alice.post(`${K}/requests/${created.id}/solution-article`, {})).status).toBe(403);
 

@@ -14,6 +14,7 @@ interface Change {
   type: string;
   subjectType: string;
   subjectId: string;
+  actor?: { id: string; name: string };
 }
 
 /** A Server-Sent Events stream of GET /api/v1/live, read event by event. */
@@ -88,6 +89,28 @@ describe.each(DATABASES)('live updates over Server-Sent Events (%s)', (kind) => 
       expect(await bobLive.next()).toMatchObject({ type: 'ticket.created', subjectId: his.body.id });
     } finally {
       for (const s of [aliceLive, bobLive, staffLive]) s.close();
+    }
+  });
+
+  it('tells colleagues that someone is writing a reply, and only them', async () => {
+    const [alice, l1, l2] = [await t.login('alice@client-a.test'), await t.login('l1@demo.test'), await t.login('l2@demo.test')];
+    const created = await alice.post('/api/v1/tickets', { subject: 'Live: who replies?', description: 'Two agents at once.' });
+    const id = created.body.id as string;
+    const [l1Live, aliceLive] = [await openStream(t.base, l1), await openStream(t.base, alice)];
+    try {
+      expect((await alice.post(`/api/v1/tickets/${id}/replying`)).status).toBe(403);
+      expect((await l2.post(`/api/v1/tickets/${id}/replying`)).status).toBe(202);
+      expect(await l1Live.next()).toMatchObject({ type: 'ticket.replying', subjectId: id, actor: { name: 'Egor L2' } });
+      // The requester hears of the reply itself, never of the typing.
+      expect((await l2.post(`/api/v1/tickets/${id}/comments`, { body: 'Here is the answer' })).status).toBe(201);
+      let e = await aliceLive.next();
+      while (e.type !== 'ticket.replied') {
+        expect(e.type).not.toBe('ticket.replying');
+        e = await aliceLive.next();
+      }
+    } finally {
+      l1Live.close();
+      aliceLive.close();
     }
   });
 

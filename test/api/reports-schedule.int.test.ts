@@ -56,7 +56,7 @@ describe.each(DATABASES)('scheduled reports (%s)', (kind) => {
     manager = await tokenClient('manager@demo.test');
     const plan = ok(await admin.post('/api/v1/plans', { code: 'weekly-test', name: 'Weekly Test', coverage: 'round_the_clock', includedHours: 30, channels: ['web'] }), 201);
     ids.org = ok(await admin.post('/api/v1/organizations', { name: 'Weekly Org', planId: plan.id }), 201).id;
-    for (const [email, role, locale] of [['wendy@weekly.test', 'requester', 'en'], ['it@weekly.test', 'client_manager', 'ru']])
+    for (const [email, role, locale] of [['wendy@weekly.test', 'requester', 'en'], ['it@weekly.test', 'client_manager', 'ru']] as const)
       ok(await admin.post('/api/v1/users', { email, name: email.split('@')[0], role, organizationId: ids.org, locale, password: PASSWORD }), 201);
     const wendy = await tokenClient('wendy@weekly.test', PASSWORD);
     const l1 = await tokenClient('l1@demo.test');

@@ -41,7 +41,10 @@ describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
   const hour = (s: any, weekday: number, h: number) => s.hours.find((x: any) => x.weekday === weekday && x.hour === h);
 
   beforeAll(async () => {
-    [manager, lena, egor, alice] = await Promise.all(['manager@demo.test', 'l1@demo.test', 'l2@demo.test', 'alice@client-a.test'].map(tokenClient));
+    manager = await tokenClient('manager@demo.test');
+    lena = await tokenClient('l1@demo.test');
+    egor = await tokenClient('l2@demo.test');
+    alice = await tokenClient('alice@client-a.test');
     ids.lena = ok(await lena.get('/api/v1/me')).id;
     const liam = await tokenClient('l1-en@demo.test');
     ids.liam = ok(await liam.get('/api/v1/me')).id;

@@ -35,12 +35,14 @@ import { DATABASES } from '../support/databases.js';
  *   T6 P3 9 Oct 07:00Z, by phone (made by an agent): waiting for the customer +5. Open.
  *   T9 P3 12 Oct 07:00Z: taken +2, closed by the agent without resolving +5 (the clocks stop).
  *                                                                         FR 5, RES 5
+ * On 10 October an article of the public help centre is marked as the solution of T1 and T3, and
+ * R's requester (and D's) says it answered a question without making a request (a deflection).
+ * On 20 October R's requester rates T1 5, T2 4 and T9 2.
  * Organization D (for the DST test, no plan) has four requests around the end of summer time in Berlin.
  */
 const DEMO_AT = '2027-06-02T09:00:00.000Z';
 const PASSWORD = 'report-test-password';
 
-const HOUR = 3_600_000;
 const MIN = 60_000;
 const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * MIN).toISOString();
 
@@ -150,13 +152,22 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
     ids.t6 = await at(t6, () => l1.post('/api/v1/tickets', { subject: 'Called in', description: 'By phone', requesterId: ids.rita, channel: 'phone' }).then((r) => ok(r, 201).id as string));
     await at(plus(t6, 5), () => status(l1, ids.t6!, 'pending_customer'));
 
+    await at('2026-10-10T07:00:00.000Z', async () => {
+      const space = ok(await l2.get('/api/v1/kb/spaces')).items.find((x: any) => x.visibility === 'public');
+      const page = ok(await l2.post('/api/v1/kb/pages', { title: 'VPN and printers, report test', body: 'Restart the spooler.', spaceId: space.id }), 201);
+      for (const ticket of [ids.t1, ids.t3]) ok(await l2.post(`/api/v1/kb/requests/${ticket}/solutions`, { pageId: page.id }), 201);
+      ok(await requester.post('/api/v1/kb/deflections', { pageId: page.id, text: 'How do I restart the spooler?' }), 201);
+      ok(await dora.post('/api/v1/kb/deflections', { pageId: page.id, text: 'Spooler' }), 201);
+    });
+
     const t9 = '2026-10-12T07:00:00.000Z';
     ids.t9 = await at(t9, () => create());
     await at(plus(t9, 2), () => l1.post(`/api/v1/tickets/${ids.t9}/take`).then((r) => ok(r)));
     await at(plus(t9, 5), () => status(l1, ids.t9!, 'closed'));
 
-    // Work on R's requests in October: 30 min billable (L1), 60 non-billable (L1), 90 billable (L2).
+    // Work on R's requests in October: 30 min billable (L1), 60 non-billable (L1), 90 billable (L2); ratings.
     await at('2026-10-20T12:00:00.000Z', async () => {
+      for (const [ticket, rating] of [[ids.t1, 5], [ids.t2, 4], [ids.t9, 2]] as const) ok(await requester.put(`/api/v1/tickets/${ticket}/satisfaction`, { rating }));
       ok(await l1.post(`/api/v1/tickets/${ids.t1}/work-entries`, { startedAt: '2026-10-05T07:05:00.000Z', minutes: 30, activity: 'remote' }), 201);
       ok(await l1.post(`/api/v1/tickets/${ids.t2}/work-entries`, { startedAt: '2026-10-05T08:10:00.000Z', minutes: 60, activity: 'call', billable: false }), 201);
       ok(await l2.post(`/api/v1/tickets/${ids.t3}/work-entries`, { startedAt: '2026-10-06T07:30:00.000Z', minutes: 90, activity: 'on_site' }), 201);
@@ -241,17 +252,25 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
     ]);
   });
 
-  it('says so where there is no data: no ratings yet, no knowledge base figures', async () => {
+  it('gives the satisfaction with the requests resolved in the period, and says so where there is none', async () => {
     const r = await report(manager, `${october}&organizationId=${ids.orgR}`);
-    expect(r.satisfaction).toMatchObject({ available: false, ratings: 0, averageRating: null, responseRatePct: null });
-    expect(r.knowledgeBase.available).toBe(false);
-    // In the reader's language: the manager reads Russian, client B's IT manager English.
-    expect(r.satisfaction.note).toMatch(/^Оценок пока нет/);
-    expect(r.knowledgeBase.note).toMatch(/база знаний/i);
-    const en = await report(itB, october);
-    expect(en.satisfaction.note).toMatch(/^No request has been rated yet/);
-    expect(en.knowledgeBase.note).toMatch(/knowledge base/i);
-    expect(en.notes).toContain(en.knowledgeBase.note);
+    // T1 5, T2 4, T9 2: 11 / 3 = 3.67 on average; 3 of the 7 resolved were rated.
+    expect(r.satisfaction).toEqual({ available: true, ratings: 3, averageRating: 3.67, responseRatePct: 42.9, note: null });
+    // Client B resolved nothing in October; its IT manager reads English.
+    const b = await report(itB, october);
+    expect(b.satisfaction).toEqual({ available: false, ratings: 0, averageRating: null, responseRatePct: null, note: 'No request resolved in this period has been rated.' });
+    expect(b.notes).toContain(b.satisfaction.note);
+  });
+
+  it('counts deflections, requests solved with an article and L2/L3 solutions without one', async () => {
+    // Resolved in October: T1 and T3 with the article (2 of 7); at L2 or L3: T3 (with) and T4 (without).
+    const r = await report(manager, `${october}&organizationId=${ids.orgR}`);
+    expect(r.knowledgeBase).toEqual({ deflections: 1, solvedWithArticle: 2, solvedWithArticlePct: 28.6, resolvedAtL2L3: 2, resolvedAtL2L3WithoutArticle: 1, note: null });
+    expect((await report(manager, october)).knowledgeBase.deflections).toBe(2);
+    // Deflections have no request: a line filter leaves them per organization, and says so.
+    const l2 = await report(manager, `${october}&organizationId=${ids.orgR}&line=L2`);
+    expect(l2.knowledgeBase).toMatchObject({ deflections: 1, solvedWithArticle: 1, resolvedAtL2L3: 2, resolvedAtL2L3WithoutArticle: 1 });
+    expect(l2.knowledgeBase.note).toMatch(/^Предотвращённые обращения/);
   });
 
   it('sums the time worked and billable per organization against the plan, and per agent', async () => {
@@ -357,6 +376,8 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
       expect((await itR.get(`/api/v1/reports?${october}&organizationId=${ids.orgD}&format=${format}`)).status).toBe(404);
     }
     expect((await itR.get(`/api/v1/reports?${october}&agentId=${asManager.time.agents[0].agentId}`)).status).toBe(403);
+    expect((await itR.get(`/api/v1/reports?${october}&by=agent`)).status).toBe(403);
+    expect(ok(await itR.get(`/api/v1/reports?${october}&by=organization`)).volume.breakdown.rows.map((x: any) => x.label)).toEqual(['Report Org']);
     // Client B's IT manager gets B's October: nothing of R's.
     const b = await report(itB, october);
     expect(b.volume).toMatchObject({ received: 0, resolved: 0, backlogAtEnd: 0 });

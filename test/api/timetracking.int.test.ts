@@ -45,14 +45,17 @@ describe.each(DATABASES)('time tracking (%s)', (kind) => {
   let lena: Client, liam: Client, egor: Client, manager: Client, alice: Client, itA: Client;
 
   beforeAll(async () => {
-    [lena, liam, egor, manager, alice, itA] = await Promise.all(
-      ['l1@demo.test', 'l1-en@demo.test', 'l2@demo.test', 'manager@demo.test', 'alice@client-a.test', 'it@client-a.test'].map((e) => tokenClient(e)),
-    );
+    lena = await tokenClient('l1@demo.test');
+    liam = await tokenClient('l1-en@demo.test');
+    egor = await tokenClient('l2@demo.test');
+    manager = await tokenClient('manager@demo.test');
+    alice = await tokenClient('alice@client-a.test');
+    itA = await tokenClient('it@client-a.test');
     const admin = await tokenClient('admin@demo.test');
     ids.lena = ok(await lena.get('/api/v1/me')).id;
     ids.manager = ok(await manager.get('/api/v1/me')).id;
     const plan = ok(await admin.post('/api/v1/plans', { code: 'hours-test', name: 'Hours Test', coverage: 'round_the_clock', includedHours: 10, channels: ['web'] }), 201);
-    for (const [key, name] of [['hoursOrg', 'Hours Org'], ['jumpOrg', 'Jump Org']]) ids[key] = ok(await admin.post('/api/v1/organizations', { name, planId: plan.id }), 201).id;
+    for (const [key, name] of [['hoursOrg', 'Hours Org'], ['jumpOrg', 'Jump Org']] as const) ids[key] = ok(await admin.post('/api/v1/organizations', { name, planId: plan.id }), 201).id;
     for (const [key, email, org, role] of [
       ['hana', 'hana@hours.test', ids.hoursOrg, 'requester'],
       ['itHours', 'it@hours.test', ids.hoursOrg, 'client_manager'],

@@ -42,16 +42,3 @@ export function lockSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBu
   return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }
 
-/**
- * The continuous percentile (linear interpolation between the nearest ranks, like PostgreSQL's
- * `percentile_cont`) of an expression over the rows of an aggregate; null over no rows. SQLite has
- * the same function built in since 3.47 (SQLITE_ENABLE_PERCENTILE, compiled into better-sqlite3),
- * taking the fraction as an argument; PostgreSQL has it as an ordered-set aggregate.
- */
-export function percentileCont(dialect: DialectName, expr: Expression<unknown>, fraction: number): RawBuilder<number | null> {
-  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`A percentile fraction must be within 0…1, not ${fraction}`);
-  return dialect === 'postgres'
-    ? sql<number | null>`percentile_cont(${sql.lit(fraction)}) within group (order by ${expr})`
-    : sql<number | null>`percentile_cont(${expr}, ${sql.lit(fraction)})`;
-}
-

@@ -9,7 +9,7 @@ import type { HttpServer } from './server.js';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 /** Whether the web app has been built (`npm start` builds it when missing or stale). */
-export const webAppBuilt = (dist = WEB_DIST) => fs.existsSync(path.join(dist, 'index.html'));
+export const webAppBuilt = (dist = WEB_DIST) => fs.existsSync(path.join(dist, 'index.html')) && fs.existsSync(path.join(dist, 'assets'));
 
 /**
  * Serves the single-page web app: hashed assets for a year (precompressed .gz when the browser takes

@@ -18,6 +18,8 @@ export interface Change {
   type: string;
   subjectType: string;
   subjectId: string;
+  /** Who is doing it, for presence hints ("someone is replying"). */
+  actor?: { id: string; name: string };
 }
 
 /** A change with who may hear of it. */
@@ -80,7 +82,7 @@ export class LiveHub {
 
   /** Publishes from inside the transaction `trx` of the change. */
   async publish(trx: AnyDb, c: Change): Promise<void> {
-    const change = { type: c.type, subjectType: c.subjectType, subjectId: c.subjectId };
+    const change: Change = { type: c.type, subjectType: c.subjectType, subjectId: c.subjectId };
     if (this.dialect === 'postgres') {
       await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ scope: this.scope, c: change })})`.execute(trx);
       return;
@@ -91,6 +93,12 @@ export class LiveHub {
       () => this.deliver(change),
       () => undefined,
     );
+  }
+
+  /** Publishes a passing hint that is no change of data (presence): at once, outside any transaction. */
+  async publishNow(c: Change): Promise<void> {
+    if (this.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ scope: this.scope, c })})`.execute(this.db);
+    else await this.deliver(c);
   }
 
   /** Listens for messages (the first subscriber starts listening on PostgreSQL); returns the unsubscribe. */

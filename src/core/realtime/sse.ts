@@ -19,7 +19,9 @@ export function liveRoutes(http: HttpServer, hub: LiveHub, listenerOf: (req: Fas
   http.get('/api/v1/live', {
     schema: {
       tags: ['live'],
-      description: 'Server-Sent Events: `event: change` with `{type, subjectType, subjectId}` whenever something the caller may see changes.',
+      description:
+        'Server-Sent Events: `event: change` with `{type, subjectType, subjectId}` whenever something the caller may see changes; ' +
+        'to staff also `ticket.replying` with `actor` while a colleague writes a reply.',
     },
     handler: async (req, reply) => {
       const listener = listenerOf(req);
@@ -34,7 +36,7 @@ export function liveRoutes(http: HttpServer, hub: LiveHub, listenerOf: (req: Fas
       res.write('retry: 3000\n: connected\n\n');
       const unsubscribe = await hub.subscribe((m) => {
         if (!mayHear(listener, m)) return;
-        res.write(`event: change\ndata: ${JSON.stringify({ type: m.type, subjectType: m.subjectType, subjectId: m.subjectId })}\n\n`);
+        res.write(`event: change\ndata: ${JSON.stringify({ type: m.type, subjectType: m.subjectType, subjectId: m.subjectId, ...(m.actor && { actor: m.actor }) })}\n\n`);
       });
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
       const end = () => {

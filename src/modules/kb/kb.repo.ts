@@ -68,7 +68,9 @@ export function listPages(db: Db, f: PageFilter) {
 
 export const hasChildren = async (db: Db, id: string) => Boolean(await db.selectFrom('kb_pages').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst());
 
-export const pagesByIds = (db: Db, ids: string[]) => (ids.length ? db.selectFrom('kb_pages').selectAll().where('id', 'in', ids).execute() : Promise.resolve([]));
+/** The language of each of some pages (what a search result shows besides the indexed text). */
+export const localesOf = async (db: Db, ids: string[]) =>
+  new Map(ids.length ? (await db.selectFrom('kb_pages').select(['id', 'locale']).where('id', 'in', ids).execute()).map((p) => [p.id, p.locale]) : []);
 
 export const translationsOf = (db: Db, group: string, exceptId: string) =>
   db.selectFrom('kb_pages').selectAll().where('translation_group', '=', group).where('id', '!=', exceptId).orderBy('locale').execute();

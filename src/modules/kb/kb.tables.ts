@@ -1,5 +1,6 @@
 import { sql, type Generated } from 'kysely';
 import type { ModuleMigration } from '../../core/db/migrate.js';
+import type { Db } from '../db.js';
 import type { Locale } from '../identity/index.js';
 import { createSearchStorage } from './search-engine.js';
 
@@ -293,6 +294,14 @@ export const kbMigrations: ModuleMigration[] = [
         .addUniqueConstraint('kb_search_docs_ref', ['kind', 'ref_id'])
         .execute();
       await createSearchStorage(db, t.dialect);
+    },
+  },
+  {
+    // Requests resolved before the knowledge base existed are searchable from the start.
+    name: '2026-11-26-13-kb-backfill',
+    async up(db, t) {
+      const { rebuildSearchIndex } = await import('./search.service.js');
+      await rebuildSearchIndex(db as Db, t.dialect);
     },
   },
 ];

@@ -2,8 +2,8 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { IndexedDoc, SearchScope } from './search-engine.js';
 
 /**
- * The condition on `kb_search_docs` (as `alias`) that keeps what the scope may see, the same SQL on
- * both engines; null when it may see nothing at all.
+ * The condition on `kb_search_docs` (as `alias`) that keeps what the scope may see (PostgreSQL;
+ * SQLite filters inside its full-text index instead); null when it may see nothing at all.
  */
 export function scopeCondition(alias: string, scope: SearchScope): RawBuilder<SqlBool> | null {
   const col = (name: string) => sql.ref(`${alias}.${name}`);

@@ -2,7 +2,7 @@ import type { DialectName } from '../../core/db/connect.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { NotFound } from '../../core/errors.js';
 import type { AppContext, Db } from '../db.js';
-import { isStaff, type Actor } from '../identity/index.js';
+import { isStaff, type Actor, type Locale } from '../identity/index.js';
 import { findTicketById, listResolvedTicketIds, listTimelineEntries, PUBLIC_EVENTS } from '../tickets/index.js';
 import * as repo from './kb.repo.js';
 import { mayRead, readableSpaceIds } from './kb.policy.js';
@@ -108,7 +108,7 @@ export interface Found {
   hit: SearchHit;
   stems: string[];
   space?: repo.SpaceRow;
-  page?: repo.PageRow;
+  locale?: Locale;
   request?: { number: number; status: string; resolved_at: string };
 }
 
@@ -117,20 +117,19 @@ export async function findDocs(app: AppContext, stems: string[], mode: 'all' | '
   const hits = await searchEngine(app.dialect).query(app.db, { stems, mode, scope, limit });
   const pageIds = hits.filter((h) => h.kind === 'page').map((h) => h.refId);
   const ticketIds = hits.filter((h) => h.kind === 'ticket').map((h) => h.refId);
-  const [pages, spaces, requests] = await Promise.all([
-    repo.pagesByIds(app.db, pageIds),
+  const [locales, spaces, requests] = await Promise.all([
+    repo.localesOf(app.db, pageIds),
     pageIds.length ? repo.listSpaces(app.db) : Promise.resolve([]),
     ticketIds.length
       ? app.db.selectFrom('kb_resolved_requests').select(['ticket_id', 'number', 'status', 'resolved_at']).where('ticket_id', 'in', ticketIds).execute()
       : Promise.resolve([]),
   ]);
-  const pageById = new Map(pages.map((p) => [p.id, p]));
   const spaceById = new Map(spaces.map((s) => [s.id, s]));
   const requestById = new Map(requests.map((r) => [r.ticket_id, r]));
   return hits.map((hit) => ({
     hit,
     stems,
-    page: pageById.get(hit.refId),
+    locale: locales.get(hit.refId),
     space: hit.spaceId ? spaceById.get(hit.spaceId) : undefined,
     request: requestById.get(hit.refId),
   }));

@@ -24,7 +24,7 @@ async function assertOrganizations(app: AppContext, ids: string[] | undefined) {
   for (const id of ids ?? []) if (!(await findOrganization(app.db, id))) throw new Invalid(`No such organization ${id}`, 'organizationIds');
 }
 
-/** The spaces the actor may read, with the chosen organizations of each (for staff). */
+/** The spaces the actor may read. */
 export async function listSpaces(app: AppContext, actor: Actor) {
   return repo.listSpaces(app.db, await readableSpaceIds(app.db, actor));
 }

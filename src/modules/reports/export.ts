@@ -48,6 +48,9 @@ export function reportTables(r: ReportT, locale: Locale): Record<ReportTableName
     [f.handedToDevelopers, r.escalations.handedToDevelopers],
     [f.averageRating, r.satisfaction.averageRating],
     [f.responseRatePct, r.satisfaction.responseRatePct],
+    [f.deflections, r.knowledgeBase.deflections],
+    [f.solvedWithArticle, r.knowledgeBase.solvedWithArticle],
+    [f.resolvedAtL2L3WithoutArticle, r.knowledgeBase.resolvedAtL2L3WithoutArticle],
     [f.workedHours, r.time.workedHours],
     [f.billableHours, r.time.billableHours],
   ];

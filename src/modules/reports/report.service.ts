@@ -89,8 +89,8 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
     return { start: b.start, end: b.end, received: c.received, resolved: c.resolved, closed: c.closed + c.closed_unresolved, reopened: c.reopened, backlog };
   });
 
-  const fr = await repo.responded(db, app.dialect, whole, f);
-  const res = await repo.resolved(db, app.dialect, whole, f);
+  const fr = await repo.responded(db, whole, f);
+  const res = await repo.resolved(db, whole, f);
   const targets = (['first_response', 'resolution'] as const).flatMap((metric) => {
     const r = (metric === 'first_response' ? fr : res).priorities;
     const row = (priority: string | null, met: number, missed: number, breaches: number) => ({ metric, priority, total: met + missed, met, missed, compliancePct: pct(met, met + missed), breaches });
@@ -102,7 +102,10 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
   const atL1 = res.at_l1 ?? 0;
   const rated = res.rated ?? 0;
   const anyRating = rated > 0 || (await repo.anyRating(db));
-  const notes = [t.notes.businessTime, t.notes.knowledgeBase];
+  const kb = await sources.knowledgeBaseFigures(db, whole, f);
+  const requestFilters = Boolean(f.planId || f.line || f.groupId || f.assigneeId || f.categoryIds || f.channel || f.type);
+  const notes = [t.notes.businessTime];
+  if (requestFilters) notes.push(t.notes.deflections);
   if (!anyRating) notes.push(t.notes.noRatings);
   else if (!rated) notes.push(t.notes.noRatingsInPeriod);
 
@@ -151,7 +154,14 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
       responseRatePct: rated ? pct(rated, resolvedCount) : null,
       note: !anyRating ? t.notes.noRatings : !rated ? t.notes.noRatingsInPeriod : null,
     },
-    knowledgeBase: { available: false, note: t.notes.knowledgeBase },
+    knowledgeBase: {
+      deflections: kb.deflections,
+      solvedWithArticle: kb.withArticle,
+      solvedWithArticlePct: pct(kb.withArticle, resolvedCount),
+      resolvedAtL2L3: resolvedCount - atL1,
+      resolvedAtL2L3WithoutArticle: resolvedCount - atL1 - kb.escalatedWithArticle,
+      note: requestFilters ? t.notes.deflections : null,
+    },
     time,
     notes,
   };

@@ -5,8 +5,7 @@ export const TEXT = {
   en: {
     notes: {
       businessTime: 'Response and resolution times are business minutes, as the SLA clocks count them (pauses excluded).',
-      knowledgeBase:
-        'Knowledge base figures (deflections, requests solved with an article, L2/L3 solutions without an article) are not shown: the knowledge base does not record yet which requests an article solved.',
+      deflections: 'Deflections (answered by an article, no request made) are counted per organization only: the other filters do not apply to them.',
       noRatings: 'No request has been rated yet: satisfaction figures appear once requesters rate resolved requests.',
       noRatingsInPeriod: 'No request resolved in this period has been rated.',
       flagged: (n: number) => `${n} work entries are flagged (e.g. a timer left running overnight) and not counted until their duration is confirmed.`,
@@ -30,7 +29,8 @@ export const TEXT = {
       resMedian: 'Resolution, median (business min)', resP90: 'Resolution, 90th percentile (business min)', frCompliance: 'First response within target, %',
       resCompliance: 'Resolution within target, %', breaches: 'SLA breaches', resolvedAtL1Pct: 'Resolved at L1, % (goal 90)', byTime: 'Escalated by time',
       byDifficulty: 'Escalated by difficulty', byHand: 'Escalated by hand', handedToDevelopers: 'Handed to developers', averageRating: 'Average rating',
-      responseRatePct: 'Rating response rate, %', workedHours: 'Hours worked', billableHours: 'Billable hours', includedHours: 'Included hours', overageHours: 'Overage hours',
+      responseRatePct: 'Rating response rate, %', deflections: 'Deflected by an article', solvedWithArticle: 'Solved with an article',
+      resolvedAtL2L3WithoutArticle: 'Solved at L2/L3 without an article', workedHours: 'Hours worked', billableHours: 'Billable hours', includedHours: 'Included hours', overageHours: 'Overage hours',
     },
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
     none: '(none)',
@@ -49,8 +49,7 @@ export const TEXT = {
   ru: {
     notes: {
       businessTime: 'Время ответа и решения — в рабочих минутах, как их считают часы SLA (без пауз).',
-      knowledgeBase:
-        'Показатели базы знаний (обращения, предотвращённые статьёй, решённые по статье, решения L2/L3 без статьи) не приводятся: база знаний пока не отмечает, какие обращения решила статья.',
+      deflections: 'Предотвращённые обращения (ответ нашёлся в статье, обращение не создано) считаются только по организации: другие фильтры к ним не относятся.',
       noRatings: 'Оценок пока нет: показатели удовлетворённости появятся, когда заявители начнут оценивать решённые обращения.',
       noRatingsInPeriod: 'Ни одно обращение, решённое за этот период, не оценено.',
       flagged: (n: number) => `Записей времени с пометкой (например, таймер, оставленный на ночь): ${n}; они не учитываются, пока не подтверждена длительность.`,
@@ -74,7 +73,8 @@ export const TEXT = {
       resMedian: 'Решение, медиана (рабочих мин)', resP90: 'Решение, 90-й процентиль (рабочих мин)', frCompliance: 'Первый ответ в срок, %',
       resCompliance: 'Решение в срок, %', breaches: 'Нарушений SLA', resolvedAtL1Pct: 'Решено на L1, % (цель 90)', byTime: 'Эскалировано по времени',
       byDifficulty: 'Эскалировано по сложности', byHand: 'Эскалировано вручную', handedToDevelopers: 'Передано разработчикам', averageRating: 'Средняя оценка',
-      responseRatePct: 'Доля оценённых, %', workedHours: 'Отработано часов', billableHours: 'Оплачиваемых часов', includedHours: 'Включено часов', overageHours: 'Часов сверх тарифа',
+      responseRatePct: 'Доля оценённых, %', deflections: 'Предотвращено статьёй', solvedWithArticle: 'Решено по статье',
+      resolvedAtL2L3WithoutArticle: 'Решено на L2/L3 без статьи', workedHours: 'Отработано часов', billableHours: 'Оплачиваемых часов', includedHours: 'Включено часов', overageHours: 'Часов сверх тарифа',
     },
     weekdays: ['понедельник', 'вторник', 'среда', 'четверг', 'пятница', 'суббота', 'воскресенье'],
     none: '(нет)',

@@ -12,11 +12,12 @@ export function assertMayReadReports(actor: Actor) {
 }
 
 /** The organization a report is confined to: a client IT manager's own; another one's id is not found. */
-export function reportOrganization(actor: Actor, requested: { organizationId?: string; agentId?: string; groupId?: string }): string | undefined {
+export function reportOrganization(actor: Actor, requested: { organizationId?: string; agentId?: string; groupId?: string; by?: string }): string | undefined {
   assertMayReadReports(actor);
   if (isManager(actor)) return requested.organizationId;
   if (requested.organizationId && requested.organizationId !== actor.organizationId) throw new NotFound('Organization');
-  if (requested.agentId || requested.groupId) throw new Forbidden("Only the service desk's managers break reports down by agent or group");
+  if (requested.agentId || requested.groupId || requested.by === 'agent' || requested.by === 'group')
+    throw new Forbidden("Only the service desk's managers break reports down by agent or group");
   return actor.organizationId!;
 }
 

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../db.js';
+import { filterCondition, type Range, type RequestFilter } from './reports.repo.js';
 
 /**
  * The reports module's reads of other modules' tables, all in this one file: the report read model
@@ -75,3 +77,26 @@ export const lineAgents = (db: Db, line: string) =>
     .where('line', '=', line as 'L1')
     .orderBy('name')
     .execute();
+
+/**
+ * The knowledge base's part in a period: self-service deflections (no request was made: counted
+ * per organization only), and of the requests resolved in the period those marked as solved with an
+ * article — in all, and among the ones that reached L2 or L3. Driven from the (few) solution links.
+ */
+export async function knowledgeBaseFigures(db: Db, range: Range, f: RequestFilter) {
+  const cond = filterCondition(f);
+  const resolvedIn = sql`r.resolved_ms >= ${range.lo} and r.resolved_ms < ${range.hi} and ${cond}`;
+  // CROSS JOIN keeps SQLite from turning the join around (PostgreSQL plans it either way).
+  const withArticle = (extra: unknown) =>
+    sql`(select count(*) from (select distinct ticket_id from kb_solutions) s cross join report_requests r where r.ticket_id = s.ticket_id and ${extra} and ${resolvedIn})`;
+  const from = new Date(range.lo).toISOString();
+  const to = new Date(range.hi).toISOString();
+  const orgs = f.organizationIds;
+  const deflected = orgs
+    ? sql`(select count(*) from kb_deflections d where d.created_at >= ${from} and d.created_at < ${to} and d.organization_id in (${sql.join(orgs.length ? orgs : [''])}))`
+    : sql`(select count(*) from kb_deflections d where d.created_at >= ${from} and d.created_at < ${to})`;
+  const { rows } = await sql<{ deflections: number; with_article: number; escalated_with_article: number }>`select ${deflected} as deflections,
+    ${withArticle(sql`1 = 1`)} as with_article, ${withArticle(sql`r.max_line >= 2`)} as escalated_with_article`.execute(db);
+  const r = rows[0]!;
+  return { deflections: Number(r.deflections), withArticle: Number(r.with_article), escalatedWithArticle: Number(r.escalated_with_article) };
+}

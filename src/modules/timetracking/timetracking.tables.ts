@@ -91,16 +91,17 @@ export const timetrackingMigrations: ModuleMigration[] = [
         .execute();
       await db.schema.createIndex('work_entries_ticket').on('work_entries').columns(['ticket_id', 'started_at']).execute();
       await db.schema.createIndex('work_entries_week').on('work_entries').columns(['agent_id', 'week_start']).execute();
-      // Covering the sums of reports and contract hours: per organization and per agent over a period.
+      // Covering an organization's hours in a month (contract hours)…
       await db.schema
         .createIndex('work_entries_org_time')
         .on('work_entries')
         .columns(['organization_id', 'started_at', 'billable', 'minutes', 'flagged'])
         .execute();
+      // …and a report's sums per organization and agent, in one pass in the index's order.
       await db.schema
-        .createIndex('work_entries_agent_time')
+        .createIndex('work_entries_org_agent')
         .on('work_entries')
-        .columns(['agent_id', 'started_at', 'billable', 'minutes', 'flagged'])
+        .columns(['organization_id', 'agent_id', 'started_at', 'billable', 'minutes', 'flagged'])
         .execute();
       await db.schema
         .createTable('work_timers')

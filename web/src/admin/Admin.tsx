@@ -5,8 +5,9 @@ import { get } from '../api/client';
 import { useCategories, useOrganizations, usePlans } from '../api/queries';
 import type { Person } from '../api/types';
 import { ErrorAlert } from '../ui/feedback';
+import { AddCategory, AddOrganization, AddPerson } from './forms';
 
-/** Administration, as far as it goes today: organizations, plans, people and categories (read). */
+/** Administration, as far as it goes today: organizations, plans, people and categories (list and add). */
 export default function Admin() {
   const { t, i18n } = useTranslation();
   const orgs = useOrganizations();
@@ -27,6 +28,7 @@ export default function Admin() {
           <Tabs.Tab value="categories">{t('admin.categories')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="organizations" pt="md">
+          <AddOrganization />
           <Table.ScrollContainer minWidth={600}>
             <Table striped>
               <Table.Thead>
@@ -82,6 +84,7 @@ export default function Admin() {
           </Table.ScrollContainer>
         </Tabs.Panel>
         <Tabs.Panel value="people" pt="md">
+          <AddPerson />
           <Table.ScrollContainer minWidth={600}>
             <Table striped>
               <Table.Thead>
@@ -108,6 +111,7 @@ export default function Admin() {
           </Table.ScrollContainer>
         </Tabs.Panel>
         <Tabs.Panel value="categories" pt="md">
+          <AddCategory />
           <Table striped>
             <Table.Thead>
               <Table.Tr>

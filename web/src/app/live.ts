@@ -1,6 +1,27 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 
+/** A change as the stream tells it. */
+export interface LiveChange {
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  actor?: { id: string; name: string };
+}
+
+const listeners = new Set<(c: LiveChange) => void>();
+
+/** Calls `fn` with every change heard while the component is on screen. */
+export function useLiveChange(fn: (c: LiveChange) => void) {
+  useEffect(() => {
+    listeners.add(fn);
+    return () => void listeners.delete(fn);
+  }, [fn]);
+}
+
+/** Passing hints that change no data: nothing is re-read for them. */
+const PRESENCE = new Set(['ticket.replying']);
+
 /** What is re-read when a change is heard: lists and the request itself; the directory stays. */
 const LIVE_KEYS = new Set(['tickets', 'ticket', 'timeline', 'sla', 'deadlines', 'breaches', 'escalations', 'handoff', 'notifications', 'work', 'timer']);
 
@@ -27,7 +48,11 @@ export function useLive() {
       setConnected(true);
     };
     source.onerror = () => setConnected(false);
-    source.addEventListener('change', refresh);
+    source.addEventListener('change', (e) => {
+      const change = JSON.parse((e as MessageEvent<string>).data) as LiveChange;
+      for (const fn of listeners) fn(change);
+      if (!PRESENCE.has(change.type)) refresh();
+    });
     return () => {
       clearTimeout(pending);
       source.close();

@@ -19,6 +19,14 @@ export const Composer = forwardRef<ComposerHandle, { ticketId: string; staff: bo
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const announced = useRef(0);
+  /** Tells colleagues with the request open that a reply is being written (at most every 10 s). */
+  const typing = (text: string) => {
+    setBody(text);
+    if (!staff || mode !== 'reply' || !text.trim() || Date.now() - announced.current < 10_000) return;
+    announced.current = Date.now();
+    void api('POST', `/tickets/${ticketId}/replying`).catch(() => undefined);
+  };
   useImperativeHandle(ref, () => ({
     focus(m) {
       setMode(m);
@@ -69,7 +77,7 @@ export const Composer = forwardRef<ComposerHandle, { ticketId: string; staff: bo
           autosize
           minRows={3}
           value={body}
-          onChange={(e) => setBody(e.currentTarget.value)}
+          onChange={(e) => typing(e.currentTarget.value)}
         />
         <Group justify="space-between" align="end" wrap="wrap">
           <FileInput label={t('ticket.attach')} multiple clearable value={files} onChange={setFiles} miw={220} maw={360} />

@@ -34,7 +34,7 @@ export function SlaPanel({ ticketId, showLog }: { ticketId: string; showLog: boo
               </Group>
               {target > 0 && <Progress value={pct} color={color} size="sm" mt={4} aria-label={t(`metric.${c.metric}`)} />}
               <Text size="xs" c="dimmed">
-                {target > 0 ? `${t('sla.target', { time: duration(t, target) })} · ${t('sla.used', { time: duration(t, c.usedMinutes) })}` : t('sla.none')}
+                {target > 0 ? `${t('sla.target', { time: duration(t, target) })} · ${t('sla.used', { time: duration(t, c.usedMinutes, true) })}` : t('sla.none')}
                 {c.state === 'running' && target > 0 && (left >= 0 ? ` · ${t('sla.dueIn', { time: duration(t, left) })}` : ` · ${t('sla.overdue', { time: duration(t, -left) })}`)}
               </Text>
               {c.deadline && c.state !== 'stopped' && (

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { post } from '../api/client';
@@ -10,7 +10,8 @@ import { isManagerRole, isStaffRole, type TicketDetail } from '../api/types';
 import { NotFound } from '../app/guards';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
 import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
-import { dateTime } from '../ui/format';
+import { dateTime, useNow } from '../ui/format';
+import { useLiveChange, type LiveChange } from '../app/live';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
@@ -71,6 +72,18 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
       : [],
   );
   const closedForClient = !staff && ticket.status === 'closed';
+  const [replying, setReplying] = useState<{ name: string; at: number } | null>(null);
+  const now = useNow(5_000);
+  useLiveChange(
+    useCallback(
+      (c: LiveChange) => {
+        if (c.type === 'ticket.replying' && c.subjectId === ticket.id && c.actor && c.actor.id !== me.id) setReplying({ name: c.actor.name, at: Date.now() });
+      },
+      [ticket.id, me.id],
+    ),
+  );
+  // The hint is repeated while the colleague types; it fades 20 s after the last one.
+  const someoneReplying = replying && now - replying.at < 20_000 ? replying.name : null;
   return (
     <Stack>
       <Group gap="xs">
@@ -116,6 +129,11 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             </Title>
             {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} />}
             <ErrorAlert error={timeline.error} />
+            {someoneReplying && (
+              <Alert color="orange" role="status" data-testid="replying-warning">
+                {t('ticket.someoneReplying', { name: someoneReplying })}
+              </Alert>
+            )}
             {closedForClient ? <Alert color="gray">{t('portal.closedNote')}</Alert> : <Composer ref={composer} ticketId={ticket.id} staff={staff} />}
             {staff && (
               <Text size="xs" c="dimmed">

@@ -64,7 +64,7 @@ export function TimePanel({ ticketId }: { ticketId: string }) {
         )}
         {entries.data && (
           <>
-            <Text size="sm">{t('tracker.total', { total: duration(t, entries.data.totals.minutes), billable: duration(t, entries.data.totals.billableMinutes) })}</Text>
+            <Text size="sm">{t('tracker.total', { total: duration(t, entries.data.totals.minutes, true), billable: duration(t, entries.data.totals.billableMinutes, true) })}</Text>
             {entries.data.items.length > 0 && (
               <Table fz="xs">
                 <Table.Tbody>
@@ -72,7 +72,7 @@ export function TimePanel({ ticketId }: { ticketId: string }) {
                     <Table.Tr key={w.id}>
                       <Table.Td>{w.agentName ?? ''}</Table.Td>
                       <Table.Td>{dateTime(w.startedAt, i18n.language)}</Table.Td>
-                      <Table.Td>{duration(t, w.minutes)}</Table.Td>
+                      <Table.Td>{duration(t, w.minutes, true)}</Table.Td>
                       <Table.Td>{t(`tracker.activity.${w.activity}`)}</Table.Td>
                     </Table.Tr>
                   ))}

@@ -2,10 +2,10 @@ import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
 
-/** A duration in minutes as people read it: "45 min", "3 h 5 min", "2 d 4 h". */
-export function duration(t: TFunction, minutes: number): string {
+/** A duration in minutes as people read it: "45 min", "3 h 5 min", "2 d 4 h"; under a minute "now", or "0 min" for an `amount`. */
+export function duration(t: TFunction, minutes: number, amount = false): string {
   const m = Math.max(0, Math.round(minutes));
-  if (m < 1) return t('time.now');
+  if (m < 1) return amount ? t('time.minutes', { count: 0 }) : t('time.now');
   if (m < 60) return t('time.minutes', { count: m });
   if (m < 24 * 60) return t('time.hours', { h: Math.floor(m / 60), m: m % 60 });
   return t('time.days', { d: Math.floor(m / 1440), h: Math.floor((m % 1440) / 60) });

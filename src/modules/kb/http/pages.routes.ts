@@ -10,6 +10,7 @@ import { actorOf } from '../../identity/http/auth.hooks.js';
 import type { Actor } from '../../identity/index.js';
 import type { UploadedFile } from '../../tickets/index.js';
 import * as attachments from '../attachments.service.js';
+import * as views from '../page-views.service.js';
 import * as pages from '../pages.service.js';
 import * as spaces from '../spaces.service.js';
 import { TEMPLATES } from '../templates.js';
@@ -39,7 +40,7 @@ async function readMarkdownFiles(req: FastifyRequest) {
 
 /** The wiki: spaces, pages, revisions and diffs, links, translations, attachments, templates, import/export. */
 export async function kbPageRoutes(http: HttpServer, app: AppContext) {
-  const page = async (actor: Actor, id: string, countView = false) => presentPage(await pages.getPage(app, actor, id, { countView }), actor);
+  const page = async (actor: Actor, id: string, countView = false) => presentPage(await views.getPage(app, actor, id, { countView }), actor);
   const space = async (actor: Actor, s: Awaited<ReturnType<typeof spaces.getSpace>>) => presentSpace(s, actor, await spaces.spaceOrganizations(app, s.id));
 
   // Spaces
@@ -75,7 +76,7 @@ export async function kbPageRoutes(http: HttpServer, app: AppContext) {
   http.get('/api/v1/kb/spaces/:id/wanted', {
     schema: { tags, params: IdParam, description: 'Titles linked to in the space that no page has yet (staff).', response: { 200: c.WantedPages, ...errorResponses } },
     handler: async (req) => {
-      const wanted = await pages.listWanted(app, actorOf(req), req.params.id);
+      const wanted = await views.listWanted(app, actorOf(req), req.params.id);
       return { items: wanted.map((w) => ({ title: w.title, linkedFrom: w.linkedFrom.map(pageRef) })) };
     },
   });
@@ -117,7 +118,7 @@ export async function kbPageRoutes(http: HttpServer, app: AppContext) {
   });
   http.get('/api/v1/kb/pages', {
     schema: { tags, querystring: c.PageListQuery, response: { 200: c.PageList, ...errorResponses } },
-    handler: async (req) => ({ items: (await pages.listPages(app, actorOf(req), req.query)).map(presentListItem) }),
+    handler: async (req) => ({ items: (await views.listPages(app, actorOf(req), req.query)).map(presentListItem) }),
   });
   http.get('/api/v1/kb/pages/:id', {
     schema: { tags, params: IdParam, response: { 200: c.Page, ...errorResponses } },
@@ -165,22 +166,22 @@ export async function kbPageRoutes(http: HttpServer, app: AppContext) {
   });
   http.get('/api/v1/kb/pages/:id/revisions', {
     schema: { tags, params: IdParam, response: { 200: c.RevisionList, ...errorResponses } },
-    handler: async (req) => ({ items: (await pages.listRevisions(app, actorOf(req), req.params.id)).map(presentRevision) }),
+    handler: async (req) => ({ items: (await views.listRevisions(app, actorOf(req), req.params.id)).map(presentRevision) }),
   });
   http.get('/api/v1/kb/pages/:id/revisions/:number', {
     schema: { tags, params: c.RevisionParams, response: { 200: c.RevisionDetail, ...errorResponses } },
     handler: async (req) => {
-      const r = await pages.getRevision(app, actorOf(req), req.params.id, req.params.number);
+      const r = await views.getRevision(app, actorOf(req), req.params.id, req.params.number);
       return { ...presentRevision(r), body: r.body };
     },
   });
   http.get('/api/v1/kb/pages/:id/diff', {
     schema: { tags, params: IdParam, querystring: c.DiffQuery, response: { 200: c.Diff, ...errorResponses } },
-    handler: async (req) => pages.diffPage(app, actorOf(req), req.params.id, req.query.from, req.query.to),
+    handler: async (req) => views.diffPage(app, actorOf(req), req.params.id, req.query.from, req.query.to),
   });
   http.get('/api/v1/kb/pages/:id/backlinks', {
     schema: { tags, params: IdParam, description: 'The pages that link here, as far as the caller may read them.', response: { 200: c.Backlinks, ...errorResponses } },
-    handler: async (req) => ({ items: (await pages.listBacklinks(app, actorOf(req), req.params.id)).map(pageRef) }),
+    handler: async (req) => ({ items: (await views.listBacklinks(app, actorOf(req), req.params.id)).map(pageRef) }),
   });
   http.post('/api/v1/kb/pages/:id/translations', {
     schema: { tags, params: IdParam, body: c.TranslationLink, response: { 200: c.Page, ...errorResponses } },

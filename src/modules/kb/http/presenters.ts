@@ -5,7 +5,7 @@ import { ticketNumber } from '../../tickets/index.js';
 import type { AttachmentRow, PageRow, RevisionRow, SpaceRow } from '../kb.repo.js';
 import { attachmentPath } from '../links.js';
 import type { MetricsRow } from '../metrics.service.js';
-import type { getPage } from '../pages.service.js';
+import type { getPage } from '../page-views.service.js';
 import type { Found } from '../search.service.js';
 import { highlight, snippet } from '../snippet.js';
 
@@ -95,7 +95,7 @@ export function presentFound(f: Found): z.infer<typeof c.SearchResult> {
     snippet: snippet(f.hit.body, f.stems),
     score: Math.round(f.hit.score * 10_000) / 10_000,
   };
-  if (f.hit.kind === 'page') return { ...base, ...(f.space && { space: spaceRef(f.space) }), ...(f.page && { locale: f.page.locale }) };
+  if (f.hit.kind === 'page') return { ...base, ...(f.space && { space: spaceRef(f.space) }), ...(f.locale && { locale: f.locale }) };
   return { ...base, ...(f.request && { number: ticketNumber(f.request.number), status: f.request.status, resolvedAt: f.request.resolved_at }) };
 }
 

@@ -5,7 +5,7 @@ import type { HttpServer } from '../../../core/http/server.js';
 import type { AppContext } from '../../db.js';
 import { actorOf } from '../../identity/http/auth.hooks.js';
 import * as metrics from '../metrics.service.js';
-import * as pages from '../pages.service.js';
+import { getPage } from '../page-views.service.js';
 import { searchKb } from '../search.service.js';
 import * as solutions from '../solutions.service.js';
 import { pageRef, presentFound, presentMetrics, presentPage } from './presenters.js';
@@ -74,7 +74,7 @@ export async function kbSearchRoutes(http: HttpServer, app: AppContext) {
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const id = await solutions.createSolutionArticle(app, actor, req.params.ticket, req.body);
-      return reply.code(201).header('location', `/api/v1/kb/pages/${id}`).send(presentPage(await pages.getPage(app, actor, id), actor));
+      return reply.code(201).header('location', `/api/v1/kb/pages/${id}`).send(presentPage(await getPage(app, actor, id), actor));
     },
   });
   http.get('/api/v1/kb/requests/:ticket/related', {
