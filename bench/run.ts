@@ -27,7 +27,6 @@ import { createApiToken, toActor } from '../src/modules/identity/auth.service.js
 import { findUserByEmail } from '../src/modules/identity/identity.repo.js';
 import { priorityFor } from '../src/modules/tickets/priority.js';
 import { CHANNELS, LEVELS, STATUSES, TICKET_TYPES, type TicketTables } from '../src/modules/tickets/tickets.tables.js';
-import { benchWebBundle } from './web-bundle.js';
 
 const TICKETS = 100_000;
 const ROWS_PER_INSERT = 500; // 24 columns × 500 = 12 000 parameters, under both engines' limits
@@ -171,8 +170,6 @@ function loadGenerator() {
 }
 
 async function main() {
-  log('building the web app to measure its bundle');
-  for (const o of await benchWebBundle()) out(o);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-bench-'));
   const pgUrl = process.env.BENCH_DATABASE_URL;
   const database = pgUrl ? 'postgres' : 'sqlite';

@@ -289,7 +289,7 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
     expect(week.time.organizations[0]).toMatchObject({ includedHours: 2.26, billableHours: 2, overageHours: 0 });
   });
 
-  it('is the same whole-provider as for the organization when it is the only one with data, and filters by channel, line and plan', async () => {
+  it('counts the whole provider, and filters by channel, line, plan, agent, category, type and group', async () => {
     const all = await report(manager, october);
     // The DST organization's four requests are October's too (received, open at the end).
     expect(all.volume).toMatchObject({ received: 12, resolved: 7, closed: 2, reopened: 1, backlogAtStart: 1, backlogAtEnd: 6 });
@@ -297,6 +297,16 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
     // T5 is at L2 now; the rest of R's and D's open requests at L1.
     expect((await report(manager, `${october}&line=L2`)).volume).toMatchObject({ received: 3, resolved: 3, reopened: 1, backlogAtEnd: 1 });
     expect((await report(manager, `${october}&planId=${ids.plan}`)).volume.received).toBe(8);
+    // Egor, the one L2 agent, was given each request that reached L2: T3, T4, T5.
+    const egor = ok(await l2.get('/api/v1/me')).id;
+    expect((await report(manager, `${october}&agentId=${egor}`)).volume).toMatchObject({ received: 3, resolved: 3, reopened: 1, backlogAtEnd: 1 });
+    // "Network" counts its VPN subcategory (T5); every request here is an incident; none is in a group.
+    const network = ok(await manager.get('/api/v1/categories')).items.find((c: any) => c.name === 'Network').id;
+    expect((await report(manager, `${october}&categoryId=${network}`)).volume).toMatchObject({ received: 1, backlogAtEnd: 1 });
+    expect((await report(manager, `${october}&type=incident`)).volume.received).toBe(12);
+    expect((await report(manager, `${october}&type=service_request`)).volume).toMatchObject({ received: 0, backlogAtStart: 0, backlogAtEnd: 0 });
+    const group = ok(await manager.get('/api/v1/groups')).items[0].id;
+    expect((await report(manager, `${october}&groupId=${group}`)).volume.received).toBe(0);
     const by = await report(manager, `${october}&organizationId=${ids.orgR}&by=channel`);
     expect(by.volume.breakdown).toEqual({
       by: 'channel',

@@ -97,11 +97,17 @@ export const timetrackingMigrations: ModuleMigration[] = [
         .on('work_entries')
         .columns(['organization_id', 'started_at', 'billable', 'minutes', 'flagged'])
         .execute();
-      // …and a report's sums per organization and agent, in one pass in the index's order.
+      // …and a report's sums per organization and agent: over a long period in one pass in this
+      // index's order; over a short one from a range of the next (the planner picks).
       await db.schema
         .createIndex('work_entries_org_agent')
         .on('work_entries')
         .columns(['organization_id', 'agent_id', 'started_at', 'billable', 'minutes', 'flagged'])
+        .execute();
+      await db.schema
+        .createIndex('work_entries_time')
+        .on('work_entries')
+        .columns(['started_at', 'organization_id', 'agent_id', 'billable', 'minutes', 'flagged'])
         .execute();
       await db.schema
         .createTable('work_timers')

@@ -1,5 +1,5 @@
 import { ActionIcon, Anchor, AppShell, Burger, Group, Menu, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useReducedMotion } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,8 @@ export default function Layout() {
   const navigate = useNavigate();
   const location = useLocation();
   const live = useLive();
+  // No sliding navigation for people who asked their system for less motion.
+  const still = useReducedMotion();
   useEffect(close, [location.pathname, close]);
   useEffect(
     () =>
@@ -49,7 +51,7 @@ export default function Layout() {
   };
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell transitionDuration={still ? 0 : 200} header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <a href="#main" className="skip-link">
         {t('app.skip')}
       </a>

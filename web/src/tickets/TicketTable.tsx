@@ -23,14 +23,14 @@ export function TicketTable({ items, columns = [], staff = false, planOf }: { it
           <Table.Tr>
             <Table.Th scope="col">{t('ticket.number')}</Table.Th>
             <Table.Th scope="col">{t('ticket.subject')}</Table.Th>
-            <Table.Th scope="col">{t('ticket.priority')}</Table.Th>
             <Table.Th scope="col">{t('ticket.status')}</Table.Th>
+            <Table.Th scope="col">{t('ticket.sla')}</Table.Th>
+            <Table.Th scope="col">{t('ticket.priority')}</Table.Th>
             {has('organization') && <Table.Th scope="col">{t('ticket.organization')}</Table.Th>}
             {has('plan') && <Table.Th scope="col">{t('ticket.plan')}</Table.Th>}
             {has('requester') && <Table.Th scope="col">{t('ticket.requester')}</Table.Th>}
             {has('line') && <Table.Th scope="col">{t('ticket.line')}</Table.Th>}
             {has('assignee') && <Table.Th scope="col">{t('ticket.assignee')}</Table.Th>}
-            <Table.Th scope="col">{t('ticket.sla')}</Table.Th>
             <Table.Th scope="col">{t('ticket.updated')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -48,19 +48,19 @@ export function TicketTable({ items, columns = [], staff = false, planOf }: { it
                 </Anchor>
               </Table.Td>
               <Table.Td>
-                <PriorityBadge priority={tk.priority} />
+                <StatusBadge status={tk.status} staff={staff} />
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 150 }}>
+                {tk.status === 'resolved' || tk.status === 'closed' ? <Text size="sm" c="dimmed">—</Text> : <SlaCountdown clock={pickClock(byTicket.get(tk.id))} />}
               </Table.Td>
               <Table.Td>
-                <StatusBadge status={tk.status} staff={staff} />
+                <PriorityBadge priority={tk.priority} />
               </Table.Td>
               {has('organization') && <Table.Td>{tk.organization.name}</Table.Td>}
               {has('plan') && <Table.Td>{planOf?.(tk.organizationId) ?? '—'}</Table.Td>}
               {has('requester') && <Table.Td>{tk.requester.name}</Table.Td>}
               {has('line') && <Table.Td>{tk.line}</Table.Td>}
               {has('assignee') && <Table.Td>{tk.assignee?.name ?? <Text size="sm" c="dimmed">{t('ticket.unassigned')}</Text>}</Table.Td>}
-              <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 150 }}>
-                {tk.status === 'resolved' || tk.status === 'closed' ? <Text size="sm" c="dimmed">—</Text> : <SlaCountdown clock={pickClock(byTicket.get(tk.id))} />}
-              </Table.Td>
               <Table.Td>
                 <Text size="sm" c="dimmed">
                   {dateTime(tk.updatedAt, i18n.language)}
