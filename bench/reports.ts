@@ -3,8 +3,8 @@
  * times with percentiles, SLA, escalations, lines, satisfaction, time per organization and agent),
  * with its ratio to a plain count(*) of the same requests in the same run. Target: ≤ 1 s.
  *
- * `npx tsx bench/reports.ts`, or `benchReports()` from another bench. One JSON line per measurement
- * on stdout, progress on stderr. The data is generated inside SQLite (deterministic, in batches of
+ * `npx tsx bench/reports.ts` (one JSON line per measurement on stdout), or `benchReports()` from
+ * `npm run bench`; progress on stderr. The data is generated inside SQLite (deterministic, in batches of
  * BATCH requests a transaction): the requests of 2025, their report rows and flow (received,
  * resolved, closed, reopened, escalated, handed off) and one work entry each.
  * Env: BENCH_REPORT_REQUESTS (default 1 000 000), BENCH_REPORT_ROUNDS (measured runs, the median
@@ -86,7 +86,7 @@ async function generate(db: Db, first: number, last: number, total: number) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Runs the report benchmark on SQLite; prints and returns the results. */
+/** Runs the report benchmark on SQLite and returns the results (one object per measurement). */
 export async function benchReports(): Promise<object[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-bench-reports-'));
   const clock = new ManualClock('2026-01-15T09:00:00.000Z');
@@ -145,7 +145,6 @@ export async function benchReports(): Promise<object[]> {
         firstResponseMedianMinutes: first.times.firstResponse.medianMinutes,
       },
     ];
-    for (const x of results) process.stdout.write(`${JSON.stringify(x)}\n`);
     return results;
   } finally {
     await close();
@@ -154,8 +153,12 @@ export async function benchReports(): Promise<object[]> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  benchReports().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  benchReports()
+    .then((results) => {
+      for (const x of results) process.stdout.write(`${JSON.stringify(x)}\n`);
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
 }

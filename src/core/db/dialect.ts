@@ -41,4 +41,3 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
 export function lockSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: DialectName) {
   return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }
-

@@ -50,6 +50,18 @@ const msOrNull = (iso: string | null | undefined) => (iso ? Date.parse(iso) : nu
 
 export const addFlow = (db: Db, ticketId: string, kind: FlowKind, at: string) => db.insertInto('report_flow').values({ ticket_id: ticketId, kind, at_ms: ms(at) }).execute();
 
+/** The attributes reports filter by, as the request has them now. */
+const dimensions = (t: TicketRow) => ({
+  channel: t.channel,
+  type: t.type,
+  category_id: t.category_id,
+  group_id: t.group_id,
+  assignee_id: t.assignee_id,
+  priority: t.priority,
+  line: t.line,
+  status: t.status,
+});
+
 /** Recomputes a request's row of figures from the request, its clocks and its clock log. */
 export async function refreshRequest(db: Db, t: TicketRow, now: string) {
   const prev = await db.selectFrom('report_requests').select(['plan_id', 'max_line', 'rating']).where('ticket_id', '=', t.id).executeTakeFirst();
@@ -64,14 +76,7 @@ export async function refreshRequest(db: Db, t: TicketRow, now: string) {
     ticket_id: t.id,
     organization_id: t.organization_id,
     plan_id: planId,
-    channel: t.channel,
-    type: t.type,
-    category_id: t.category_id,
-    group_id: t.group_id,
-    assignee_id: t.assignee_id,
-    priority: t.priority,
-    line: t.line,
-    status: t.status,
+    ...dimensions(t),
     max_line: Math.max(prev?.max_line ?? 1, LINE_RANK[t.line] ?? 1),
     created_ms: ms(t.created_at),
     resolved_ms: done ? msOrNull(t.resolved_at ?? t.closed_at) : null,
@@ -96,16 +101,58 @@ export async function refreshRequest(db: Db, t: TicketRow, now: string) {
     .execute();
 }
 
-/** Reacts to a request's event (see REPORT_EVENTS), in its transaction. */
+/** A new request's row: its clocks have only just started, so there are no times to take yet. */
+async function insertRequest(db: Db, t: TicketRow, now: string) {
+  const org = await findOrganization(db, t.organization_id);
+  await db
+    .insertInto('report_requests')
+    .values({
+      ticket_id: t.id,
+      organization_id: t.organization_id,
+      plan_id: org?.plan_id ?? null,
+      ...dimensions(t),
+      max_line: LINE_RANK[t.line] ?? 1,
+      created_ms: ms(t.created_at),
+      resolved_ms: null,
+      fr_ms: null,
+      fr_minutes: null,
+      fr_met: null,
+      fr_breached_ms: null,
+      res_minutes: null,
+      res_met: null,
+      res_breached_ms: null,
+      l1_minutes: 0,
+      l2_minutes: 0,
+      l3_minutes: 0,
+      rating: null,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('ticket_id').doNothing())
+    .execute();
+}
+
+/** Events that change only who or what a request is filed under, not its times. */
+const DIMENSION_EVENTS = new Set(['ticket.assigned', 'ticket.group_changed', 'ticket.priority_changed', 'ticket.category_changed']);
+
+/**
+ * Reacts to a request's event (see REPORT_EVENTS), in its transaction: as few statements as each
+ * needs, since it runs with every change (a new request: one insert; a new assignee: one update).
+ */
 export async function onReportEvent(db: Db, e: DomainEvent, now: string) {
   const t = await findTicketById(db, e.subjectId);
   if (!t) return;
   const data = (e.data ?? {}) as Record<string, unknown>;
+  if (DIMENSION_EVENTS.has(e.type)) {
+    // Before the request's own row exists (assigned while being created), its insert takes these.
+    await db.updateTable('report_requests').set({ ...dimensions(t), updated_at: now }).where('ticket_id', '=', t.id).execute();
+    return;
+  }
   switch (e.type) {
     case 'ticket.created':
       await addFlow(db, t.id, 'received', t.created_at);
       if (data.escalation === 'difficulty') await addFlow(db, t.id, 'escalated_difficulty', t.created_at);
-      break;
+      await insertRequest(db, t, now);
+      return;
     case 'ticket.status_changed': {
       const kind = statusFlow(String(data.from), String(data.to));
       if (kind) await addFlow(db, t.id, kind, t.updated_at);
