@@ -134,16 +134,16 @@ export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = n
 }
 
 /** The Message-IDs of the earlier messages about one request to one address, oldest first. */
-export async function threadMessageIds(db: AnyDb, ticketId: string, to: string): Promise<string[]> {
+export async function threadMessageIds(db: AnyDb, ticketId: string, to: string): Promise<{ messageId: string; at: string }[]> {
   const rows = await narrow<MailTables>(db)
     .selectFrom('mail_outbox')
-    .select('message_id')
+    .select(['message_id', 'created_at'])
     .where('ticket_id', '=', ticketId)
     .where('to_address', '=', to)
     .where('message_id', 'is not', null)
     .orderBy('id')
     .execute();
-  return rows.map((r) => r.message_id!);
+  return rows.map((r) => ({ messageId: r.message_id!, at: r.created_at }));
 }
 
 /** A dead letter as admins see it. */

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../core/events/events.js';
 import { hashSecret, newSecret } from '../../core/ids/ids.js';
 import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../core/mail/outbox.js';
+import { inboundMessageIds } from '../channels/email/index.js';
 import type { AppContext, Db } from '../db.js';
 import { findOrganization, findUserById, type Line } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
@@ -40,7 +41,11 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   if (!planned) return;
   const t = (await findTicketById(trx, e.subjectId))!;
   let recipients = await recipientsOf(trx, t, planned.rules, e.actorId);
-  if (planned.notice.kind === 'ticket_received' && e.actorId === t.requester_id && RECEIPT_CHANNELS.has(t.channel)) {
+  if (
+    planned.notice.kind === 'ticket_received' &&
+    e.actorId === t.requester_id &&
+    RECEIPT_CHANNELS.has(t.channel)
+  ) {
     const requester = await findUserById(trx, t.requester_id);
     if (requester?.active) recipients = [{ user: requester, side: sideOf(requester) }, ...recipients];
   }
@@ -48,7 +53,11 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
 }
 
 /** The notice an event calls for and the rules that name its recipients; null when it calls for none. */
-async function plan(app: AppContext, trx: Db, e: DomainEvent): Promise<{ notice: Notice; rules: Rule[] } | null> {
+async function plan(
+  app: AppContext,
+  trx: Db,
+  e: DomainEvent,
+): Promise<{ notice: Notice; rules: Rule[] } | null> {
   const data = (e.data ?? {}) as Record<string, unknown>;
   switch (e.type) {
     case 'ticket.created':
@@ -57,31 +66,63 @@ async function plan(app: AppContext, trx: Db, e: DomainEvent): Promise<{ notice:
       const entry = await findEntry(trx, e.subjectId, Number(data.entryId));
       if (!entry || entry.kind !== 'reply') return null;
       const author = entry.author_id ? await findUserById(trx, entry.author_id) : undefined;
-      const notice: Notice = { kind: 'ticket_replied', authorName: author?.name ?? 'Tierdesk', body: entry.body };
+      const notice: Notice = {
+        kind: 'ticket_replied',
+        authorName: author?.name ?? 'Tierdesk',
+        body: entry.body,
+      };
       // A client's answer goes to whoever handles the request; a staff answer to the client side.
-      return { notice, rules: data.byStaff ? ['requester', 'watchers', 'assignee'] : ['watchers', 'assignee_or_line'] };
+      return {
+        notice,
+        rules: data.byStaff ? ['requester', 'watchers', 'assignee'] : ['watchers', 'assignee_or_line'],
+      };
     }
     case 'ticket.status_changed': {
       const from = data.from as Status;
       const to = data.to as Status;
-      if (to === 'resolved') return { notice: { kind: 'ticket_resolved', reopenDays: app.config.reopenWindowDays, ratingLinks: null }, rules: ['requester', 'watchers', 'assignee'] };
+      if (to === 'resolved')
+        return {
+          notice: { kind: 'ticket_resolved', reopenDays: app.config.reopenWindowDays, ratingLinks: null },
+          rules: ['requester', 'watchers', 'assignee'],
+        };
       // Work starting or resuming comes with a reply or a take, which says more than the status.
       if (to === 'open' && (from === 'new' || from === 'pending_customer')) return null;
-      return { notice: { kind: 'ticket_status_changed', from, to }, rules: ['requester', 'watchers', 'assignee'] };
+      return {
+        notice: { kind: 'ticket_status_changed', from, to },
+        rules: ['requester', 'watchers', 'assignee'],
+      };
     }
     case 'ticket.line_changed': {
       const from = data.from as Line;
       const to = data.to as Line;
       if (!(LINE_RANK[to] > LINE_RANK[from])) return null;
-      const notice: Notice = { kind: 'ticket_escalated', from, to, reason: typeof data.reason === 'string' ? data.reason : null, byTime: data.by === 'time' };
+      const notice: Notice = {
+        kind: 'ticket_escalated',
+        from,
+        to,
+        reason: typeof data.reason === 'string' ? data.reason : null,
+        byTime: data.by === 'time',
+      };
       return { notice, rules: ['requester', 'watchers', 'assignee_or_line', 'managers'] };
     }
     case 'ticket.handoff_returned':
-      return { notice: { kind: 'handoff_returned', externalId: typeof data.externalId === 'string' ? data.externalId : null }, rules: ['assignee_or_line'] };
+      return {
+        notice: {
+          kind: 'handoff_returned',
+          externalId: typeof data.externalId === 'string' ? data.externalId : null,
+        },
+        rules: ['assignee_or_line'],
+      };
     case 'sla.warning':
-      return { notice: { kind: 'sla_warning', metric: data.metric as 'resolution', share: Number(data.share) }, rules: ['assignee', 'line'] };
+      return {
+        notice: { kind: 'sla_warning', metric: data.metric as 'resolution', share: Number(data.share) },
+        rules: ['assignee', 'line'],
+      };
     case 'sla.breached':
-      return { notice: { kind: 'sla_breached', metric: data.metric as 'resolution' }, rules: ['assignee', 'line', 'managers'] };
+      return {
+        notice: { kind: 'sla_breached', metric: data.metric as 'resolution' },
+        rules: ['assignee', 'line', 'managers'],
+      };
     default:
       return null;
   }
@@ -93,9 +134,16 @@ const STAFF_ONLY = new Set<Notice['kind']>(['sla_warning', 'sla_breached', 'hand
 async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, recipients: Recipient[]) {
   const audience = recipients.filter((r) => r.side === 'staff' || !STAFF_ONLY.has(notice.kind));
   if (!audience.length) return;
-  const choices = await repo.choicesFor(trx, audience.map((r) => r.user.id), notice.kind);
+  const choices = await repo.choicesFor(
+    trx,
+    audience.map((r) => r.user.id),
+    notice.kind,
+  );
   const number = ticketNumber(t.number);
-  const [requester, org] = await Promise.all([findUserById(trx, t.requester_id), findOrganization(trx, t.organization_id)]);
+  const [requester, org] = await Promise.all([
+    findUserById(trx, t.requester_id),
+    findOrganization(trx, t.organization_id),
+  ]);
   const now = app.clock.now().toISOString();
   for (const r of audience) {
     const choice: ChannelChoice = { ...defaultChoice(r.user.role, notice.kind), ...choices.get(r.user.id) };
@@ -112,7 +160,15 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
     };
     if (choice.in_app) {
       const inApp = render(r.user.locale, notice, context);
-      await repo.insertNotification(trx, { user_id: r.user.id, event: notice.kind, ticket_id: t.id, title: inApp.title, body: inApp.body, link: context.link, created_at: now });
+      await repo.insertNotification(trx, {
+        user_id: r.user.id,
+        event: notice.kind,
+        ticket_id: t.id,
+        title: inApp.title,
+        body: inApp.body,
+        link: context.link,
+        created_at: now,
+      });
     }
     if (choice.email && !(await isAddressFailing(trx, r.user.email))) {
       const personal = await withRatingLinks(app, trx, t, notice, r);
@@ -123,7 +179,13 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
 }
 
 /** The requester's resolution notice carries one-click rating links of their own. */
-async function withRatingLinks(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r: Recipient): Promise<Notice> {
+async function withRatingLinks(
+  app: AppContext,
+  trx: Db,
+  t: TicketRow,
+  notice: Notice,
+  r: Recipient,
+): Promise<Notice> {
   if (notice.kind !== 'ticket_resolved' || r.user.id !== t.requester_id) return notice;
   const token = newSecret();
   const now = app.clock.now();
@@ -153,8 +215,19 @@ async function enqueueTicketMail(
   at: string,
 ) {
   const number = ticketNumber(t.number);
-  const earlier = await threadMessageIds(trx, t.id, to);
-  const references = earlier.length > MAX_REFERENCES ? [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))] : earlier;
+  // The thread: what the desk sent to this address about the request and what it received from it.
+  // In time order, except that a request made by mail has that first message as the thread's root
+  // (it is recorded just after the receipt that answers it).
+  const inbound = await inboundMessageIds({ db: trx }, t.id, to);
+  const root = t.channel === 'email' ? inbound[0] : undefined;
+  const earlier = [
+    ...(root ? [root] : []),
+    ...[...inbound.filter((m) => m !== root), ...(await threadMessageIds(trx, t.id, to))].sort((a, b) =>
+      a.at.localeCompare(b.at),
+    ),
+  ].map((m) => m.messageId);
+  const references =
+    earlier.length > MAX_REFERENCES ? [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))] : earlier;
   await enqueueMail(
     trx,
     {

@@ -3,5 +3,5 @@ export { emailMigrations, type EmailTables } from './email.tables.js';
 export { emailRoutes } from './http/email.routes.js';
 export { startSmtpIntake, startImapIntake, type ImapIntake } from './email.runtime.js';
 export { receiveMessage, type Delivery, type IntakeResult } from './intake.service.js';
-export { isAddressFailing } from './messages.service.js';
+export { inboundMessageIds, isAddressFailing } from './messages.service.js';
 export { seedDemoMailboxes } from './mailbox.service.js';

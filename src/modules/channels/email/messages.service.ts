@@ -81,6 +81,19 @@ export async function clearFailingAddress(app: AppContext, actor: Actor, address
   await recordAudit(app.db, { entityType: 'email_address', entityId: address, actorId: actor.id, action: 'failing_cleared' });
 }
 
+/** The Message-IDs of the mail a person sent about a request, for threading the desk's answers. */
+export async function inboundMessageIds(app: Pick<AppContext, 'db'>, ticketId: string, from: string): Promise<{ messageId: string; at: string }[]> {
+  const rows = await app.db
+    .selectFrom('email_messages')
+    .select(['message_id', 'received_at'])
+    .where('ticket_id', '=', ticketId)
+    .where((eb) => eb(eb.fn('lower', ['from_address']), '=', from.trim().toLowerCase()))
+    .where('message_id', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ messageId: r.message_id!, at: r.received_at }));
+}
+
 /** Whether mail to an address bounced permanently (outgoing mail should not be sent there). */
 export async function isAddressFailing(app: Pick<AppContext, 'db'>, address: string): Promise<boolean> {
   return !!(await repo.findFailingAddress(app.db, address.trim().toLowerCase()));
