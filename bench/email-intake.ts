@@ -79,7 +79,7 @@ async function smtpSession(port: number) {
   const waiting: ((line: string) => void)[] = [];
   socket.on('data', (d) => {
     buffer += d.toString('latin1');
-    for (let i; (i = buffer.indexOf('\r\n')) >= 0; ) {
+    for (let i; (i = buffer.indexOf('\r\n')) >= 0;) {
       const line = buffer.slice(0, i);
       buffer = buffer.slice(i + 2);
       // A multi-line reply ends with the line whose code is followed by a space.
@@ -89,7 +89,8 @@ async function smtpSession(port: number) {
       else replies.push(line);
     }
   });
-  const reply = () => new Promise<string>((resolve) => (replies.length ? resolve(replies.shift()!) : waiting.push(resolve)));
+  const reply = () =>
+    new Promise<string>((resolve) => (replies.length ? resolve(replies.shift()!) : waiting.push(resolve)));
   const expect = async (code: string, what: string) => {
     const line = await reply();
     if (!line.startsWith(code)) throw new Error(`${what}: ${line}`);
@@ -105,7 +106,12 @@ async function smtpSession(port: number) {
       await expect('250', 'RCPT TO');
       await expect('354', 'DATA');
       // Dot-stuffing: a line starting with "." gets another.
-      socket.write(Buffer.concat([Buffer.from(raw.toString('latin1').replace(/\r\n\./g, '\r\n..'), 'latin1'), Buffer.from('\r\n.\r\n')]));
+      socket.write(
+        Buffer.concat([
+          Buffer.from(raw.toString('latin1').replace(/\r\n\./g, '\r\n..'), 'latin1'),
+          Buffer.from('\r\n.\r\n'),
+        ]),
+      );
       await expect('250', 'end of DATA');
     },
     close: () => socket.end('QUIT\r\n'),
@@ -120,7 +126,7 @@ async function drive(port: number, count: number, run: string) {
   const t0 = performance.now();
   await Promise.all(
     sessions.map(async (s) => {
-      for (let i; (i = next++) < count; ) {
+      for (let i; (i = next++) < count;) {
         const raw = message(i, run);
         const start = performance.now();
         await s.send(raw, SENDERS[i % SENDERS.length]![1]);
@@ -131,7 +137,8 @@ async function drive(port: number, count: number, run: string) {
   const seconds = (performance.now() - t0) / 1000;
   for (const s of sessions) s.close();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
+  const at = (q: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
   return { messagesPerSecond: Math.round(count / seconds), p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
@@ -150,7 +157,13 @@ async function benchDatabase(database: 'sqlite' | 'postgres'): Promise<object[]>
   try {
     if (schema) await pgQuery(pgUrl!, `create schema ${schema}`);
     // Senders write far more often than people do: the storm limit would hold them back.
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', EMAIL_SENDER_LIMIT: '100000000', ...(pgUrl && { DATABASE_URL: pgUrl }) });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      TIERDESK_DEMO: '0',
+      EMAIL_SENDER_LIMIT: '100000000',
+      ...(pgUrl && { DATABASE_URL: pgUrl }),
+    });
     td = await buildTierdesk(config, { db: { pgSchema: schema }, logger: pino({ level: 'silent' }) });
     await seedDemo(td.app);
 
@@ -171,13 +184,32 @@ async function benchDatabase(database: 'sqlite' | 'postgres'): Promise<object[]>
     log(`email intake on ${database}: baseline, ${MESSAGES} messages to a listener that discards them`);
     const baseline = await drive(discard.port, MESSAGES, `${run}b`);
     log(`email intake on ${database}: ${MESSAGES} messages to committed requests`);
-    const before = Number((await td.app.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = Number(
+      (
+        await td.app.db
+          .selectFrom('tickets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const measured = await drive(desk.port, MESSAGES, `${run}m`);
-    const after = Number((await td.app.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const after = Number(
+      (
+        await td.app.db
+          .selectFrom('tickets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const created = after - before;
     if (created !== MESSAGES) throw new Error(`${MESSAGES} messages made ${created} requests`);
 
-    const common = { database, connections: CONNECTIONS, messages: MESSAGES, messageBytes: message(0, run).length };
+    const common = {
+      database,
+      connections: CONNECTIONS,
+      messages: MESSAGES,
+      messageBytes: message(0, run).length,
+    };
     const ratio = Number((measured.messagesPerSecond / baseline.messagesPerSecond).toFixed(3));
     return [
       { name: 'email intake baseline: SMTP to a listener that accepts and discards', ...common, ...baseline },
@@ -201,21 +233,23 @@ async function benchDatabase(database: 'sqlite' | 'postgres'): Promise<object[]>
   }
 }
 
-/** Runs the inbound e-mail benchmark on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set); prints and returns the results. */
+/** Runs the inbound e-mail benchmark on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set); returns the results. */
 export async function benchEmailIntake(): Promise<object[]> {
   const results: object[] = [];
-  for (const database of ['sqlite', ...(process.env.BENCH_DATABASE_URL ? ['postgres' as const] : [])] as const) {
-    for (const r of await benchDatabase(database)) {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-      results.push(r);
-    }
+  for (const database of [
+    'sqlite',
+    ...(process.env.BENCH_DATABASE_URL ? ['postgres' as const] : []),
+  ] as const) {
+    results.push(...(await benchDatabase(database)));
   }
   return results;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  benchEmailIntake().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  benchEmailIntake()
+    .then((lines) => lines.forEach((l) => process.stdout.write(`${JSON.stringify(l)}\n`)))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
 }

@@ -79,7 +79,13 @@ async function seedFuture(db: Db, count: number) {
           const n = i + k;
           // A multiplicative hash spreads due times over the month in no particular insertion order.
           const due = NOW.getTime() + 1 + ((n * 2_654_435_761) % (30 * DAY));
-          return { key: `future:${n}`, kind: 'bench.noop', subject_id: `s${n % 50_000}`, due_at: new Date(due).toISOString(), payload: '{}' };
+          return {
+            key: `future:${n}`,
+            kind: 'bench.noop',
+            subject_id: `s${n % 50_000}`,
+            due_at: new Date(due).toISOString(),
+            payload: '{}',
+          };
         });
         await trx.insertInto('timers').values(rows).execute();
       }
@@ -91,15 +97,27 @@ async function seedFuture(db: Db, count: number) {
 async function scheduleDue(db: Db, round: number) {
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < DUE; i++)
-      await scheduleTimer(trx, { key: `due:${round}:${i}`, kind: 'bench.noop', subjectId: `d${i}`, dueAt: new Date(NOW.getTime() - 1 - (i % 60_000)) });
+      await scheduleTimer(trx, {
+        key: `due:${round}:${i}`,
+        kind: 'bench.noop',
+        subjectId: `d${i}`,
+        dueAt: new Date(NOW.getTime() - 1 - (i % 60_000)),
+      });
   });
 }
 
 /** The claim query's plan, on stderr; throws unless it walks the due-time index. */
 async function checkPlan(h: DbHandle<TimerTables>, label: string) {
-  const q = claimQuery(h.db, h.dialect, { now: NOW.toISOString(), leaseUntil: NOW.toISOString(), token: 'plan', batch: DUE }).compile();
+  const q = claimQuery(h.db, h.dialect, {
+    now: NOW.toISOString(),
+    leaseUntil: NOW.toISOString(),
+    token: 'plan',
+    batch: DUE,
+  }).compile();
   const explain = h.dialect === 'sqlite' ? 'explain query plan' : 'explain';
-  const { rows } = await h.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${explain} ${q.sql}`, [...q.parameters]));
+  const { rows } = await h.db.executeQuery<Record<string, unknown>>(
+    CompiledQuery.raw(`${explain} ${q.sql}`, [...q.parameters]),
+  );
   const plan = rows.map((r) => String(r.detail ?? r['QUERY PLAN'])).join('\n  ');
   log(`claim plan (${label}):\n  ${plan}`);
   if (!/timers_due/.test(plan)) throw new Error(`The claim query does not use timers_due on ${label}`);
@@ -119,7 +137,9 @@ async function benchDatabase(database: DialectName): Promise<object[]> {
       const t0 = performance.now();
       await seedFuture(h.db, pending - DUE);
       if (database === 'postgres') await h.db.executeQuery(CompiledQuery.raw('analyze timers')); // as autovacuum would
-      log(`${database}: seeded ${pending - DUE} future timers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      log(
+        `${database}: seeded ${pending - DUE} future timers in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
       // On a table this small a sequential scan is a fine plan; the index matters on the large ones.
       if (pending > BASELINE) await checkPlan(h, `${database}, ${pending} pending`);
     }
@@ -137,7 +157,9 @@ async function benchDatabase(database: DialectName): Promise<object[]> {
         // Back to the stated shape: fired rows leave, the pending count stays as named.
         await d.h.db.deleteFrom('timers').where('fired_at', 'is not', null).execute();
       }
-      log(`${database}: round ${round}: ${dbs.map((d) => `${d.pending} pending ${d.ms.at(-1)?.toFixed(1) ?? 'warm-up'} ms`).join(', ')}`);
+      log(
+        `${database}: round ${round}: ${dbs.map((d) => `${d.pending} pending ${d.ms.at(-1)?.toFixed(1) ?? 'warm-up'} ms`).join(', ')}`,
+      );
     }
 
     const baselinePassMs = median(dbs[0]!.ms);
@@ -162,21 +184,23 @@ async function benchDatabase(database: DialectName): Promise<object[]> {
   }
 }
 
-/** Runs the scheduler benchmark on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set); prints and returns the results. */
+/** Runs the scheduler benchmark on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set); returns the results. */
 export async function benchScheduler(): Promise<object[]> {
   const results: object[] = [];
-  for (const database of ['sqlite', ...(process.env.BENCH_DATABASE_URL ? ['postgres' as const] : [])] as DialectName[]) {
-    for (const r of await benchDatabase(database)) {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-      results.push(r);
-    }
+  for (const database of [
+    'sqlite',
+    ...(process.env.BENCH_DATABASE_URL ? ['postgres' as const] : []),
+  ] as DialectName[]) {
+    results.push(...(await benchDatabase(database)));
   }
   return results;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  benchScheduler().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  benchScheduler()
+    .then((lines) => lines.forEach((l) => process.stdout.write(`${JSON.stringify(l)}\n`)))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
 }
