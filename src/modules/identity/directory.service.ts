@@ -7,7 +7,7 @@ import type { AppContext } from '../db.js';
 import { isStaff, type Actor } from './actor.js';
 import * as repo from './identity.repo.js';
 import * as policy from './identity.policy.js';
-import type { Availability, Coverage, Line, Locale, Role } from './identity.tables.js';
+import { SYSTEM_USER_ID, type Availability, type Coverage, type Line, type Locale, type Role } from './identity.tables.js';
 import { hashPassword } from './password.js';
 import { forgetAuthentications } from './auth.service.js';
 
@@ -304,6 +304,6 @@ async function assertStaffMembers(app: AppContext, ids: string[]) {
 
 /** The first administrator (from the CLI), when no one is signed in to create one. */
 export async function createAdmin(app: AppContext, input: { email: string; name: string; password: string }) {
-  const system: Actor = { id: 'system', email: '', name: 'system', role: 'admin', organizationId: null, line: null, locale: 'en' };
+  const system: Actor = { id: SYSTEM_USER_ID, email: '', name: 'Tierdesk', role: 'admin', organizationId: null, line: null, locale: 'en' };
   return createPerson(app, system, { ...input, role: 'admin' });
 }

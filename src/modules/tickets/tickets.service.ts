@@ -209,21 +209,41 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   if (!Object.keys(changes).length && !tagsChanged) return t.id;
 
   await inTransaction(app.db, async (trx) => {
-    if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
-      throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
+    const meta = { reason, lineBy: escalation, ...(tagsChanged && { auditBefore: { tags: oldTags }, auditAfter: { tags: newTags } }) };
+    if (!(await commitChange(app, trx, actor, t, changes, now, meta))) throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
     if (tagsChanged) await repo.replaceTags(trx, t.id, newTags);
-    await writeChangeEvents(app, trx, actor, t, changes, now, reason, escalation);
-    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
-    await recordAudit(trx, {
-      entityType: 'ticket',
-      entityId: t.id,
-      actorId: actor.id,
-      action: 'updated',
-      before: tagsChanged ? { ...before, tags: oldTags } : before,
-      after: tagsChanged ? { ...changes, tags: newTags } : changes,
-    });
   });
   return t.id;
+}
+
+interface ChangeMeta {
+  /** Why: shown with a line change or an automatic assignment. */
+  reason?: string;
+  lineBy?: 'hand' | 'difficulty' | 'time';
+  assignedBy?: 'auto';
+  /** The audit action; `updated` by default. */
+  action?: string;
+  auditBefore?: Record<string, unknown>;
+  auditAfter?: Record<string, unknown>;
+}
+
+/**
+ * Writes a change to a request if it is still at the version it was read at, with its timeline
+ * entries, domain events and audit entry; false when someone changed it in between.
+ */
+async function commitChange(app: AppContext, trx: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, meta: ChangeMeta = {}) {
+  if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now }))) return false;
+  await writeChangeEvents(app, trx, actor, t, changes, now, meta);
+  const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
+  await recordAudit(trx, {
+    entityType: 'ticket',
+    entityId: t.id,
+    actorId: actor.id,
+    action: meta.action ?? 'updated',
+    before: { ...before, ...meta.auditBefore },
+    after: { ...changes, ...meta.auditAfter },
+  });
+  return true;
 }
 
 /** The timeline entry and domain event for each changed field that people follow. */
@@ -236,24 +256,15 @@ const TRACKED: Partial<Record<keyof repo.TicketRow, { event: string; domain: str
   category_id: { event: 'category_changed', domain: 'ticket.category_changed' },
 };
 
-async function writeChangeEvents(
-  app: AppContext,
-  db: Db,
-  actor: Actor,
-  t: repo.TicketRow,
-  changes: Changes,
-  now: string,
-  reason?: string,
-  escalation?: 'hand' | 'difficulty' | 'time',
-  assignedBy?: 'auto',
-) {
+async function writeChangeEvents(app: AppContext, db: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, meta: ChangeMeta) {
+  const { reason, lineBy, assignedBy } = meta;
   for (const [field, spec] of Object.entries(TRACKED)) {
     if (!(field in changes)) continue;
     const data = {
       from: t[field as keyof repo.TicketRow],
       to: changes[field as keyof repo.TicketRow],
       ...(field === 'line' && reason && { reason }),
-      ...(field === 'line' && escalation && { by: escalation }),
+      ...(field === 'line' && lineBy && { by: lineBy }),
       ...(field === 'assignee_id' && assignedBy && { by: assignedBy, reason }),
     };
     await repo.insertEntry(db, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: spec.event, data: JSON.stringify(data), created_at: now });
@@ -297,10 +308,7 @@ export async function changeStatusAsRequester(app: AppContext, actor: Actor, idO
     ...(to === 'open' && { reopened_count: t.reopened_count + 1 }),
   };
   await inTransaction(app.db, async (trx) => {
-    if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now })))
-      throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
-    await writeChangeEvents(app, trx, actor, t, changes, now);
-    await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'updated', before: { status: t.status }, after: changes });
+    if (!(await commitChange(app, trx, actor, t, changes, now))) throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
   });
   return t.id;
 }
@@ -366,11 +374,11 @@ export async function changeAutomatically(
   if (change.assigneeId && change.assigneeId !== t.assignee_id) changes.assignee_id = change.assigneeId;
   if (!Object.keys(changes).length) return false;
   const now = app.clock.now().toISOString();
-  return inTransaction(app.db, async (trx) => {
-    if (!(await repo.updateTicket(trx, t.id, t.version, { ...changes, updated_at: now }))) return false;
-    await writeChangeEvents(app, trx, SYSTEM_ACTOR, t, changes, now, change.reason, change.by === 'time' ? 'time' : undefined, change.by === 'auto' ? 'auto' : undefined);
-    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, t[k as keyof repo.TicketRow]]));
-    await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: SYSTEM_USER_ID, action: change.by === 'time' ? 'escalated' : 'assigned', before, after: { ...changes, reason: change.reason } });
-    return true;
-  });
+  return inTransaction(app.db, (trx) =>
+    commitChange(app, trx, SYSTEM_ACTOR, t, changes, now, {
+      reason: change.reason,
+      ...(change.by === 'time' ? { lineBy: 'time', action: 'escalated' } : { assignedBy: 'auto', action: 'assigned' }),
+      auditAfter: { reason: change.reason },
+    }),
+  );
 }
