@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deliverPendingMail, fileTransport } from '../../src/core/mail/outbox.js';
+import { deliverOutbox, fileTransport } from '../../src/core/mail/outbox.js';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { useTestApp, type TestApp } from '../support/app.js';
 import { Client } from '../support/client.js';
@@ -374,8 +374,8 @@ describe.each(DATABASES)('sign-in, sessions and tokens over HTTP (%s)', (kind) =
       const token = tokenFrom(t, row!.text_body);
 
       const dir = path.join(t.dataDir, 'outbox-test');
-      const sent = await deliverPendingMail(t.td.app.db, fileTransport(dir), t.config.mailFrom);
-      expect(sent).toBeGreaterThanOrEqual(1);
+      const sent = await deliverOutbox(t.td.app.db, fileTransport(dir), t.config.mailFrom);
+      expect(sent.sent).toBeGreaterThanOrEqual(1);
       const file = path.join(dir, `${String(row!.id).padStart(8, '0')}.eml`);
       expect(fs.existsSync(file)).toBe(true);
       const eml = fs.readFileSync(file, 'utf8');
@@ -390,8 +390,8 @@ describe.each(DATABASES)('sign-in, sessions and tokens over HTTP (%s)', (kind) =
       expect(after.status).toBe('sent');
       expect(after.sent_at).toEqual(expect.any(String));
       // Nothing is sent twice.
-      const again = await deliverPendingMail(t.td.app.db, fileTransport(dir), t.config.mailFrom);
-      expect(again).toBe(0);
+      const again = await deliverOutbox(t.td.app.db, fileTransport(dir), t.config.mailFrom);
+      expect(again).toEqual({ sent: 0, retried: 0, failed: 0, interrupted: 0 });
     });
 
     it('resets the password with the link once, ending every session', async () => {

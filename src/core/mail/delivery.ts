@@ -204,13 +204,3 @@ async function deliverOne(
   );
   return { outcome: 'sent' };
 }
-
-/**
- * The same pass in the shape the first outbox had: returns how many messages were dealt with (sent,
- * retried later or given up).
- */
-export async function deliverPendingMail(anyDb: AnyDb, transport: MailTransport, from: string, opts: DeliveryOptions | number = {}) {
-  const o = typeof opts === 'number' ? { batch: opts } : opts;
-  const c = await deliverOutbox(anyDb, transport, from, o);
-  return c.sent + c.retried + c.failed;
-}

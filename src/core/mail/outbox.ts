@@ -192,5 +192,5 @@ export async function retryDeadLetter(db: AnyDb, id: number, now: string): Promi
 }
 
 // Delivery lives beside the queue; these re-exports keep the one import path callers already use.
-export { deliverOutbox, deliverPendingMail, MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './delivery.js';
+export { deliverOutbox, MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './delivery.js';
 export { fileTransport, smtpTransport, type MailTransport, type OutgoingMessage } from './transports.js';
