@@ -133,12 +133,12 @@ async function loadDemo(app: AppContext) {
   const orgB = await directory.createOrganization(app, admin, { name: 'Client B Retail', planId: plans.extended, domains: ['client-b.test'], contractStartsOn: '2026-03-01', contractOptions: ['english_speaking_expert'] });
   const orgC = await directory.createOrganization(app, admin, { name: 'Client C Clinic', planId: plans.minimized, domains: ['client-c.test'], contractStartsOn: '2026-06-01' });
 
-  const alice = await person({ email: 'alice@client-a.test', name: 'Alice Petrova', role: 'requester', organizationId: orgA.id });
+  const alice = await person({ email: 'alice@client-a.test', name: 'Alice Petrova', role: 'requester', organizationId: orgA.id, phone: '+79161110001' });
   const dmitry = await person({ email: 'dmitry@client-a.test', name: 'Dmitry Sokolov', role: 'requester', organizationId: orgA.id });
-  await person({ email: 'it@client-a.test', name: 'Igor Ivanov (IT, Client A)', role: 'client_manager', organizationId: orgA.id });
-  const bob = await person({ email: 'bob@client-b.test', name: 'Bob Smith', role: 'requester', organizationId: orgB.id, locale: 'en', languages: ['en'], timeZone: 'Europe/London' });
+  await person({ email: 'it@client-a.test', name: 'Igor Ivanov (IT, Client A)', role: 'client_manager', organizationId: orgA.id, phone: '+79161110002' });
+  const bob = await person({ email: 'bob@client-b.test', name: 'Bob Smith', role: 'requester', organizationId: orgB.id, locale: 'en', languages: ['en'], timeZone: 'Europe/London', phone: '+447911123456' });
   await person({ email: 'it@client-b.test', name: 'Irene Hall (IT, Client B)', role: 'client_manager', organizationId: orgB.id, locale: 'en', languages: ['en'] });
-  const carol = await person({ email: 'carol@client-c.test', name: 'Carol Orlova', role: 'requester', organizationId: orgC.id });
+  const carol = await person({ email: 'carol@client-c.test', name: 'Carol Orlova', role: 'requester', organizationId: orgC.id, phone: '+79161110003' });
   await person({ email: 'it@client-c.test', name: 'Ivan Kuznetsov (IT, Client C)', role: 'client_manager', organizationId: orgC.id });
 
   // The desk address: mail to support@desk.test is routed by its sender (client A on client-a.test, B on client-b.test).

@@ -180,9 +180,22 @@ describe.each(DATABASES)('sign-in, sessions and tokens over HTTP (%s)', (kind) =
       const c = await t.login(p.email, p.password);
       const r = await c.patch('/api/v1/me', { name: 'Renamed Person', locale: 'ru', timeZone: 'Asia/Yekaterinburg', phone: '+7 900 000-00-00' });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ id: p.id, name: 'Renamed Person', locale: 'ru', timeZone: 'Asia/Yekaterinburg', phone: '+7 900 000-00-00' });
+      // The mobile number is kept in E.164, the form SMS senders and callers are matched by.
+      expect(r.body).toMatchObject({ id: p.id, name: 'Renamed Person', locale: 'ru', timeZone: 'Asia/Yekaterinburg', phone: '+79000000000' });
       const me = await c.get('/api/v1/me');
       expect(me.body).toMatchObject({ name: 'Renamed Person', locale: 'ru', timeZone: 'Asia/Yekaterinburg' });
+      // Without a country code, the number is read as one of PHONE_REGION (RU by default).
+      expect((await c.patch('/api/v1/me', { phone: '8 (916) 123-45-67' })).body.phone).toBe('+79161234567');
+    });
+
+    it('PATCH /me refuses a phone number that is not one, naming the field', async () => {
+      const p = await freshPerson(t);
+      const c = await t.login(p.email, p.password);
+      const r = await c.patch('/api/v1/me', { phone: 'call me maybe' });
+      expectError(r, 400, 'invalid');
+      expect(r.body.details ?? r.body.field ?? r.body.message).toBeTruthy();
+      expect(JSON.stringify(r.body)).toMatch(/phone/);
+      expect((await c.get('/api/v1/me')).body.phone).toBeNull();
     });
 
     it('PATCH /me validates, naming the field, and changes nothing then', async () => {

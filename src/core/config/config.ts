@@ -51,6 +51,10 @@ const schema = z.object({
       }
     }, 'unknown time zone')
     .default('Europe/Moscow'),
+  PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as RU')
+    .default('RU'),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -100,6 +104,8 @@ export type Config = {
   emailImapPollSeconds: number;
   /** The provider's own time zone: contract months, scheduled report periods, the reports' default. */
   providerTimeZone: string;
+  /** The country of phone numbers written without a country code (ISO 3166 alpha-2). */
+  phoneRegion: string;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -149,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailSenderWindowMinutes: e.EMAIL_SENDER_WINDOW_MINUTES,
     emailImapPollSeconds: e.EMAIL_IMAP_POLL_SECONDS,
     providerTimeZone: e.PROVIDER_TIME_ZONE,
+    phoneRegion: e.PHONE_REGION,
   };
 }

@@ -1,3 +1,4 @@
+import { toE164 } from '../../core/phone.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
@@ -152,6 +153,14 @@ export interface PersonInput {
 
 const CLIENT_SIDE: Role[] = ['requester', 'client_manager'];
 
+/** A person's mobile number as kept: E.164, so that SMS senders and callers are found by it. */
+function phoneOf(app: AppContext, raw: string | null | undefined): string | null {
+  if (!raw?.trim()) return null;
+  const e164 = toE164(raw, app.config.phoneRegion);
+  if (!e164) throw new Invalid('Not a valid phone number; write it with the country code, e.g. +7 916 123-45-67', 'phone');
+  return e164;
+}
+
 /** Checks the shape rules of a person: client-side people belong to an organization, staff to none. */
 async function assertPersonShape(app: AppContext, role: Role, organizationId: string | null, line: Line | null) {
   if (CLIENT_SIDE.includes(role)) {
@@ -201,7 +210,7 @@ export async function createPerson(app: AppContext, actor: Actor, input: PersonI
         skills: JSON.stringify(input.skills ?? []),
         locale: input.locale ?? 'en',
         time_zone: input.timeZone ?? 'UTC',
-        phone: input.phone ?? null,
+        phone: phoneOf(app, input.phone),
         availability: input.availability ?? 'offline',
         active: 1,
         failed_logins: 0,
@@ -234,7 +243,7 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
       ...(patch.skills !== undefined && { skills: JSON.stringify(patch.skills) }),
       ...(patch.locale !== undefined && { locale: patch.locale }),
       ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
-      ...(patch.phone !== undefined && { phone: patch.phone }),
+      ...(patch.phone !== undefined && { phone: phoneOf(app, patch.phone) }),
       ...(patch.availability !== undefined && { availability: patch.availability }),
       ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
       updated_at: app.clock.now().toISOString(),
@@ -258,7 +267,7 @@ export async function updateSelf(
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.locale !== undefined && { locale: patch.locale }),
     ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
-    ...(patch.phone !== undefined && { phone: patch.phone }),
+    ...(patch.phone !== undefined && { phone: phoneOf(app, patch.phone) }),
     ...(patch.availability !== undefined && { availability: patch.availability }),
     updated_at: app.clock.now().toISOString(),
   });

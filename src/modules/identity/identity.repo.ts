@@ -15,6 +15,10 @@ export const findUserByEmail = (db: Db, email: string) =>
 export const findUserById = (db: Db, id: string) =>
   db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** The active people with this mobile number (E.164), oldest account first. */
+export const findUsersByPhone = (db: Db, e164: string) =>
+  db.selectFrom('users').selectAll().where('phone', '=', e164).where('active', '=', 1).orderBy('created_at').execute();
+
 export const insertUser = (db: Db, row: Insertable<IdentityTables['users']>) =>
   db.insertInto('users').values(row).execute();
 

@@ -186,4 +186,11 @@ export const identityMigrations: ModuleMigration[] = [
         .execute();
     },
   },
+  {
+    // Phone numbers are kept in E.164 from here on; SMS senders and callers are found by them.
+    name: '2026-11-26-50-identity-phone-index',
+    async up(db) {
+      await db.schema.createIndex('users_phone').on('users').column('phone').execute();
+    },
+  },
 ];

@@ -4,7 +4,7 @@ export { SYSTEM_USER_ID, type Role, type Line, type Locale, type Availability } 
 export { findUserById, findOrganization, listActiveByRole, type UserRow } from './identity.repo.js';
 export { hashPassword } from './password.js';
 export { assertAdmin, assertStaff } from './identity.policy.js';
-export { findUserByEmail } from './identity.repo.js';
+export { findUserByEmail, findUsersByPhone } from './identity.repo.js';
 export { toActor } from './auth.service.js';
 export { createPerson } from './directory.service.js';
 import type { Db } from '../db.js';

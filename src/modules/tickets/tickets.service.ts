@@ -62,7 +62,12 @@ const lineForDifficulty = (difficulty: number): Line => LINES[Math.min(Math.max(
 const LINE_RANK: Record<Line, number> = { L1: 1, L2: 2, L3: 3 };
 
 /** Makes a request. The organization's IT managers watch it from the start. `via` gives the channel unless staff name one. */
-export async function createTicket(app: AppContext, actor: Actor, input: CreateTicketInput, via: 'session' | 'token' | 'email' = 'session') {
+export async function createTicket(
+  app: AppContext,
+  actor: Actor,
+  input: CreateTicketInput,
+  via: 'session' | 'token' | 'email' | 'sms' | 'phone' = 'session',
+) {
   const staff = isStaff(actor);
   if (!staff && (input.priority || input.channel || input.tags))
     throw new Forbidden('Only staff set the priority, channel or tags of a request');
@@ -84,7 +89,7 @@ export async function createTicket(app: AppContext, actor: Actor, input: CreateT
       description: input.description,
       requester_id: requesterId,
       organization_id: organizationId,
-      channel: input.channel ?? (via === 'token' ? 'api' : via === 'email' ? 'email' : 'web'),
+      channel: input.channel ?? (via === 'token' ? 'api' : via === 'session' ? 'web' : via),
       category_id: input.categoryId ?? null,
       impact,
       urgency,
