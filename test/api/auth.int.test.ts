@@ -193,8 +193,7 @@ describe.each(DATABASES)('sign-in, sessions and tokens over HTTP (%s)', (kind) =
       const c = await t.login(p.email, p.password);
       const r = await c.patch('/api/v1/me', { phone: 'call me maybe' });
       expectError(r, 400, 'invalid');
-      expect(r.body.details ?? r.body.field ?? r.body.message).toBeTruthy();
-      expect(JSON.stringify(r.body)).toMatch(/phone/);
+      expect(r.body.details).toEqual([expect.objectContaining({ path: 'phone' })]);
       expect((await c.get('/api/v1/me')).body.phone).toBeNull();
     });
 
