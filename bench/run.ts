@@ -269,6 +269,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'kb-search': async () => (await import('./kb-search.js')).benchKbSearch(),
   reports: async () => (await import('./reports.js')).benchReports(),
   'web-bundle': async () => (await import('./web-bundle.js')).benchWebBundle(),
+  'web-tti': async () => (await import('./web-tti.js')).benchWebTti(),
 };
 
 /** BENCH_PARTS=api,deadlines,… runs only those (default: all). */
