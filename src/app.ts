@@ -23,6 +23,7 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
 import { timetrackingRoutes } from './modules/timetracking/index.js';
 import { ensureReportSchedules, reportRoutes } from './modules/reports/index.js';
+import { webhookRoutes } from './modules/webhooks/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { LiveHub } from './core/realtime/hub.js';
@@ -98,6 +99,7 @@ export async function buildTierdesk(
   await kbSearchRoutes(http, app);
   await timetrackingRoutes(http, app);
   await reportRoutes(http, app);
+  await webhookRoutes(http, app);
   await http.ready();
   return {
     app,

@@ -7,6 +7,7 @@ import { NOTIFIABLE_EVENTS, onNotifiableEvent } from './notifications/index.js';
 import { onTicketStatusChanged } from './kb/index.js';
 import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
+import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
 
 /** The same application, working inside a transaction: use cases then join it instead of opening one. */
 const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
@@ -26,6 +27,8 @@ export function subscribeModules(app: AppContext) {
   for (const type of REPORT_EVENTS) app.events.on(type, (trx, e) => onReportEvent(trx, e, app.clock.now().toISOString()));
   // Last, so that a notice sees the request as the other reactions left it (e.g. assigned after a move).
   for (const type of NOTIFIABLE_EVENTS) app.events.on(type, (trx, e) => onNotifiableEvent(within(app, trx), trx, e));
+  // Outbound webhooks: a delivery row per subscriber, posted after the commit by a timer.
+  for (const type of WEBHOOK_EVENTS) app.events.on(type, (trx, e) => onWebhookEvent(within(app, trx), trx, e));
 }
 
 /** The handler of each kind of durable timer. */
@@ -37,6 +40,10 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
     'escalation.handoff': {
       prepare: (_db, t) => prepareHandOff(app, t),
       apply: (trx, t, outcome: Awaited<ReturnType<typeof prepareHandOff>>) => applyHandOff(app, trx, t, outcome),
+    },
+    [DELIVERY_TIMER]: {
+      prepare: (_db, t) => prepareDelivery(app, t),
+      apply: (trx, t, outcome: Awaited<ReturnType<typeof prepareDelivery>>) => applyDelivery(within(app, trx), trx, t, outcome),
     },
     [OVERNIGHT_TIMER]: (trx, t) => onOvernightTimer(within(app, trx), trx, t),
     [SCHEDULES.weekly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),

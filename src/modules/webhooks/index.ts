@@ -1,0 +1,5 @@
+/** What the composition uses of outbound webhooks. */
+export { webhookMigrations, type WebhookTables } from './webhooks.tables.js';
+export { webhookRoutes } from './http/webhooks.routes.js';
+export { applyDelivery, DELIVERY_TIMER, onEvent as onWebhookEvent, prepareDelivery } from './webhooks.service.js';
+export { WEBHOOK_EVENTS } from '../../contracts/webhooks.js';
