@@ -24,6 +24,7 @@ import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
 import { timetrackingRoutes } from './modules/timetracking/index.js';
 import { ensureReportSchedules, reportRoutes } from './modules/reports/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
+import { phoneRoutes } from './modules/channels/phone/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { LiveHub } from './core/realtime/hub.js';
@@ -99,6 +100,7 @@ export async function buildTierdesk(
   await kbSearchRoutes(http, app);
   await timetrackingRoutes(http, app);
   await reportRoutes(http, app);
+  await phoneRoutes(http, app);
   await webhookRoutes(http, app);
   await http.ready();
   return {

@@ -18,10 +18,11 @@ import type { NotificationTables } from './notifications/notifications.tables.js
 import type { KbTables } from './kb/kb.tables.js';
 import type { TimetrackingTables } from './timetracking/timetracking.tables.js';
 import type { ReportTables } from './reports/reports.tables.js';
+import type { PhoneTables } from './channels/phone/phone.tables.js';
 import type { WebhookTables } from './webhooks/webhooks.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & KbTables & TimetrackingTables & ReportTables & WebhookTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

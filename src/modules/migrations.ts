@@ -14,6 +14,7 @@ import { notificationMigrations } from './notifications/notifications.tables.js'
 import { kbMigrations } from './kb/kb.tables.js';
 import { timetrackingMigrations } from './timetracking/index.js';
 import { reportMigrations } from './reports/index.js';
+import { phoneMigrations } from './channels/phone/phone.tables.js';
 import { webhookMigrations } from './webhooks/index.js';
 
 /** Every migration of core and the modules; applied in name order. */
@@ -33,5 +34,6 @@ export const allMigrations: ModuleMigration[] = [
   ...kbMigrations,
   ...timetrackingMigrations,
   ...reportMigrations,
+  ...phoneMigrations,
   ...webhookMigrations,
 ];

@@ -10,6 +10,7 @@ export const findTicketById = (db: Db, id: string) => db.selectFrom('tickets').s
 export { changeAutomatically, SYSTEM_ACTOR, updateTicket } from './tickets.service.js';
 export { addComment, attachToCreation, checkUpload, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';
+export { listTickets } from './tickets.service.js';
 export { findEntry, listWatchers } from './tickets.repo.js';
 export { listEntries as listTimelineEntries, findCategory } from './tickets.repo.js';
 export { PUBLIC_EVENTS } from './tickets.policy.js';

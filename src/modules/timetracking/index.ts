@@ -5,3 +5,4 @@ export { onOvernightTimer, OVERNIGHT_TIMER } from './timer.service.js';
 export { workTotals, lineWork, organizationMinutes, type WorkScope } from './work.repo.js';
 export { formatHours, monthName } from './contract-hours.messages.js';
 export * as localTime from './local-time.js';
+export { createEntry } from './work-entries.service.js';

@@ -1,0 +1,3 @@
+/** What other modules and the composition may use of the telephone channel. */
+export { phoneMigrations, type PhoneTables } from './phone.tables.js';
+export { phoneRoutes } from './http/phone.routes.js';
