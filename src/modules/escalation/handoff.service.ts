@@ -23,7 +23,7 @@ import {
   type TicketRow,
 } from '../tickets/index.js';
 import * as repo from './handoff.repo.js';
-import { checkSignature, signedHeaders } from './signature.js';
+import { checkSignature, signedHeaders } from '../../core/http/signature.js';
 
 /** The timer that sends a hand-off to the tracker: after the commit, retried until it gets through. */
 export const HANDOFF_TIMER = 'escalation.handoff';

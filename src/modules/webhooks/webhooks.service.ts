@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../core/events/events.js';
 import { newId, newSecret } from '../../core/ids/ids.js';
 import { scheduleTimer, timerRetryDelayMs, type DueTimer } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
-import { signedHeaders } from '../escalation/signature.js';
+import { signedHeaders } from '../../core/http/signature.js';
 import { assertAdmin, findOrganization, type Actor } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber } from '../tickets/index.js';
 import type { WebhookTables } from './webhooks.tables.js';

@@ -12,7 +12,7 @@ import { agentOf, callerOf } from './callers.js';
 import { afterAnswered, afterMissed } from './callbacks.service.js';
 import * as repo from './phone.repo.js';
 import type { Outcome } from './phone.tables.js';
-import { checkSignature } from './signature.js';
+import { checkSignature } from '../../../core/http/signature.js';
 
 const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
 

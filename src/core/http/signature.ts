@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 
 /**
- * The signature of calls between Tierdesk and the developers' tracker, both ways: HMAC-SHA256 with
- * the shared key over "<unix seconds>.<raw body>", sent as `x-tierdesk-signature: sha256=<hex>` next
- * to `x-tierdesk-timestamp`. Signing the timestamp too lets the receiver refuse replays.
+ * How Tierdesk and the systems it talks to sign a call: HMAC-SHA256 with the shared key over
+ * "<unix seconds>.<payload>" (the raw body; a signed lookup's query string), sent as
+ * `x-tierdesk-signature: sha256=<hex>` next to `x-tierdesk-timestamp`. Signing the timestamp too lets
+ * the receiver refuse replays. Used by the developers' tracker (both ways), outbound webhooks and
+ * the PBX connectors, so one relay script can serve them all.
  */
 export const TIMESTAMP_HEADER = 'x-tierdesk-timestamp';
 export const SIGNATURE_HEADER = 'x-tierdesk-signature';
@@ -24,7 +26,7 @@ export function signedHeaders(secret: string, body: string, now: Date): Record<s
 /** Why a signed call is refused (missing, wrong or stale), or null if it is genuine and fresh. */
 export function checkSignature(
   secret: string,
-  body: Buffer,
+  body: Buffer | string,
   headers: Record<string, unknown>,
   now: Date,
 ): string | null {
