@@ -3,8 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, mailbox, startApp, type RunningApp } from './support/app';
 import { contrastProblems, phoneOverflow, ensureChromium, launch, personContext, shoot, unlabelledFields } from './support/browser';
-
-const PASSWORD = 'tierdesk-demo';
+import { english, PASSWORD, signer } from './support/session';
 
 /**
  * The web app end to end, in Debian's Chromium, against Tierdesk started as in the quick start:
@@ -30,33 +29,7 @@ describe('the web app in a real browser', () => {
   });
 
   /** A new browser context signed in as `email`, in English, at `path`. */
-  async function signIn(email: string, password = PASSWORD, path = '/'): Promise<Page> {
-    const context = await personContext(browser, app.url, errors);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(path);
-    await page.waitForURL(/\/sign-in/);
-    await english(page);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    await english(page);
-    return page;
-  }
-
-  /** Makes sure the interface (and the person's profile, when signed in) is in English. */
-  async function english(page: Page) {
-    const en = page.getByRole('radio', { name: 'EN' });
-    if (!(await en.isChecked())) {
-      const signedIn = !new URL(page.url()).pathname.match(/^\/(sign-in|forgot-password|reset-password)/);
-      // Signed in, the choice is saved in the profile: wait for that, so that the next page load keeps it.
-      const saved = signedIn ? page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH') : null;
-      await page.locator('label', { hasText: /^EN$/ }).first().click();
-      await saved;
-    }
-    await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('en');
-  }
+  const signIn = (email: string, password = PASSWORD, path = '/') => signer(browser, app.url, errors, contexts).signIn(email, password, path);
 
   let number = '';
   const subject = `Принтер печатает пустые листы ${Date.now()}`;
@@ -258,13 +231,15 @@ describe('the web app in a real browser', () => {
   it('switches the interface to Russian and remembers the choice', async () => {
     const admin = await signIn('admin@demo.test');
     await admin.goto('/admin');
-    await admin.getByRole('tab', { name: 'Organizations' }).waitFor();
+    await admin.waitForURL(/\/admin\/organizations$/);
+    await admin.getByTestId('organizations').getByRole('link', { name: 'Client A Logistics' }).waitFor();
     await shoot(admin, '11-admin');
-    await admin.getByRole('tab', { name: 'Categories' }).click();
+    await admin.getByRole('link', { name: 'Categories' }).click();
+    await admin.waitForURL(/\/admin\/categories$/);
     await admin.getByLabel('Name (English)').fill('Scanners');
     await admin.getByLabel('Name (Russian)').fill('Сканеры');
     await admin.getByRole('button', { name: 'Add', exact: true }).click();
-    await admin.getByRole('cell', { name: 'Scanners' }).waitFor();
+    await admin.getByRole('cell', { name: 'Scanners', exact: true }).waitFor();
     await admin.goto('/profile');
     await admin.getByRole('heading', { name: 'Profile' }).waitFor();
     await shoot(admin, '12-profile');

@@ -101,6 +101,7 @@ export const PlanCreate = z.object({
   channels: z.array(z.enum(['web', 'email', 'sms', 'phone', 'api'])).min(1),
   description: z.string().max(2000).optional(),
 });
+export const PlanPatch = PlanCreate.omit({ code: true }).partial();
 export const Plan = z.object({
   id: z.string(),
   code: z.string(),

@@ -167,6 +167,7 @@ export const CategoryCreate = z.object({
   parentId: z.string().uuid().nullable().optional(),
   difficulty: z.number().int().min(1).max(3),
 });
+export const CategoryPatch = CategoryCreate.partial();
 export const Category = z.object({
   id: z.string(),
   parentId: z.string().nullable(),

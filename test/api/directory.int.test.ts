@@ -219,6 +219,26 @@ describe.each(DATABASES)('the directory over HTTP (%s)', (kind) => {
       }
       expect((await admin.get('/api/v1/plans')).body.items.map((p: any) => p.code)).not.toContain('sneaky');
     });
+
+    it('only the admin changes a plan (PATCH); the code stays, the input is checked', async () => {
+      const admin = await t.login('admin@demo.test');
+      const created = await admin.post('/api/v1/plans', { code: 'basic-edit', name: 'Basic', coverage: 'business_hours', includedHours: 5, channels: ['web'] });
+      const id = created.body.id;
+      const r = await admin.patch(`/api/v1/plans/${id}`, { name: 'Basic plus', includedHours: 8, channels: ['web', 'email'], description: 'Now with e-mail' });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ id, code: 'basic-edit', name: 'Basic plus', coverage: 'business_hours', includedHours: 8, channels: ['web', 'email'], description: 'Now with e-mail' });
+      expect((await admin.get('/api/v1/plans')).body.items.find((p: any) => p.id === id)).toMatchObject({ name: 'Basic plus', includedHours: 8 });
+
+      expectFieldError(await admin.patch(`/api/v1/plans/${id}`, { channels: ['fax'] }), 'channels.0');
+      expectFieldError(await admin.patch(`/api/v1/plans/${id}`, { includedHours: -1 }), 'includedHours');
+      expectError(await admin.patch('/api/v1/plans/00000000-0000-4000-8000-000000000000', { name: 'Ghost' }), 404, 'not_found');
+
+      // Staff who are not admins, and client-side people of any organization, are refused.
+      for (const email of ['manager@demo.test', 'l2@demo.test', 'it@client-a.test', 'bob@client-b.test']) {
+        expectError(await (await t.login(email)).patch(`/api/v1/plans/${id}`, { name: `By ${email}` }), 403, 'forbidden');
+      }
+      expect((await admin.get('/api/v1/plans')).body.items.find((p: any) => p.id === id).name).toBe('Basic plus');
+    });
   });
 
   describe('people', () => {
@@ -520,6 +540,30 @@ describe.each(DATABASES)('the directory over HTTP (%s)', (kind) => {
       const after = (await admin.get('/api/v1/categories')).body.items.map((c: any) => c.name);
       expect(after.some((n: string) => n.startsWith('By ') || n === 'Too hard' || n === 'Orphan')).toBe(false);
     });
+
+    it('only the admin changes a category (PATCH): names, parent, difficulty; no cycles', async () => {
+      const admin = await t.login('admin@demo.test');
+      const all = (await admin.get('/api/v1/categories')).body.items;
+      const network = all.find((c: any) => c.name === 'Network');
+      const parent = (await admin.post('/api/v1/categories', { name: 'Storage', difficulty: 2 })).body;
+      const child = (await admin.post('/api/v1/categories', { name: 'NAS', difficulty: 1, parentId: parent.id })).body;
+      const r = await admin.patch(`/api/v1/categories/${child.id}`, { name: 'NAS boxes', nameRu: 'Сетевые хранилища', difficulty: 3, parentId: network.id });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ id: child.id, name: 'NAS boxes', nameRu: 'Сетевые хранилища', difficulty: 3, parentId: network.id });
+      expect((await admin.patch(`/api/v1/categories/${child.id}`, { parentId: null })).body.parentId).toBeNull();
+
+      // A category may not go under itself or under one of its own children.
+      await admin.patch(`/api/v1/categories/${child.id}`, { parentId: parent.id });
+      expectFieldError(await admin.patch(`/api/v1/categories/${parent.id}`, { parentId: parent.id }), 'parentId');
+      expectFieldError(await admin.patch(`/api/v1/categories/${parent.id}`, { parentId: child.id }), 'parentId');
+      expectFieldError(await admin.patch(`/api/v1/categories/${child.id}`, { difficulty: 4 }), 'difficulty');
+      expectError(await admin.patch('/api/v1/categories/00000000-0000-4000-8000-000000000000', { name: 'Ghost' }), 404, 'not_found');
+
+      for (const email of ['manager@demo.test', 'l2@demo.test', 'it@client-a.test', 'alice@client-a.test']) {
+        expectError(await (await t.login(email)).patch(`/api/v1/categories/${child.id}`, { name: `By ${email}` }), 403, 'forbidden');
+      }
+      expect((await admin.get('/api/v1/categories')).body.items.find((c: any) => c.id === child.id).name).toBe('NAS boxes');
+    });
   });
 
   it('every directory endpoint answers 401 to an anonymous caller', async () => {
@@ -533,6 +577,8 @@ describe.each(DATABASES)('the directory over HTTP (%s)', (kind) => {
       ['PATCH /organizations/:id', () => anon.patch(`/api/v1/organizations/${org(ORG_A).id}`, { name: 'Anonymous Org' })],
       ['GET /plans', () => anon.get('/api/v1/plans')],
       ['POST /plans', () => anon.post('/api/v1/plans', { code: 'anon', name: 'Anon', coverage: 'business_hours', includedHours: 1, channels: ['web'] })],
+      ['PATCH /plans/:id', () => anon.patch(`/api/v1/plans/${uuid}`, { name: 'Anon' })],
+      ['PATCH /categories/:id', () => anon.patch(`/api/v1/categories/${uuid}`, { name: 'Anon' })],
       ['GET /users', () => anon.get('/api/v1/users')],
       ['GET /users/:id', () => anon.get(`/api/v1/users/${person('alice@client-a.test').id}`)],
       ['POST /users', () => anon.post('/api/v1/users', { email: 'anon@desk.test', name: 'Anon', role: 'admin', password: 'anon-password-1' })],

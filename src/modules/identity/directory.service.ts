@@ -134,6 +134,24 @@ export async function createPlan(app: AppContext, actor: Actor, input: PlanInput
   return (await repo.findPlan(app.db, id))!;
 }
 
+/** Changes a plan's name, coverage, hours, channels or description; its code stays. */
+export async function updatePlan(app: AppContext, actor: Actor, id: string, patch: Partial<Omit<PlanInput, 'code'>>) {
+  policy.assertAdmin(actor);
+  const before = await repo.findPlan(app.db, id);
+  if (!before) throw new NotFound('Plan');
+  await inTransaction(app.db, async (trx) => {
+    await repo.updatePlan(trx, id, {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.coverage !== undefined && { coverage: patch.coverage }),
+      ...(patch.includedHours !== undefined && { included_hours: patch.includedHours }),
+      ...(patch.channels !== undefined && { channels: JSON.stringify(patch.channels) }),
+      ...(patch.description !== undefined && { description: patch.description }),
+    });
+    await recordAudit(trx, { entityType: 'plan', entityId: id, actorId: actor.id, action: 'updated', before, after: patch });
+  });
+  return (await repo.findPlan(app.db, id))!;
+}
+
 // People
 
 export interface PersonInput {

@@ -170,6 +170,7 @@ export async function replaceDomains(db: Db, organizationId: string, domains: st
 export const listPlans = (db: Db) => db.selectFrom('plans').selectAll().orderBy('included_hours').execute();
 export const findPlan = (db: Db, id: string) => db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
 export const insertPlan = (db: Db, row: Insertable<IdentityTables['plans']>) => db.insertInto('plans').values(row).execute();
+export const updatePlan = (db: Db, id: string, patch: Updateable<IdentityTables['plans']>) => db.updateTable('plans').set(patch).where('id', '=', id).execute();
 
 export const listGroups = (db: Db) => db.selectFrom('groups').selectAll().orderBy('name').execute();
 export const findGroup = (db: Db, id: string) => db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();

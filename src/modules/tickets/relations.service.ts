@@ -123,3 +123,30 @@ export async function createCategory(
   });
   return (await repo.findCategory(app.db, id))!;
 }
+
+/** Renames a category, moves it under another parent or changes its difficulty (admins). */
+export async function updateCategory(
+  app: AppContext,
+  actor: Actor,
+  id: string,
+  patch: { name?: string; nameRu?: string; parentId?: string | null; difficulty?: number },
+) {
+  if (!isAdmin(actor)) throw new Forbidden('Only an administrator may do this');
+  if (!(await repo.findCategory(app.db, id))) throw new NotFound('Category');
+  if (patch.parentId) {
+    // Walking up from the new parent must not reach this category: no cycles in the tree.
+    for (let at: string | null = patch.parentId; at; ) {
+      if (at === id) throw new Invalid('A category cannot be under itself', 'parentId');
+      const parent = await repo.findCategory(app.db, at);
+      if (!parent) throw new Invalid('No such parent category', 'parentId');
+      at = parent.parent_id;
+    }
+  }
+  await repo.updateCategory(app.db, id, {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.nameRu !== undefined && { name_ru: patch.nameRu }),
+    ...(patch.parentId !== undefined && { parent_id: patch.parentId }),
+    ...(patch.difficulty !== undefined && { difficulty: patch.difficulty }),
+  });
+  return (await repo.findCategory(app.db, id))!;
+}

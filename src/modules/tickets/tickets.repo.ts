@@ -215,3 +215,5 @@ export const findAttachment = (db: Db, ticketId: string, id: string) =>
 export const listCategories = (db: Db) => db.selectFrom('categories').selectAll().orderBy('name').execute();
 export const findCategory = (db: Db, id: string) => db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
 export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) => db.insertInto('categories').values(row).execute();
+export const updateCategory = (db: Db, id: string, patch: Updateable<TicketTables['categories']>) =>
+  db.updateTable('categories').set(patch).where('id', '=', id).execute();

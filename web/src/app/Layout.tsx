@@ -38,7 +38,9 @@ export default function Layout() {
     ...(isManagerRole(me.role) ? [{ to: '/dashboard', label: t('nav.dashboard') }] : []),
     { to: '/kb', label: t('nav.kb'), match: '/kb' },
     ...(isManagerRole(me.role) || me.role === 'client_manager' ? [{ to: '/reports', label: t('nav.reports') }] : []),
-    ...(me.role === 'admin' ? [{ to: '/admin', label: t('nav.admin') }] : []),
+    ...(staff ? [{ to: '/timesheets', label: t('nav.timesheets') }] : []),
+    ...(isManagerRole(me.role) ? [{ to: '/rosters', label: t('nav.rosters') }] : []),
+    ...(me.role === 'admin' ? [{ to: '/admin', label: t('nav.admin'), match: '/admin' }] : []),
     { to: '/profile', label: t('nav.profile') },
   ];
 

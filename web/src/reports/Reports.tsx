@@ -13,7 +13,7 @@ import { ErrorAlert, Loading } from '../ui/feedback';
 import { Staffing } from './Staffing';
 
 type Report = z.infer<typeof rc.Report>;
-const PERIODS = ['week', 'month', 'year'] as const;
+const PERIODS = ['week', 'month', 'year', 'custom'] as const;
 const DIMENSIONS = ['organization', 'plan', 'line', 'agent', 'category', 'channel', 'type', 'priority'] as const;
 const TABLES = ['summary', 'volume', 'breakdown', 'sla', 'lines', 'organizations', 'agents'] as const;
 
@@ -33,7 +33,12 @@ function Stat({ label, value }: { label: string; value: string | number }) {
 const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
 const mins = (v: number | null) => (v === null ? '—' : v < 120 ? `${Math.round(v)} min` : `${(v / 60).toFixed(1)} h`);
 
-/** `/reports?period=month&date=…&by=…`: the week, month or year as charts and tables, with CSV and XLSX downloads. */
+const isoDay = (d: Date) => new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate())).toISOString().slice(0, 10);
+
+/**
+ * `/reports?period=month&date=…&by=…` (or `period=custom&from=…&to=…`): the week, month, year or any
+ * span of days as charts and tables, with CSV and XLSX downloads.
+ */
 export default function Reports() {
   const { t, i18n } = useTranslation();
   const me = useMe().data!;
@@ -42,14 +47,30 @@ export default function Reports() {
   const date = params.get('date') ?? '';
   const by = params.get('by') ?? '';
   const view = params.get('view') ?? 'report';
-  const set = (k: string, v: string) => {
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const set = (k: string, v: string) => setMany({ [k]: v });
+  const setMany = (change: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    if (v) next.set(k, v);
-    else next.delete(k);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     setParams(next, { replace: true });
   };
+  /** Custom starts as the last 30 days, so that the address always names both ends. */
+  const choosePeriod = (p: string) => {
+    if (p !== 'custom') return setMany({ period: p, from: '', to: '' });
+    const end = new Date();
+    const start = new Date(end.getFullYear(), end.getMonth(), end.getDate() - 29);
+    setMany({ period: p, date: '', from: from || isoDay(start), to: to || isoDay(end) });
+  };
+  const custom = period === 'custom';
   const query = new URLSearchParams({ period, lang: i18n.language === 'ru' ? 'ru' : 'en' });
-  if (date) query.set('date', date);
+  if (custom) {
+    if (from) query.set('from', from);
+    if (to) query.set('to', to);
+  } else if (date) query.set('date', date);
   if (by) query.set('by', by);
   const report = useQuery({ queryKey: ['report', query.toString()], queryFn: () => get<Report>(`/reports?${query}`) });
   const manager = isManagerRole(me.role);
@@ -79,8 +100,15 @@ export default function Reports() {
       ) : (
         <>
           <Group align="end" wrap="wrap">
-            <SegmentedControl value={period} onChange={(v) => set('period', v)} data={PERIODS.map((p) => ({ value: p, label: t(`reports.period.${p}`) }))} aria-label={t('reports.periodLabel')} />
-            <TextInput type="date" label={t('reports.date')} value={date} onChange={(e) => set('date', e.currentTarget.value)} />
+            <SegmentedControl value={period} onChange={choosePeriod} data={PERIODS.map((p) => ({ value: p, label: t(`reports.period.${p}`) }))} aria-label={t('reports.periodLabel')} />
+            {custom ? (
+              <>
+                <TextInput type="date" label={t('reports.from')} value={from} max={to || undefined} onChange={(e) => set('from', e.currentTarget.value)} />
+                <TextInput type="date" label={t('reports.to')} value={to} min={from || undefined} onChange={(e) => set('to', e.currentTarget.value)} />
+              </>
+            ) : (
+              <TextInput type="date" label={t('reports.date')} value={date} onChange={(e) => set('date', e.currentTarget.value)} />
+            )}
             <Select
               label={t('reports.by')}
               clearable
@@ -96,7 +124,7 @@ export default function Reports() {
           {report.isPending && <Loading />}
           {r && (
             <>
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="dimmed" data-testid="report-period">
                 {r.period.start} – {r.period.end} ({r.period.timeZone})
               </Text>
               <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>

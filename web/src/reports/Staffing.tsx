@@ -1,8 +1,9 @@
 import { BarChart } from '@mantine/charts';
-import { Group, NumberInput, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Group, NumberInput, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { z } from 'zod';
 import type * as rc from '../../../src/contracts/reports';
 import { get } from '../api/client';
@@ -25,6 +26,9 @@ export function Staffing() {
       <Group align="end">
         <NumberInput label={t('reports.growth')} value={growth} min={0.1} max={100} step={0.5} decimalScale={1} onChange={(v) => setGrowth(Number(v) || 1)} w={160} />
         <SegmentedControl value={day} onChange={setDay} data={DAYS.map((d) => ({ value: String(d), label: dayName(d) }))} aria-label={t('reports.weekday')} />
+        <Anchor component={Link} to="/rosters" size="sm">
+          {t('rosters.title')}
+        </Anchor>
       </Group>
       <ErrorAlert error={forecast.error} />
       {forecast.isPending && <Loading />}

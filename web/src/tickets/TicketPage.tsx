@@ -12,6 +12,7 @@ import { PriorityBadge, StatusBadge } from '../ui/badges';
 import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
 import { dateTime, useNow } from '../ui/format';
 import { useLiveChange, type LiveChange } from '../app/live';
+import { SatisfactionPanel } from '../portal/Satisfaction';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
@@ -149,6 +150,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             {staff && <TimePanel ticketId={ticket.id} />}
             {staff && <ArticlesPanel ticketId={ticket.id} />}
             {staff && <ContextPanel ticket={ticket} />}
+            {!staff && ticket.requester.id === me.id && (ticket.status === 'resolved' || ticket.status === 'closed') && <SatisfactionPanel ticketId={ticket.id} />}
             {!staff && ticket.assignee && (
               <Paper withBorder p="sm">
                 <Text size="sm">

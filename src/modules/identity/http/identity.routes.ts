@@ -135,6 +135,10 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, body: c.PlanCreate, response: { 201: c.Plan, ...errorResponses } },
     handler: async (req, reply) => reply.code(201).send(presentPlan(await directory.createPlan(app, actorOf(req), req.body))),
   });
+  http.patch('/api/v1/plans/:id', {
+    schema: { tags, params: IdParam, body: c.PlanPatch, response: { 200: c.Plan, ...errorResponses } },
+    handler: async (req) => presentPlan(await directory.updatePlan(app, actorOf(req), req.params.id, req.body)),
+  });
 
   // People
 

@@ -202,6 +202,10 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     schema: { tags: ticketTag, body: c.CategoryCreate, response: { 201: c.Category, ...errorResponses } },
     handler: async (req, reply) => reply.code(201).send(presentCategory(await relations.createCategory(app, actorOf(req), req.body))),
   });
+  http.patch('/api/v1/categories/:id', {
+    schema: { tags: ticketTag, params: IdParam, body: c.CategoryPatch, response: { 200: c.Category, ...errorResponses } },
+    handler: async (req) => presentCategory(await relations.updateCategory(app, actorOf(req), req.params.id, req.body)),
+  });
 
   // For the manager dashboard's escalation feed: the latest moves between lines, by hand or by rule.
   http.get('/api/v1/escalations', {

@@ -1,0 +1,228 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebApp, startApp, type RunningApp } from './support/app';
+import { contrastProblems, ensureChromium, launch, phoneOverflow, shoot, unlabelledFields } from './support/browser';
+import { signer } from './support/session';
+
+/**
+ * The screens of issue 8 in a real browser: the administrator's organizations, calendars, plan SLA
+ * and people (a deactivated person cannot sign in); timesheets submitted and approved; a custom
+ * report period in the address; a requester's rating of a resolved request.
+ */
+describe('administration, timesheets, reports and ratings in a real browser', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  const errors: string[] = [];
+  const contexts: BrowserContext[] = [];
+  let admin: Page;
+  const stamp = Date.now();
+
+  beforeAll(async () => {
+    ensureChromium();
+    buildWebApp();
+    app = await startApp();
+    browser = await launch();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const signIn = (email: string, password?: string, path?: string) => signer(browser, app.url, errors, contexts).signIn(email, password, path);
+  /** A screen's fields all have a name, and the screen is shot at both sizes. */
+  async function check(page: Page, name: string) {
+    expect(await unlabelledFields(page), name).toEqual([]);
+    // Nothing under the pointer: a hovered button is not how the screen looks.
+    await page.mouse.move(0, 0);
+    await shoot(page, name);
+  }
+
+  it('lets the admin create an organization and edit its contract', async () => {
+    admin = await signIn('admin@demo.test', undefined, '/admin');
+    await admin.waitForURL(/\/admin\/organizations$/);
+    const name = `Client D Pharmacy ${stamp}`;
+    await admin.getByLabel('Organization').fill(name);
+    await admin.getByLabel('Domains').fill(`pharmacy-${stamp}.test`);
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByTestId('organizations').getByRole('link', { name }).click();
+    await admin.waitForURL(/\/admin\/organizations\/[0-9a-f-]{36}$/);
+    await admin.getByLabel('Contract starts').fill('2026-02-01');
+    await admin.getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByText('Saved.').first().waitFor();
+    await check(admin, '21-admin-organization');
+    await admin.reload();
+    await expect.poll(() => admin.getByLabel('Contract starts').inputValue()).toBe('2026-02-01');
+    await admin.getByRole('link', { name: /Organizations/ }).first().click();
+    await admin.getByTestId('organizations').getByRole('link', { name }).waitFor();
+    await check(admin, '20-admin-organizations');
+  }, 90_000);
+
+  let calendarName = '';
+  it('lets the admin create a calendar with a holiday', async () => {
+    await admin.goto('/admin/calendars');
+    calendarName = `Pharmacy hours ${stamp}`;
+    await admin.getByRole('textbox', { name: /^Name/ }).fill(calendarName);
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.waitForURL(/\/admin\/calendars\/[0-9a-f-]{36}$/);
+    const holidays = admin.getByTestId('holidays');
+    await holidays.getByRole('textbox', { name: 'Date' }).fill('2026-03-09');
+    await holidays.getByRole('button', { name: /Add the date/ }).click();
+    await holidays.locator('[data-date="2026-03-09"]').waitFor();
+    // Saturday mornings too.
+    await admin.getByRole('button', { name: 'Add hours to Saturday' }).click();
+    await admin.getByLabel('Saturday: end of interval 1').fill('13:00');
+    await admin.getByTestId('calendar-form').getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByText('Saved.').first().waitFor();
+    await check(admin, '22-admin-calendar');
+    await admin.reload();
+    await admin.getByTestId('holidays').locator('[data-date="2026-03-09"]').waitFor();
+    await expect.poll(() => admin.getByLabel('Saturday: end of interval 1').inputValue()).toBe('13:00');
+    await admin.goto('/admin/calendars');
+    await admin.getByTestId('calendars').getByRole('link', { name: calendarName }).waitFor();
+    await check(admin, '23-admin-calendars');
+  }, 90_000);
+
+  it("lets the admin set a plan's SLA target", async () => {
+    await admin.goto('/admin/plans');
+    await check(admin, '24-admin-plans');
+    await admin.getByTestId('plans').getByRole('link', { name: 'Minimized' }).click();
+    await admin.waitForURL(/\/admin\/plans\/([0-9a-f-]{36})$/);
+    const planId = admin.url().split('/').pop()!;
+    const sla = admin.getByTestId('plan-sla');
+    const p1 = sla.getByLabel('P1 · Any type: First response');
+    await p1.fill('25');
+    await sla.getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByText('Saved.').first().waitFor();
+    const saved = await (await admin.request.get(`/api/v1/plans/${planId}/sla`)).json();
+    expect(saved.policies.find((p: { priority: string; ticketType: string }) => p.priority === 'P1' && p.ticketType === '*').firstResponseMinutes).toBe(25);
+    await check(admin, '25-admin-plan-sla');
+  }, 60_000);
+
+  it('lets the admin deactivate a person, who can then no longer sign in', async () => {
+    const email = `temp-${stamp}@demo.test`;
+    await admin.goto('/admin/people');
+    await admin.getByRole('textbox', { name: /^E-mail/ }).fill(email);
+    await admin.getByRole('textbox', { name: /^Name/ }).fill('Tina Temporary');
+    await admin.getByLabel(/^Password/).fill('tinas-passphrase');
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByText('Added.').first().waitFor();
+    // She can sign in at first.
+    const tina = await signIn(email, 'tinas-passphrase');
+    await tina.waitForURL(/\/queues\/mine$/);
+    await tina.context().close();
+
+    await admin.getByLabel('Search by name or e-mail').fill('tina');
+    await admin.waitForURL(/q=tina/);
+    await check(admin, '26-admin-people');
+    await admin.getByTestId('people').getByRole('link', { name: 'Tina Temporary' }).click();
+    await admin.waitForURL(/\/admin\/people\/[0-9a-f-]{36}$/);
+    await admin.getByRole('combobox', { name: 'Skills' }).fill('printers');
+    await admin.keyboard.press('Enter');
+    await admin.getByTestId('person-form').getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByText('Saved.').first().waitFor();
+    await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByRole('button', { name: 'Yes, deactivate' }).click();
+    await admin.getByRole('button', { name: 'Reactivate' }).waitFor();
+    await check(admin, '27-admin-person');
+
+    const screen = await signer(browser, app.url, errors, contexts).signInScreen();
+    await screen.getByLabel('E-mail').fill(email);
+    await screen.getByLabel(/^Password/).fill('tinas-passphrase');
+    await screen.getByRole('button', { name: 'Sign in' }).click();
+    await screen.getByRole('alert').filter({ hasText: 'Wrong e-mail or password.' }).waitFor();
+    expect(new URL(screen.url()).pathname).toBe('/sign-in');
+  }, 90_000);
+
+  it('shows the other admin screens, with a place kept for SMS gateways and the telephone', async () => {
+    for (const [path, name, ready] of [
+      ['/admin/categories', '28-admin-categories', 'categories'],
+      ['/admin/groups', '29-admin-groups', null],
+      ['/admin/mailboxes', '30-admin-mailboxes', null],
+      ['/admin/quarantine', '31-admin-quarantine', 'quarantine'],
+      ['/admin/dead-letters', '32-admin-dead-letters', 'dead-letters'],
+      ['/admin/sms-gateways', '33-admin-sms-soon', null],
+    ] as const) {
+      await admin.goto(path);
+      if (ready) await admin.getByTestId(ready).waitFor();
+      else await admin.getByRole('heading', { name: 'Administration' }).waitFor();
+      await admin.waitForLoadState('networkidle');
+      await check(admin, name);
+    }
+    await admin.getByRole('link', { name: /Telephone \(PBX\)/ }).waitFor();
+    // Groups: a new team with a member.
+    await admin.goto('/admin/groups');
+    await admin.getByRole('textbox', { name: /^Name/ }).fill(`Printers ${stamp}`);
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByTestId(`group-Printers ${stamp}`).waitFor();
+  }, 90_000);
+
+  it("lets an agent submit the week's timesheet and the manager approve it", async () => {
+    const l1 = await signIn('l1@demo.test', undefined, '/timesheets');
+    await l1.getByTestId('timesheet').waitFor();
+    await l1.getByRole('button', { name: 'Submit for approval' }).click();
+    await l1.getByTestId('timesheet-status').filter({ hasText: 'Submitted' }).waitFor();
+    await check(l1, '34-timesheet-agent');
+
+    const manager = await signIn('manager@demo.test', undefined, '/timesheets');
+    await manager.getByTestId('timesheets-waiting').getByRole('link', { name: 'Lena L1' }).click();
+    await manager.waitForURL(/agent=.*week=/);
+    await manager.getByTestId('timesheet').getByRole('heading', { name: 'Lena L1' }).waitFor();
+    await manager.getByRole('button', { name: 'Approve and lock' }).click();
+    await manager.getByTestId('timesheet-status').filter({ hasText: 'Approved and locked' }).waitFor();
+    await check(manager, '35-timesheet-manager');
+    await l1.reload();
+    await l1.getByTestId('timesheet-status').filter({ hasText: 'Approved and locked' }).waitFor();
+
+    await manager.goto('/rosters');
+    await manager.getByTestId('rosters').getByRole('button', { name: 'Edit: Lena L1' }).click();
+    await manager.waitForURL(/\/rosters\?agent=/);
+    await manager.getByTestId('roster-form').waitFor();
+    await check(manager, '36-rosters');
+  }, 90_000);
+
+  it('keeps a custom report period in the address', async () => {
+    const manager = await signIn('manager@demo.test', undefined, '/reports?period=custom&from=2026-01-05&to=2026-02-20');
+    await manager.getByTestId('report-period').filter({ hasText: '2026-01-05 – 2026-02-20' }).waitFor();
+    await expect.poll(() => manager.getByLabel('From', { exact: true }).inputValue()).toBe('2026-01-05');
+    await check(manager, '37-reports-custom');
+    // Choosing the custom period from a month view names both ends in the address.
+    await manager.goto('/reports?period=month');
+    await manager.getByRole('heading', { name: 'Requests over time' }).waitFor();
+    await manager.locator('.mantine-SegmentedControl-label', { hasText: 'Custom' }).click();
+    await manager.waitForURL(/period=custom&.*from=\d{4}-\d{2}-\d{2}.*to=\d{4}-\d{2}-\d{2}|period=custom.*to=.*from=/);
+    await manager.reload();
+    await manager.getByTestId('report-period').waitFor();
+    expect(new URL(manager.url()).searchParams.get('period')).toBe('custom');
+  }, 60_000);
+
+  it('lets a requester rate her resolved request', async () => {
+    const bob = await signIn('bob@client-b.test');
+    await bob.waitForURL(/\/requests$/);
+    // Any of her resolved requests.
+    await bob.getByTestId('ticket-table').locator('tr', { has: bob.locator('[data-status=resolved]') }).first().getByRole('link').first().click();
+    await bob.waitForURL(/\/tickets\/TD-\d+$/);
+    const panel = bob.getByTestId('satisfaction');
+    await panel.waitFor();
+    await panel.locator('.mantine-SegmentedControl-label', { hasText: /^4$/ }).click();
+    await panel.getByLabel('Comment (optional)').fill('Quick and friendly, thank you.');
+    await check(bob, '38-portal-rating');
+    await panel.getByRole('button', { name: 'Send the rating' }).click();
+    await panel.getByText('Your rating: 4 of 5').waitFor();
+    await bob.reload();
+    await bob.getByTestId('satisfaction').getByText('Your rating: 4 of 5').waitFor();
+    await bob.getByText('Quick and friendly, thank you.').waitFor();
+  }, 60_000);
+
+  it('had no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+
+  it('has enough text contrast on every screen shot (WCAG AA)', () => {
+    expect([...new Set(contrastProblems)]).toEqual([]);
+  });
+
+  it('fits every screen shot into a phone-sized window', () => {
+    expect(phoneOverflow).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import { Anchor, Button, Group, SegmentedControl, Text } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { get, post } from '../api/client';
+import { DataTable } from '../ui/DataTable';
+import { ErrorAlert, Loading } from '../ui/feedback';
+import { dateTime } from '../ui/format';
+import { useSubmit } from '../ui/FormCard';
+import type { InboundMessage } from './admin.api';
+
+const STATUSES = ['quarantined', 'ignored', 'bounce'] as const;
+
+/** `/admin/quarantine?status=…`: inbound mail that made no request, with the reason; process it again. */
+export default function Quarantine() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? 'quarantined';
+  const messages = useInfiniteQuery({
+    queryKey: ['inbound', status],
+    queryFn: ({ pageParam }) => get<{ items: InboundMessage[]; nextCursor: string | null }>(`/email/messages?status=${status}&limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const action = useSubmit(['inbound']);
+  const reprocess = (m: InboundMessage, acceptNoise: boolean) =>
+    void action.run(async () => {
+      const r = await post<{ outcome: string }>(`/email/messages/${m.id}/reprocess`, { acceptNoise });
+      return r;
+    }, t('admin.reprocessed'));
+  const rows = messages.data?.pages.flatMap((p) => p.items);
+  return (
+    <>
+      <Group justify="space-between" mb="sm" wrap="wrap">
+        <SegmentedControl
+          aria-label={t('admin.status')}
+          value={status}
+          onChange={(v) => setParams(v === 'quarantined' ? {} : { status: v }, { replace: true })}
+          data={STATUSES.map((s) => ({ value: s, label: t(`admin.inbound.${s}`) }))}
+        />
+      </Group>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('admin.quarantineHelp')}
+      </Text>
+      <ErrorAlert error={messages.error ?? action.error} />
+      {messages.isPending && <Loading />}
+      <DataTable
+        testId="quarantine"
+        minWidth={860}
+        rows={rows}
+        rowKey={(m) => m.id}
+        columns={[
+          { key: 'at', label: t('admin.received'), render: (m) => dateTime(m.receivedAt, i18n.language), nowrap: true },
+          { key: 'from', label: t('admin.from'), render: (m) => m.from.name ? `${m.from.name} <${m.from.address ?? ''}>` : (m.from.address ?? m.envelopeFrom ?? '—') },
+          { key: 'subject', label: t('ticket.subject'), render: (m) => m.subject || '—' },
+          {
+            key: 'reason',
+            label: t('admin.reason'),
+            render: (m) => (
+              <>
+                {(m.reasonText && (i18n.language === 'ru' ? m.reasonText.ru : m.reasonText.en)) ?? m.reason ?? '—'}
+                {m.detail && (
+                  <Text size="xs" c="dimmed">
+                    {m.detail}
+                  </Text>
+                )}
+              </>
+            ),
+          },
+          {
+            key: 'actions',
+            label: t('admin.actions'),
+            nowrap: true,
+            render: (m) => (
+              <Group gap={4} wrap="nowrap">
+                {m.status !== 'bounce' && (
+                  <>
+                    <Button size="compact-sm" variant="light" loading={action.busy} onClick={() => reprocess(m, false)}>
+                      {t('admin.reprocess')}
+                    </Button>
+                    <Button size="compact-sm" variant="subtle" loading={action.busy} onClick={() => reprocess(m, true)} title={t('admin.acceptNoiseHint')}>
+                      {t('admin.acceptNoise')}
+                    </Button>
+                  </>
+                )}
+                <Anchor href={`/api/v1/email/messages/${m.id}/original`} size="sm" download>
+                  .eml
+                </Anchor>
+                {m.ticketId && (
+                  <Anchor component={Link} to={`/tickets/${m.ticketId}`} size="sm">
+                    {t('admin.request')}
+                  </Anchor>
+                )}
+              </Group>
+            ),
+          },
+        ]}
+      />
+      {messages.hasNextPage && (
+        <Button mt="sm" variant="default" onClick={() => void messages.fetchNextPage()} loading={messages.isFetchingNextPage}>
+          {t('queues.more')}
+        </Button>
+      )}
+    </>
+  );
+}

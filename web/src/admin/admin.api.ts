@@ -1,0 +1,41 @@
+import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type * as em from '../../../src/contracts/email';
+import type * as id from '../../../src/contracts/identity';
+import type * as nt from '../../../src/contracts/notifications';
+import type * as sl from '../../../src/contracts/sla';
+import type * as sp from '../../../src/contracts/sla-policies';
+import { get } from '../api/client';
+import type { Person } from '../api/types';
+
+export type Calendar = z.infer<typeof sl.Calendar>;
+export type CalendarInput = z.input<typeof sl.CalendarInput>;
+export type Week = z.infer<typeof sl.Week>;
+export type PlanSla = z.infer<typeof sp.PlanSla>;
+export type PolicyInput = z.input<typeof sp.PolicyInput>;
+export type Group = z.infer<typeof id.Group>;
+export type Mailbox = z.infer<typeof em.Mailbox>;
+export type InboundMessage = z.infer<typeof em.InboundMessage>;
+export type DeadLetter = z.infer<typeof nt.DeadLetter>;
+
+const list = <T,>(key: unknown[], path: string, enabled = true) => ({ queryKey: key, queryFn: () => get<{ items: T[] }>(path), enabled });
+
+export const useCalendars = () => useQuery(list<Calendar>(['calendars'], '/calendars'));
+export const useCalendar = (calendarId: string) => useQuery({ queryKey: ['calendars', calendarId], queryFn: () => get<Calendar>(`/calendars/${calendarId}`), retry: false });
+export const usePlanSla = (planId: string) => useQuery({ queryKey: ['planSla', planId], queryFn: () => get<PlanSla>(`/plans/${planId}/sla`), retry: false });
+export const useGroups = () => useQuery(list<Group>(['groups'], '/groups'));
+export const useMailboxes = () => useQuery(list<Mailbox>(['mailboxes'], '/email/mailboxes'));
+/** Everyone (up to the API's 500), for the admin's lists; filtered by the API on role and organization. */
+export const usePeople = (filter: { role?: string; organizationId?: string } = {}) => {
+  const q = new URLSearchParams({ limit: '500' });
+  if (filter.role) q.set('role', filter.role);
+  if (filter.organizationId) q.set('organizationId', filter.organizationId);
+  return useQuery(list<Person>(['people', q.toString()], `/users?${q}`));
+};
+export const usePerson = (personId: string) => useQuery({ queryKey: ['people', 'one', personId], queryFn: () => get<Person>(`/users/${personId}`), retry: false });
+
+/** Splits what a person typed into a list: commas, semicolons and spaces separate. */
+export const splitList = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
