@@ -152,7 +152,7 @@ describe('administration, timesheets, reports and ratings in a real browser', ()
     await admin.getByRole('link', { name: /Telephone \(PBX\)/ }).waitFor();
     // Groups: a new team with a member.
     await admin.goto('/admin/groups');
-    await admin.getByRole('textbox', { name: /^Name/ }).fill(`Printers ${stamp}`);
+    await admin.getByRole('textbox', { name: /^Name/ }).first().fill(`Printers ${stamp}`);
     await admin.getByRole('button', { name: 'Add', exact: true }).click();
     await admin.getByTestId(`group-Printers ${stamp}`).waitFor();
   }, 90_000);

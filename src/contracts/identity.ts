@@ -117,5 +117,6 @@ export const GroupCreate = z.object({
   description: z.string().max(1000).optional(),
   memberIds: z.array(z.string().uuid()).max(500).optional(),
 });
+export const GroupPatch = z.object({ name: Text(100).optional(), description: z.string().max(1000).optional() });
 export const GroupMembers = z.object({ memberIds: z.array(z.string().uuid()).max(500) });
 export const Group = z.object({ id: z.string(), name: z.string(), description: z.string(), memberIds: z.array(z.string()) });

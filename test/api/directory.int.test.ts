@@ -465,7 +465,31 @@ describe.each(DATABASES)('the directory over HTTP (%s)', (kind) => {
       expectError(await manager.put('/api/v1/groups/00000000-0000-4000-8000-000000000000/members', { memberIds: [] }), 404, 'not_found');
     });
 
-    it('refuses a client-side person or an unknown id as a member with 400', async () => {
+    it('a manager renames a group and deletes it unless requests are routed to it; others may not', async () => {
+      const manager = await t.login('manager@demo.test');
+      const g = (await manager.post('/api/v1/groups', { name: 'Printers team' })).body;
+      const renamed = await manager.patch(`/api/v1/groups/${g.id}`, { name: 'Printing and scanning', description: 'MFPs' });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ id: g.id, name: 'Printing and scanning', description: 'MFPs' });
+      expectError(await manager.patch(`/api/v1/groups/${g.id}`, { name: 'Service Desk L1' }), 409, 'already_exists');
+      for (const email of ['l1@demo.test', 'alice@client-a.test', 'it@client-b.test']) {
+        const other = await t.login(email);
+        expectError(await other.patch(`/api/v1/groups/${g.id}`, { name: 'Mine' }), 403, 'forbidden');
+        expectError(await other.delete(`/api/v1/groups/${g.id}`), 403, 'forbidden');
+      }
+
+      // A group a request is routed to stays.
+      const alice = await t.login('alice@client-a.test');
+      const ticket = (await alice.post('/api/v1/tickets', { subject: 'Scanner', description: 'Scans are blank' })).body;
+      expect((await manager.patch(`/api/v1/tickets/${ticket.id}`, { groupId: g.id })).status).toBe(200);
+      expectError(await manager.delete(`/api/v1/groups/${g.id}`), 409, 'group_in_use');
+      expect((await manager.patch(`/api/v1/tickets/${ticket.id}`, { groupId: null })).status).toBe(200);
+      expect((await manager.delete(`/api/v1/groups/${g.id}`)).status).toBe(204);
+      expect((await manager.get('/api/v1/groups')).body.items.map((x: any) => x.id)).not.toContain(g.id);
+      expectError(await manager.delete(`/api/v1/groups/${g.id}`), 404, 'not_found');
+    });
+
+        it('refuses a client-side person or an unknown id as a member with 400', async () => {
       const { person } = await lookup(t);
       const manager = await t.login('manager@demo.test');
       const withClient = await manager.post('/api/v1/groups', { name: 'Mixed', memberIds: [person('l2@demo.test').id, person('alice@client-a.test').id] });

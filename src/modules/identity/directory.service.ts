@@ -322,6 +322,32 @@ export async function setGroupMembers(app: AppContext, actor: Actor, groupId: st
   return { ...group, memberIds };
 }
 
+export async function updateGroup(app: AppContext, actor: Actor, groupId: string, patch: { name?: string; description?: string }) {
+  policy.assertManager(actor);
+  const group = await repo.findGroup(app.db, groupId);
+  if (!group) throw new NotFound('Group');
+  await unique('The group name', () =>
+    inTransaction(app.db, async (trx) => {
+      await repo.updateGroup(trx, groupId, patch);
+      await recordAudit(trx, { entityType: 'group', entityId: groupId, actorId: actor.id, action: 'updated', after: patch });
+    }),
+  );
+  const members = await repo.membersByGroup(app.db);
+  return { ...(await repo.findGroup(app.db, groupId))!, memberIds: members.get(groupId) ?? [] };
+}
+
+/** Deletes a group that no request names; one that requests name stays (their history needs it). */
+export async function deleteGroup(app: AppContext, actor: Actor, groupId: string) {
+  policy.assertManager(actor);
+  if (!(await repo.findGroup(app.db, groupId))) throw new NotFound('Group');
+  await inTransaction(app.db, async (trx) => {
+    const used = await trx.selectFrom('tickets').select('id').where('group_id', '=', groupId).limit(1).executeTakeFirst();
+    if (used) throw new Conflict('Requests are routed to this group; move them to another group first', 'group_in_use');
+    await repo.deleteGroup(trx, groupId);
+    await recordAudit(trx, { entityType: 'group', entityId: groupId, actorId: actor.id, action: 'deleted' });
+  });
+}
+
 async function assertStaffMembers(app: AppContext, ids: string[]) {
   for (const id of new Set(ids)) {
     const u = await repo.findUserById(app.db, id);

@@ -174,6 +174,9 @@ export const updatePlan = (db: Db, id: string, patch: Updateable<IdentityTables[
 
 export const listGroups = (db: Db) => db.selectFrom('groups').selectAll().orderBy('name').execute();
 export const findGroup = (db: Db, id: string) => db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+export const updateGroup = (db: Db, id: string, patch: Updateable<IdentityTables['groups']>) =>
+  db.updateTable('groups').set(patch).where('id', '=', id).execute();
+export const deleteGroup = (db: Db, id: string) => db.deleteFrom('groups').where('id', '=', id).execute();
 export const insertGroup = (db: Db, row: Insertable<IdentityTables['groups']>) => db.insertInto('groups').values(row).execute();
 
 export async function membersByGroup(db: Db): Promise<Map<string, string[]>> {

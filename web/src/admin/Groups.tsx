@@ -1,24 +1,49 @@
-import { MultiSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { Button, MultiSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, post } from '../api/client';
+import { api, del, patch, post } from '../api/client';
 import { ErrorAlert, Loading } from '../ui/feedback';
-import { FormCard } from '../ui/FormCard';
+import { FormCard, useSubmit } from '../ui/FormCard';
 import { useGroups, usePeople, type Group } from './admin.api';
 
 type Option = { value: string; label: string };
 
+/** One group: its name, description and members, saved together; deleted unless requests are routed to it. */
 function GroupMembers({ group, staff }: { group: Group; staff: Option[] }) {
   const { t } = useTranslation();
+  const [name, setName] = useState(group.name);
+  const [description, setDescription] = useState(group.description);
   const [members, setMembers] = useState(group.memberIds);
+  const removal = useSubmit(['groups']);
+  const save = async () => {
+    if (name !== group.name || description !== group.description) await patch(`/groups/${group.id}`, { name, description });
+    await api('PUT', `/groups/${group.id}/members`, { memberIds: members });
+  };
   return (
-    <FormCard title={group.name} testId={`group-${group.name}`} invalidate={['groups']} onSubmit={() => api('PUT', `/groups/${group.id}/members`, { memberIds: members })}>
-      {group.description && (
-        <Text size="sm" c="dimmed" mb="xs">
-          {group.description}
-        </Text>
-      )}
-      <MultiSelect label={t('admin.members')} searchable value={members} onChange={setMembers} data={staff} />
+    <FormCard
+      title={group.name}
+      testId={`group-${group.name}`}
+      invalidate={['groups']}
+      onSubmit={save}
+      actions={
+        <Button
+          color="red"
+          variant="light"
+          loading={removal.busy}
+          onClick={() => {
+            if (window.confirm(t('admin.deleteGroupConfirm', { name: group.name }))) void removal.run(() => del(`/groups/${group.id}`), t('admin.deleted'));
+          }}
+        >
+          {t('admin.delete')}
+        </Button>
+      }
+    >
+      <ErrorAlert error={removal.error} />
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <TextInput label={t('admin.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput label={t('admin.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+        <MultiSelect label={t('admin.members')} searchable value={members} onChange={setMembers} data={staff} />
+      </SimpleGrid>
     </FormCard>
   );
 }

@@ -321,6 +321,7 @@ export const en = {
     imapMove: 'Move it to a folder',
     imapMoveTo: 'Move to folder',
     lastPolled: 'last checked {{when}}',
+    deleteGroupConfirm: 'Delete the group {{name}}?',
     deleteMailboxConfirm: 'Delete the mailbox {{address}}? Mail to it will no longer be read.',
     inbound: { quarantined: 'Quarantine', ignored: 'Ignored', bounce: 'Bounces' },
     quarantineHelp: 'Mail that made no request, with the reason. Processing again applies the rules as they are now.',
@@ -549,6 +550,7 @@ export const en = {
     call_linked: 'This call is already linked to a request.',
     callback_not_open: 'This callback is already done.',
     connector_in_use: 'This connector has calls in the log; deactivate it instead.',
+    group_in_use: 'Requests are routed to this group; move them to another group first.',
   },
 };
 

@@ -189,6 +189,17 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, body: c.GroupCreate, response: { 201: c.Group, ...errorResponses } },
     handler: async (req, reply) => reply.code(201).send(presentGroup(await directory.createGroup(app, actorOf(req), req.body))),
   });
+  http.patch('/api/v1/groups/:id', {
+    schema: { tags, params: IdParam, body: c.GroupPatch, response: { 200: c.Group, ...errorResponses } },
+    handler: async (req) => presentGroup(await directory.updateGroup(app, actorOf(req), req.params.id, req.body)),
+  });
+  http.delete('/api/v1/groups/:id', {
+    schema: { tags, params: IdParam, description: 'Only a group no request names (409 group_in_use).', response: { 204: z.null(), ...errorResponses } },
+    handler: async (req, reply) => {
+      await directory.deleteGroup(app, actorOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  });
   http.put('/api/v1/groups/:id/members', {
     schema: { tags, params: IdParam, body: c.GroupMembers, response: { 200: c.Group, ...errorResponses } },
     handler: async (req) => presentGroup(await directory.setGroupMembers(app, actorOf(req), req.params.id, req.body.memberIds)),
