@@ -19,6 +19,7 @@ import { calendarRoutes } from './modules/sla/http/calendars.routes.js';
 import { slaRoutes } from './modules/sla/http/sla.routes.js';
 import { handoffRoutes } from './modules/escalation/http/handoff.routes.js';
 import { emailRoutes } from './modules/channels/email/index.js';
+import { smsRoutes } from './modules/channels/sms/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
 import { timetrackingRoutes } from './modules/timetracking/index.js';
@@ -95,6 +96,7 @@ export async function buildTierdesk(
   await slaRoutes(http, app);
   await handoffRoutes(http, app);
   await emailRoutes(http, app);
+  await smsRoutes(http, app);
   await notificationRoutes(http, app);
   await kbPageRoutes(http, app);
   await kbSearchRoutes(http, app);

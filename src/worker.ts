@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import { runDueTimers } from './core/jobs/timers.js';
 import { createMailDelivery } from './core/mail/mailer.js';
+import { createSmsDelivery } from './modules/channels/sms/index.js';
 import type { AppContext } from './modules/db.js';
 import { timerHandlers } from './modules/wiring.js';
 
@@ -15,6 +16,8 @@ export function startWorker(app: AppContext, logger: Logger, intervalMs = 1000) 
   const handlers = timerHandlers(app);
   const workerId = `${os.hostname()}:${process.pid}`;
   const mail = createMailDelivery(app, logger, { workerId });
+  // SMS notices: the same outbox, its rows of channel 'sms', through the SMS gateways.
+  const sms = createSmsDelivery(app, logger, { workerId });
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -29,6 +32,11 @@ export function startWorker(app: AppContext, logger: Logger, intervalMs = 1000) 
         const m = await mail.tick();
         if (m.sent + m.retried + m.failed + m.interrupted) logger.info(m, 'mail outbox delivered');
         if (m.sent + m.retried + m.failed === 0) break;
+      }
+      for (;;) {
+        const s = await sms.tick();
+        if (s.sent + s.retried + s.failed + s.interrupted) logger.info(s, 'SMS outbox delivered');
+        if (s.sent + s.retried + s.failed === 0) break;
       }
     } catch (err) {
       logger.error({ err }, 'background work failed');

@@ -36,7 +36,7 @@ export const UnreadCount = z.object({ count: z.number() });
 export const MarkedRead = z.object({ updated: z.number() });
 export const NotificationParam = z.object({ id: z.coerce.number().int().positive() });
 
-export const Channels = z.object({ email: z.boolean(), inApp: z.boolean() });
+export const Channels = z.object({ email: z.boolean(), inApp: z.boolean(), sms: z.boolean().describe('to the mobile number in the profile, when there is one') });
 export const Preference = z.object({ event: NoticeKind, channels: Channels });
 export const Preferences = z.object({ items: z.array(Preference) });
 export const PreferencesPut = z.object({

@@ -14,6 +14,7 @@ import type { SlaTables } from './sla/sla.tables.js';
 import type { SlaClockTables } from './sla/clocks.tables.js';
 import type { EscalationTables } from './escalation/escalation.tables.js';
 import type { EmailTables } from './channels/email/email.tables.js';
+import type { SmsTables } from './channels/sms/sms.tables.js';
 import type { NotificationTables } from './notifications/notifications.tables.js';
 import type { KbTables } from './kb/kb.tables.js';
 import type { TimetrackingTables } from './timetracking/timetracking.tables.js';
@@ -22,7 +23,7 @@ import type { PhoneTables } from './channels/phone/phone.tables.js';
 import type { WebhookTables } from './webhooks/webhooks.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

@@ -10,6 +10,7 @@ import { slaMigrations } from './sla/sla.tables.js';
 import { slaClockMigrations } from './sla/clocks.tables.js';
 import { escalationMigrations } from './escalation/escalation.tables.js';
 import { emailMigrations } from './channels/email/email.tables.js';
+import { smsMigrations } from './channels/sms/sms.tables.js';
 import { notificationMigrations } from './notifications/notifications.tables.js';
 import { kbMigrations } from './kb/kb.tables.js';
 import { timetrackingMigrations } from './timetracking/index.js';
@@ -30,6 +31,7 @@ export const allMigrations: ModuleMigration[] = [
   ...slaClockMigrations,
   ...escalationMigrations,
   ...emailMigrations,
+  ...smsMigrations,
   ...notificationMigrations,
   ...kbMigrations,
   ...timetrackingMigrations,

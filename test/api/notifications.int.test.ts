@@ -256,15 +256,15 @@ describe.each(DATABASES)('notifications and outgoing mail (%s)', (kind) => {
     const bob = await t.login('bob@client-b.test');
     const defaults = (await bob.get('/api/v1/me/notification-preferences')).body.items;
     expect(defaults).toHaveLength(8);
-    expect(defaults.find((p: any) => p.event === 'ticket_replied').channels).toEqual({ email: true, inApp: true });
+    expect(defaults.find((p: any) => p.event === 'ticket_replied').channels).toEqual({ email: true, inApp: true, sms: false });
     const l2 = await t.login('l2@demo.test');
-    expect((await l2.get('/api/v1/me/notification-preferences')).body.items.find((p: any) => p.event === 'ticket_received').channels).toEqual({ email: false, inApp: true });
+    expect((await l2.get('/api/v1/me/notification-preferences')).body.items.find((p: any) => p.event === 'ticket_received').channels).toEqual({ email: false, inApp: true, sms: false });
 
     const put = await bob.put('/api/v1/me/notification-preferences', { items: [{ event: 'ticket_replied', channels: { email: false } }] });
     expect(put.status).toBe(200);
-    expect(put.body.items.find((p: any) => p.event === 'ticket_replied').channels).toEqual({ email: false, inApp: true });
+    expect(put.body.items.find((p: any) => p.event === 'ticket_replied').channels).toEqual({ email: false, inApp: true, sms: false });
     // Nobody else's choices change.
-    expect((await (await t.login('it@client-b.test')).get('/api/v1/me/notification-preferences')).body.items.find((p: any) => p.event === 'ticket_replied').channels).toEqual({ email: true, inApp: true });
+    expect((await (await t.login('it@client-b.test')).get('/api/v1/me/notification-preferences')).body.items.find((p: any) => p.event === 'ticket_replied').channels).toEqual({ email: true, inApp: true, sms: false });
 
     const ticket = await newTicket(bob, { subject: 'Keyboard' });
     await deliver();
@@ -276,7 +276,7 @@ describe.each(DATABASES)('notifications and outgoing mail (%s)', (kind) => {
 
     for (const [body, path] of [
       [{ items: [{ event: 'ticket_exploded', channels: { email: true } }] }, 'items.0.event'],
-      [{ items: [{ event: 'ticket_replied', channels: { sms: true } }] }, 'items.0.channels'],
+      [{ items: [{ event: 'ticket_replied', channels: { fax: true } }] }, 'items.0.channels'],
       [{ items: [{ event: 'ticket_replied', channels: { email: 'yes' } }] }, 'items.0.channels.email'],
       [{ items: [] }, 'items'],
     ] as const) {

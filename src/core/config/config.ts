@@ -55,6 +55,9 @@ const schema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as RU')
     .default('RU'),
+  SMS_THREAD_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(24),
+  SMS_SENDER_LIMIT: z.coerce.number().int().positive().default(10),
+  SMS_SENDER_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -106,6 +109,11 @@ export type Config = {
   providerTimeZone: string;
   /** The country of phone numbers written without a country code (ISO 3166 alpha-2). */
   phoneRegion: string;
+  /** An SMS without a request number joins the sender's open request updated within this many hours. */
+  smsThreadWindowHours: number;
+  /** Inbound SMS per number per window; more are quarantined (loops, floods). */
+  smsSenderLimit: number;
+  smsSenderWindowMinutes: number;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -156,5 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailImapPollSeconds: e.EMAIL_IMAP_POLL_SECONDS,
     providerTimeZone: e.PROVIDER_TIME_ZONE,
     phoneRegion: e.PHONE_REGION,
+    smsThreadWindowHours: e.SMS_THREAD_WINDOW_HOURS,
+    smsSenderLimit: e.SMS_SENDER_LIMIT,
+    smsSenderWindowMinutes: e.SMS_SENDER_WINDOW_MINUTES,
   };
 }

@@ -4,8 +4,8 @@ import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { narrow, type DialectName } from '../db/connect.js';
 import { lockSkippingLocked } from '../db/dialect.js';
-import { domainOf, newMessageId, type MailTables } from './outbox.js';
-import { isPermanentFailure, type MailTransport } from './transports.js';
+import { domainOf, newMessageId, type MailTables, type OutboxChannel } from './outbox.js';
+import { isPermanentFailure, type MailTransport, type SendReceipt } from './transports.js';
 
 /**
  * Delivery of the mail outbox, safe with several workers and across crashes:
@@ -48,8 +48,10 @@ export interface DeliveryOptions {
   batch?: number;
   workerId?: string;
   maxAttempts?: number;
+  /** The channel whose rows this pass delivers: 'email' unless told otherwise. */
+  channel?: OutboxChannel;
   /** Told of each message sent or failed, e.g. to log it. */
-  onResult?: (r: { id: number; to: string; subject: string; outcome: 'sent' | 'retry' | 'failed'; error?: string }) => void;
+  onResult?: (r: { id: number; to: string; subject: string; outcome: 'sent' | 'retry' | 'failed'; error?: string; externalId?: string | null }) => void | Promise<void>;
 }
 
 export interface DeliveryCounts {
@@ -68,11 +70,12 @@ function dialectOf(db: AnyDb): DialectName {
 }
 
 /** The claim query: due pending rows, unclaimed or with a lapsed claim, oldest first. */
-function claimQuery(anyDb: AnyDb, dialect: DialectName, a: { now: string; leaseUntil: string; token: string; batch: number }) {
+function claimQuery(anyDb: AnyDb, dialect: DialectName, a: { now: string; leaseUntil: string; token: string; batch: number; channel: OutboxChannel }) {
   const db = narrow<MailTables>(anyDb);
   const due = db
     .selectFrom('mail_outbox')
     .select('id')
+    .where('channel', '=', a.channel)
     .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', a.now)]))
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', a.now)]))
@@ -87,10 +90,11 @@ function claimQuery(anyDb: AnyDb, dialect: DialectName, a: { now: string; leaseU
 }
 
 /** Turns rows left `sending` by a stopped worker into dead letters (see above); returns how many. */
-async function settleInterrupted(anyDb: AnyDb, now: string): Promise<number> {
+async function settleInterrupted(anyDb: AnyDb, now: string, channel: OutboxChannel): Promise<number> {
   const r = await narrow<MailTables>(anyDb)
     .updateTable('mail_outbox')
     .set({ status: 'failed', failed_at: now, last_error: INTERRUPTED })
+    .where('channel', '=', channel)
     .where('status', '=', 'sending')
     .where('claimed_until', '<=', now)
     .executeTakeFirst();
@@ -121,19 +125,21 @@ export async function deliverOutbox(anyDb: AnyDb, transport: MailTransport, from
   const token = `${opts.workerId ?? `${os.hostname()}:${process.pid}`}#${crypto.randomBytes(4).toString('hex')}`;
   const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0, interrupted: 0 };
   const start = clock.now();
-  counts.interrupted = await settleInterrupted(db, start.toISOString());
+  const channel = opts.channel ?? 'email';
+  counts.interrupted = await settleInterrupted(db, start.toISOString(), channel);
   const rows = await claimQuery(db, dialect, {
     now: start.toISOString(),
     leaseUntil: isoAfter(start, CLAIM_LEASE_MS),
     token,
     batch: opts.batch ?? 50,
+    channel,
   }).execute();
   rows.sort((a, b) => Number(a.id) - Number(b.id));
   for (const row of rows) {
     const outcome = await deliverOne(db, transport, from, row, token, clock, maxAttempts);
     if (!outcome) continue;
     counts[outcome.outcome === 'sent' ? 'sent' : outcome.outcome === 'retry' ? 'retried' : 'failed']++;
-    opts.onResult?.({ id: Number(row.id), to: row.to_address, subject: row.subject, ...outcome });
+    await opts.onResult?.({ id: Number(row.id), to: row.to_address, subject: row.subject, ...outcome });
   }
   return counts;
 }
@@ -146,7 +152,7 @@ async function deliverOne(
   token: string,
   clock: Clock,
   maxAttempts: number,
-): Promise<{ outcome: 'sent' | 'retry' | 'failed'; error?: string } | null> {
+): Promise<{ outcome: 'sent' | 'retry' | 'failed'; error?: string; externalId?: string | null } | null> {
   const messageId = row.message_id ?? newMessageId(domainOf(from), `outbox-${row.id}`);
   // Committed before the server is contacted: from here on, a crash leaves evidence instead of a resend.
   const marked = await db
@@ -157,8 +163,9 @@ async function deliverOne(
     .where('status', '=', 'pending')
     .executeTakeFirst();
   if (Number(marked.numUpdatedRows) !== 1) return null; // taken over or retried meanwhile
+  let receipt: void | SendReceipt;
   try {
-    await transport.send({
+    receipt = await transport.send({
       id: Number(row.id),
       from,
       to: row.to_address,
@@ -197,10 +204,19 @@ async function deliverOne(
   await persist(() =>
     db
       .updateTable('mail_outbox')
-      .set({ status: 'sent', sent_at: clock.now().toISOString(), attempts: row.attempts + 1, last_error: null, failed_at: null, claimed_by: null, claimed_until: null })
+      .set({
+        status: 'sent',
+        sent_at: clock.now().toISOString(),
+        attempts: row.attempts + 1,
+        last_error: null,
+        failed_at: null,
+        claimed_by: null,
+        claimed_until: null,
+        ...(receipt?.externalId && { external_id: receipt.externalId }),
+      })
       .where('id', '=', row.id)
       .where('claimed_by', '=', token)
       .execute(),
   );
-  return { outcome: 'sent' };
+  return { outcome: 'sent', externalId: receipt?.externalId ?? null };
 }

@@ -37,8 +37,18 @@ export interface MailTables {
     claimed_by: string | null;
     claimed_until: string | null;
     failed_at: string | null;
+    /** Which transport delivers the row: e-mail (the default), or SMS (to_address is then an E.164 number). */
+    channel: Generated<OutboxChannel>;
+    /** The id the provider gave the message (e.g. an SMS gateway's message id), for its delivery reports. */
+    external_id: string | null;
+    /** What the provider last reported about delivery to the recipient (SMS delivery reports). */
+    delivery_status: string | null;
+    delivered_at: string | null;
   };
 }
+
+/** The channels the outbox delivers; each has its own delivery pass and transport. */
+export type OutboxChannel = 'email' | 'sms';
 
 export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -54,6 +64,8 @@ export interface OutgoingMail {
   inReplyTo?: string | null;
   references?: string[];
   headers?: Record<string, string>;
+  /** 'email' unless told otherwise. */
+  channel?: OutboxChannel;
 }
 
 export const mailMigrations: ModuleMigration[] = [
@@ -94,6 +106,18 @@ export const mailMigrations: ModuleMigration[] = [
       await db.schema.createIndex('mail_outbox_ticket').on('mail_outbox').columns(['ticket_id', 'to_address', 'id']).execute();
     },
   },
+  {
+    // One durable outbox for every outgoing channel: SMS notices are rows with channel 'sms'.
+    name: '2026-11-26-51-core-outbox-channels',
+    async up(db, t) {
+      await db.schema.alterTable('mail_outbox').addColumn('channel', 'text', (c) => c.notNull().defaultTo('email')).execute();
+      await db.schema.alterTable('mail_outbox').addColumn('external_id', 'text').execute();
+      await db.schema.alterTable('mail_outbox').addColumn('delivery_status', 'text').execute();
+      await db.schema.alterTable('mail_outbox').addColumn('delivered_at', t.timestamp).execute();
+      // Each channel's delivery pass claims only its own due rows.
+      await db.schema.createIndex('mail_outbox_channel_status').on('mail_outbox').columns(['channel', 'status', 'id']).execute();
+    },
+  },
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -127,6 +151,7 @@ export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = n
       in_reply_to: mail.inReplyTo ?? null,
       thread_references: mail.references?.length ? mail.references.join(' ') : null,
       headers: mail.headers ? JSON.stringify(mail.headers) : null,
+      channel: mail.channel ?? 'email',
     })
     .returning('id')
     .executeTakeFirstOrThrow();

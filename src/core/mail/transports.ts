@@ -16,9 +16,14 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
 }
 
+/** What a transport may learn when a message is accepted: the provider's id for it. */
+export interface SendReceipt {
+  externalId?: string | null;
+}
+
 /** Something that sends a message; it throws when the message was not accepted. */
 export interface MailTransport {
-  send(mail: OutgoingMessage): Promise<void>;
+  send(mail: OutgoingMessage): Promise<void | SendReceipt>;
   close?(): void;
 }
 
@@ -71,8 +76,12 @@ export function smtpTransport(url: string): MailTransport {
   };
 }
 
-/** True when the SMTP server refused the message for good (a 5xx answer): retrying cannot help. */
+/**
+ * True when the SMTP server refused the message for good (a 5xx answer), or another transport
+ * marked its error `permanent`: retrying cannot help.
+ */
 export function isPermanentFailure(err: unknown): boolean {
+  if ((err as { permanent?: unknown })?.permanent === true) return true;
   const code = (err as { responseCode?: number })?.responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
 }

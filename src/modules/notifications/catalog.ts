@@ -13,8 +13,8 @@ export const NOTICE_KINDS = [
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
-/** The channels a notice goes by (SMS joins when that channel lands). */
-export const NOTICE_CHANNELS = ['email', 'in_app'] as const;
+/** The channels a notice goes by. */
+export const NOTICE_CHANNELS = ['email', 'in_app', 'sms'] as const;
 export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
 
 export type ChannelChoice = Record<NoticeChannel, boolean>;
@@ -25,9 +25,13 @@ const CLIENT_ROLES: Role[] = ['requester', 'client_manager'];
  * What a person gets before choosing: the client side every notice by e-mail and in the app (they
  * are told what happens, by themselves, every time); staff the in-app feed for everything, and
  * e-mail for what asks them to act — not for each new request or status change of their line.
+ * SMS is off for everyone until they turn it on (but see smsByDefault).
  */
 export function defaultChoice(role: Role, kind: NoticeKind): ChannelChoice {
-  if (CLIENT_ROLES.includes(role)) return { email: true, in_app: true };
+  if (CLIENT_ROLES.includes(role)) return { email: true, in_app: true, sms: false };
   const quiet = kind === 'ticket_received' || kind === 'ticket_status_changed';
-  return { email: !quiet, in_app: true };
+  return { email: !quiet, in_app: true, sms: false };
 }
+
+/** The notices the requester of a request made by SMS gets by SMS unless they chose otherwise: its receipt, answers and resolution. */
+export const SMS_REQUEST_NOTICES: readonly NoticeKind[] = ['ticket_received', 'ticket_replied', 'ticket_resolved'];

@@ -19,7 +19,7 @@ export interface NotificationTables {
   notification_preferences: {
     user_id: string;
     event: string;
-    /** email, in_app (sms when that channel lands). */
+    /** email, in_app, sms. */
     channel: string;
     enabled: number;
     updated_at: string;

@@ -2,15 +2,16 @@ import type { DomainEvent } from '../../core/events/events.js';
 import { hashSecret, newSecret } from '../../core/ids/ids.js';
 import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../core/mail/outbox.js';
 import { inboundMessageIds } from '../channels/email/index.js';
+import { enqueueSms } from '../channels/sms/index.js';
 import type { AppContext, Db } from '../db.js';
 import { findOrganization, findUserById, type Line } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
-import { defaultChoice, type ChannelChoice } from './catalog.js';
+import { defaultChoice, SMS_REQUEST_NOTICES, type ChannelChoice } from './catalog.js';
 import { isAddressFailing } from './failing-addresses.js';
 import { notificationsPaused } from './quiet.js';
 import { recipientsOf, sideOf, type Recipient, type Rule } from './recipients.js';
 import * as repo from './notifications.repo.js';
-import { render, type Context, type Notice } from './templates.js';
+import { render, renderSms, type Context, type Notice } from './templates.js';
 
 /** How long a one-click rating link works. */
 export const SATISFACTION_LINK_DAYS = 30;
@@ -146,8 +147,10 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
   ]);
   const now = app.clock.now().toISOString();
   for (const r of audience) {
-    const choice: ChannelChoice = { ...defaultChoice(r.user.role, notice.kind), ...choices.get(r.user.id) };
-    if (!choice.email && !choice.in_app) continue;
+    // The requester of a request made by SMS hears back by SMS, unless they chose otherwise.
+    const bySms = t.channel === 'sms' && r.user.id === t.requester_id && SMS_REQUEST_NOTICES.includes(notice.kind);
+    const choice: ChannelChoice = { ...defaultChoice(r.user.role, notice.kind), ...(bySms && { sms: true }), ...choices.get(r.user.id) };
+    if (!choice.email && !choice.in_app && !choice.sms) continue;
     const context: Context = {
       number,
       subject: t.subject,
@@ -170,11 +173,15 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
         created_at: now,
       });
     }
-    if (choice.email && !(await isAddressFailing(trx, r.user.email))) {
+    // A requester known only by their number has a reserved `.invalid` address: no mail goes there.
+    if (choice.email && !r.user.email.endsWith('.invalid') && !(await isAddressFailing(trx, r.user.email))) {
       const personal = await withRatingLinks(app, trx, t, notice, r);
       const mail = render(r.user.locale, personal, context);
       await enqueueTicketMail(app, trx, t, r.user.email, mail, notice.kind !== 'ticket_replied', now);
     }
+    // Only to a mobile number on file; never to one that opted out (enqueueSms checks).
+    if (choice.sms && r.user.phone)
+      await enqueueSms(app, trx, { to: r.user.phone, text: renderSms(r.user.locale, notice, context), ticketId: t.id, userId: r.user.id });
   }
 }
 

@@ -188,3 +188,36 @@ export function render(locale: Locale, notice: Notice, c: Context): Rendered {
     body: excerpt(parts.lines.filter((l) => l && !l.startsWith('  ')).join(' ')),
   };
 }
+
+// SMS: one short line (a few parts at most), the number first, the link last.
+
+const short = (s: string, max: number) => excerpt(s.replace(/\s+/g, ' ').trim(), max);
+
+const SMS_EN: Record<NoticeKind, (c: Context, n: never) => string> = {
+  ticket_received: (c) => (c.side === 'client' ? `${c.number} received: "${short(c.subject, 40)}". We will answer soon.` : `${c.number} new at ${c.line}: "${short(c.subject, 40)}"`),
+  ticket_replied: (c, n: Extract<Notice, { kind: 'ticket_replied' }>) => `${c.number} ${n.authorName}: ${short(n.body, 100)}${c.side === 'client' ? ` (reply by SMS with ${c.number})` : ''}`,
+  ticket_status_changed: (c, n: Extract<Notice, { kind: 'ticket_status_changed' }>) => `${c.number} is now ${status('en', c, n.to)}.`,
+  ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) => (c.side === 'client' ? `${c.number} passed to ${LINE.en[n.to]}.` : `${c.number} escalated ${n.from}→${n.to}.`),
+  ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) =>
+    `${c.number} "${short(c.subject, 40)}" is resolved.${c.side === 'client' ? ` Still a problem? Reply with ${c.number} within ${n.reopenDays} days.` : ''}`,
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: ${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used.`,
+  sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: SLA ${METRIC.en[n.metric]} target breached.`,
+  handoff_returned: (c) => `${c.number}: fixed by the developers; check with the customer.`,
+};
+
+const SMS_RU: Record<NoticeKind, (c: Context, n: never) => string> = {
+  ticket_received: (c) => (c.side === 'client' ? `${c.number} принято: «${short(c.subject, 40)}». Скоро ответим.` : `${c.number} новое на ${c.line}: «${short(c.subject, 40)}»`),
+  ticket_replied: (c, n: Extract<Notice, { kind: 'ticket_replied' }>) => `${c.number} ${n.authorName}: ${short(n.body, 100)}${c.side === 'client' ? ` (ответ по SMS — с номером ${c.number})` : ''}`,
+  ticket_status_changed: (c, n: Extract<Notice, { kind: 'ticket_status_changed' }>) => `${c.number}: статус «${status('ru', c, n.to)}».`,
+  ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) => (c.side === 'client' ? `${c.number} передано: ${LINE.ru[n.to]}.` : `${c.number}: эскалация ${n.from}→${n.to}.`),
+  ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) =>
+    `${c.number} «${short(c.subject, 40)}» решено.${c.side === 'client' ? ` Проблема осталась? Ответьте с номером ${c.number} в течение ${n.reopenDays} дн.` : ''}`,
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]}).`,
+  sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: нарушен срок SLA (${METRIC.ru[n.metric]}).`,
+  handoff_returned: (c) => `${c.number}: исправлено разработчиками; проверьте с клиентом.`,
+};
+
+/** A notice as an SMS, in the reader's language: the number, what happened in a few words, the link. */
+export function renderSms(locale: Locale, notice: Notice, c: Context): string {
+  return `${(locale === 'ru' ? SMS_RU : SMS_EN)[notice.kind](c, notice as never)} ${c.link}`;
+}

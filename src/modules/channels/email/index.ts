@@ -5,3 +5,4 @@ export { startSmtpIntake, startImapIntake, type ImapIntake } from './email.runti
 export { receiveMessage, type Delivery, type IntakeResult } from './intake.service.js';
 export { inboundMessageIds, isAddressFailing } from './messages.service.js';
 export { seedDemoMailboxes } from './mailbox.service.js';
+export { requestNumberIn } from './subject.js';

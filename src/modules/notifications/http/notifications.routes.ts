@@ -55,7 +55,7 @@ export async function notificationRoutes(http: HttpServer, app: AppContext) {
       response: { 200: c.Preferences, ...errorResponses },
     },
     handler: async (req) => {
-      const items = req.body.items.map((i) => ({ event: i.event, channels: { email: i.channels.email, in_app: i.channels.inApp } }));
+      const items = req.body.items.map((i) => ({ event: i.event, channels: { email: i.channels.email, in_app: i.channels.inApp, sms: i.channels.sms } }));
       const saved = await feed.setPreferences(app, actorOf(req), items);
       return { items: saved.map((p) => ({ event: p.event, channels: presentChannels(p.channels) })) };
     },

@@ -13,7 +13,7 @@ export const presentNotification = (n: NotificationRow) => ({
   readAt: n.read_at,
 });
 
-export const presentChannels = (c: ChannelChoice) => ({ email: c.email, inApp: c.in_app });
+export const presentChannels = (c: ChannelChoice) => ({ email: c.email, inApp: c.in_app, sms: c.sms });
 
 export const presentSatisfaction = (s: SatisfactionRow) => ({
   ticketId: s.ticket_id,
