@@ -16,7 +16,8 @@ export const SECTIONS = [
   { path: 'quarantine', group: 'channels' },
   { path: 'dead-letters', group: 'channels' },
   { path: 'sms-gateways', group: 'channels', soon: true },
-  { path: 'telephony', group: 'channels', soon: true },
+  { path: 'telephony', group: 'channels' },
+  { path: 'webhooks', group: 'channels' },
 ] as const;
 
 /** `/admin/...`: the administrator's sections, a side list on wide screens and a picker on phones. */

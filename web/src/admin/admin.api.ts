@@ -5,6 +5,7 @@ import type * as id from '../../../src/contracts/identity';
 import type * as nt from '../../../src/contracts/notifications';
 import type * as sl from '../../../src/contracts/sla';
 import type * as sp from '../../../src/contracts/sla-policies';
+import type * as wh from '../../../src/contracts/webhooks';
 import { get } from '../api/client';
 import type { Person } from '../api/types';
 
@@ -39,3 +40,15 @@ export const splitList = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
+
+export type Webhook = z.infer<typeof wh.Webhook>;
+export type WebhookDelivery = z.infer<typeof wh.WebhookDelivery>;
+export const useWebhooks = () => useQuery(list<Webhook>(['webhooks'], '/webhooks'));
+export const useWebhook = (webhookId: string) => useQuery({ queryKey: ['webhooks', webhookId], queryFn: () => get<Webhook>(`/webhooks/${webhookId}`), retry: false });
+/** The latest 50 deliveries of a webhook; re-read every few seconds while any is still pending. */
+export const useDeliveries = (webhookId: string) =>
+  useQuery({
+    queryKey: ['webhooks', webhookId, 'deliveries'],
+    queryFn: () => get<{ items: WebhookDelivery[] }>(`/webhooks/${webhookId}/deliveries`),
+    refetchInterval: (q) => (q.state.data?.items.some((d) => d.status === 'pending') ? 2_000 : false),
+  });

@@ -35,6 +35,7 @@ export default function Layout() {
   const links = [
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
     ...(staff ? [{ to: '/queues/mine', label: t('nav.queues'), match: '/queues' }] : []),
+    ...(staff ? [{ to: '/calls', label: t('nav.calls'), match: '/calls' }] : []),
     ...(isManagerRole(me.role) ? [{ to: '/dashboard', label: t('nav.dashboard') }] : []),
     { to: '/kb', label: t('nav.kb'), match: '/kb' },
     ...(isManagerRole(me.role) || me.role === 'client_manager' ? [{ to: '/reports', label: t('nav.reports') }] : []),

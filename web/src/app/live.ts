@@ -23,7 +23,7 @@ export function useLiveChange(fn: (c: LiveChange) => void) {
 const PRESENCE = new Set(['ticket.replying']);
 
 /** What is re-read when a change is heard: lists and the request itself; the directory stays. */
-const LIVE_KEYS = new Set(['tickets', 'ticket', 'timeline', 'sla', 'deadlines', 'breaches', 'escalations', 'handoff', 'notifications', 'work', 'timer']);
+const LIVE_KEYS = new Set(['tickets', 'ticket', 'timeline', 'sla', 'deadlines', 'breaches', 'escalations', 'handoff', 'notifications', 'work', 'timer', 'calls', 'callbacks', 'phoneLookup']);
 
 /**
  * Listens to the server's change stream (Server-Sent Events) and re-reads what is on screen when

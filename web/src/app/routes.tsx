@@ -35,6 +35,8 @@ export const router = createBrowserRouter([
       { path: '/tickets/:ref', element: page(() => import('../tickets/TicketPage')) },
       { path: '/queues', element: <Navigate to="/queues/mine" replace /> },
       { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },
+      { path: '/calls', element: page(() => import('../phone/Calls')) },
+      { path: '/calls/:id', element: page(() => import('../phone/CallPage')) },
       { path: '/dashboard', element: page(() => import('../manager/Dashboard')) },
       {
         path: '/admin',
@@ -55,9 +57,11 @@ export const router = createBrowserRouter([
           { path: 'mailboxes/:id', element: page(() => import('../admin/Mailboxes').then((m) => ({ default: m.MailboxEdit }))) },
           { path: 'quarantine', element: page(() => import('../admin/Quarantine')) },
           { path: 'dead-letters', element: page(() => import('../admin/DeadLetters')) },
-          // Placeholders until the SMS and telephone channels have their settings APIs.
+          { path: 'telephony', element: page(() => import('../admin/Telephony')) },
+          { path: 'webhooks', element: page(() => import('../admin/Webhooks')) },
+          { path: 'webhooks/:id', element: page(() => import('../admin/WebhookEdit')) },
+          // A placeholder until the SMS channel has its settings API.
           { path: 'sms-gateways', element: page(() => import('../admin/ComingSoon')) },
-          { path: 'telephony', element: page(() => import('../admin/ComingSoon')) },
           { path: '*', element: <NotFound /> },
         ],
       },

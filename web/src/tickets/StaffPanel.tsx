@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { ApiError, get, patch, post } from '../api/client';
 import { useCategories, useMe, useOrganizations, usePlans, useStaff, useTickets } from '../api/queries';
 import { OPEN_STATUSES, type DeveloperItem, type Line, type Priority, type Status, type TicketDetail, type TicketPatch } from '../api/types';
+import { RecentCalls } from '../phone/RecentCalls';
 import { notifyError, notifyOk } from '../ui/feedback';
 
 const STATUSES: Status[] = ['new', 'open', 'pending_customer', 'pending_vendor', 'resolved', 'closed'];
@@ -234,6 +235,7 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
           ))}
         </>
       )}
+      <RecentCalls personId={ticket.requester.id} />
     </Paper>
   );
 }

@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import type * as wh from '../../../src/contracts/webhooks';
+
+type WebhookEvent = z.infer<typeof wh.WebhookEvent>;
+
+/** Every event a webhook may subscribe to; the type makes sure none of the API's is missing. */
+const ALL: Record<WebhookEvent, true> = {
+  'ticket.created': true,
+  'ticket.replied': true,
+  'ticket.note_added': true,
+  'ticket.status_changed': true,
+  'ticket.priority_changed': true,
+  'ticket.assigned': true,
+  'ticket.line_changed': true,
+  'ticket.reopened': true,
+  'ticket.rated': true,
+  'ticket.handed_off': true,
+  'ticket.handoff_returned': true,
+  'sla.warning': true,
+  'sla.breached': true,
+};
+export const WEBHOOK_EVENTS = Object.keys(ALL) as WebhookEvent[];
+
+/** The i18n key of an event's description (i18next reads dots as nesting). */
+export const eventKey = (event: string) => `webhooks.event.${event.replace('.', '_')}`;
