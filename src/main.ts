@@ -65,6 +65,8 @@ async function main() {
       // Inbound mail: IMAP mailboxes are polled by the background roles, the SMTP listener runs with the API.
       const imap = command !== 'serve' ? startImapIntake(td.app, logger) : null;
       const url = command === 'worker' ? '' : await td.http.listen({ port: config.port, host: config.host });
+      // On any free port (PORT=0) the links the app writes name the port it got.
+      if (url && config.port === 0 && !process.env.PUBLIC_URL) td.app.config.publicUrl = url;
       const smtp =
         command !== 'worker' && config.smtpListenPort !== null
           ? await startSmtpIntake(td.app, logger, { host: config.smtpListenHost, port: config.smtpListenPort })
