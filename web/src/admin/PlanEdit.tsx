@@ -164,9 +164,9 @@ export default function PlanEdit() {
         ← {t('admin.nav.plans')}
       </Anchor>
       <Title order={2}>{plan.name}</Title>
-      <PlanForm key={plan.id} plan={plan} />
+      <PlanForm key={`terms-${plan.id}`} plan={plan} />
       <ErrorAlert error={sla.error} />
-      {sla.data && <SlaForm key={sla.data.planId} planId={id} sla={sla.data} />}
+      {sla.data && <SlaForm key={`sla-${sla.data.planId}`} planId={id} sla={sla.data} />}
     </Stack>
   );
 }

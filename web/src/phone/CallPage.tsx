@@ -16,8 +16,9 @@ import { talkTime, useCall, useLookup, type Call, type CallTicketResult, type Lo
 
 /** One line of the call's facts: a label and its value. */
 function Fact({ label, children }: { label: string; children: ReactNode }) {
+  // A div: the value may be a badge, which a paragraph may not hold.
   return (
-    <Text size="sm">
+    <Text size="sm" component="div">
       <Text span c="dimmed" size="sm">
         {label}:
       </Text>{' '}
