@@ -24,7 +24,13 @@ process.stdout.write(bundle ? 'The web app changed since it was built; building 
 // Built beside and then moved into place, so that a server starting meanwhile never finds half a bundle.
 const vite = path.join(root, 'node_modules/vite/bin/vite.js');
 const temp = `.dist-${process.pid}`;
-const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', temp, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+// Always the production bundle, also when started from a test runner (which sets NODE_ENV=test, and
+// Vite would then build React's development version): the tests see what people run.
+const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', temp, '--emptyOutDir'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});
 if (r.status !== 0) {
   fs.rmSync(path.join(root, 'web', temp), { recursive: true, force: true });
   process.exit(r.status ?? 1);
