@@ -134,14 +134,14 @@ describe('administration, timesheets, reports and ratings in a real browser', ()
     expect(new URL(screen.url()).pathname).toBe('/sign-in');
   }, 90_000);
 
-  it('shows the other admin screens, with a place kept for SMS gateways and the telephone', async () => {
+  it('shows the other admin screens, the SMS gateways and the telephone among them', async () => {
     for (const [path, name, ready] of [
       ['/admin/categories', '28-admin-categories', 'categories'],
       ['/admin/groups', '29-admin-groups', null],
       ['/admin/mailboxes', '30-admin-mailboxes', null],
       ['/admin/quarantine', '31-admin-quarantine', 'quarantine'],
       ['/admin/dead-letters', '32-admin-dead-letters', 'dead-letters'],
-      ['/admin/sms-gateways', '33-admin-sms-soon', null],
+      ['/admin/sms-gateways', '33-admin-sms-gateways', 'sms-gateways'],
     ] as const) {
       await admin.goto(path);
       if (ready) await admin.getByTestId(ready).waitFor();

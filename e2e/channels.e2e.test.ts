@@ -129,6 +129,7 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     await l1.waitForURL(new RegExp(`/tickets/${missedTicket}$`));
     // Titled in Alice's language (Russian).
     await l1.getByRole('heading', { name: 'Пропущенный звонок от Alice Petrova' }).waitFor();
+    await l1.getByTestId('ticket-channel').filter({ hasText: 'Channel: Phone' }).waitFor();
     const recent = l1.getByTestId('context-panel').getByTestId('recent-calls');
     await recent.locator('[data-outcome=missed]').first().waitFor();
     await check(l1, '42-ticket-recent-calls');

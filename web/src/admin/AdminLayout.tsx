@@ -1,10 +1,10 @@
-import { Badge, Grid, NavLink, Select, Stack, Title } from '@mantine/core';
+import { Grid, NavLink, Select, Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe } from '../api/queries';
 import { NotFound } from '../app/guards';
 
-/** The sections of the administration, in the order of the navigation; `soon` ones are placeholders. */
+/** The sections of the administration, in the order of the navigation. */
 export const SECTIONS = [
   { path: 'organizations', group: 'clients' },
   { path: 'plans', group: 'clients' },
@@ -15,7 +15,8 @@ export const SECTIONS = [
   { path: 'mailboxes', group: 'channels' },
   { path: 'quarantine', group: 'channels' },
   { path: 'dead-letters', group: 'channels' },
-  { path: 'sms-gateways', group: 'channels', soon: true },
+  { path: 'sms-gateways', group: 'channels' },
+  { path: 'sms-messages', group: 'channels' },
   { path: 'telephony', group: 'channels' },
   { path: 'webhooks', group: 'channels' },
 ] as const;
@@ -51,7 +52,6 @@ export default function AdminLayout() {
                   to={`/admin/${s.path}`}
                   label={t(`admin.nav.${s.path}`)}
                   active={s === current}
-                  rightSection={'soon' in s ? <Badge size="xs" variant="light" color="gray">{t('admin.soon')}</Badge> : undefined}
                 />
               ))}
             </Stack>

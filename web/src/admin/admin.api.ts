@@ -5,6 +5,7 @@ import type * as id from '../../../src/contracts/identity';
 import type * as nt from '../../../src/contracts/notifications';
 import type * as sl from '../../../src/contracts/sla';
 import type * as sp from '../../../src/contracts/sla-policies';
+import type * as sm from '../../../src/contracts/sms';
 import type * as wh from '../../../src/contracts/webhooks';
 import { get } from '../api/client';
 import type { Person } from '../api/types';
@@ -52,3 +53,10 @@ export const useDeliveries = (webhookId: string) =>
     queryFn: () => get<{ items: WebhookDelivery[] }>(`/webhooks/${webhookId}/deliveries`),
     refetchInterval: (q) => (q.state.data?.items.some((d) => d.status === 'pending') ? 2_000 : false),
   });
+
+export type SmsGateway = z.infer<typeof sm.Gateway>;
+export type CreatedSmsGateway = z.infer<typeof sm.CreatedGateway>;
+export type SmsGatewayInput = z.input<typeof sm.GatewayCreate>;
+export type SmsMessage = z.infer<typeof sm.SmsMessage>;
+export type SmsStatus = z.infer<typeof sm.SmsStatus>;
+export const useSmsGateways = () => useQuery(list<SmsGateway>(['smsGateways'], '/sms/gateways'));

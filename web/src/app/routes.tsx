@@ -60,8 +60,8 @@ export const router = createBrowserRouter([
           { path: 'telephony', element: page(() => import('../admin/Telephony')) },
           { path: 'webhooks', element: page(() => import('../admin/Webhooks')) },
           { path: 'webhooks/:id', element: page(() => import('../admin/WebhookEdit')) },
-          // A placeholder until the SMS channel has its settings API.
-          { path: 'sms-gateways', element: page(() => import('../admin/ComingSoon')) },
+          { path: 'sms-gateways', element: page(() => import('../admin/SmsGateways')) },
+          { path: 'sms-messages', element: page(() => import('../admin/SmsMessages')) },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -106,6 +106,9 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             <Badge variant="outline" color="gray">
               {t(`type.${ticket.type}`)}
             </Badge>
+            <Badge variant="outline" color="gray" data-testid="ticket-channel" data-channel={ticket.channel}>
+              {t('ticket.channel', { channel: t(`channel.${ticket.channel}`) })}
+            </Badge>
             {staff && <Badge variant="outline">{ticket.line}</Badge>}
             <Text size="sm" c="dimmed">
               {t('ticket.created')}: {dateTime(ticket.createdAt, i18n.language)}
