@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, startApp, type RunningApp } from './support/app';
-import { contrastProblems, ensureChromium, launch, phoneOverflow, shoot, unlabelledFields } from './support/browser';
+import { checkScreen, checksEveryScreen, ensureChromium, launch } from './support/browser';
 import { signer } from './support/session';
 
 const ALICE = '+79161110001'; // client A: the Optimized plan covers the telephone
@@ -61,11 +61,6 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
 
   const signIn = (email: string, password?: string, path?: string) => signer(browser, app.url, errors, contexts).signIn(email, password, path);
   /** A screen's fields all have a name, and the screen is shot at both sizes. */
-  async function check(page: Page, name: string) {
-    expect(await unlabelledFields(page), name).toEqual([]);
-    await page.mouse.move(0, 0);
-    await shoot(page, name);
-  }
 
   /** Posts one call event as the PBX does: JSON signed with the connector's secret over "<unix seconds>.<raw body>". */
   async function pbx(callId: string, type: 'ringing' | 'answered' | 'hangup', secondsAgo: number, extra: Record<string, unknown> = {}) {
@@ -102,7 +97,7 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     expect(eventsUrl).toMatch(/\/api\/v1\/phone\/connectors\/[0-9a-f-]{36}\/events$/);
     connector = { ...connector, secret, id: /connectors\/([0-9a-f-]{36})\/events$/.exec(eventsUrl)![1]! };
     await admin.getByTestId('connectors').getByText(connector.name).waitFor();
-    await check(admin, '40-admin-telephony');
+    await checkScreen(admin, '40-admin-telephony');
     // Never again: after a reload only the name and the address are listed.
     await admin.reload();
     await admin.getByTestId('connectors').getByText(connector.name).waitFor();
@@ -122,7 +117,7 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     await row.getByText(ALICE).waitFor();
     await row.getByText('Client A Logistics').waitFor();
     missedTicket = (await row.getByRole('link', { name: /^TD-\d+$/ }).innerText()).trim();
-    await check(l1, '41-calls-callbacks');
+    await checkScreen(l1, '41-calls-callbacks');
 
     // The request the missed call opened shows Alice's recent calls in its caller context.
     await row.getByRole('link', { name: missedTicket }).click();
@@ -132,7 +127,7 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     await l1.getByTestId('ticket-channel').filter({ hasText: 'Channel: Phone' }).waitFor();
     const recent = l1.getByTestId('context-panel').getByTestId('recent-calls');
     await recent.locator('[data-outcome=missed]').first().waitFor();
-    await check(l1, '42-ticket-recent-calls');
+    await checkScreen(l1, '42-ticket-recent-calls');
 
     await l1.goto('/calls');
     await l1.getByTestId('callbacks').locator('tr', { hasText: 'Alice Petrova' }).getByRole('button', { name: 'Done' }).click();
@@ -154,14 +149,14 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     await l1.waitForURL(/[?&]outcome=answered/);
     const row = l1.getByTestId('call-log').locator('tr', { has: l1.locator('[data-outcome=answered]') }).filter({ hasText: 'Alice Petrova' }).first();
     await row.getByText('1:35').waitFor();
-    await check(l1, '43-calls-log');
+    await checkScreen(l1, '43-calls-log');
     await row.getByRole('link').first().click();
     await l1.waitForURL(/\/calls\/[^/?]+$/);
     const lookup = l1.getByTestId('caller-lookup');
     await lookup.getByText('Alice Petrova', { exact: true }).waitFor();
     await lookup.getByText('phone support included').waitFor();
     await l1.getByTestId('call-add').waitFor();
-    await check(l1, '44-call-page');
+    await checkScreen(l1, '44-call-page');
 
     const subject = `VPN drops every hour ${stamp}`;
     await l1.getByTestId('call-create').getByLabel(/^Subject/).fill(subject);
@@ -190,7 +185,7 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     const secret = (await admin.getByTestId('secret-box').getByTestId('secret-value').innerText()).trim();
     expect(secret.length).toBeGreaterThanOrEqual(32);
     await admin.getByTestId('webhooks').getByRole('link', { name }).waitFor();
-    await check(admin, '45-admin-webhooks');
+    await checkScreen(admin, '45-admin-webhooks');
 
     await admin.getByTestId('webhooks').getByRole('link', { name }).click();
     await admin.waitForURL(/\/admin\/webhooks\/[0-9a-f-]{36}$/);
@@ -199,7 +194,7 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     // The worker of the running app delivers within a few seconds; the screen re-reads while pending.
     await admin.getByTestId('deliveries').locator('[data-delivery=delivered]').first().waitFor({ timeout: 30_000 });
     await admin.getByTestId('deliveries').getByText('200').first().waitFor();
-    await check(admin, '46-admin-webhook-deliveries');
+    await checkScreen(admin, '46-admin-webhook-deliveries');
 
     // The receiver got it, signed with the secret shown once.
     const ping = received.find((r) => r.headers['x-tierdesk-event'] === 'ping');
@@ -210,15 +205,5 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
     await admin.getByTestId('webhooks').locator('[data-delivery=delivered]').first().waitFor();
   }, 90_000);
 
-  it('had no console errors', () => {
-    expect(errors).toEqual([]);
-  });
-
-  it('has enough text contrast on every screen shot (WCAG AA)', () => {
-    expect([...new Set(contrastProblems)]).toEqual([]);
-  });
-
-  it('fits every screen shot into a phone-sized window', () => {
-    expect(phoneOverflow).toEqual([]);
-  });
+  checksEveryScreen(errors);
 });

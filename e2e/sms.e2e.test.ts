@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, startApp, type RunningApp } from './support/app';
-import { contrastProblems, ensureChromium, launch, phoneOverflow, shoot, unlabelledFields } from './support/browser';
+import { checkScreen, checksEveryScreen, ensureChromium, launch } from './support/browser';
 import { signer } from './support/session';
 
 const ALICE = '+79161110001';
@@ -38,11 +38,6 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
   });
 
   const signIn = (email: string, password?: string, path?: string) => signer(browser, app.url, errors, contexts).signIn(email, password, path);
-  async function check(page: Page, name: string) {
-    expect(await unlabelledFields(page), name).toEqual([]);
-    await page.mouse.move(0, 0);
-    await shoot(page, name);
-  }
 
   /** One inbound SMS as Kannel's sms-service get-url delivers it. */
   async function kannel(from: string, text: string) {
@@ -67,7 +62,7 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     const row = admin.getByTestId('sms-gateways').locator('tr', { hasText: gateway.name });
     await row.getByText('Only receives').waitFor();
     await row.getByText('Quarantine', { exact: true }).waitFor();
-    await check(admin, '50-admin-sms-gateways');
+    await checkScreen(admin, '50-admin-sms-gateways');
     await admin.reload();
     await row.waitFor();
     expect(await admin.getByTestId('secret-box').count()).toBe(0);
@@ -87,7 +82,7 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     number = new URL(l1.url()).pathname.split('/').pop()!;
     await l1.getByRole('heading', { name: text }).waitFor();
     await l1.getByTestId('ticket-channel').filter({ hasText: 'Channel: SMS' }).waitFor();
-    await check(l1, '51-ticket-sms');
+    await checkScreen(l1, '51-ticket-sms');
 
     const alice = await signIn('alice@client-a.test', undefined, `/tickets/${number}`);
     await alice.getByRole('heading', { name: text }).waitFor();
@@ -99,7 +94,7 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     await admin.goto('/admin/sms-messages');
     const row = admin.getByTestId('sms-messages').locator('tr', { hasText: STRANGER });
     await row.getByText('Nobody has this number, and the gateway accepts SMS only from people it knows').waitFor();
-    await check(admin, '52-admin-sms-quarantine');
+    await checkScreen(admin, '52-admin-sms-quarantine');
 
     // Processing it again as things are changes nothing: it stays, with its reason.
     await row.getByRole('button', { name: `Process again: ${STRANGER}` }).click();
@@ -113,7 +108,7 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     await admin.getByRole('option', { name: 'Create a requester to identify, and the request' }).click();
     await dialog.getByRole('combobox', { name: /^Organization of new requesters/ }).click();
     await admin.getByRole('option', { name: 'Client A Logistics' }).click();
-    await check(admin, '53-admin-sms-gateway-edit');
+    await checkScreen(admin, '53-admin-sms-gateway-edit');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     const gw = admin.getByTestId('sms-gateways').locator('tr', { hasText: gateway.name });
@@ -131,7 +126,7 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     const made = admin.getByTestId('sms-messages').locator('tr', { hasText: STRANGER });
     await made.locator('[data-sms-status=created]').waitFor();
     await admin.getByTestId('sms-messages').locator('tr', { hasText: ALICE }).locator('[data-sms-status=created]').waitFor();
-    await check(admin, '54-admin-sms-log');
+    await checkScreen(admin, '54-admin-sms-log');
     await made.getByRole('link', { name: 'Request' }).click();
     await admin.waitForURL(/\/tickets\/[^/]+$/);
     await admin.getByTestId('ticket-channel').filter({ hasText: 'Channel: SMS' }).waitFor();
@@ -156,18 +151,8 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     await none.waitFor();
     expect(await none.isDisabled()).toBe(true);
     await dmitry.getByTestId('sms-no-phone').waitFor();
-    await check(dmitry, '55-profile-no-mobile');
+    await checkScreen(dmitry, '55-profile-no-mobile');
   }, 90_000);
 
-  it('had no console errors', () => {
-    expect(errors).toEqual([]);
-  });
-
-  it('has enough text contrast on every screen shot (WCAG AA)', () => {
-    expect([...new Set(contrastProblems)]).toEqual([]);
-  });
-
-  it('fits every screen shot into a phone-sized window', () => {
-    expect(phoneOverflow).toEqual([]);
-  });
+  checksEveryScreen(errors);
 });

@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { ROOT } from './app';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -57,13 +58,34 @@ export const phoneOverflow: string[] = [];
 /** Low-contrast text found on the screens shot so far (see lowContrast). */
 export const contrastProblems: string[] = [];
 
+/** A screen's fields all have a name, and the screen is shot at both sizes (see shoot). */
+export async function checkScreen(page: Page, name: string) {
+  expect(await unlabelledFields(page), name).toEqual([]);
+  await shoot(page, name);
+}
+
+/** The checks that close every browser test file: over all it did and every screen it shot. */
+export function checksEveryScreen(errors: string[]) {
+  it('had no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+
+  it('has enough text contrast on every screen shot (WCAG AA)', () => {
+    expect([...new Set(contrastProblems)]).toEqual([]);
+  });
+
+  it('fits every screen shot into a phone-sized window', () => {
+    expect(phoneOverflow).toEqual([]);
+  });
+}
+
 /** Saves a screenshot of the screen at desktop and phone size, and checks the phone layout does not overflow sideways. */
 export async function shoot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  // No hover effects (a chart's tooltip, a hovered button under the last click) in the pictures or the contrast check.
+  await page.mouse.move(0, 0);
   for (const problem of await lowContrast(page)) contrastProblems.push(`${name}: ${problem}`);
   const size = page.viewportSize() ?? DESKTOP;
-  // No hover effects (a chart's tooltip under the last click) in the pictures.
-  await page.mouse.move(0, 0);
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
