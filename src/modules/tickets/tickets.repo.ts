@@ -217,3 +217,20 @@ export const findCategory = (db: Db, id: string) => db.selectFrom('categories').
 export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) => db.insertInto('categories').values(row).execute();
 export const updateCategory = (db: Db, id: string, patch: Updateable<TicketTables['categories']>) =>
   db.updateTable('categories').set(patch).where('id', '=', id).execute();
+
+/**
+ * The requester's most recently updated request that is still open (not resolved or closed) and
+ * was updated since `since`, if any: the one a message without a request number continues (SMS).
+ */
+export const recentOpenTicket = (db: Db, requesterId: string, organizationId: string, since: string) =>
+  db
+    .selectFrom('tickets')
+    .select(['id', 'number'])
+    .where('requester_id', '=', requesterId)
+    .where('organization_id', '=', organizationId)
+    .where('status', 'not in', ['resolved', 'closed'])
+    .where('updated_at', '>=', since)
+    .orderBy('updated_at', 'desc')
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst();

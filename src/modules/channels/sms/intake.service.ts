@@ -5,7 +5,7 @@ import { toE164 } from '../../../core/phone.js';
 import type { AppContext, Db } from '../../db.js';
 import { requestNumberIn } from '../email/index.js';
 import { CLIENT_ROLES, createPerson, findOrganization, findUserByEmail, findUsersByPhone, SYSTEM_USER_ID, toActor, type UserRow } from '../../identity/index.js';
-import { addComment, createTicket, loadTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
+import { addComment, createTicket, loadTicket, recentOpenTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
 import { smsShape } from './gsm.js';
 import { optKeyword, requestNumberInSms, subjectFromText } from './keywords.js';
 import type { SmsReason } from './sms.messages.js';
@@ -196,7 +196,7 @@ async function quotedTicket(app: AppContext, text: string, user: UserRow): Promi
 async function recentTicket(app: AppContext, user: UserRow): Promise<TicketRow | null> {
   if (!user.organization_id || app.config.smsThreadWindowHours === 0) return null;
   const since = new Date(app.clock.now().getTime() - app.config.smsThreadWindowHours * 3_600_000).toISOString();
-  const r = await repo.recentOpenTicket(app.db, user.id, user.organization_id, since);
+  const r = await recentOpenTicket(app.db, user.id, user.organization_id, since);
   return r ? loadTicket(app.db, SYSTEM_ACTOR, r.id) : null;
 }
 

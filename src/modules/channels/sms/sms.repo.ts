@@ -127,22 +127,3 @@ export const optOut = (db: Db, number: string, at: string, messageId: number | n
     .execute();
 
 export const optIn = (db: Db, number: string) => db.deleteFrom('sms_opt_outs').where('number', '=', number).execute();
-
-// Requests (read only): the request an SMS without a number continues.
-
-/**
- * The requester's most recently updated request that is still open (not resolved or closed) and
- * was updated since `since`, if any. A read of the tickets table for the channel's threading rule.
- */
-export const recentOpenTicket = (db: Db, requesterId: string, organizationId: string, since: string) =>
-  db
-    .selectFrom('tickets')
-    .select(['id', 'number'])
-    .where('requester_id', '=', requesterId)
-    .where('organization_id', '=', organizationId)
-    .where('status', 'not in', ['resolved', 'closed'])
-    .where('updated_at', '>=', since)
-    .orderBy('updated_at', 'desc')
-    .orderBy(sql`number`, 'desc')
-    .limit(1)
-    .executeTakeFirst();
