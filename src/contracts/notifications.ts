@@ -64,6 +64,7 @@ export const SatisfactionOrNone = z.object({ satisfaction: Satisfaction.nullable
 
 export const DeadLetter = z.object({
   id: z.number(),
+  channel: z.enum(['email', 'sms']).describe('an e-mail, or an SMS (`to` is then a phone number)'),
   to: z.string(),
   subject: z.string(),
   ticketId: z.string().nullable(),

@@ -73,7 +73,7 @@ describe.each(DATABASES)('delivery of the mail outbox (%s)', (kind) => {
     const admin = await t.login('admin@demo.test');
     const list = (await admin.get('/api/v1/admin/mail/dead-letters')).body.items;
     const dead = list.find((d: any) => d.id === gone);
-    expect(dead).toMatchObject({ to: 'gone-0@example.test', subject: 'gone 0', attempts: 1, failedAt: expect.any(String) });
+    expect(dead).toMatchObject({ channel: 'email', to: 'gone-0@example.test', subject: 'gone 0', attempts: 1, failedAt: expect.any(String) });
     expect(dead.lastError).toContain('550');
     expect(list.find((d: any) => d.id === flaky).lastError).toContain('421');
     const page = await admin.get('/api/v1/admin/mail/dead-letters?limit=1');

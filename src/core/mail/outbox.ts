@@ -174,6 +174,7 @@ export async function threadMessageIds(db: AnyDb, ticketId: string, to: string):
 /** A dead letter as admins see it. */
 export interface DeadLetter {
   id: number;
+  channel: OutboxChannel;
   to: string;
   subject: string;
   ticketId: string | null;
@@ -191,6 +192,7 @@ export async function listDeadLetters(db: AnyDb, opts: { limit: number; before?:
   const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map((r) => ({
     id: Number(r.id),
+    channel: r.channel,
     to: r.to_address,
     subject: r.subject,
     ticketId: r.ticket_id,

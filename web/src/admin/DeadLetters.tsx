@@ -33,7 +33,7 @@ export default function DeadLetters() {
         rowKey={(d) => String(d.id)}
         columns={[
           { key: 'failed', label: t('admin.failedAt'), render: (d) => dateTime(d.failedAt ?? d.createdAt, i18n.language), nowrap: true },
-          { key: 'to', label: t('admin.to'), render: (d) => d.to },
+          { key: 'to', label: t('admin.to'), render: (d) => `${d.to}${d.channel === 'sms' ? ` (${t('channel.sms')})` : ''}` },
           {
             key: 'subject',
             label: t('ticket.subject'),
