@@ -84,6 +84,8 @@ export async function shoot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   // No hover effects (a chart's tooltip, a hovered button under the last click) in the pictures or the contrast check.
   await page.mouse.move(0, 0);
+  // From the top: a full-page picture of a scrolled page draws the fixed header half-way down.
+  await page.evaluate('window.scrollTo(0, 0)');
   for (const problem of await lowContrast(page)) contrastProblems.push(`${name}: ${problem}`);
   const size = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
