@@ -60,7 +60,6 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
   });
 
   const signIn = (email: string, password?: string, path?: string) => signer(browser, app.url, errors, contexts).signIn(email, password, path);
-  /** A screen's fields all have a name, and the screen is shot at both sizes. */
 
   /** Posts one call event as the PBX does: JSON signed with the connector's secret over "<unix seconds>.<raw body>". */
   async function pbx(callId: string, type: 'ringing' | 'answered' | 'hangup', secondsAgo: number, extra: Record<string, unknown> = {}) {
@@ -138,6 +137,11 @@ describe('calls, callbacks, PBX connectors and webhooks in a real browser', () =
   it('lets L1 make a request from an answered call and lands on it', async () => {
     const callId = `e2e-answered-${stamp}`;
     await pbx(callId, 'ringing', 200);
+    // The screen pop: the ringing call shows up for the agent, with who is calling.
+    await l1.getByText('A call is coming in').waitFor();
+    await l1.getByRole('link', { name: 'Who is calling?' }).click();
+    await l1.waitForURL(/\/calls\/[^/?]+$/);
+    await l1.getByTestId('caller-lookup').getByText('Alice Petrova', { exact: true }).waitFor();
     await pbx(callId, 'answered', 190, { agent: 'l1@demo.test' });
     await pbx(callId, 'hangup', 95, { cause: 'answered', duration: 95 });
 

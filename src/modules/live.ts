@@ -10,16 +10,17 @@ import { loadTicket } from './tickets/index.js';
 /** Ticket events the client side hears of: what changes its view of the request (replies, status). */
 const CLIENT_VISIBLE = new Set(['ticket.created', 'ticket.replied', 'ticket.reopened', ...[...PUBLIC_EVENTS].map((e) => `ticket.${e}`)]);
 
-/** Which changes reach the live stream: every ticket event, published with the change. */
+/** Which changes reach the live stream: every ticket and call event, published with the change. */
 export function publishLiveChanges(app: AppContext, hub: LiveHub) {
-  app.events.on('ticket.', async (trx, e) => {
-    if (hub.active) await hub.publish(trx, { type: e.type, subjectType: 'ticket', subjectId: e.subjectId });
-  });
+  for (const prefix of ['ticket.', 'call.'])
+    app.events.on(prefix, async (trx, e) => {
+      if (hub.active) await hub.publish(trx, { type: e.type, subjectType: e.subjectType, subjectId: e.subjectId });
+    });
 }
 
 /**
  * Who may hear of a change, read after it committed: the staff always; the request's requester and
- * the company's IT manager when it is a change they see on the client side.
+ * the company's IT manager when it is a change they see on the client side. Calls are for staff only.
  */
 export function liveAudience(db: Db): AudienceOf {
   return async (c) => {

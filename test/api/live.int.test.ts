@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +90,30 @@ describe.each(DATABASES)('live updates over Server-Sent Events (%s)', (kind) => 
       expect(await bobLive.next()).toMatchObject({ type: 'ticket.created', subjectId: his.body.id });
     } finally {
       for (const s of [aliceLive, bobLive, staffLive]) s.close();
+    }
+  });
+
+  it('tells the staff of calls as the PBX reports them, and never the client side', async () => {
+    const [admin, alice, l1] = [await t.login('admin@demo.test'), await t.login('alice@client-a.test'), await t.login('l1@demo.test')];
+    const pbx = (await admin.post('/api/v1/phone/connectors', { name: 'Live PBX' })).body;
+    const [staffLive, aliceLive] = [await openStream(t.base, l1), await openStream(t.base, alice)];
+    try {
+      const raw = JSON.stringify({ eventId: 'live-1', callId: 'live-call-1', type: 'ringing', direction: 'inbound', from: '+79161110001', to: '+74950000000', at: new Date().toISOString() });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = `sha256=${crypto.createHmac('sha256', pbx.secret).update(`${timestamp}.${raw}`).digest('hex')}`;
+      const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': timestamp, 'x-tierdesk-signature': signature },
+        body: raw,
+      });
+      expect(res.status).toBe(200);
+      const { callId } = (await res.json()) as { callId: string };
+      expect(await staffLive.next()).toEqual({ type: 'call.ringing', subjectType: 'call', subjectId: callId });
+      // The caller herself hears nothing of it: her first change is her own request's.
+      const mine = await alice.post('/api/v1/tickets', { subject: 'Live: after the call', description: 'Written after calling.' });
+      expect(await aliceLive.next()).toMatchObject({ type: 'ticket.created', subjectId: mine.body.id });
+    } finally {
+      for (const s of [staffLive, aliceLive]) s.close();
     }
   });
 

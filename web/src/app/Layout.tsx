@@ -1,7 +1,8 @@
 import { ActionIcon, Anchor, AppShell, Burger, Group, Menu, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useReducedMotion } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { notifications } from '@mantine/notifications';
+import { useCallback, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { post, setCsrfToken, whenSessionEnds } from '../api/client';
@@ -9,7 +10,7 @@ import { keys, useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { Bell } from '../notifications/Bell';
 import { LanguageSwitch } from './LanguageSwitch';
-import { useLive } from './live';
+import { useLive, useLiveChange, type LiveChange } from './live';
 
 /** The frame of every signed-in screen: header, navigation by role, live updates. */
 export default function Layout() {
@@ -32,6 +33,35 @@ export default function Layout() {
   );
 
   const staff = isStaffRole(me.role);
+  // The screen pop: an inbound call ringing at the PBX, with a link to who is calling.
+  useLiveChange(
+    useCallback(
+      (c: LiveChange) => {
+        if (!staff || c.type !== 'call.ringing') return;
+        notifications.show({
+          id: `call-${c.subjectId}`,
+          color: 'blue',
+          title: t('calls.ringing'),
+          // Notifications render outside the router: the link navigates by hand.
+          message: (
+            <Anchor
+              href={`/calls/${c.subjectId}`}
+              size="sm"
+              onClick={(e) => {
+                e.preventDefault();
+                notifications.hide(`call-${c.subjectId}`);
+                navigate(`/calls/${c.subjectId}`);
+              }}
+            >
+              {t('calls.ringingOpen')}
+            </Anchor>
+          ),
+          autoClose: 30_000,
+        });
+      },
+      [staff, t, navigate],
+    ),
+  );
   const links = [
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
     ...(staff ? [{ to: '/queues/mine', label: t('nav.queues'), match: '/queues' }] : []),

@@ -462,6 +462,8 @@ export const en = {
   },
   calls: {
     title: 'Calls',
+    ringing: 'A call is coming in',
+    ringingOpen: 'Who is calling?',
     tab: { callbacks: 'Callbacks', log: 'Call log' },
     callbacksHelp: 'Missed calls to return, oldest first. Mark one done when the caller has been dealt with.',
     noCallbacks: 'No missed calls to return.',

@@ -93,6 +93,7 @@ export async function markCallbackDone(app: AppContext, actor: Actor, callId: st
   const now = app.clock.now().toISOString();
   await inTransaction(app.db, async (trx) => {
     await repo.completeCallback(trx, head.id, { at: now, by: actor.id, callId: null });
+    await app.events.append(trx, { type: 'call.callback_done', subjectType: 'call', subjectId: head.id, actorId: actor.id });
     if (head.ticket_id && (await findTicketById(trx, head.ticket_id)))
       await addComment({ ...app, db: trx }, SYSTEM_ACTOR, head.ticket_id, { body: m.callbackMarkedDone(actor.locale, actor.name), internal: true });
   });

@@ -136,6 +136,15 @@ export async function receiveCallEvent(
       await afterMissed(w, updated);
     if (!wasAnswered(before) && wasAnswered(after))
       await afterAnswered(w, updated);
+    // Told to the live stream (staff only): the call log and callbacks change on screen, and a
+    // ringing inbound call pops up for the agents.
+    await app.events.append(trx, {
+      type: e.type === 'hangup' ? 'call.ended' : `call.${e.type}`,
+      subjectType: 'call',
+      subjectId: call.id,
+      actorId: null,
+      data: { direction: call.direction, outcome },
+    });
     return { duplicate: false, callId: call.id };
   });
 }
