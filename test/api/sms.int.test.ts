@@ -150,6 +150,28 @@ describe.each(DATABASES)('the SMS channel (%s)', (db) => {
     expect(later.ticket_id).not.toBe(req.id);
   });
 
+  it("takes Kannel's post-url form too: the text as the body, the numbers in X-Kannel headers", async () => {
+    await nextDay();
+    const post = (body: Buffer | string, headers: Record<string, string>) =>
+      fetch(`${t.base}/api/v1/sms/kannel/${kannel.id}/incoming?secret=${kannel.secret}`, { method: 'POST', headers: { 'x-kannel-to': '+79000000000', ...headers }, body });
+    const utf8 = await post('Сканер на втором этаже не сканирует', { 'content-type': 'text/plain; charset=UTF-8', 'x-kannel-from': '+79161110003' });
+    expect(utf8.status).toBe(200);
+    expect(await utf8.text()).toBe('');
+    const first = await lastSms(t);
+    expect(first).toMatchObject({ text: 'Сканер на втором этаже не сканирует', from_number: '+79161110003', status: 'created' });
+    expect(await ticket(t, first.ticket_id!)).toMatchObject({ channel: 'sms', requester_id: (await userByEmail(t, 'carol@client-c.test')).id });
+
+    // UCS-2 as smsbox posts it: big-endian UTF-16 bytes; it joins the request just opened.
+    const ucs2 = Buffer.from('Уже работает, спасибо', 'utf16le').swap16();
+    const second = await post(ucs2, { 'content-type': 'text/plain; charset=UTF-16BE', 'x-kannel-from': '+79161110003', 'x-kannel-coding': '2' });
+    expect(second.status).toBe(200);
+    expect(await lastSms(t)).toMatchObject({ text: 'Уже работает, спасибо', status: 'appended', ticket_id: first.ticket_id });
+
+    // The secret is checked on this form as on the other.
+    const forged = await fetch(`${t.base}/api/v1/sms/kannel/${kannel.id}/incoming?secret=wrong-secret`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-kannel-from': ALICE }, body: 'hello' });
+    expect(forged.status).toBe(403);
+  });
+
   it('reads a UCS-2 SMS from the raw bytes smsbox sends, and names the wrong field of a delivery report', async () => {
     await nextDay();
     const ucs2 = [...Buffer.from('Привет, мир!', 'utf16le').swap16()].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
