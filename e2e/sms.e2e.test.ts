@@ -133,6 +133,22 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     await admin.getByRole('heading', { name: `Hello, our scanner is broken ${stamp}` }).waitFor();
   }, 120_000);
 
+  it('renews the Kannel secret: the new one is shown once, and the old one no longer lets SMS in', async () => {
+    await admin.goto('/admin/sms-gateways');
+    await admin.getByRole('button', { name: `Edit: ${gateway.name}` }).click();
+    admin.once('dialog', (d) => void d.accept());
+    await admin.getByRole('dialog').getByRole('button', { name: 'New secret' }).click();
+    const box = admin.getByTestId('secret-box');
+    await box.getByText('This is the only time the secret is shown').waitFor();
+    const old = gateway.secret;
+    gateway.secret = (await box.getByTestId('secret-value').innerText()).trim();
+    expect(gateway.secret).not.toBe(old);
+    const q = new URLSearchParams({ secret: old, from: ALICE, to: DESK, text: 'with the old secret' });
+    expect((await fetch(`${app.url}/api/v1/sms/kannel/${gateway.id}/incoming?${q}`)).status).toBe(403);
+    q.set('secret', gateway.secret);
+    expect((await fetch(`${app.url}/api/v1/sms/kannel/${gateway.id}/incoming?${q}`)).status).toBe(200);
+  });
+
   it('offers SMS notices to people with a mobile number only', async () => {
     const alice = await signIn('alice@client-a.test', undefined, '/profile');
     const prefs = alice.getByTestId('notification-preferences');

@@ -82,9 +82,17 @@ describe.each(DATABASES)('the SMS channel (%s)', (db) => {
       expect((await c.post('/api/v1/sms/gateways', { name: 'Mine', kind: 'kannel' })).status, who).toBe(403);
       expect((await c.patch(`/api/v1/sms/gateways/${kannel.id}`, { active: false })).status, who).toBe(403);
       expect((await c.delete(`/api/v1/sms/gateways/${created.body.id}`)).status, who).toBe(403);
+      expect((await c.post(`/api/v1/sms/gateways/${created.body.id}/secret`)).status, who).toBe(403);
       expect((await c.get('/api/v1/sms/messages')).status, who).toBe(403);
     }
     expect((await t.anonymous().get('/api/v1/sms/gateways')).status).toBe(401);
+    // A new Kannel secret, made by the server and shown once; the old one stops working at once.
+    const rotated = await admin.post(`/api/v1/sms/gateways/${created.body.id}/secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^[\w-]{32,}$/);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    expect(JSON.stringify((await admin.get(`/api/v1/sms/gateways/${created.body.id}`)).body)).not.toContain(rotated.body.secret);
+    expect((await admin.post(`/api/v1/sms/gateways/${twilio.id}/secret`)).status).toBe(409);
     expect((await admin.delete(`/api/v1/sms/gateways/${created.body.id}`)).status).toBe(204);
   });
 

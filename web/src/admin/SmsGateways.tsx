@@ -155,12 +155,6 @@ function GatewayFields({ draft, set, existing }: { draft: Draft; set: (d: Partia
   );
 }
 
-/** A new random Kannel secret (base64url, 32 bytes), made in the browser: the API takes one on PATCH. */
-function newSecret() {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** The URLs of a gateway with a Kannel secret put in place of its `<secret>` placeholder. */
 const withSecret = (url: string, secret: string) => url.replace(/%3Csecret%3E|<secret>/g, encodeURIComponent(secret));
 
@@ -190,10 +184,9 @@ function GatewayEdit({ gateway, onClose, onSecret }: { gateway: SmsGateway; onCl
   const action = useSubmit(['smsGateways']);
   const rotate = () => {
     if (!window.confirm(t('smsAdmin.rotateConfirm', { name: gateway.name }))) return;
-    const secret = newSecret();
-    void action.run(() => patch<SmsGateway>(`/sms/gateways/${gateway.id}`, { secret }), t('smsAdmin.rotated')).then((r) => {
+    void action.run(() => post<CreatedSmsGateway>(`/sms/gateways/${gateway.id}/secret`), t('smsAdmin.rotated')).then((r) => {
       if (r.ok) {
-        onSecret({ ...r.value, secret });
+        onSecret(r.value);
         onClose();
       }
     });

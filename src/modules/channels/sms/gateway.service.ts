@@ -132,6 +132,18 @@ export async function updateGateway(app: AppContext, actor: Actor, id: string, i
   return (await repo.findGateway(app.db, id))!;
 }
 
+/** A new secret for a Kannel gateway, made here and shown this once; the old one stops working at once. */
+export async function rotateSecret(app: AppContext, actor: Actor, id: string) {
+  const before = await getGateway(app, actor, id);
+  if (before.kind !== 'kannel') throw new Conflict("A Twilio-style gateway's secret is the account's auth token: set it with PATCH", 'invalid_state');
+  const secret = newSecret();
+  await inTransaction(app.db, async (trx) => {
+    await repo.updateGateway(trx, id, { secret, updated_at: app.clock.now().toISOString() });
+    await recordAudit(trx, { entityType: 'sms_gateway', entityId: id, actorId: actor.id, action: 'secret_rotated' });
+  });
+  return { gateway: (await repo.findGateway(app.db, id))!, secret };
+}
+
 export async function deleteGateway(app: AppContext, actor: Actor, id: string) {
   await getGateway(app, actor, id);
   await inTransaction(app.db, async (trx) => {

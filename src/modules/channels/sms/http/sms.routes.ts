@@ -33,6 +33,13 @@ export async function smsRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, params: IdParam, body: c.GatewayPatch, response: { 200: c.Gateway, ...errorResponses } },
     handler: async (req) => gateway(await gateways.updateGateway(app, actorOf(req), req.params.id, req.body)),
   });
+  http.post('/api/v1/sms/gateways/:id/secret', {
+    schema: { tags, params: IdParam, description: "A new secret for a Kannel gateway, shown this once (put it in Kannel's get-url).", response: { 200: c.CreatedGateway, ...errorResponses } },
+    handler: async (req) => {
+      const r = await gateways.rotateSecret(app, actorOf(req), req.params.id);
+      return { ...gateway(r.gateway), secret: r.secret };
+    },
+  });
   http.delete('/api/v1/sms/gateways/:id', {
     schema: { tags, params: IdParam, response: { 204: z.null().describe('done'), ...errorResponses } },
     handler: async (req, reply) => {
