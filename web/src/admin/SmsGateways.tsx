@@ -305,7 +305,7 @@ export default function SmsGateways() {
           {
             key: 'state',
             label: t('admin.status'),
-            render: (g) => (g.active ? <Badge color="teal" variant="light">{t('admin.active')}</Badge> : <Badge color="gray">{t('admin.inactive')}</Badge>),
+            render: (g) => (g.active ? <Badge color="teal" variant="light" miw="max-content">{t('admin.active')}</Badge> : <Badge color="gray" miw="max-content">{t('admin.inactive')}</Badge>),
             nowrap: true,
           },
           {
