@@ -12,6 +12,7 @@ import { addComment } from '../modules/tickets/timeline.service.js';
 import type { Level, Status, TicketType } from '../modules/tickets/tickets.tables.js';
 import { withoutNotifications } from '../modules/notifications/index.js';
 import { seedDemoMailboxes } from '../modules/channels/email/index.js';
+import { seedDemoCalls } from '../modules/channels/phone/index.js';
 import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
 
@@ -195,5 +196,6 @@ async function loadDemo(app: AppContext) {
     await createEntry(app, agent, id, { startedAt, minutes: 15 + (i % 4) * 15, activity: i % 3 === 0 ? 'call' : 'remote', billable: i % 5 !== 0 });
   }
   await seedKnowledgeBase(app, { manager, author: l2, organizationId: orgA.id });
+  await seedDemoCalls(app, admin);
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

@@ -80,12 +80,22 @@ describe.each(DATABASES)('telephone channel (%s)', (kind) => {
     pbx = await ok(admin.post('/api/v1/phone/connectors', { name: 'Office Asterisk' }), 201);
   });
 
+  it('has a telephone in the demo data: calls of the last hours and two callbacks, one with its request', async () => {
+    const list = await callbacks();
+    const igor = list.find((c) => c.number === '+79161110002');
+    expect(igor).toMatchObject({ status: 'open', caller: { name: 'Igor Ivanov (IT, Client A)' }, ticket: { id: expect.any(String) } });
+    expect((await ok(l1.get(`/api/v1/tickets/${igor.ticket.id}`))).subject).toBe('Пропущенный звонок от Igor Ivanov (IT, Client A)');
+    expect(list.find((c) => c.number === '+74951234567')).toMatchObject({ status: 'open', caller: null, ticket: null });
+    const log = (await ok(l1.get('/api/v1/phone/calls?number=%2B447911123456&limit=200'))).items as any[];
+    expect(log.find((c) => c.externalId === 'demo-in-bob')).toMatchObject({ outcome: 'answered', talkSeconds: 288, agent: { name: 'Liam L1' } });
+  });
+
   it('lets only admins manage PBX connectors, and shows the secret only on creation', async () => {
     expect(pbx.secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const other = await ok(admin.post('/api/v1/phone/connectors', { name: 'Client B hotline', defaultOrganizationId: ids.orgB, active: false }), 201);
     expect(other).toMatchObject({ active: false, defaultOrganizationId: ids.orgB, eventsUrl: expect.stringContaining(`/api/v1/phone/connectors/${other.id}/events`) });
     const list = (await ok(admin.get('/api/v1/phone/connectors'))).items as any[];
-    expect(list.map((c) => c.name)).toEqual(['Client B hotline', 'Office Asterisk']);
+    expect(list.map((c) => c.name)).toEqual(['Client B hotline', 'Office Asterisk', 'Office PBX (demo)']);
     for (const c of list) expect(c).not.toHaveProperty('secret');
     expect(await ok(admin.get(`/api/v1/phone/connectors/${pbx.id}`))).not.toHaveProperty('secret');
     expect(await ok(admin.patch(`/api/v1/phone/connectors/${other.id}`, { name: 'Client B line' }))).toMatchObject({ name: 'Client B line', active: false });

@@ -1,3 +1,4 @@
 /** What other modules and the composition may use of the telephone channel. */
 export { phoneMigrations, type PhoneTables } from './phone.tables.js';
 export { phoneRoutes } from './http/phone.routes.js';
+export { seedDemoCalls } from './phone.demo.js';
