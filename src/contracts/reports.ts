@@ -8,7 +8,7 @@ export const PeriodKind = z.enum(['week', 'month', 'year', 'custom']);
 export const BucketUnit = z.enum(['day', 'week', 'month']);
 export const Dimension = z.enum(['organization', 'plan', 'line', 'group', 'agent', 'category', 'channel', 'type', 'priority']);
 /** The tables a report exports: one CSV each, or all of them as the sheets of one XLSX workbook. */
-export const ReportTable = z.enum(['summary', 'volume', 'breakdown', 'sla', 'lines', 'organizations', 'agents']);
+export const ReportTable = z.enum(['summary', 'volume', 'breakdown', 'sla', 'lines', 'organizations', 'agents', 'calls']);
 
 /** Which requests a report covers (all of them by default; a client IT manager always their own organization's). */
 export const ReportFilter = z.object({
@@ -115,6 +115,28 @@ export const Report = z.object({
       .array(z.object({ agentId: z.string(), name: z.string(), workedHours: n, billableHours: n, capacityHours: n, utilisationPct: nn, capacityFrom: z.enum(['roster', 'standard']) }))
       .nullable(),
   }),
+  /**
+   * The telephone: calls started in the period (by organization and agent only; null when another
+   * filter is set). Answer rate of the inbound calls answered or missed (busy and voicemail are
+   * missed; failed ones are counted apart); time to answer of the inbound calls answered; talk time
+   * of every answered call; callbacks of the missed calls, from the call to the callback done.
+   */
+  calls: z
+    .object({
+      inbound: n,
+      outbound: n,
+      inboundAnswered: n,
+      inboundMissed: n,
+      inboundFailed: n,
+      answerRatePct: nn,
+      answerMedianSeconds: nn,
+      answerP90Seconds: nn,
+      avgTalkSeconds: nn,
+      callbacksOpened: n,
+      callbacksCompleted: n,
+      callbackMedianMinutes: nn,
+    })
+    .nullable(),
   notes: z.array(z.string()),
 });
 export type ReportT = z.infer<typeof Report>;

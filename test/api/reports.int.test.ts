@@ -362,7 +362,7 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Сводка', 'Объём', 'Разбивка', 'SLA', 'Линии', 'Организации', 'Сотрудники']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Сводка', 'Объём', 'Разбивка', 'SLA', 'Линии', 'Организации', 'Сотрудники', 'Звонки']);
     const summary = wb.getWorksheet('Сводка')!;
     expect(summary.getRow(1).values).toEqual([undefined, 'Показатель', 'Значение']);
     const figures = Object.fromEntries(summary.getSheetValues().slice(2).map((r: any) => [r[1], r[2]]));

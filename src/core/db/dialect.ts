@@ -41,3 +41,13 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
 export function lockSkippingLocked<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, dialect: DialectName) {
   return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
 }
+
+/**
+ * The seconds from one instant to a later one, to the millisecond, the same on both engines (the
+ * instants are timestamptz on PostgreSQL, ISO-8601 text on SQLite).
+ */
+export function secondsBetween(dialect: DialectName, from: Expression<unknown>, to: Expression<unknown>): RawBuilder<number> {
+  return dialect === 'postgres'
+    ? sql<number>`round(extract(epoch from (${to} - ${from})), 3)`
+    : sql<number>`round((julianday(${to}) - julianday(${from})) * 86400.0, 3)`;
+}

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
-import type { ReportT, Staffing } from '../../contracts/reports.js';
+import type { ReportT, ReportTable, Staffing } from '../../contracts/reports.js';
 import type { Locale } from '../identity/index.js';
 import { periodLabel, text, type Text } from './reports.messages.js';
 
@@ -12,7 +12,7 @@ export interface Table {
   rows: Record<string, Cell>[];
 }
 
-export type ReportTableName = 'summary' | 'volume' | 'breakdown' | 'sla' | 'lines' | 'organizations' | 'agents';
+export type ReportTableName = z.infer<typeof ReportTable>;
 
 const table = (t: Text, name: keyof Text['tables'], keys: (keyof Text['columns'])[], rows: Record<string, Cell>[]): Table => ({
   name: t.tables[name],
@@ -54,6 +54,24 @@ export function reportTables(r: ReportT, locale: Locale): Record<ReportTableName
     [f.workedHours, r.time.workedHours],
     [f.billableHours, r.time.billableHours],
   ];
+  const c = r.calls;
+  // None under a filter the calls do not have (the note says so): the table is then empty.
+  const calls: [string, Cell][] = c
+    ? [
+        [f.callsInbound, c.inbound],
+        [f.callsOutbound, c.outbound],
+        [f.callsInboundAnswered, c.inboundAnswered],
+        [f.callsInboundMissed, c.inboundMissed],
+        [f.callsInboundFailed, c.inboundFailed],
+        [f.callsAnswerRatePct, c.answerRatePct],
+        [f.callsAnswerMedian, c.answerMedianSeconds],
+        [f.callsAnswerP90, c.answerP90Seconds],
+        [f.callsAvgTalk, c.avgTalkSeconds],
+        [f.callbacksOpened, c.callbacksOpened],
+        [f.callbacksCompleted, c.callbacksCompleted],
+        [f.callbackMedian, c.callbackMedianMinutes],
+      ]
+    : [];
   return {
     summary: table(t, 'summary', ['figure', 'value'], summary.map(([figure, value]) => ({ figure, value }))),
     volume: table(t, 'volume', ['start', 'end', 'received', 'resolved', 'closed', 'reopened', 'backlog'], r.volume.series),
@@ -72,6 +90,7 @@ export function reportTables(r: ReportT, locale: Locale): Record<ReportTableName
       r.time.organizations.map((o) => ({ ...o, organization: o.name, plan: o.planName })),
     ),
     agents: table(t, 'agents', ['agent', 'workedHours', 'billableHours', 'capacityHours', 'utilisationPct'], (r.time.agents ?? []).map((a) => ({ ...a, agent: a.name }))),
+    calls: table(t, 'calls', ['figure', 'value'], calls.map(([figure, value]) => ({ figure, value }))),
   };
 }
 

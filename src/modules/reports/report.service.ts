@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ReportFilter, ReportT } from '../../contracts/reports.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import type { AppContext, Db } from '../db.js';
+import { callFigures } from '../channels/phone/index.js';
 import type { Actor, Locale } from '../identity/index.js';
 import { workTotals, type WorkScope } from '../timetracking/index.js';
 import { datesOf, monthOverlaps, resolvePeriod, type BucketUnit, type Period, type PeriodKind } from './period.js';
@@ -109,6 +110,8 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
   if (!anyRating) notes.push(t.notes.noRatings);
   else if (!rated) notes.push(t.notes.noRatingsInPeriod);
 
+  const calls = await telephone(app, db, period, input, f);
+  if (!calls) notes.push(t.notes.calls);
   const time = await timeFigures(db, period, input, f, names, opts.client);
   if (time.flaggedEntries) notes.push(t.notes.flagged(time.flaggedEntries));
   notes.push(t.notes.prorated);
@@ -163,7 +166,22 @@ export async function buildReport(app: AppContext, db: Db, input: ReportInput, o
       note: requestFilters ? t.notes.deflections : null,
     },
     time,
+    calls,
     notes,
+  };
+}
+
+/** The telephone figures: by organization and agent only, so none when another filter narrows the report. */
+async function telephone(app: AppContext, db: Db, period: Period, input: ReportInput, f: repo.RequestFilter): Promise<ReportT['calls']> {
+  if (f.planId || f.line || f.groupId || f.categoryIds || f.channel || f.type) return null;
+  const c = await callFigures(db, app.dialect, { from: period.from, to: period.to, organizationId: input.organizationId, agentId: input.agentId });
+  return {
+    ...c,
+    answerRatePct: orNull(c.answerRatePct, 1),
+    answerMedianSeconds: orNull(c.answerMedianSeconds, 1),
+    answerP90Seconds: orNull(c.answerP90Seconds, 1),
+    avgTalkSeconds: orNull(c.avgTalkSeconds, 1),
+    callbackMedianMinutes: orNull(c.callbackMedianMinutes, 1),
   };
 }
 

@@ -15,7 +15,7 @@ import { Staffing } from './Staffing';
 type Report = z.infer<typeof rc.Report>;
 const PERIODS = ['week', 'month', 'year', 'custom'] as const;
 const DIMENSIONS = ['organization', 'plan', 'line', 'agent', 'category', 'channel', 'type', 'priority'] as const;
-const TABLES = ['summary', 'volume', 'breakdown', 'sla', 'lines', 'organizations', 'agents'] as const;
+const TABLES = ['summary', 'volume', 'breakdown', 'sla', 'lines', 'organizations', 'agents', 'calls'] as const;
 
 function Stat({ label, value }: { label: string; value: string | number }) {
   return (
@@ -32,6 +32,36 @@ function Stat({ label, value }: { label: string; value: string | number }) {
 
 const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
 const mins = (v: number | null) => (v === null ? '—' : v < 120 ? `${Math.round(v)} min` : `${(v / 60).toFixed(1)} h`);
+const secs = (v: number | null) => (v === null ? '—' : v < 120 ? `${Math.round(v)} s` : mins(v / 60));
+
+/** The telephone figures of the period: calls in and out, answering, talk time, callbacks of missed calls. */
+function Telephone({ calls }: { calls: NonNullable<Report['calls']> }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" data-testid="report-calls">
+      <Title order={2} size="h4" mb="sm">
+        {t('reports.telephone.title')}
+      </Title>
+      <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>
+        <Stat label={t('reports.telephone.inbound')} value={calls.inbound} />
+        <Stat label={t('reports.telephone.answered')} value={calls.inboundAnswered} />
+        <Stat label={t('reports.telephone.missed')} value={calls.inboundMissed} />
+        <Stat label={t('reports.telephone.answerRate')} value={pct(calls.answerRatePct)} />
+        <Stat label={t('reports.telephone.answerMedian')} value={secs(calls.answerMedianSeconds)} />
+        <Stat label={t('reports.telephone.answerP90')} value={secs(calls.answerP90Seconds)} />
+        <Stat label={t('reports.telephone.outbound')} value={calls.outbound} />
+        <Stat label={t('reports.telephone.failed')} value={calls.inboundFailed} />
+        <Stat label={t('reports.telephone.avgTalk')} value={secs(calls.avgTalkSeconds)} />
+        <Stat label={t('reports.telephone.callbacksOpened')} value={calls.callbacksOpened} />
+        <Stat label={t('reports.telephone.callbacksCompleted')} value={calls.callbacksCompleted} />
+        <Stat label={t('reports.telephone.callbackMedian')} value={mins(calls.callbackMedianMinutes)} />
+      </SimpleGrid>
+      <Text size="xs" c="dimmed" mt="xs">
+        {t('reports.telephone.missedHint')}
+      </Text>
+    </Paper>
+  );
+}
 
 const isoDay = (d: Date) => new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate())).toISOString().slice(0, 10);
 
@@ -225,6 +255,7 @@ export default function Reports() {
                   </Text>
                 </Paper>
               </SimpleGrid>
+              {r.calls && <Telephone calls={r.calls} />}
               <Paper withBorder p="md">
                 <Title order={2} size="h4" mb="sm">
                   {t('reports.hours')}

@@ -2,3 +2,4 @@
 export { phoneMigrations, type PhoneTables } from './phone.tables.js';
 export { phoneRoutes } from './http/phone.routes.js';
 export { seedDemoCalls } from './phone.demo.js';
+export { callFigures, type CallFigures, type CallScope } from './figures.js';

@@ -1,5 +1,6 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../../core/db/connect.js';
+import { secondsBetween } from '../../../core/db/dialect.js';
 import type { Db } from '../../db.js';
 import type { CallbackStatus, Direction, Outcome, PhoneTables } from './phone.tables.js';
 
@@ -130,4 +131,80 @@ export async function completeCallback(db: Db, headId: string, done: { at: strin
     .where((eb) => eb.or([eb('id', '=', headId), eb('callback_of', '=', headId)]))
     .where('callback_status', 'in', ['open', 'merged'])
     .execute();
+}
+
+// Figures for the reports
+
+/** The calls a report counts: started in [from, to), optionally of one organization and one agent. */
+export interface CallScope {
+  from: string;
+  to: string;
+  organizationId?: string;
+  agentId?: string;
+}
+
+function scopeCondition(s: CallScope): RawBuilder<SqlBool> {
+  const parts = [sql<SqlBool>`c.started_at >= ${s.from}`, sql<SqlBool>`c.started_at < ${s.to}`];
+  if (s.organizationId) parts.push(sql<SqlBool>`c.organization_id = ${s.organizationId}`);
+  if (s.agentId) parts.push(sql<SqlBool>`c.agent_id = ${s.agentId}`);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+}
+
+/** Inbound calls answered with a recorded answer instant (their time to answer is measured). */
+const ANSWER_TIMED = sql<SqlBool>`c.direction = 'inbound' and c.outcome = 'answered' and c.answered_at is not null`;
+/** Callbacks (the missed-call heads, not the repeated calls merged into them) done at a known instant. */
+const CALLBACK_TIMED = sql<SqlBool>`c.callback_of is null and c.callback_status = 'done' and c.callback_done_at is not null`;
+
+/**
+ * Counts and sums over the calls in scope, in one pass (`count(case …)` counts the rows that match,
+ * the same on both engines).
+ */
+export async function callCounts(db: Db, s: CallScope) {
+  const { rows } = await sql<Record<string, unknown>>`select
+    count(case when c.direction = 'inbound' then 1 end) as inbound,
+    count(case when c.direction = 'outbound' then 1 end) as outbound,
+    count(case when c.direction = 'inbound' and c.outcome = 'answered' then 1 end) as inbound_answered,
+    count(case when c.direction = 'inbound' and c.outcome in ('missed', 'busy', 'voicemail') then 1 end) as inbound_missed,
+    count(case when c.direction = 'inbound' and c.outcome = 'failed' then 1 end) as inbound_failed,
+    count(case when ${ANSWER_TIMED} then 1 end) as answer_timed,
+    avg(case when c.outcome = 'answered' then c.talk_seconds end) as avg_talk_seconds,
+    count(case when c.callback_of is null and c.callback_status is not null then 1 end) as callbacks_opened,
+    count(case when c.callback_of is null and c.callback_status = 'done' then 1 end) as callbacks_done,
+    count(case when ${CALLBACK_TIMED} then 1 end) as callback_timed
+    from calls c where ${scopeCondition(s)}`.execute(db);
+  const r = rows[0]!;
+  const num = (k: string) => Number(r[k] ?? 0);
+  return {
+    inbound: num('inbound'),
+    outbound: num('outbound'),
+    inboundAnswered: num('inbound_answered'),
+    inboundMissed: num('inbound_missed'),
+    inboundFailed: num('inbound_failed'),
+    answerTimed: num('answer_timed'),
+    avgTalkSeconds: r.avg_talk_seconds === null || r.avg_talk_seconds === undefined ? null : Number(r.avg_talk_seconds),
+    callbacksOpened: num('callbacks_opened'),
+    callbacksDone: num('callbacks_done'),
+    callbackTimed: num('callback_timed'),
+  };
+}
+
+/**
+ * The continuous percentile (as PostgreSQL's percentile_cont, and the request reports: linear
+ * interpolation between the values at the nearest ranks) of the seconds to answer an inbound call,
+ * or from a missed call to its callback done: the two values at the rank, read in order — the same
+ * statement on both engines. `count` is how many calls have the value (from `callCounts`).
+ */
+export async function callPercentile(db: Db, dialect: DialectName, what: 'answer' | 'callback', s: CallScope, count: number, p: number) {
+  if (!count) return null;
+  const rank = Math.round(p * (count - 1) * 1e9) / 1e9;
+  const k = Math.floor(rank);
+  const [value, cond] =
+    what === 'answer'
+      ? [secondsBetween(dialect, sql.ref('c.started_at'), sql.ref('c.answered_at')), ANSWER_TIMED]
+      : [secondsBetween(dialect, sql.ref('c.started_at'), sql.ref('c.callback_done_at')), CALLBACK_TIMED];
+  const { rows } = await sql<{ v: number }>`select ${value} as v from calls c where ${cond} and ${scopeCondition(s)} order by v limit 2 offset ${k}`.execute(db);
+  if (!rows[0]) return null;
+  const a = Number(rows[0].v);
+  const b = rows[1] ? Number(rows[1].v) : a;
+  return a + (rank - k) * (b - a);
 }
