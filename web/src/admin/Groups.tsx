@@ -1,10 +1,11 @@
-import { Button, MultiSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { MultiSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, del, patch, post } from '../api/client';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { FormCard, useSubmit } from '../ui/FormCard';
 import { useGroups, usePeople, type Group } from './admin.api';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 type Option = { value: string; label: string };
 
@@ -26,16 +27,9 @@ function GroupMembers({ group, staff }: { group: Group; staff: Option[] }) {
       invalidate={['groups']}
       onSubmit={save}
       actions={
-        <Button
-          color="red"
-          variant="light"
-          loading={removal.busy}
-          onClick={() => {
-            if (window.confirm(t('admin.deleteGroupConfirm', { name: group.name }))) void removal.run(() => del(`/groups/${group.id}`), t('admin.deleted'));
-          }}
-        >
+        <ConfirmButton danger question={t('admin.deleteGroupConfirm', { name: group.name })} busy={removal.busy} onConfirm={() => removal.run(() => del(`/groups/${group.id}`), t('admin.deleted'))}>
           {t('admin.delete')}
-        </Button>
+        </ConfirmButton>
       }
     >
       <ErrorAlert error={removal.error} />

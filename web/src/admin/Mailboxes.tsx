@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Checkbox, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Checkbox, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -10,6 +10,7 @@ import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { FormCard, useSubmit } from '../ui/FormCard';
 import { useMailboxes, type Mailbox } from './admin.api';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 /** The fields of a mailbox, as the form holds them. */
 function draftOf(m?: Mailbox) {
@@ -165,17 +166,14 @@ function MailboxEditForm({ mailbox }: { mailbox: Mailbox }) {
       invalidate={['mailboxes']}
       onSubmit={() => patch(`/email/mailboxes/${mailbox.id}`, bodyOf(draft))}
       actions={
-        <Button
-          color="red"
-          variant="light"
-          loading={removal.busy}
-          onClick={() => {
-            if (window.confirm(t('admin.deleteMailboxConfirm', { address: mailbox.address })))
-              void removal.run(() => del(`/email/mailboxes/${mailbox.id}`), t('admin.deleted')).then((r) => r.ok && navigate('/admin/mailboxes'));
-          }}
+        <ConfirmButton
+          danger
+          question={t('admin.deleteMailboxConfirm', { address: mailbox.address })}
+          busy={removal.busy}
+          onConfirm={() => removal.run(() => del(`/email/mailboxes/${mailbox.id}`), t('admin.deleted')).then((r) => r.ok && navigate('/admin/mailboxes'))}
         >
           {t('admin.delete')}
-        </Button>
+        </ConfirmButton>
       }
     >
       <ErrorAlert error={removal.error} />

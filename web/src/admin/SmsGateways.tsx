@@ -8,6 +8,7 @@ import { ErrorAlert } from '../ui/feedback';
 import { FormCard, useSubmit } from '../ui/FormCard';
 import { Copyable, SecretBox } from '../ui/SecretBox';
 import { useSmsGateways, type CreatedSmsGateway, type SmsGateway, type SmsGatewayInput } from './admin.api';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 type Kind = SmsGateway['kind'];
 type Policy = SmsGateway['unknownSenderPolicy'];
@@ -182,15 +183,13 @@ function GatewayEdit({ gateway, onClose, onSecret }: { gateway: SmsGateway; onCl
   const { t } = useTranslation();
   const [draft, setDraft] = useState(() => draftOf(gateway));
   const action = useSubmit(['smsGateways']);
-  const rotate = () => {
-    if (!window.confirm(t('smsAdmin.rotateConfirm', { name: gateway.name }))) return;
-    void action.run(() => post<CreatedSmsGateway>(`/sms/gateways/${gateway.id}/secret`), t('smsAdmin.rotated')).then((r) => {
+  const rotate = () =>
+    action.run(() => post<CreatedSmsGateway>(`/sms/gateways/${gateway.id}/secret`), t('smsAdmin.rotated')).then((r) => {
       if (r.ok) {
         onSecret(r.value);
         onClose();
       }
     });
-  };
   return (
     <FormCard
       invalidate={['smsGateways']}
@@ -199,21 +198,18 @@ function GatewayEdit({ gateway, onClose, onSecret }: { gateway: SmsGateway; onCl
       actions={
         <>
           {gateway.kind === 'kannel' && (
-            <Button variant="light" loading={action.busy} onClick={rotate}>
+            <ConfirmButton question={t('smsAdmin.rotateConfirm', { name: gateway.name })} busy={action.busy} onConfirm={rotate}>
               {t('smsAdmin.rotate')}
-            </Button>
+            </ConfirmButton>
           )}
-          <Button
-            color="red"
-            variant="light"
-            loading={action.busy}
-            onClick={() => {
-              if (window.confirm(t('smsAdmin.deleteConfirm', { name: gateway.name })))
-                void action.run(() => del(`/sms/gateways/${gateway.id}`), t('admin.deleted')).then((r) => r.ok && onClose());
-            }}
+          <ConfirmButton
+            danger
+            question={t('smsAdmin.deleteConfirm', { name: gateway.name })}
+            busy={action.busy}
+            onConfirm={() => action.run(() => del(`/sms/gateways/${gateway.id}`), t('admin.deleted')).then((r) => r.ok && onClose())}
           >
             {t('admin.delete')}
-          </Button>
+          </ConfirmButton>
         </>
       }
     >

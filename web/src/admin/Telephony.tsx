@@ -9,6 +9,7 @@ import { ErrorAlert } from '../ui/feedback';
 import { FormCard, useSubmit } from '../ui/FormCard';
 import { dateTime } from '../ui/format';
 import { Copyable, SecretBox } from '../ui/SecretBox';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 /** The organization picker of a connector: none, or the client whose hotline it is. */
 function DefaultOrganization({ value, onChange }: { value: string; onChange: (v: string) => void }) {
@@ -40,32 +41,28 @@ function ConnectorEdit({ connector, onClose, onSecret }: { connector: Connector;
       onDone={onClose}
       actions={
         <>
-          <Button
-            variant="light"
-            loading={action.busy}
-            onClick={() => {
-              if (window.confirm(t('phoneAdmin.rotateConfirm', { name: connector.name })))
-                void action.run(() => post<ConnectorWithSecret>(`/phone/connectors/${connector.id}/secret`), t('phoneAdmin.rotated')).then((r) => {
-                  if (r.ok) {
-                    onSecret(r.value);
-                    onClose();
-                  }
-                });
-            }}
+          <ConfirmButton
+            question={t('phoneAdmin.rotateConfirm', { name: connector.name })}
+            busy={action.busy}
+            onConfirm={() =>
+              action.run(() => post<ConnectorWithSecret>(`/phone/connectors/${connector.id}/secret`), t('phoneAdmin.rotated')).then((r) => {
+                if (r.ok) {
+                  onSecret(r.value);
+                  onClose();
+                }
+              })
+            }
           >
             {t('phoneAdmin.rotate')}
-          </Button>
-          <Button
-            color="red"
-            variant="light"
-            loading={action.busy}
-            onClick={() => {
-              if (window.confirm(t('phoneAdmin.deleteConfirm', { name: connector.name })))
-                void action.run(() => del(`/phone/connectors/${connector.id}`), t('admin.deleted')).then((r) => r.ok && onClose());
-            }}
+          </ConfirmButton>
+          <ConfirmButton
+            danger
+            question={t('phoneAdmin.deleteConfirm', { name: connector.name })}
+            busy={action.busy}
+            onConfirm={() => action.run(() => del(`/phone/connectors/${connector.id}`), t('admin.deleted')).then((r) => r.ok && onClose())}
           >
             {t('admin.delete')}
-          </Button>
+          </ConfirmButton>
         </>
       }
     >

@@ -11,6 +11,7 @@ import { dateTime } from '../ui/format';
 import { SecretBox } from '../ui/SecretBox';
 import { useDeliveries, useWebhook, type Webhook, type WebhookDelivery } from './admin.api';
 import { bodyOf, DeliveryBadge, draftOf, WebhookFields } from './Webhooks';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 function WebhookForm({ webhook, onSecret }: { webhook: Webhook; onSecret: (s: string) => void }) {
   const { t } = useTranslation();
@@ -27,27 +28,21 @@ function WebhookForm({ webhook, onSecret }: { webhook: Webhook; onSecret: (s: st
           <Button variant="light" loading={action.busy} onClick={() => void action.run(() => post(`/webhooks/${webhook.id}/ping`), t('webhooks.pinged'))}>
             {t('webhooks.ping')}
           </Button>
-          <Button
-            variant="light"
-            loading={action.busy}
-            onClick={() => {
-              if (window.confirm(t('webhooks.rotateConfirm', { name: webhook.name })))
-                void action.run(() => patch<Webhook>(`/webhooks/${webhook.id}`, { rotateSecret: true }), t('phoneAdmin.rotated')).then((r) => r.ok && r.value.secret && onSecret(r.value.secret));
-            }}
+          <ConfirmButton
+            question={t('webhooks.rotateConfirm', { name: webhook.name })}
+            busy={action.busy}
+            onConfirm={() => action.run(() => patch<Webhook>(`/webhooks/${webhook.id}`, { rotateSecret: true }), t('phoneAdmin.rotated')).then((r) => r.ok && r.value.secret && onSecret(r.value.secret))}
           >
             {t('phoneAdmin.rotate')}
-          </Button>
-          <Button
-            color="red"
-            variant="light"
-            loading={action.busy}
-            onClick={() => {
-              if (window.confirm(t('webhooks.deleteConfirm', { name: webhook.name })))
-                void action.run(() => del(`/webhooks/${webhook.id}`), t('admin.deleted')).then((r) => r.ok && navigate('/admin/webhooks'));
-            }}
+          </ConfirmButton>
+          <ConfirmButton
+            danger
+            question={t('webhooks.deleteConfirm', { name: webhook.name })}
+            busy={action.busy}
+            onConfirm={() => action.run(() => del(`/webhooks/${webhook.id}`), t('admin.deleted')).then((r) => r.ok && navigate('/admin/webhooks'))}
           >
             {t('admin.delete')}
-          </Button>
+          </ConfirmButton>
         </>
       }
     >
