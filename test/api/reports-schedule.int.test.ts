@@ -111,6 +111,9 @@ describe.each(DATABASES)('scheduled reports (%s)', (kind) => {
     expect(m[0]!.text_body).toContain(`\nПоступило обращений: ${all.volume.received}\n`);
     expect(m[0]!.text_body).toContain('\nЭскалировано по времени: ');
     expect(m[0]!.text_body).toContain(`\nОтработано часов: ${String(all.time.workedHours).replace('.', ',')}\n`);
+    // And the telephone: the same figures as the report's calls section.
+    expect(m[0]!.text_body).toContain(`\nВходящих звонков: ${all.calls.inbound}\n`);
+    expect(m[0]!.text_body).toContain(`\nПерезвонов открыто: ${all.calls.callbacksOpened}\n`);
     // Requesters and agents get none.
     expect(mails.map((x) => x.to_address).sort()).toEqual(['it@client-a.test', 'it@client-b.test', 'it@client-c.test', 'it@weekly.test', 'manager@demo.test']);
 

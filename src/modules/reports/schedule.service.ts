@@ -76,6 +76,14 @@ export function reportMail(kind: ScheduleKind, r: ReportT, scope: string | null,
     [f.billableHours, r.time.billableHours],
     ...(scope !== null ? ([[f.includedHours, included]] as [string, number | null][]) : []),
     [f.averageRating, r.satisfaction.averageRating],
+    ...(r.calls
+      ? ([
+          [f.callsInbound, r.calls.inbound],
+          [f.callsInboundMissed, r.calls.inboundMissed],
+          [f.callsAnswerRatePct, r.calls.answerRatePct],
+          [f.callbacksOpened, r.calls.callbacksOpened],
+        ] as [string, number | null][])
+      : []),
   ];
   return {
     subject: t.mail.subject(kind, who, period),
