@@ -131,6 +131,19 @@ describe('SMS gateways, the SMS log and quarantine, SMS requests in a real brows
     await admin.waitForURL(/\/tickets\/[^/]+$/);
     await admin.getByTestId('ticket-channel').filter({ hasText: 'Channel: SMS' }).waitFor();
     await admin.getByRole('heading', { name: `Hello, our scanner is broken ${stamp}` }).waitFor();
+
+    // The requester it made is known only by the number: the admin identifies them.
+    await admin.goto(`/admin/people?q=${encodeURIComponent(STRANGER)}`);
+    const stranger = admin.locator('tr', { hasText: STRANGER });
+    await stranger.getByText('To identify').waitFor();
+    await stranger.getByRole('link', { name: STRANGER }).click();
+    const form = admin.getByTestId('person-form');
+    await form.getByText('Known only by a phone number so far').waitFor();
+    await form.getByLabel(/^E-mail/).fill(`olga.${stamp}@client-a.test`);
+    await form.getByLabel(/^Name/).fill('Olga Scanner');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('heading', { name: 'Olga Scanner' }).waitFor();
+    await admin.getByText(`olga.${stamp}@client-a.test`).first().waitFor();
   }, 120_000);
 
   it('renews the Kannel secret: the new one is shown once, and the old one no longer lets SMS in', async () => {

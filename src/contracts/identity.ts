@@ -48,7 +48,8 @@ export const PersonCreate = z.object({
   availability: Availability.optional(),
   password: Password.optional(),
 });
-export const PersonPatch = PersonCreate.omit({ email: true, password: true }).partial().extend({ active: z.boolean().optional() });
+/** `email` too: a requester first known only by a phone number (SMS, calls) gets their real address once identified. */
+export const PersonPatch = PersonCreate.omit({ password: true }).partial().extend({ active: z.boolean().optional() });
 export const PeopleQuery = z.object({
   organizationId: z.string().uuid().optional(),
   role: z.string().optional().transform((s, ctx) => {

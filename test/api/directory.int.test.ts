@@ -428,6 +428,24 @@ describe.each(DATABASES)('the directory over HTTP (%s)', (kind) => {
       expect((await t.login('bob@client-b.test')).cookie).toBeTruthy();
       expect((await t.login('l1@demo.test')).cookie).toBeTruthy();
     });
+
+    it('identifies a requester first known only by a phone number: their real address and name', async () => {
+      const { org, person } = await lookup(t);
+      const it_ = await t.login('it@client-a.test');
+      // As the SMS channel makes them: the number as the name, a reserved address nobody mails.
+      const placeholder = await it_.post('/api/v1/users', { email: '79995550101@sms.invalid', name: '+79995550101', role: 'requester', organizationId: org(ORG_A).id, phone: '+79995550101' });
+      expect(placeholder.status).toBe(201);
+      const email = uniqueEmail('maria', 'client-a.test');
+      const named = await it_.patch(`/api/v1/users/${placeholder.body.id}`, { email: email.toUpperCase(), name: 'Maria Volkova' });
+      expect(named.status).toBe(200);
+      expect(named.body).toMatchObject({ email, name: 'Maria Volkova', phone: '+79995550101' });
+      // Another person's address is taken; another organization's manager may not.
+      expectError(await it_.patch(`/api/v1/users/${placeholder.body.id}`, { email: 'alice@client-a.test' }), 409, 'already_exists');
+      expectFieldError(await it_.patch(`/api/v1/users/${placeholder.body.id}`, { email: 'not an address' }), 'email');
+      expectError(await (await t.login('it@client-b.test')).patch(`/api/v1/users/${placeholder.body.id}`, { email: 'x@client-b.test' }), 404, 'not_found');
+      expect((await it_.get(`/api/v1/users/${placeholder.body.id}`)).body.email).toBe(email);
+      expect(person('alice@client-a.test').email).toBe('alice@client-a.test');
+    });
   });
 
   describe('groups', () => {

@@ -242,7 +242,7 @@ export async function createPerson(app: AppContext, actor: Actor, input: PersonI
   return (await repo.findUserById(app.db, id))!;
 }
 
-export type PersonPatch = Partial<Omit<PersonInput, 'email' | 'password'>> & { active?: boolean };
+export type PersonPatch = Partial<Omit<PersonInput, 'password'>> & { active?: boolean };
 
 export async function updatePerson(app: AppContext, actor: Actor, id: string, patch: PersonPatch) {
   const before = await getPerson(app, actor, id);
@@ -251,25 +251,28 @@ export async function updatePerson(app: AppContext, actor: Actor, id: string, pa
   policy.assertMayManagePerson(actor, before.role, before.organization_id);
   policy.assertMayManagePerson(actor, role, organizationId);
   await assertPersonShape(app, role, organizationId, patch.line !== undefined ? patch.line : before.line);
-  await inTransaction(app.db, async (trx) => {
-    await repo.updateUser(trx, id, {
-      ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.role !== undefined && { role: patch.role }),
-      ...(patch.organizationId !== undefined && { organization_id: patch.organizationId }),
-      ...(patch.line !== undefined && { line: patch.line }),
-      ...(patch.languages !== undefined && { languages: JSON.stringify(patch.languages) }),
-      ...(patch.skills !== undefined && { skills: JSON.stringify(patch.skills) }),
-      ...(patch.locale !== undefined && { locale: patch.locale }),
-      ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
-      ...(patch.phone !== undefined && { phone: phoneOf(app, patch.phone) }),
-      ...(patch.availability !== undefined && { availability: patch.availability }),
-      ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
-      updated_at: app.clock.now().toISOString(),
-    });
-    if (patch.active === false) await repo.deleteUserSessions(trx, id);
-    forgetAuthentications();
-    await recordAudit(trx, { entityType: 'user', entityId: id, actorId: actor.id, action: 'updated', after: patch });
-  });
+  await unique('The e-mail address', () =>
+    inTransaction(app.db, async (trx) => {
+      await repo.updateUser(trx, id, {
+        ...(patch.email !== undefined && { email: patch.email.trim().toLowerCase() }),
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.role !== undefined && { role: patch.role }),
+        ...(patch.organizationId !== undefined && { organization_id: patch.organizationId }),
+        ...(patch.line !== undefined && { line: patch.line }),
+        ...(patch.languages !== undefined && { languages: JSON.stringify(patch.languages) }),
+        ...(patch.skills !== undefined && { skills: JSON.stringify(patch.skills) }),
+        ...(patch.locale !== undefined && { locale: patch.locale }),
+        ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
+        ...(patch.phone !== undefined && { phone: phoneOf(app, patch.phone) }),
+        ...(patch.availability !== undefined && { availability: patch.availability }),
+        ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
+        updated_at: app.clock.now().toISOString(),
+      });
+      if (patch.active === false) await repo.deleteUserSessions(trx, id);
+      forgetAuthentications();
+      await recordAudit(trx, { entityType: 'user', entityId: id, actorId: actor.id, action: 'updated', after: patch });
+    }),
+  );
   return (await repo.findUserById(app.db, id))!;
 }
 

@@ -113,7 +113,19 @@ export default function People() {
               </Anchor>
             ),
           },
-          { key: 'email', label: t('admin.email'), render: (p) => p.email },
+          {
+            key: 'email',
+            label: t('admin.email'),
+            // A requester known only by their number (SMS, calls) until someone identifies them.
+            render: (p) =>
+              p.email.endsWith('.invalid') ? (
+                <Badge color="yellow" variant="light">
+                  {t('admin.toIdentify')}
+                </Badge>
+              ) : (
+                p.email
+              ),
+          },
           { key: 'role', label: t('admin.role'), render: (p) => t(`role.${p.role}`) },
           { key: 'line', label: t('ticket.line'), render: (p) => p.line ?? '—', nowrap: true },
           { key: 'org', label: t('ticket.organization'), render: (p) => orgName(p.organizationId) },

@@ -16,6 +16,7 @@ function PersonForm({ person }: { person: Person }) {
   const { t } = useTranslation();
   const orgs = useOrganizations();
   const [name, setName] = useState(person.name);
+  const [email, setEmail] = useState(person.email);
   const [role, setRole] = useState<Role>(person.role);
   const [organizationId, setOrganizationId] = useState<string | null>(person.organizationId);
   const [line, setLine] = useState<Line | null>(person.line);
@@ -31,6 +32,7 @@ function PersonForm({ person }: { person: Person }) {
       invalidate={['people', 'staff']}
       onSubmit={() =>
         patch(`/users/${person.id}`, {
+          ...(email !== person.email && { email }),
           name,
           role,
           organizationId: client ? organizationId : null,
@@ -45,6 +47,14 @@ function PersonForm({ person }: { person: Person }) {
     >
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput label={t('profile.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput
+          label={t('admin.email')}
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          description={person.email.endsWith('.invalid') ? t('admin.identifyHint') : undefined}
+        />
         <Select label={t('admin.role')} value={role} allowDeselect={false} onChange={(v) => v && setRole(v as Role)} data={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         {client ? (
           <Select label={t('ticket.organization')} required value={organizationId} onChange={setOrganizationId} data={(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))} />

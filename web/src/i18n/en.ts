@@ -207,6 +207,8 @@ export const en = {
     to: 'to {{line}}',
   },
   admin: {
+    toIdentify: 'To identify',
+    identifyHint: 'Known only by a phone number so far: enter their real e-mail address and name.',
     title: 'Administration',
     organizations: 'Organizations',
     plans: 'Plans',

@@ -209,6 +209,8 @@ export const ru: Strings = {
     to: 'на {{line}}',
   },
   admin: {
+    toIdentify: 'Уточнить',
+    identifyHint: 'Пока известен только по номеру телефона: укажите настоящий адрес почты и имя.',
     title: 'Администрирование',
     organizations: 'Организации',
     plans: 'Тарифы',
