@@ -379,6 +379,24 @@ describe.each(DATABASES)('telephone channel (%s)', (kind) => {
     expect((await l1.post(`/api/v1/phone/calls/${live}/ticket`, { ticketId: ids.fromCall })).status).toBe(409);
   });
 
+  it('closes the callback of a call whose answer arrives after its end, and says so on the request it opened', async () => {
+    const number = '+79161110077';
+    const person = await ok(admin.post('/api/v1/users', { email: 'late.answer@client-a.test', name: 'Lena Late', role: 'requester', organizationId: ids.orgA, phone: number }), 201);
+    const at = minutesBefore(3);
+    await ok(send(pbx, event('c-late', 'ringing', at, { from: number })));
+    // The hang-up (no cause, no talk time) comes first: taken for a missed call, with a callback and a request.
+    const { callId } = await ok(send(pbx, event('c-late', 'hangup', minutesBefore(1), { from: number })));
+    const missedCall = await ok(l1.get(`/api/v1/phone/calls/${callId}`));
+    expect(missedCall).toMatchObject({ outcome: 'missed', callback: { status: 'open' }, ticket: { id: expect.any(String) } });
+    expect((await ok(l1.get(`/api/v1/tickets/${missedCall.ticket.id}`))).requester.id).toBe(person.id);
+    // Then the answer, from before the hang-up.
+    await ok(send(pbx, event('c-late', 'answered', minutesBefore(2.5), { from: number, agent: 'l1@demo.test' })));
+    expect(await ok(l1.get(`/api/v1/phone/calls/${callId}`))).toMatchObject({ outcome: 'answered', callback: { status: 'done' } });
+    expect((await callbacks()).some((c) => c.callId === callId)).toBe(false);
+    const notes = ((await ok(l1.get(`/api/v1/tickets/${missedCall.ticket.id}/timeline`))).items as any[]).filter((e) => e.kind === 'note');
+    expect(notes.map((n) => n.body)).toContain('Звонок всё-таки был принят (Lena L1): перезванивать не нужно. Закройте заявку, если вопрос решён.');
+  });
+
   it('filters and pages the call log', async () => {
     const missedOnly = (await ok(l1.get('/api/v1/phone/calls?outcome=missed,busy,voicemail&limit=200'))).items as any[];
     expect(missedOnly.length).toBeGreaterThanOrEqual(4);

@@ -58,7 +58,14 @@ export async function afterMissed(app: AppContext, call: repo.CallRow) {
 export async function afterAnswered(app: AppContext, call: repo.CallRow) {
   const at = call.answered_at ?? call.ended_at ?? call.started_at;
   if (call.direction === 'inbound') {
-    if (call.callback_status === 'open') await repo.completeCallback(app.db, call.id, { at, by: call.agent_id, callId: call.id });
+    if (call.callback_status === 'open') {
+      await repo.completeCallback(app.db, call.id, { at, by: call.agent_id, callId: call.id });
+      // The request the "missed" call opened stays (someone may have worked on it): it is told why no callback comes.
+      if (call.ticket_id) {
+        const agent = call.agent_id ? await findUserById(app.db, call.agent_id) : undefined;
+        await addComment(app, SYSTEM_ACTOR, call.ticket_id, { body: m.answeredAfterAll((agent?.locale as Locale | undefined) ?? 'en', agent?.name ?? null), internal: true });
+      }
+    }
     else if (call.callback_status === 'merged')
       await repo.updateCall(app.db, call.id, { callback_status: 'done', callback_done_at: at, callback_done_by: call.agent_id, callback_call_id: call.id });
     return;

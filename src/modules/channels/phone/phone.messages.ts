@@ -46,6 +46,12 @@ export function callSummary(locale: Locale, v: { direction: Direction; number: s
 export const calledBack = (locale: Locale, v: { agent: string; at: string; timeZone: string }) =>
   locale === 'ru' ? `Перезвонили: ${v.agent}, ${when(v.at, v.timeZone)}.` : `Called back by ${v.agent} at ${when(v.at, v.timeZone)}.`;
 
+/** On the request a missed call opened, when the call's answer arrives after its end (events out of order). */
+export const answeredAfterAll = (locale: Locale, agent: string | null) =>
+  locale === 'ru'
+    ? `Звонок всё-таки был принят${agent ? ` (${agent})` : ''}: перезванивать не нужно. Закройте заявку, если вопрос решён.`
+    : `The call was answered after all${agent ? ` (by ${agent})` : ''}: no callback is needed. Close the request if nothing is left to do.`;
+
 export const callbackMarkedDone = (locale: Locale, agent: string) =>
   locale === 'ru' ? `Обратный звонок отмечен выполненным: ${agent}.` : `Callback marked done by ${agent}.`;
 
