@@ -16,6 +16,10 @@ export const WEBHOOK_EVENTS = [
   'ticket.handoff_returned',
   'sla.warning',
   'sla.breached',
+  'call.ringing',
+  'call.answered',
+  'call.ended',
+  'call.callback_done',
 ] as const;
 export const WebhookEvent = z.enum(WEBHOOK_EVENTS);
 
@@ -30,7 +34,7 @@ const Fields = {
   name: Text(120),
   url: Url,
   events: z.array(WebhookEvent).min(1).max(WEBHOOK_EVENTS.length),
-  organizationId: z.string().uuid().nullable().optional().describe('only the events of this organization’s requests; null: all'),
+  organizationId: z.string().uuid().nullable().optional().describe('only the events of this organization’s requests and calls; null: all'),
   active: z.boolean().optional(),
 };
 

@@ -177,6 +177,39 @@ describe.each(DATABASES)('outbound webhooks (%s)', (kind) => {
     await admin.delete(`/api/v1/webhooks/${hook.id}`);
   });
 
+  it("posts the telephone's events too: a call that ends, with its caller's organization and the request it opened", async () => {
+    const admin = await t.login('admin@demo.test');
+    const orgs = (await admin.get('/api/v1/organizations')).body.items as any[];
+    const orgA = orgs.find((o) => o.name.startsWith('Client A'));
+    const { hook } = await createHook({ events: ['call.ended'], organizationId: orgA.id });
+    const pbx = (await admin.post('/api/v1/phone/connectors', { name: 'Webhook PBX' })).body;
+    const cti = async (body: Record<string, unknown>) => {
+      const raw = JSON.stringify(body);
+      const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+      const signature = `sha256=${crypto.createHmac('sha256', pbx.secret).update(`${timestamp}.${raw}`).digest('hex')}`;
+      const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': timestamp, 'x-tierdesk-signature': signature },
+        body: raw,
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { callId: string }).callId;
+    };
+    const call = async (id: string, from: string) => {
+      const base = { callId: id, direction: 'inbound', from, to: '+74950000000' };
+      await cti({ ...base, eventId: `${id}-1`, type: 'ringing', at: clock.now().toISOString() });
+      return cti({ ...base, eventId: `${id}-2`, type: 'hangup', cause: 'no_answer', at: new Date(clock.now().getTime() + 20_000).toISOString() });
+    };
+    const alices = await call('wh-alice', '+79161110001');
+    await call('wh-bob', '+447911123456'); // client B: not this webhook's
+    await fire();
+    const calls = receiver.calls.filter((c) => c.body.type === 'call.ended');
+    expect(calls).toHaveLength(1);
+    expect(verify(hook.secret, calls[0]!)).toBe(true);
+    expect(calls[0]!.body.call).toMatchObject({ id: alices, direction: 'inbound', number: '+79161110001', outcome: 'missed', organizationId: orgA.id, ticketId: expect.any(String), callbackStatus: 'open' });
+    await admin.delete(`/api/v1/webhooks/${hook.id}`);
+  });
+
   it('validates its input, naming the field', async () => {
     const admin = await t.login('admin@demo.test');
     const bad = [

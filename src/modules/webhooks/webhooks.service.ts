@@ -9,6 +9,7 @@ import type { AppContext, Db } from '../db.js';
 import { signedHeaders } from '../../core/http/signature.js';
 import { assertAdmin, findOrganization, type Actor } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber } from '../tickets/index.js';
+import { findCall } from '../channels/phone/index.js';
 import type { WebhookTables } from './webhooks.tables.js';
 
 export type WebhookRow = Selectable<WebhookTables['webhooks']>;
@@ -148,15 +149,16 @@ async function enqueue(app: AppContext, trx: Db, w: WebhookRow, event: string, t
 }
 
 /**
- * Reacts to a request's event inside its transaction: a delivery for each active webhook that
- * subscribed to it (and to the request's organization, if it names one), posted after the commit.
+ * Reacts to a request's or a call's event inside its transaction: a delivery for each active webhook
+ * that subscribed to it (and to its organization, if it names one), posted after the commit.
  */
 export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise<void> {
-  if (e.subjectType !== 'ticket') return;
+  if (e.subjectType !== 'ticket' && e.subjectType !== 'call') return;
   const hooks = (await trx.selectFrom('webhooks').selectAll().where('active', '=', 1).execute()).filter((w) =>
     (JSON.parse(w.events) as string[]).includes(e.type),
   );
   if (!hooks.length) return;
+  if (e.subjectType === 'call') return onCallEvent(trx, e, hooks, app);
   const t = await findTicketById(trx, e.subjectId);
   if (!t) return;
   const data = (e.data ?? {}) as Record<string, unknown>;
@@ -184,6 +186,35 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
     data,
   };
   for (const w of hooks) if (!w.organization_id || w.organization_id === t.organization_id) await enqueue(app, trx, w, e.type, t.id, body);
+}
+
+/** A call's event: the call as the PBX reported it, with the caller and request it was matched to. */
+async function onCallEvent(trx: Db, e: DomainEvent, hooks: WebhookRow[], app: AppContext) {
+  const c = await findCall(trx, e.subjectId);
+  if (!c) return;
+  const body = {
+    type: e.type,
+    actorId: e.actorId,
+    call: {
+      id: c.id,
+      direction: c.direction,
+      from: c.from_number,
+      to: c.to_number,
+      number: c.number,
+      outcome: c.outcome,
+      startedAt: c.started_at,
+      answeredAt: c.answered_at,
+      endedAt: c.ended_at,
+      talkSeconds: c.talk_seconds,
+      callerId: c.user_id,
+      organizationId: c.organization_id,
+      agentId: c.agent_id,
+      ticketId: c.ticket_id,
+      callbackStatus: c.callback_status,
+    },
+    data: e.data ?? {},
+  };
+  for (const w of hooks) if (!w.organization_id || w.organization_id === c.organization_id) await enqueue(app, trx, w, e.type, c.ticket_id, body);
 }
 
 type Outcome = { skip: true } | { status: number } | { error: string; status?: number };

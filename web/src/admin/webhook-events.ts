@@ -18,6 +18,10 @@ const ALL: Record<WebhookEvent, true> = {
   'ticket.handoff_returned': true,
   'sla.warning': true,
   'sla.breached': true,
+  'call.ringing': true,
+  'call.answered': true,
+  'call.ended': true,
+  'call.callback_done': true,
 };
 export const WEBHOOK_EVENTS = Object.keys(ALL) as WebhookEvent[];
 
