@@ -154,6 +154,8 @@ export const StaffingQuery = z.object({
   growth: z.coerce.number().min(0.1).max(100).default(1),
   /** Average handling time in minutes, instead of the one measured by the time tracker. */
   ahtMinutes: z.coerce.number().min(0.1).max(1440).optional(),
+  /** What arrives: requests (any channel; handling time from the time tracker) or inbound calls (talk time from the call log). */
+  source: z.enum(['requests', 'calls']).default('requests'),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   lang: Locale.optional(),
 });
@@ -161,10 +163,12 @@ export const StaffingQuery = z.object({
 export const Staffing = z.object({
   timeZone: z.string(),
   line: Line,
+  source: z.enum(['requests', 'calls']),
+  /** `requests`: the arrivals counted in the history (requests, or inbound calls with `source=calls`). */
   history: z.object({ start: z.string(), end: z.string(), weeks: n, requests: n }),
   weekStart: z.string(),
   ahtMinutes: nn,
-  ahtFrom: z.enum(['time_tracker', 'given', 'none']),
+  ahtFrom: z.enum(['time_tracker', 'call_log', 'given', 'none']),
   target: z.object({ pct: n, minutes: n }),
   growth: n,
   hours: z.array(

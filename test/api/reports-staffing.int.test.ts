@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { useTestApp } from '../support/app.js';
@@ -131,5 +132,49 @@ describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
       expect(r.status).toBe(400);
       expect(JSON.stringify(r.body.details)).toContain(field);
     }
+  });
+  /*
+   * The telephone's queue: on Monday 23 November 10:00–11:00 in Moscow three inbound calls from
+   * numbers nobody has (so no requests are opened): two answered with 6 and 14 minutes of talk,
+   * one missed; an outbound call in the same hour does not count. Arrivals 3 an hour, handling
+   * time (6 + 14) / 2 = 10 minutes → A = 0.5 Erlangs. 1 agent: 1 − 0.5 · e^(−0.5 · 15/10) = 76.4 %;
+   * 2 agents: C(2, 0.5) = 0.1, 1 − 0.1 · e^(−1.5 · 1.5) = 98.9 %. Needed 2.
+   */
+  it('forecasts the telephone from the inbound calls offered and their talk time', async () => {
+    const admin = await t.login('admin@demo.test');
+    const pbx = ok(await admin.post('/api/v1/phone/connectors', { name: 'Staffing PBX' }), 201);
+    let n = 0;
+    const send = async (at: string, body: Record<string, unknown>) => {
+      clock.set(at);
+      const raw = JSON.stringify({ eventId: `st-${++n}`, to: '+74950000000', at, ...body });
+      const timestamp = String(Math.floor(Date.parse(at) / 1000));
+      const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': timestamp, 'x-tierdesk-signature': `sha256=${crypto.createHmac('sha256', pbx.secret).update(`${timestamp}.${raw}`).digest('hex')}` },
+        body: raw,
+      });
+      expect(res.status).toBe(200);
+    };
+    const answered = async (callId: string, from: string, at: string, talkSeconds: number) => {
+      const t0 = Date.parse(at);
+      await send(at, { callId, type: 'ringing', direction: 'inbound', from });
+      await send(new Date(t0 + 10_000).toISOString(), { callId, type: 'answered', direction: 'inbound', from, agent: 'l1@demo.test' });
+      await send(new Date(t0 + 10_000 + talkSeconds * 1000).toISOString(), { callId, type: 'hangup', direction: 'inbound', from, duration: talkSeconds, cause: 'answered' });
+    };
+    await answered('st-1', '+74951110001', '2026-11-23T07:05:00.000Z', 360);
+    await answered('st-2', '+74951110002', '2026-11-23T07:25:00.000Z', 840);
+    await send('2026-11-23T07:40:00.000Z', { callId: 'st-3', type: 'ringing', direction: 'inbound', from: '+74951110003' });
+    await send('2026-11-23T07:41:00.000Z', { callId: 'st-3', type: 'hangup', direction: 'inbound', from: '+74951110003', cause: 'no_answer' });
+    await send('2026-11-23T07:45:00.000Z', { callId: 'st-4', type: 'ringing', direction: 'outbound', from: '+74950000000', to: '+74951110004', agent: 'l1@demo.test' });
+    clock.set(START);
+
+    const s = ok(await manager.get(`/api/v1/reports/staffing?${query}&source=calls`));
+    expect(s).toMatchObject({ source: 'calls', history: { requests: 3 }, ahtMinutes: 10, ahtFrom: 'call_log' });
+    expect(hour(s, 1, 10)).toMatchObject({ arrivalsPerHour: 3, trafficErlangs: 0.5, agentsNeeded: 2, serviceLevelPct: 98.9, waitProbabilityPct: 10 });
+    expect(hour(s, 2, 14)).toMatchObject({ arrivalsPerHour: 0, agentsNeeded: 0 });
+    expect(s.notes.join(' ')).toMatch(/входящие звонки/);
+    // The requests' forecast is as it was.
+    expect(ok(await manager.get(`/api/v1/reports/staffing?${query}`))).toMatchObject({ source: 'requests', history: { requests: 5 }, ahtFrom: 'time_tracker' });
+    expect((await manager.get(`/api/v1/reports/staffing?${query}&source=fax`)).status).toBe(400);
   });
 });

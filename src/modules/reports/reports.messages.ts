@@ -46,6 +46,8 @@ export const TEXT = {
     },
     staffing: {
       noAht: 'No handling time: the time tracker has no work by this line in the history, and none was given (ahtMinutes).',
+      noCallAht: 'No handling time: no inbound call was answered in the history, and none was given (ahtMinutes).',
+      calls: 'Arrivals are the inbound calls offered (answered or not); the handling time is their average talk time.',
       roster: 'Agents on shift come from the staff rosters (each person\u2019s weekly hours in their own time zone).',
       noRoster: 'No roster is set for this line: agents on shift are 0 until the manager sets the shifts.',
     },
@@ -94,6 +96,8 @@ export const TEXT = {
     },
     staffing: {
       noAht: 'Нет времени обработки: в учёте времени нет работы этой линии за период истории, и оно не задано (ahtMinutes).',
+      noCallAht: 'Нет времени обработки: за период истории не принято ни одного входящего звонка, и оно не задано (ahtMinutes).',
+      calls: 'Поступления — все входящие звонки (принятые и пропущенные); время обработки — их средняя длительность разговора.',
       roster: 'Сотрудники на смене — из графиков (часы каждого по его часовому поясу).',
       noRoster: 'Для этой линии не задан график: на смене 0, пока руководитель не задаст смены.',
     },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Staffing, StaffingQuery } from '../../contracts/reports.js';
 import type { AppContext } from '../db.js';
 import type { Actor } from '../identity/index.js';
+import { callDemand } from '../channels/phone/index.js';
 import { lineWork, localTime } from '../timetracking/index.js';
 import { agentsNeeded, erlangC, serviceLevel } from './erlang.js';
 import { text } from './reports.messages.js';
@@ -44,15 +45,23 @@ export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer
   const historyTo = localTime.startOfLocalDate(localTime.addDays(until, 1), timeZone);
 
   const hours = localHours(start, localTime.addDays(until, 1), timeZone);
-  const counts = await repo.flowPerRange(app.db, hours.map((h) => ({ lo: Date.parse(h.lo), hi: Date.parse(h.hi) })), ['received'], {});
+  const ranges = hours.map((h) => ({ lo: Date.parse(h.lo), hi: Date.parse(h.hi) }));
+  // Requests of every channel with the handling time the time tracker measured, or the telephone
+  // alone: every inbound call offered, with the talk time of those answered.
+  const calls = q.source === 'calls' ? await callDemand(app.db, historyFrom, historyTo) : null;
+  const counts = calls
+    ? ranges.map((r) => calls.startedAt.filter((at) => at >= r.lo && at < r.hi).length)
+    : (await repo.flowPerRange(app.db, ranges, ['received'], {})).map((c) => c.received);
   const arrivals = new Array<number>(7 * 24).fill(0);
-  hours.forEach((h, i) => (arrivals[(h.weekday - 1) * 24 + h.hour]! += counts[i]!.received));
+  hours.forEach((h, i) => (arrivals[(h.weekday - 1) * 24 + h.hour]! += counts[i]!));
   const requests = arrivals.reduce((a, b) => a + b, 0);
 
-  const work = q.ahtMinutes === undefined ? await lineWork(app.db, 'L1', historyFrom, historyTo) : undefined;
-  const aht = q.ahtMinutes ?? (work && work.requests ? work.minutes / work.requests : null);
+  const work = q.ahtMinutes === undefined && !calls ? await lineWork(app.db, 'L1', historyFrom, historyTo) : undefined;
+  const measured = calls ? calls.avgTalkMinutes : work && work.requests ? work.minutes / work.requests : null;
+  const aht = q.ahtMinutes ?? measured;
   const notes = [];
-  if (aht === null) notes.push(t.staffing.noAht);
+  if (calls) notes.push(t.staffing.calls);
+  if (aht === null) notes.push(calls ? t.staffing.noCallAht : t.staffing.noAht);
 
   const weekStart = localTime.mondayOf(localTime.addDays(until, 7));
   const rosters = new Map((await repo.listRosters(app.db)).map((r) => [r.user_id, JSON.parse(r.week) as RosterWeek]));
@@ -88,10 +97,11 @@ export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer
   return {
     timeZone,
     line: 'L1',
+    source: q.source,
     history: { start, end: until, weeks: q.weeks, requests },
     weekStart,
     ahtMinutes: aht === null ? null : round(aht),
-    ahtFrom: q.ahtMinutes !== undefined ? 'given' : aht === null ? 'none' : 'time_tracker',
+    ahtFrom: q.ahtMinutes !== undefined ? 'given' : aht === null ? 'none' : calls ? 'call_log' : 'time_tracker',
     target: { pct: q.targetPct, minutes: q.targetMinutes },
     growth: q.growth,
     hours: rows,

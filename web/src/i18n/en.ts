@@ -387,6 +387,9 @@ export const en = {
     visibility: { internal: 'internal', public: 'public', organizations: 'for some clients' },
   },
   reports: {
+    source: 'Arrivals',
+    sourceRequests: 'Requests',
+    sourceCalls: 'Calls',
     title: 'Reports',
     staffing: 'Staffing forecast',
     periodLabel: 'Period',

@@ -389,6 +389,9 @@ export const ru: Strings = {
     visibility: { internal: 'внутренний', public: 'публичный', organizations: 'для некоторых клиентов' },
   },
   reports: {
+    source: 'Поступления',
+    sourceRequests: 'Заявки',
+    sourceCalls: 'Звонки',
     title: 'Отчёты',
     staffing: 'Прогноз численности',
     periodLabel: 'Период',

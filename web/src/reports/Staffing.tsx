@@ -16,8 +16,9 @@ const DAYS = [1, 2, 3, 4, 5, 6, 0];
 export function Staffing() {
   const { t, i18n } = useTranslation();
   const [growth, setGrowth] = useState<number>(1);
+  const [source, setSource] = useState<Forecast['source']>('requests');
   const [day, setDay] = useState('1');
-  const forecast = useQuery({ queryKey: ['staffing', growth], queryFn: () => get<Forecast>(`/reports/staffing?growth=${growth}`) });
+  const forecast = useQuery({ queryKey: ['staffing', growth, source], queryFn: () => get<Forecast>(`/reports/staffing?growth=${growth}&source=${source}`) });
   const f = forecast.data;
   const dayName = (d: number) => new Date(Date.UTC(2024, 0, 7 + d)).toLocaleDateString(i18n.language === 'ru' ? 'ru-RU' : 'en-GB', { weekday: 'short', timeZone: 'UTC' });
   const hours = (f?.hours ?? []).filter((h) => String(h.weekday) === day || (day === '7' && h.weekday === 0));
@@ -25,6 +26,15 @@ export function Staffing() {
     <Stack>
       <Group align="end">
         <NumberInput label={t('reports.growth')} value={growth} min={0.1} max={100} step={0.5} decimalScale={1} onChange={(v) => setGrowth(Number(v) || 1)} w={160} />
+        <SegmentedControl
+          value={source}
+          onChange={(v) => setSource(v as Forecast['source'])}
+          data={[
+            { value: 'requests', label: t('reports.sourceRequests') },
+            { value: 'calls', label: t('reports.sourceCalls') },
+          ]}
+          aria-label={t('reports.source')}
+        />
         <SegmentedControl value={day} onChange={setDay} data={DAYS.map((d) => ({ value: String(d), label: dayName(d) }))} aria-label={t('reports.weekday')} />
         <Anchor component={Link} to="/rosters" size="sm">
           {t('rosters.title')}

@@ -46,3 +46,20 @@ export async function callFigures(db: Db, dialect: DialectName, scope: repo.Call
     callbackMedianMinutes: callback === null ? null : callback / 60,
   };
 }
+
+/**
+ * The demand on the telephone for a staffing forecast: when each inbound call of [from, to) started
+ * (answered or not: every call offered), and the average talk time of the answered ones, in minutes.
+ */
+export async function callDemand(db: Db, from: string, to: string): Promise<{ startedAt: number[]; avgTalkMinutes: number | null }> {
+  const rows = await db
+    .selectFrom('calls')
+    .select(['started_at', 'answered_at', 'talk_seconds'])
+    .where('direction', '=', 'inbound')
+    .where('started_at', '>=', from)
+    .where('started_at', '<', to)
+    .execute();
+  const answered = rows.filter((r) => r.answered_at !== null);
+  const talk = answered.reduce((s, r) => s + r.talk_seconds, 0);
+  return { startedAt: rows.map((r) => Date.parse(r.started_at)), avgTalkMinutes: answered.length ? talk / answered.length / 60 : null };
+}
