@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { useTestApp } from '../support/app.js';
 import { Client } from '../support/client.js';
 import { createPgSchema, DATABASES } from '../support/databases.js';
+import { postCallEvent } from '../support/phone.js';
 
 interface Change {
   type: string;
@@ -98,16 +98,9 @@ describe.each(DATABASES)('live updates over Server-Sent Events (%s)', (kind) => 
     const pbx = (await admin.post('/api/v1/phone/connectors', { name: 'Live PBX' })).body;
     const [staffLive, aliceLive] = [await openStream(t.base, l1), await openStream(t.base, alice)];
     try {
-      const raw = JSON.stringify({ eventId: 'live-1', callId: 'live-call-1', type: 'ringing', direction: 'inbound', from: '+79161110001', to: '+74950000000', at: new Date().toISOString() });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const signature = `sha256=${crypto.createHmac('sha256', pbx.secret).update(`${timestamp}.${raw}`).digest('hex')}`;
-      const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': timestamp, 'x-tierdesk-signature': signature },
-        body: raw,
-      });
+      const res = await postCallEvent(t.base, pbx, { eventId: 'live-1', callId: 'live-call-1', type: 'ringing', direction: 'inbound', from: '+79161110001', to: '+74950000000', at: new Date().toISOString() });
       expect(res.status).toBe(200);
-      const { callId } = (await res.json()) as { callId: string };
+      const { callId } = res.body;
       expect(await staffLive.next()).toEqual({ type: 'call.ringing', subjectType: 'call', subjectId: callId });
       // The caller herself hears nothing of it: her first change is her own request's.
       const mine = await alice.post('/api/v1/tickets', { subject: 'Live: after the call', description: 'Written after calling.' });

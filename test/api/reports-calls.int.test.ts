@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { TEXT } from '../../src/modules/reports/reports.messages.js';
 import { useTestApp } from '../support/app.js';
 import type { Client, Res } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
+import { postCallEvent } from '../support/phone.js';
 
 /**
  * The telephone figures of the reports, over calls posted as a PBX would (signed events) on Monday
@@ -33,7 +33,6 @@ const CAROL = '+79161110003';
 const STRANGER = '+79990001122';
 const DESK = '+74950000000';
 
-const hmac = (secret: string, payload: string, ts: string) => `sha256=${crypto.createHmac('sha256', secret).update(`${ts}.${payload}`).digest('hex')}`;
 
 describe.each(DATABASES)('reports: telephone figures (%s)', (kind) => {
   const clock = new ManualClock(START);
@@ -49,14 +48,8 @@ describe.each(DATABASES)('reports: telephone figures (%s)', (kind) => {
     return res.body;
   };
   async function send(body: Record<string, unknown>) {
-    const raw = JSON.stringify({ eventId: `rc-${++seq}`, ...body });
-    const ts = String(Math.floor(clock.now().getTime() / 1000));
-    const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': ts, 'x-tierdesk-signature': hmac(pbx.secret, raw, ts) },
-      body: raw,
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
+    const res = await postCallEvent(t.base, pbx, { eventId: `rc-${++seq}`, ...body }, clock.now());
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
   /**
    * A call's events in order: ringing at `start`, answered `answerAfter` seconds later (if given),

@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { useTestApp } from '../support/app.js';
 import { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
+import { postCallEvent } from '../support/phone.js';
 
 /**
  * The staffing forecast over a week of history worked out by hand. The demo data is loaded on
@@ -146,14 +146,7 @@ describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
     let n = 0;
     const send = async (at: string, body: Record<string, unknown>) => {
       clock.set(at);
-      const raw = JSON.stringify({ eventId: `st-${++n}`, to: '+74950000000', at, ...body });
-      const timestamp = String(Math.floor(Date.parse(at) / 1000));
-      const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': timestamp, 'x-tierdesk-signature': `sha256=${crypto.createHmac('sha256', pbx.secret).update(`${timestamp}.${raw}`).digest('hex')}` },
-        body: raw,
-      });
-      expect(res.status).toBe(200);
+      expect((await postCallEvent(t.base, pbx, { eventId: `st-${++n}`, to: '+74950000000', at, ...body }, clock.now())).status).toBe(200);
     };
     const answered = async (callId: string, from: string, at: string, talkSeconds: number) => {
       const t0 = Date.parse(at);

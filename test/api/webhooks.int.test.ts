@@ -7,6 +7,7 @@ import { runDueTimers } from '../../src/core/jobs/timers.js';
 import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
 import { DATABASES } from '../support/databases.js';
+import { postCallEvent } from '../support/phone.js';
 
 const START = '2026-11-25T07:00:00.000Z';
 
@@ -184,16 +185,9 @@ describe.each(DATABASES)('outbound webhooks (%s)', (kind) => {
     const { hook } = await createHook({ events: ['call.ended'], organizationId: orgA.id });
     const pbx = (await admin.post('/api/v1/phone/connectors', { name: 'Webhook PBX' })).body;
     const cti = async (body: Record<string, unknown>) => {
-      const raw = JSON.stringify(body);
-      const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-      const signature = `sha256=${crypto.createHmac('sha256', pbx.secret).update(`${timestamp}.${raw}`).digest('hex')}`;
-      const res = await fetch(`${t.base}/api/v1/phone/connectors/${pbx.id}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tierdesk-timestamp': timestamp, 'x-tierdesk-signature': signature },
-        body: raw,
-      });
+      const res = await postCallEvent(t.base, pbx, body, clock.now());
       expect(res.status).toBe(200);
-      return ((await res.json()) as { callId: string }).callId;
+      return res.body.callId;
     };
     const call = async (id: string, from: string) => {
       const base = { callId: id, direction: 'inbound', from, to: '+74950000000' };
