@@ -8,6 +8,7 @@ import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { useSubmit } from '../ui/FormCard';
 import type { DeadLetter } from './admin.api';
+import { MoreButton } from '../ui/MoreButton';
 
 /** `/admin/dead-letters`: outgoing mail that failed for good; send it again. */
 export default function DeadLetters() {
@@ -59,11 +60,7 @@ export default function DeadLetters() {
           },
         ]}
       />
-      {letters.hasNextPage && (
-        <Button mt="sm" variant="default" onClick={() => void letters.fetchNextPage()} loading={letters.isFetchingNextPage}>
-          {t('queues.more')}
-        </Button>
-      )}
+      <MoreButton query={letters} />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { useSubmit } from '../ui/FormCard';
 import type { InboundMessage } from './admin.api';
+import { MoreButton } from '../ui/MoreButton';
 
 const STATUSES = ['quarantined', 'ignored', 'bounce'] as const;
 
@@ -96,11 +97,7 @@ export default function Quarantine() {
           },
         ]}
       />
-      {messages.hasNextPage && (
-        <Button mt="sm" variant="default" onClick={() => void messages.fetchNextPage()} loading={messages.isFetchingNextPage}>
-          {t('queues.more')}
-        </Button>
-      )}
+      <MoreButton query={messages} />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { useSubmit } from '../ui/FormCard';
 import { useSmsGateways, type SmsMessage, type SmsStatus } from './admin.api';
+import { MoreButton } from '../ui/MoreButton';
 
 const STATUSES: SmsStatus[] = ['quarantined', 'created', 'appended', 'opted_out', 'opted_in', 'queued', 'sent', 'delivered', 'failed'];
 const STATUS_COLOR: Record<SmsStatus, string> = {
@@ -158,11 +159,7 @@ export default function SmsMessages() {
           },
         ]}
       />
-      {messages.hasNextPage && (
-        <Button mt="sm" variant="default" onClick={() => void messages.fetchNextPage()} loading={messages.isFetchingNextPage}>
-          {t('queues.more')}
-        </Button>
-      )}
+      <MoreButton query={messages} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Select, SimpleGrid, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Select, SimpleGrid, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { useSubmit } from '../ui/FormCard';
 import { dateTime } from '../ui/format';
 import { OutcomeBadge } from './badges';
 import { DIRECTIONS, OUTCOMES, talkTime, useCallbacks, useCalls, type Call, type Callback } from './phone.api';
+import { MoreButton } from '../ui/MoreButton';
 
 const TABS = ['callbacks', 'log'] as const;
 
@@ -136,13 +137,7 @@ function CallLog() {
           ]}
         />
       )}
-      {calls.hasNextPage && (
-        <Group>
-          <Button variant="default" loading={calls.isFetchingNextPage} onClick={() => void calls.fetchNextPage()}>
-            {t('queues.more')}
-          </Button>
-        </Group>
-      )}
+      <MoreButton query={calls} />
     </>
   );
 }
