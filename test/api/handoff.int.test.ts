@@ -3,8 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
-import { runDueTimers } from '../../src/core/jobs/timers.js';
-import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
 import { DATABASES } from '../support/databases.js';
 import type { Client } from '../support/client.js';
@@ -66,7 +64,7 @@ afterAll(() => new Promise<void>((resolve) => tracker.server.close(() => resolve
 describe.each(DATABASES)('hand-off to the software developers (%s)', (kind) => {
   const clock = new ManualClock(START);
   const t = useTestApp(kind, env, { clock });
-  const fire = () => runDueTimers(t.td.app.db, t.td.app.dialect, clock, timerHandlers(t.td.app));
+  const fire = () => t.fireTimers();
   const handOff = (c: Client, id: string, summary = 'Export of invoices with discounts to 1C fails') =>
     c.post(`/api/v1/tickets/${id}/handoff`, { summary });
   const timeline = async (c: Client, id: string) =>

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { inTransaction } from '../../src/core/db/connect.js';
-import { runDueTimers } from '../../src/core/jobs/timers.js';
 import { createMailDelivery } from '../../src/core/mail/mailer.js';
 import { toActor } from '../../src/modules/identity/auth.service.js';
 import { findUserByEmail } from '../../src/modules/identity/identity.repo.js';
 import { createTicket } from '../../src/modules/tickets/tickets.service.js';
-import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
@@ -229,7 +227,7 @@ describe.each(DATABASES)('notifications and outgoing mail (%s)', (kind) => {
     const ticket = await newTicket(alice, { impact: 'high', urgency: 'high' }); // P1: first response in 15 minutes
     await deliver();
     clock.advanceMinutes(12);
-    await runDueTimers(t.td.app.db, t.td.app.dialect, clock, timerHandlers(t.td.app));
+    await t.fireTimers();
     const mails = await deliver(ticket.number);
     expect(mails.length).toBeGreaterThan(0);
     expect(mails.every((m) => m.to[0]!.endsWith('@demo.test') && /75 % срока SLA|75% of the SLA/.test(m.mail.subject!))).toBe(true);

@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
-import { runDueTimers } from '../../src/core/jobs/timers.js';
-import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
-import { Client } from '../support/client.js';
+import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
 
 /**
@@ -22,18 +20,8 @@ const PASSWORD = 'weekly-test-password';
 describe.each(DATABASES)('scheduled reports (%s)', (kind) => {
   const clock = new ManualClock(START);
   const t = useTestApp(kind, {}, { clock });
-  const fire = async () => {
-    for (;;) {
-      const r = await runDueTimers(t.td.app.db, t.td.app.dialect, clock, timerHandlers(t.td.app));
-      if (r.fired + r.failed === 0) return;
-    }
-  };
-  const tokenClient = async (email: string, password?: string) => {
-    const c = await t.login(email, password);
-    const b = new Client(t.base);
-    b.bearer = (await c.post('/api/v1/me/tokens', { name: 'schedule test' })).body.token;
-    return b;
-  };
+  const fire = () => t.fireAllTimers();
+  const tokenClient = (email: string, password?: string) => t.tokenClient(email, password);
   const ok = <R extends { status: number; body: any }>(r: R, status = 200) => {
     if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body;

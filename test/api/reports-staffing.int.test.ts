@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { useTestApp } from '../support/app.js';
-import { Client } from '../support/client.js';
+import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
 import { postCallEvent } from '../support/phone.js';
 
@@ -26,12 +26,7 @@ const START = '2026-11-30T09:00:00.000Z';
 describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
   const clock = new ManualClock(START);
   const t = useTestApp(kind, {}, { clock });
-  const tokenClient = async (email: string) => {
-    const c = await t.login(email);
-    const b = new Client(t.base);
-    b.bearer = (await c.post('/api/v1/me/tokens', { name: 'staffing test' })).body.token;
-    return b;
-  };
+  const tokenClient = (email: string, password?: string) => t.tokenClient(email, password);
   const ok = <R extends { status: number; body: any }>(r: R, status = 200) => {
     if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body;

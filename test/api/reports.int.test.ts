@@ -1,8 +1,6 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
-import { runDueTimers } from '../../src/core/jobs/timers.js';
-import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
 import { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
@@ -51,12 +49,7 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
   // Hand-offs need a tracker; nothing listens on the discard port, so they stay pending (and count).
   // Organization D has no plan, hence no SLA; a huge default L1 budget keeps its requests at L1.
   const t = useTestApp(kind, { DEV_TRACKER_URL: 'http://127.0.0.1:9/items', DEV_TRACKER_SECRET: 'report-test-tracker-secret', L1_BUDGET_MINUTES: '100000' }, { clock });
-  const fire = async () => {
-    for (;;) {
-      const r = await runDueTimers(t.td.app.db, t.td.app.dialect, clock, timerHandlers(t.td.app));
-      if (r.fired + r.failed === 0) return;
-    }
-  };
+  const fire = () => t.fireAllTimers();
   /** Moves the clock to `iso`, fires what came due on the way, then acts. */
   const at = async <T>(iso: string, act: () => Promise<T>) => {
     clock.set(iso);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
-import { runDueTimers } from '../../src/core/jobs/timers.js';
-import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
 import { DATABASES } from '../support/databases.js';
 
@@ -13,7 +11,7 @@ const START = '2026-11-25T07:00:00.000Z';
 describe.each(DATABASES)('SLA clocks and escalation (%s)', (kind) => {
   const clock = new ManualClock(START);
   const t = useTestApp(kind, {}, { clock });
-  const fire = () => runDueTimers(t.td.app.db, t.td.app.dialect, clock, timerHandlers(t.td.app));
+  const fire = () => t.fireTimers();
   const sla = async (c: any, id: string) => {
     const r = await c.get(`/api/v1/tickets/${id}/sla`);
     expect(r.status).toBe(200);

@@ -3,8 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
-import { runDueTimers } from '../../src/core/jobs/timers.js';
-import { timerHandlers } from '../../src/modules/wiring.js';
 import { useTestApp } from '../support/app.js';
 import { DATABASES } from '../support/databases.js';
 import { postCallEvent } from '../support/phone.js';
@@ -51,7 +49,7 @@ const verify = (secret: string, call: Received) => {
 describe.each(DATABASES)('outbound webhooks (%s)', (kind) => {
   const clock = new ManualClock(START);
   const t = useTestApp(kind, {}, { clock });
-  const fire = () => runDueTimers(t.td.app.db, t.td.app.dialect, clock, timerHandlers(t.td.app));
+  const fire = () => t.fireTimers();
   beforeEach(() => {
     receiver.calls = [];
     receiver.failNext = 0;

@@ -6,7 +6,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildTierdesk, type Tierdesk } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock/clock.js';
 import { loadConfig, type Config } from '../../src/core/config/config.js';
+import { runDueTimers } from '../../src/core/jobs/timers.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.js';
+import { timerHandlers } from '../../src/modules/wiring.js';
 import { Client } from './client.js';
 import { createPgSchema, type DbKind } from './databases.js';
 
@@ -17,9 +19,16 @@ export interface TestApp {
   /** A client signed in as one of the demo people (see DEMO_LOGINS). */
   login(email: string, password?: string): Promise<Client>;
   anonymous(): Client;
-  /** Runs the background work once (e.g. delivers the mail outbox). */
+  /** A client authenticated by a new API token of a demo person (sessions expire as a test clock moves on). */
+  tokenClient(email: string, password?: string): Promise<Client>;
+  /** One pass of the scheduler over the timers due by the app's clock, as the worker runs it. */
+  fireTimers(): Promise<TimerPass>;
+  /** Passes of the scheduler until no timer is due (timers may set others that are due at once). */
+  fireAllTimers(): Promise<void>;
   dataDir: string;
 }
+
+type TimerPass = Awaited<ReturnType<typeof runDueTimers>>;
 
 /**
  * A listening Tierdesk on a fresh database of the given kind, with the demo data set, for the
@@ -64,6 +73,18 @@ export function useTestApp(kind: DbKind, env: Record<string, string> = {}, optio
         if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
         c.csrf = r.body.csrfToken;
         return c;
+      },
+      async tokenClient(email: string, password?: string) {
+        const b = new Client(base);
+        b.bearer = (await (await ctx.login(email, password)).post('/api/v1/me/tokens', { name: 'test' })).body.token;
+        return b;
+      },
+      fireTimers: () => runDueTimers(td.app.db, td.app.dialect, td.app.clock, timerHandlers(td.app)),
+      async fireAllTimers() {
+        for (;;) {
+          const r = await ctx.fireTimers();
+          if (r.fired + r.failed === 0) return;
+        }
       },
     });
   });
