@@ -35,3 +35,6 @@ export interface AppContext {
   clock: Clock;
   events: EventBus;
 }
+
+/** The same application working inside a transaction: use cases then join it instead of opening one. */
+export const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });

@@ -1,5 +1,5 @@
 import type { TimerHandler } from '../core/jobs/timers.js';
-import type { AppContext, Db } from './db.js';
+import { type AppContext, within } from './db.js';
 import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine.js';
 import { applyHandOff, prepareHandOff } from './escalation/handoff.service.js';
 import { CLOCK_EVENTS, onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
@@ -9,8 +9,6 @@ import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './re
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
 
-/** The same application, working inside a transaction: use cases then join it instead of opening one. */
-const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
 
 /**
  * How the modules react to each other's events, inside the transaction of the change: the SLA

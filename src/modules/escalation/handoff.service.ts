@@ -11,7 +11,7 @@ import {
   timerRetryDelayMs,
   type DueTimer,
 } from '../../core/jobs/timers.js';
-import type { AppContext, Db } from '../db.js';
+import { type AppContext, type Db, within } from '../db.js';
 import { findOrganization, isManager, isStaff, type Actor } from '../identity/index.js';
 import {
   addComment,
@@ -29,7 +29,6 @@ import { checkSignature, signedHeaders } from '../../core/http/signature.js';
 export const HANDOFF_TIMER = 'escalation.handoff';
 const TRACKER_TIMEOUT_MS = 10_000;
 
-const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
 
 const openHandOff = () => new Conflict('This request is already with the developers', 'handoff_open');
 

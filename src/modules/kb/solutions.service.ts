@@ -2,7 +2,7 @@ import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
-import type { AppContext } from '../db.js';
+import { type AppContext, within } from '../db.js';
 import { STAFF_ROLES, type Actor, type Locale } from '../identity/index.js';
 import { findCategory, listTimelineEntries, loadTicket, PUBLIC_EVENTS, ticketNumber } from '../tickets/index.js';
 import { assertMayCaptureSolution, assertMayEdit, mayRead, readableSpaceIds } from './kb.policy.js';
@@ -92,13 +92,13 @@ export async function createSolutionArticle(app: AppContext, actor: Actor, ticke
     source: number,
   });
   return inTransaction(app.db, async (trx) => {
-    const within = { ...app, db: trx };
+    const w = within(app, trx);
     const space = input.spaceId ? await repo.findSpace(trx, input.spaceId) : await repo.findDefaultSpace(trx);
     if (!space) throw new Invalid('No such space', 'spaceId');
     let title = asTitle(input.title ?? t.subject, number);
     if (!input.title && (await repo.findPageByTitleKey(trx, space.id, titleKey(title)))) title = asTitle(`${title} (${number})`, number);
-    const id = await createPage(within, actor, { title, body, spaceId: space.id, locale, template: 'solution', summary: number });
-    await linkSolution(within, actor, t.id, id);
+    const id = await createPage(w, actor, { title, body, spaceId: space.id, locale, template: 'solution', summary: number });
+    await linkSolution(w, actor, t.id, id);
     return id;
   });
 }

@@ -1,7 +1,7 @@
 import { PageTitle } from '../../contracts/kb.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { Invalid, NotFound } from '../../core/errors.js';
-import type { AppContext } from '../db.js';
+import { type AppContext, within } from '../db.js';
 import type { Actor, Locale } from '../identity/index.js';
 import { readPageFile, slug, writePageFile, type PageFile } from './front-matter.js';
 import { assertMayEdit } from './kb.policy.js';
@@ -81,17 +81,17 @@ export async function importSpace(app: AppContext, actor: Actor, spaceId: string
       throw new Invalid(`File ${i + 1}: no page titled "${f.parent}" for its parent`, `files.${i}`);
 
   return inTransaction(app.db, async (trx) => {
-    const within = { ...app, db: trx };
+    const w = within(app, trx);
     const results: { id: string; title: string; action: 'created' | 'updated' | 'unchanged' }[] = [];
     for (const f of read) {
       const existing = await repo.findPageByTitleKey(trx, spaceId, titleKey(f.title));
       const locale = f.locale as Locale | undefined;
       if (!existing) {
-        const id = await createPage(within, actor, { title: f.title, body: f.body, spaceId, tags: f.tags, locale, template: f.template }, 'imported');
+        const id = await createPage(w, actor, { title: f.title, body: f.body, spaceId, tags: f.tags, locale, template: f.template }, 'imported');
         results.push({ id, title: f.title, action: 'created' });
         continue;
       }
-      await updatePage(within, actor, existing.id, { baseRevision: existing.revision, body: f.body, tags: f.tags, locale }, { kind: 'imported' });
+      await updatePage(w, actor, existing.id, { baseRevision: existing.revision, body: f.body, tags: f.tags, locale }, { kind: 'imported' });
       const after = (await repo.findPage(trx, existing.id))!;
       results.push({ id: existing.id, title: after.title, action: after.revision !== existing.revision ? 'updated' : 'unchanged' });
     }
@@ -100,7 +100,7 @@ export async function importSpace(app: AppContext, actor: Actor, spaceId: string
       const [page, parent] = [await repo.findPageByTitleKey(trx, spaceId, titleKey(f.title)), await repo.findPageByTitleKey(trx, spaceId, titleKey(f.parent))];
       if (page!.parent_id === parent!.id) continue;
       try {
-        await updatePage(within, actor, page!.id, { baseRevision: page!.revision, parentId: parent!.id });
+        await updatePage(w, actor, page!.id, { baseRevision: page!.revision, parentId: parent!.id });
       } catch (err) {
         if (err instanceof Invalid) throw new Invalid(`File ${i + 1}: ${err.message}`, `files.${i}`);
         throw err;

@@ -2,7 +2,7 @@ import { inTransaction } from '../../core/db/connect.js';
 import { recordAudit } from '../../core/audit/audit.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
-import type { AppContext } from '../db.js';
+import { type AppContext, within } from '../db.js';
 import { assertAdmin, assertStaff, isStaff, type Actor } from '../identity/index.js';
 import { findTicketById, loadTicket } from '../tickets/index.js';
 import { consumedAt } from './clock.js';
@@ -69,11 +69,11 @@ export async function setPlanSla(app: AppContext, actor: Actor, planId: string, 
       .where('o.plan_id', '=', planId)
       .where('t.status', 'not in', ['resolved', 'closed'])
       .execute();
-    const within = { ...app, db: trx };
+    const w = within(app, trx);
     for (const { id } of open) {
       const t = (await findTicketById(trx, id))!;
       const clocks = new Map((await repo.listClocks(trx, id)).map((r) => [r.metric, r]));
-      await retargetAll(within, trx, t, await termsFor(within, trx, t), clocks, { plan: planId });
+      await retargetAll(w, trx, t, await termsFor(w, trx, t), clocks, { plan: planId });
     }
   });
   return getPlanSla(app, actor, planId);

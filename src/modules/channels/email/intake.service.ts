@@ -1,7 +1,7 @@
 import { inTransaction } from '../../../core/db/connect.js';
 import { isUniqueViolation } from '../../../core/db/dialect.js';
 import { Conflict, DomainError } from '../../../core/errors.js';
-import type { AppContext, Db } from '../../db.js';
+import { type AppContext, type Db, within } from '../../db.js';
 import { isStaff, SYSTEM_USER_ID, toActor, type UserRow } from '../../identity/index.js';
 import { addComment, attachToCreation, createTicket, findTicketById, loadTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
 import { readBounce } from './bounce.js';
@@ -59,7 +59,6 @@ const TEXT_MAX = 100_000;
 const SUBJECT_MAX = 300;
 const ATTEMPTS = 3;
 
-const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
 const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
 const isCyrillic = (s: string) => /[\u0400-\u04ff]/.test(s);
 

@@ -1,6 +1,6 @@
 import { Conflict, NotFound } from '../../../core/errors.js';
 import { inTransaction } from '../../../core/db/connect.js';
-import type { AppContext } from '../../db.js';
+import { type AppContext, within } from '../../db.js';
 import { findUserById, type Actor, type Locale } from '../../identity/index.js';
 import { addComment, createTicket, findTicketById, SYSTEM_ACTOR } from '../../tickets/index.js';
 import { contractOf } from './callers.js';
@@ -102,7 +102,7 @@ export async function markCallbackDone(app: AppContext, actor: Actor, callId: st
     await repo.completeCallback(trx, head.id, { at: now, by: actor.id, callId: null });
     await app.events.append(trx, { type: 'call.callback_done', subjectType: 'call', subjectId: head.id, actorId: actor.id });
     if (head.ticket_id && (await findTicketById(trx, head.ticket_id)))
-      await addComment({ ...app, db: trx }, SYSTEM_ACTOR, head.ticket_id, { body: m.callbackMarkedDone(actor.locale, actor.name), internal: true });
+      await addComment(within(app, trx), SYSTEM_ACTOR, head.ticket_id, { body: m.callbackMarkedDone(actor.locale, actor.name), internal: true });
   });
   return { head: (await repo.findCall(app.db, head.id))!, merged: (await repo.mergedCounts(app.db, [head.id])).get(head.id) };
 }

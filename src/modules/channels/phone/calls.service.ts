@@ -1,7 +1,7 @@
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../core/errors.js';
 import { inTransaction } from '../../../core/db/connect.js';
 import { toE164 } from '../../../core/phone.js';
-import type { AppContext } from '../../db.js';
+import { type AppContext, within } from '../../db.js';
 import { findUserById, isManager, toActor, type Actor } from '../../identity/index.js';
 import { addComment, createTicket, listTickets, loadTicket, SYSTEM_ACTOR } from '../../tickets/index.js';
 import { createEntry, localTime, organizationMinutes } from '../../timetracking/index.js';
@@ -142,7 +142,7 @@ export async function ticketFromCall(app: AppContext, actor: Actor, callId: stri
   const now = app.clock.now().toISOString();
 
   return inTransaction(app.db, async (trx) => {
-    const w = { ...app, db: trx };
+    const w = within(app, trx);
     // Two agents linking the same call at once: the second finds it linked.
     const locked = await repo.lockCall(trx, app.dialect, call.id);
     if (!locked || locked.ticket_id) throw new Conflict('The call is already linked to a request', 'call_linked');

@@ -4,7 +4,7 @@ import { Forbidden, Invalid, NotFound, Unauthorized } from '../../../core/errors
 import { validate } from '../../../core/http/validate.js';
 import { newId } from '../../../core/ids/ids.js';
 import { toE164 } from '../../../core/phone.js';
-import type { AppContext, Db } from '../../db.js';
+import { type AppContext, within } from '../../db.js';
 import { SYSTEM_ACTOR } from '../../tickets/index.js';
 import { lookup } from './calls.service.js';
 import { applyEvent, outcomeOf, wasAnswered, type CallState } from './call-state.js';
@@ -14,7 +14,6 @@ import * as repo from './phone.repo.js';
 import type { Outcome } from './phone.tables.js';
 import { checkSignature } from '../../../core/http/signature.js';
 
-const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
 
 /** The outcomes that put an inbound call on the callback list. A failed call (the network's fault) does not. */
 const CALL_BACK: (Outcome | null)[] = ['missed', 'busy', 'voicemail'];

@@ -2,7 +2,7 @@ import { inTransaction } from '../../../core/db/connect.js';
 import { isUniqueViolation } from '../../../core/db/dialect.js';
 import { Conflict, DomainError } from '../../../core/errors.js';
 import { toE164 } from '../../../core/phone.js';
-import type { AppContext, Db } from '../../db.js';
+import { type AppContext, type Db, within } from '../../db.js';
 import { requestNumberIn } from '../email/index.js';
 import { CLIENT_ROLES, createPerson, findOrganization, findUserByEmail, findUsersByPhone, SYSTEM_USER_ID, toActor, type UserRow } from '../../identity/index.js';
 import { addComment, createTicket, loadTicket, recentOpenTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
@@ -53,7 +53,6 @@ export const smsOnlyAddress = (e164: string) => `${e164.replace(/^\+/, '')}@sms.
 
 const TEXT_MAX = 10_000;
 const ATTEMPTS = 3;
-const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
 const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
 const isCyrillic = (s: string) => /[\u0400-\u04ff]/.test(s);
 
