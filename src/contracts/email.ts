@@ -18,6 +18,25 @@ const MailboxFields = {
   name: Text(120).optional(),
   organizationId: z.string().uuid().nullable().optional().describe('mail to it opens requests of this organization; null: route by sender'),
   active: z.boolean().optional(),
+  walkInOrganizationId: z
+    .string()
+    .uuid()
+    .nullable()
+    .optional()
+    .describe('routing by sender: unknown senders whose domain is no client\'s become requesters of this organization; null: they are quarantined'),
+  authPolicy: z
+    .enum(['quarantine', 'accept_unverified'])
+    .optional()
+    .describe("mail from a known person's address that fails SPF/DKIM/DMARC: quarantined (the default) or taken in marked as an unverified sender"),
+  trustedAuthservId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9._-]+$/, 'an authserv-id such as mx.google.com')
+    .nullable()
+    .optional()
+    .describe("IMAP: trust the Authentication-Results header of the provider with this authserv-id instead of checking here"),
   imap: z
     .object({
       host: Host,
@@ -49,6 +68,9 @@ export const Mailbox = z.object({
   kind: z.enum(['smtp', 'imap']),
   organizationId: z.string().nullable(),
   routeBySender: z.boolean(),
+  walkInOrganizationId: z.string().nullable(),
+  authPolicy: z.enum(['quarantine', 'accept_unverified']),
+  trustedAuthservId: z.string().nullable(),
   active: z.boolean(),
   imap: z
     .object({
@@ -100,6 +122,14 @@ export const InboundMessage = z.object({
   size: z.number(),
   attempts: z.number(),
   skippedAttachments: z.array(SkippedAttachment),
+  authentication: z
+    .object({
+      verdict: z.enum(['pass', 'fail']),
+      summary: z.string().nullable().describe('e.g. spf=pass dkim=none dmarc=fail (p=REJECT) arc=none'),
+    })
+    .nullable()
+    .describe('SPF, DKIM, DMARC and ARC of the From; null: not checked'),
+  unverifiedSender: z.boolean().describe('taken in although it failed authentication: the sender may be forged'),
   originalUrl: z.string(),
 });
 export const InboundMessageDetail = InboundMessage.extend({ html: z.string().nullable().describe('the HTML body, sanitized') });
@@ -126,6 +156,7 @@ export const MessageListQuery = z.object({
 
 export const ReprocessBody = z.object({
   acceptNoise: z.boolean().default(false).describe('treat it as written by a person even if it looks automatic'),
+  acceptUnverified: z.boolean().default(false).describe('take it in although it failed authentication (marked as an unverified sender)'),
 });
 export const ReprocessResult = z.object({ message: InboundMessage, outcome: z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']) });
 

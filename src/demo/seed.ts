@@ -142,8 +142,12 @@ async function loadDemo(app: AppContext) {
   const carol = await person({ email: 'carol@client-c.test', name: 'Carol Orlova', role: 'requester', organizationId: orgC.id, phone: '+79161110003' });
   await person({ email: 'it@client-c.test', name: 'Ivan Kuznetsov (IT, Client C)', role: 'client_manager', organizationId: orgC.id });
 
-  // The desk address: mail to support@desk.test is routed by its sender (client A on client-a.test, B on client-b.test).
-  await seedDemoMailboxes(app, admin);
+  // Walk-in senders: people who write to the desk from a domain of no client (a home address, a
+  // prospective client) become requesters here, on the smallest plan.
+  const walkIn = await directory.createOrganization(app, admin, { name: 'Walk-in senders', planId: plans.minimized, contractStartsOn: '2026-01-01' });
+  // The desk address: mail to support@desk.test is routed by its sender (client A on client-a.test,
+  // B on client-b.test, anyone else to the walk-in senders).
+  await seedDemoMailboxes(app, admin, walkIn.id);
   await directory.createGroup(app, manager, { name: 'Service Desk L1', memberIds: [l1.id, l1en.id] });
   await directory.createGroup(app, manager, { name: 'Engineers L2', memberIds: [l2.id] });
   await directory.createGroup(app, manager, { name: 'Leading specialists L3', memberIds: [l3.id] });

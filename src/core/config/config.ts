@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -40,6 +41,9 @@ const schema = z.object({
   EMAIL_SENDER_LIMIT: z.coerce.number().int().positive().default(20),
   EMAIL_SENDER_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
   EMAIL_IMAP_POLL_SECONDS: z.coerce.number().int().positive().default(60),
+  SMTP_TLS_CERT: z.string().min(1).optional(),
+  SMTP_TLS_KEY: z.string().min(1).optional(),
+  SMTP_LISTEN_AUTH: z.string().regex(/^[^:\s]+:.{8,}$/, 'must be user:password (a password of 8 characters or more)').optional(),
   PROVIDER_TIME_ZONE: z
     .string()
     .refine((tz) => {
@@ -105,6 +109,10 @@ export type Config = {
   emailSenderWindowMinutes: number;
   /** How often IMAP mailboxes are checked besides IDLE (which reports new mail at once). */
   emailImapPollSeconds: number;
+  /** The SMTP listener's certificate and key (PEM files): STARTTLS is offered; null: plain only. */
+  smtpTls: { certFile: string; keyFile: string } | null;
+  /** Credentials relays must sign in with before they may send to the listener; null: no sign-in. */
+  smtpListenAuth: { user: string; password: string } | null;
   /** The provider's own time zone: contract months, scheduled report periods, the reports' default. */
   providerTimeZone: string;
   /** The country of phone numbers written without a country code (ISO 3166 alpha-2). */
@@ -128,6 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (!e.SMTP_TLS_CERT !== !e.SMTP_TLS_KEY) throw new ConfigError('Invalid configuration:\n  SMTP_TLS_CERT and SMTP_TLS_KEY: set both or neither');
+  for (const [name, file] of [['SMTP_TLS_CERT', e.SMTP_TLS_CERT], ['SMTP_TLS_KEY', e.SMTP_TLS_KEY]] as const)
+    if (file && !fs.existsSync(file)) throw new ConfigError(`Invalid configuration:\n  ${name}: no such file ${file}`);
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
@@ -162,6 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailSenderLimit: e.EMAIL_SENDER_LIMIT,
     emailSenderWindowMinutes: e.EMAIL_SENDER_WINDOW_MINUTES,
     emailImapPollSeconds: e.EMAIL_IMAP_POLL_SECONDS,
+    smtpTls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certFile: path.resolve(e.SMTP_TLS_CERT), keyFile: path.resolve(e.SMTP_TLS_KEY) } : null,
+    smtpListenAuth: e.SMTP_LISTEN_AUTH
+      ? { user: e.SMTP_LISTEN_AUTH.slice(0, e.SMTP_LISTEN_AUTH.indexOf(':')), password: e.SMTP_LISTEN_AUTH.slice(e.SMTP_LISTEN_AUTH.indexOf(':') + 1) }
+      : null,
     providerTimeZone: e.PROVIDER_TIME_ZONE,
     phoneRegion: e.PHONE_REGION,
     smsThreadWindowHours: e.SMS_THREAD_WINDOW_HOURS,

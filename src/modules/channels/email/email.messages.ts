@@ -27,6 +27,10 @@ export const REASONS = {
     en: 'The sender is unknown, and neither their domain nor the mailbox belongs to a client organization',
     ru: 'Отправитель неизвестен, и ни его домен, ни почтовый ящик не относятся к организации-клиенту',
   },
+  sender_unverified: {
+    en: "The sender's address is a known person's, but the message failed authentication (SPF, DKIM, DMARC): it may be forged",
+    ru: 'Адрес отправителя принадлежит известному человеку, но письмо не прошло проверку подлинности (SPF, DKIM, DMARC): оно может быть подделано',
+  },
   sender_inactive: { en: "The sender's account is deactivated", ru: 'Учётная запись отправителя отключена' },
   staff_sender: {
     en: 'A staff member cannot open a request by e-mail; reply to the e-mail of a request instead',

@@ -5,17 +5,28 @@ import * as repo from './email.repo.js';
 import { receiveMessage } from './intake.service.js';
 import { normalizeAddress } from './parse.js';
 import { startImapPoller, type ImapPoller } from './transport/imap-poller.js';
+import fs from 'node:fs';
+import { checkMessage, fromTrustedHeader, systemResolver, type AuthResult, type DnsResolver } from './transport/mail-auth.js';
 import { startSmtpListener, type SmtpListener } from './transport/smtp-listener.js';
+
+/** The name this desk writes into Authentication-Results and SPF checks. */
+const MTA = os.hostname();
 
 /**
  * The built-in SMTP listener (`SMTP_LISTEN_PORT`): a recipient is accepted when it is an active
- * desk mailbox, and a message gets its 250 once intake committed it.
+ * desk mailbox, and a message gets its 250 once intake committed it. Every message's From is
+ * checked (SPF, DKIM, DMARC, ARC) with `resolver` (the system's DNS unless a test gives its own):
+ * against the connecting client, or, for a relay that signed in, the origin its Received header names.
  */
-export async function startSmtpIntake(app: AppContext, logger: Logger, at: { host: string; port: number }): Promise<SmtpListener> {
+export async function startSmtpIntake(app: AppContext, logger: Logger, at: { host: string; port: number; resolver?: DnsResolver }): Promise<SmtpListener> {
+  const resolver = at.resolver ?? systemResolver;
+  const tls = app.config.smtpTls;
   const listener = await startSmtpListener({
     host: at.host,
     port: at.port,
     maxBytes: app.config.emailMaxMessageBytes,
+    tls: tls ? { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) } : null,
+    auth: app.config.smtpListenAuth,
     handler: {
       async acceptRecipient(address) {
         const a = normalizeAddress(address);
@@ -29,7 +40,8 @@ export async function startSmtpIntake(app: AppContext, logger: Logger, at: { hos
           mailbox = a ? ((await repo.findActiveMailboxByAddress(app.db, a)) ?? null) : null;
           if (mailbox) break;
         }
-        const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom });
+        const auth = await checkMessage(m.raw, { ip: m.remoteAddress, helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA, resolver });
+        const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth });
         logger.debug({ ...result, from: m.envelopeFrom, remote: m.remoteAddress }, 'inbound mail');
       },
     },
@@ -57,7 +69,11 @@ export interface ImapIntake {
  * PostgreSQL share the mailboxes: each is polled by one at a time, and by another within a lease's
  * time when that one stops. A changed mailbox is polled afresh with its new settings.
  */
-export function startImapIntake(app: AppContext, logger: Logger, opts: { refreshMs?: number; owner?: string } = {}): ImapIntake {
+export function startImapIntake(app: AppContext, logger: Logger, opts: { refreshMs?: number; owner?: string; resolver?: DnsResolver } = {}): ImapIntake {
+  const resolver = opts.resolver ?? systemResolver;
+  /** A mailbox's messages: the provider's verdict where the mailbox trusts it, else checked here (origin from Received). */
+  const authOf = (raw: Buffer, m: repo.MailboxRow): Promise<AuthResult> =>
+    m.trusted_authserv_id ? Promise.resolve(fromTrustedHeader(raw, m.trusted_authserv_id)) : checkMessage(raw, { trustReceived: true, mta: MTA, resolver });
   const refreshMs = opts.refreshMs ?? 30_000;
   const leaseMs = refreshMs * 3;
   const owner = opts.owner ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -97,7 +113,8 @@ export function startImapIntake(app: AppContext, logger: Logger, opts: { refresh
         {
           async deliver({ raw, declaredSize }) {
             // A message too large to fetch comes as its header, with its size: quarantined, not lost.
-            const result = await receiveMessage(app, { raw, source: 'imap', mailbox, envelopeFrom: returnPath(raw), declaredSize });
+            const auth = declaredSize <= app.config.emailMaxMessageBytes ? await authOf(raw, mailbox) : null;
+            const result = await receiveMessage(app, { raw, source: 'imap', mailbox, envelopeFrom: returnPath(raw), declaredSize, auth });
             logger.debug({ ...result, mailbox: mailbox.address }, 'inbound mail');
           },
         },

@@ -6,6 +6,11 @@ export type MailboxKind = 'smtp' | 'imap';
 /** What the poller does to an IMAP message once it is committed: flag it (\Seen and a keyword) or move it. */
 export type DoneAction = 'flag' | 'move';
 /**
+ * What a mailbox does with mail that fails authentication (see transport/mail-auth.ts) and comes
+ * from a known person's address: hold it in quarantine, or take it in marked as an unverified sender.
+ */
+export type AuthPolicy = 'quarantine' | 'accept_unverified';
+/**
  * What became of an inbound message: it opened a request, was added to one, was ignored as noise
  * (auto-replies, bulk and list mail, loops), was a delivery failure notice, or waits in quarantine.
  */
@@ -35,6 +40,11 @@ export interface EmailTables {
     poll_lease_until: string | null;
     last_polled_at: string | null;
     last_error: string | null;
+    /** For a mailbox that routes by sender: where unknown senders of no client's domain become requesters; null: quarantined. */
+    walk_in_organization_id: string | null;
+    auth_policy: AuthPolicy;
+    /** IMAP: the authserv-id of the provider whose Authentication-Results header is trusted instead of checking here. */
+    trusted_authserv_id: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -68,6 +78,10 @@ export interface EmailTables {
     html_body: string | null;
     /** JSON array of {filename, contentType, size, reason} for attachments that were not accepted. */
     skipped_attachments: string;
+    /** Whether the From passed authentication ('pass', 'fail'); null: not checked. */
+    auth_verdict: 'pass' | 'fail' | null;
+    /** What the checks said, e.g. `spf=pass dkim=none dmarc=fail (p=REJECT) arc=none`. */
+    auth_summary: string | null;
     /** How many times it was processed (re-processing adds one). */
     attempts: number;
     processed_at: string;
@@ -165,6 +179,16 @@ export const emailMigrations: ModuleMigration[] = [
         .addColumn('last_failed_at', t.timestamp, (c) => c.notNull())
         .addColumn('message_id', 'text')
         .execute();
+    },
+  },
+  {
+    name: '2026-12-06-20-email-authentication',
+    async up(db) {
+      await db.schema.alterTable('email_mailboxes').addColumn('walk_in_organization_id', 'text', (c) => c.references('organizations.id').onDelete('set null')).execute();
+      await db.schema.alterTable('email_mailboxes').addColumn('auth_policy', 'text', (c) => c.notNull().defaultTo('quarantine')).execute();
+      await db.schema.alterTable('email_mailboxes').addColumn('trusted_authserv_id', 'text').execute();
+      await db.schema.alterTable('email_messages').addColumn('auth_verdict', 'text').execute();
+      await db.schema.alterTable('email_messages').addColumn('auth_summary', 'text').execute();
     },
   },
 ];

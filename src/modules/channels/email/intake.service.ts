@@ -14,6 +14,7 @@ import { trimReply } from './reply-trim.js';
 import { findOrCreateSender, type SenderDecision } from './routing.js';
 import { selectFiles, type SkippedFile } from './files.js';
 import { requestNumberIn, stripPrefixes } from './subject.js';
+import type { AuthResult } from './transport/mail-auth.js';
 
 /** A message as it reached the desk, before anything was decided about it. */
 export interface Delivery {
@@ -25,6 +26,8 @@ export interface Delivery {
   envelopeFrom: string | null;
   /** The size the mailbox reported, when `raw` is only the header of a message too large to fetch. */
   declaredSize?: number;
+  /** Whether its From passed SPF/DKIM/DMARC (see transport/mail-auth.ts); absent: not checked. */
+  auth?: AuthResult | null;
 }
 
 /** What became of a message. `duplicate`: the same message had arrived before and was left as it was. */
@@ -41,6 +44,8 @@ export interface IntakeOptions {
   acceptNoise?: boolean;
   /** Do not apply the per-sender rate limit. */
   ignoreRateLimit?: boolean;
+  /** Take in mail from a known person's address although it failed authentication. */
+  acceptUnverified?: boolean;
 }
 
 /** What the decision wrote: the row's outcome fields. */
@@ -154,6 +159,9 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
   const sender: SenderDecision = await findOrCreateSender(app, mail, delivery.mailbox, isCyrillic(`${mail.subject} ${mail.text}`) ? 'ru' : 'en');
   if ('refused' in sender) return { status: 'quarantined', reason: sender.refused };
   const { user } = sender;
+  // A forged From never posts as a known person unseen: held back, or taken in marked (the mailbox decides).
+  if (!sender.created && delivery.auth?.verdict === 'fail' && !options.acceptUnverified && delivery.mailbox?.auth_policy !== 'accept_unverified')
+    return { status: 'quarantined', reason: 'sender_unverified', detail: delivery.auth.summary, personId: user.id };
   const actor = toActor(user);
   const locale = user.locale;
   const { files, skipped } = selectFiles(mail.files, app.config.attachmentMaxBytes);
@@ -251,6 +259,8 @@ async function writeRecord(
     person_id: o.personId ?? null,
     organization_id: o.organizationId ?? null,
     skipped_attachments: JSON.stringify(o.skipped ?? []),
+    auth_verdict: delivery.auth?.verdict ?? null,
+    auth_summary: delivery.auth?.summary.slice(0, 500) ?? null,
     processed_at: now,
   };
   let id: number;

@@ -7,7 +7,7 @@ import type { AppContext } from '../../db.js';
 import { findOrganization, type Actor } from '../../identity/index.js';
 import { assertMayAdministerMail } from './email.policy.js';
 import * as repo from './email.repo.js';
-import type { DoneAction } from './email.tables.js';
+import type { AuthPolicy, DoneAction } from './email.tables.js';
 
 /** A desk address as an admin configures it. `imap` set: polled over IMAP; otherwise relayed by SMTP. */
 export interface MailboxInput {
@@ -15,6 +15,9 @@ export interface MailboxInput {
   name?: string;
   organizationId?: string | null;
   active?: boolean;
+  walkInOrganizationId?: string | null;
+  authPolicy?: AuthPolicy;
+  trustedAuthservId?: string | null;
   imap?: {
     host: string;
     port: number;
@@ -39,8 +42,8 @@ export async function getMailbox(app: AppContext, actor: Actor, id: string) {
   return m;
 }
 
-async function assertOrganization(app: AppContext, id: string | null | undefined) {
-  if (id && !(await findOrganization(app.db, id))) throw new Invalid('No such organization', 'organizationId');
+async function assertOrganization(app: AppContext, id: string | null | undefined, field = 'organizationId') {
+  if (id && !(await findOrganization(app.db, id))) throw new Invalid('No such organization', field);
 }
 
 /** The audit trail never holds the IMAP password. */
@@ -81,6 +84,7 @@ async function unique<T>(fn: () => Promise<T>): Promise<T> {
 export async function createMailbox(app: AppContext, actor: Actor, input: MailboxInput) {
   assertMayAdministerMail(actor);
   await assertOrganization(app, input.organizationId);
+  await assertOrganization(app, input.walkInOrganizationId, 'walkInOrganizationId');
   if (input.imap && !input.imap.password) throw new Invalid('An IMAP mailbox needs its password', 'imap.password');
   const id = newId();
   const now = app.clock.now().toISOString();
@@ -91,6 +95,9 @@ export async function createMailbox(app: AppContext, actor: Actor, input: Mailbo
         address: input.address.trim().toLowerCase(),
         name: input.name ?? input.address,
         organization_id: input.organizationId ?? null,
+        walk_in_organization_id: input.walkInOrganizationId ?? null,
+        auth_policy: input.authPolicy ?? 'quarantine',
+        trusted_authserv_id: input.trustedAuthservId?.toLowerCase() ?? null,
         active: input.active === false ? 0 : 1,
         ...(input.imap ? imapColumns(input.imap, null) : smtpColumns),
         poll_owner: null,
@@ -109,6 +116,7 @@ export async function createMailbox(app: AppContext, actor: Actor, input: Mailbo
 export async function updateMailbox(app: AppContext, actor: Actor, id: string, input: Partial<MailboxInput>) {
   const before = await getMailbox(app, actor, id);
   await assertOrganization(app, input.organizationId);
+  await assertOrganization(app, input.walkInOrganizationId, 'walkInOrganizationId');
   if (input.imap && !input.imap.password && !before.imap_password) throw new Invalid('An IMAP mailbox needs its password', 'imap.password');
   await unique(() =>
     inTransaction(app.db, async (trx) => {
@@ -117,6 +125,9 @@ export async function updateMailbox(app: AppContext, actor: Actor, id: string, i
         ...(input.name !== undefined && { name: input.name }),
         ...(input.organizationId !== undefined && { organization_id: input.organizationId }),
         ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+        ...(input.walkInOrganizationId !== undefined && { walk_in_organization_id: input.walkInOrganizationId }),
+        ...(input.authPolicy !== undefined && { auth_policy: input.authPolicy }),
+        ...(input.trustedAuthservId !== undefined && { trusted_authserv_id: input.trustedAuthservId?.toLowerCase() ?? null }),
         ...(input.imap === null && smtpColumns),
         ...(input.imap && imapColumns(input.imap, before.imap_password)),
         // A changed account is polled afresh: whoever polled the old one lets go at its next renewal.
@@ -137,7 +148,11 @@ export async function deleteMailbox(app: AppContext, actor: Actor, id: string) {
   });
 }
 
-/** The demo's desk address: support@desk.test, routing by sender (see the demo data set). */
-export async function seedDemoMailboxes(app: AppContext, admin: Actor) {
-  return createMailbox(app, admin, { address: 'support@desk.test', name: 'Service desk', organizationId: null });
+/**
+ * The demo's desk address: support@desk.test, routing by sender; senders of no client's domain
+ * become requesters of the walk-in organization. The demo's domains publish no SPF, DKIM or DMARC
+ * (they are not in DNS), so its people's mail is taken in marked as from an unverified sender.
+ */
+export async function seedDemoMailboxes(app: AppContext, admin: Actor, walkInOrganizationId: string) {
+  return createMailbox(app, admin, { address: 'support@desk.test', name: 'Service desk', organizationId: null, walkInOrganizationId, authPolicy: 'accept_unverified' });
 }

@@ -55,7 +55,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
  * what stopped it (a person added, a policy changed) or decided that it was written by a person.
  * The rate limit does not apply: an admin has looked at it.
  */
-export async function reprocessMessage(app: AppContext, actor: Actor, id: string, opts: { acceptNoise: boolean }) {
+export async function reprocessMessage(app: AppContext, actor: Actor, id: string, opts: { acceptNoise: boolean; acceptUnverified?: boolean }) {
   assertMayAdministerMail(actor);
   const m = /^\d{1,15}$/.test(id) ? await repo.findMessage(app.db, Number(id)) : undefined;
   if (!m) throw new NotFound('Message');
@@ -63,7 +63,8 @@ export async function reprocessMessage(app: AppContext, actor: Actor, id: string
     throw new Conflict('Only a quarantined or ignored message can be processed again', 'invalid_state');
   const raw = await readAll(app.files.open(m.raw_file_key));
   const mailbox = m.mailbox_id ? ((await repo.findMailbox(app.db, m.mailbox_id)) ?? null) : null;
-  const result = await intake(app, { raw, source: m.source, mailbox, envelopeFrom: m.envelope_from }, { acceptNoise: opts.acceptNoise, ignoreRateLimit: true }, m);
+  const result = await intake(app, { raw, source: m.source, mailbox, envelopeFrom: m.envelope_from, auth: m.auth_verdict ? { verdict: m.auth_verdict, source: 'checked', summary: m.auth_summary ?? '' } : null },
+    { acceptNoise: opts.acceptNoise, acceptUnverified: opts.acceptUnverified, ignoreRateLimit: true }, m);
   await recordAudit(app.db, { entityType: 'email_message', entityId: String(m.id), actorId: actor.id, action: 'reprocessed', before: { status: m.status, reason: m.reason }, after: { status: result.status, reason: result.reason } });
   return { message: (await repo.findMessage(app.db, m.id))!, outcome: result.status as MessageStatus };
 }

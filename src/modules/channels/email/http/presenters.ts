@@ -2,6 +2,9 @@ import { reasonText } from '../email.messages.js';
 import type { FailingAddressRow, MailboxRow, MessageRow } from '../email.repo.js';
 import type { SkippedFile } from '../files.js';
 
+/** Taken in (a request made or answered) although its From failed authentication. */
+export const isUnverifiedSender = (m: MessageRow) => m.auth_verdict === 'fail' && (m.status === 'created' || m.status === 'appended');
+
 /** A mailbox for admins: never its IMAP password, only whether one is set. */
 export const presentMailbox = (m: MailboxRow) => ({
   id: m.id,
@@ -10,6 +13,9 @@ export const presentMailbox = (m: MailboxRow) => ({
   kind: m.kind,
   organizationId: m.organization_id,
   routeBySender: m.organization_id === null,
+  walkInOrganizationId: m.walk_in_organization_id,
+  authPolicy: m.auth_policy,
+  trustedAuthservId: m.trusted_authserv_id,
   active: m.active === 1,
   imap:
     m.kind === 'imap'
@@ -51,6 +57,8 @@ export const presentMessage = (m: MessageRow) => ({
   size: m.raw_size,
   attempts: m.attempts,
   skippedAttachments: (JSON.parse(m.skipped_attachments) as SkippedFile[]).map((s) => ({ ...s, detail: s.detail ?? null, reasonText: reasonText(s.reason) })),
+  authentication: m.auth_verdict ? { verdict: m.auth_verdict, summary: m.auth_summary } : null,
+  unverifiedSender: isUnverifiedSender(m),
   originalUrl: `/api/v1/email/messages/${m.id}/original`,
 });
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 /**
@@ -5,10 +6,21 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
  * handler's business). It accepts a recipient only if the handler does, and answers the end of
  * DATA only once the handler's promise settles: 250 after it resolved (the message is committed),
  * 451 if it failed (the relay keeps the message and tries again), 552 if the message is too large.
+ * It never relays: a recipient the handler does not know gets 550. With a certificate it offers
+ * STARTTLS; with credentials it takes mail only from clients that signed in (relays).
  */
 export interface SmtpHandler {
   acceptRecipient(address: string): Promise<boolean>;
-  deliver(message: { raw: Buffer; envelopeFrom: string; recipients: string[]; remoteAddress: string }): Promise<void>;
+  deliver(message: {
+    raw: Buffer;
+    envelopeFrom: string;
+    recipients: string[];
+    remoteAddress: string;
+    /** The name the client gave in EHLO/HELO. */
+    helo: string;
+    /** The client signed in (a relay): the message's origin is in its Received header, not the connection. */
+    relay: boolean;
+  }): Promise<void>;
 }
 
 export interface SmtpListenerOptions {
@@ -19,6 +31,10 @@ export interface SmtpListenerOptions {
   /** The name the listener greets with. */
   name?: string;
   handler: SmtpHandler;
+  /** PEM certificate and key: STARTTLS is offered. */
+  tls?: { cert: Buffer; key: Buffer } | null;
+  /** Credentials a client must sign in with (AUTH PLAIN or LOGIN) before it may send. */
+  auth?: { user: string; password: string } | null;
   onError?(err: Error): void;
 }
 
@@ -30,19 +46,29 @@ export interface SmtpListener {
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
+/** Compares in time that depends only on the lengths of the hashes, not on where the strings differ. */
+const sameSecret = (a: string, b: string) =>
+  crypto.timingSafeEqual(crypto.createHash('sha256').update(a).digest(), crypto.createHash('sha256').update(b).digest());
+
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
   const server = new SMTPServer({
     name: opts.name ?? 'tierdesk',
     banner: 'Tierdesk mail intake',
     secure: false,
-    // Relayed mail on a trusted network: no sign-in, no TLS of our own (put a relay in front for those).
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    hideSTARTTLS: true,
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : { hideSTARTTLS: true }),
+    authOptional: !opts.auth,
+    authMethods: ['PLAIN', 'LOGIN'],
+    // Credentials cross the wire in the clear only when no certificate is configured (a relay on loopback).
+    allowInsecureAuth: !opts.tls,
+    disabledCommands: [...(opts.auth ? [] : ['AUTH']), ...(opts.tls ? [] : ['STARTTLS'])],
     size: opts.maxBytes,
     maxClients: 200,
     socketTimeout: 60_000,
     logger: false,
+    onAuth(auth, _session, callback) {
+      const ok = !!opts.auth && auth.method !== 'XOAUTH2' && sameSecret(auth.username ?? '', opts.auth.user) && sameSecret(auth.password ?? '', opts.auth.password);
+      callback(ok ? null : smtpError(535, '5.7.8 Authentication credentials invalid'), ok ? { user: opts.auth!.user } : undefined);
+    },
     onRcptTo(address, _session, callback) {
       opts.handler
         .acceptRecipient(address.address)
@@ -76,6 +102,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
             envelopeFrom: mailFrom ? mailFrom.address : '',
             recipients: session.envelope.rcptTo.map((r) => r.address),
             remoteAddress: session.remoteAddress,
+            helo: session.hostNameAppearsAs ?? '',
+            relay: !!session.user,
           })
           .then(() => callback(null, 'Message accepted'))
           .catch((err: Error) => {
