@@ -117,6 +117,7 @@ export const InboundMessage = z.object({
   reasonText: Bilingual.nullable(),
   detail: z.string().nullable(),
   ticketId: z.string().nullable(),
+  entryId: z.number().nullable().describe("the request's timeline entry it added (a reply); null: it opened the request, or none"),
   personId: z.string().nullable(),
   organizationId: z.string().nullable(),
   size: z.number(),

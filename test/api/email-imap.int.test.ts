@@ -8,6 +8,7 @@ import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
 import { useDovecot, type Dovecot } from '../support/dovecot.js';
 import { buildMessage, corpusMessage } from '../support/email.js';
+import { memoryResolver } from '../support/mail-dns.js';
 
 /**
  * IMAP intake against a real Dovecot that the test starts on loopback: messages are delivered into
@@ -82,10 +83,18 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
     staff = await t.login('l1@demo.test');
     const orgB = (await admin.get('/api/v1/organizations')).body.items.find((o: any) => o.name === 'Client B Retail').id;
     const imapOf = (user: string, extra: object = {}) => ({ host: dovecot.host, port: dovecot.port, secure: false, user, password: USERS.find((u) => u.user === user)!.password, folder: 'INBOX', doneAction: 'flag', ...extra });
-    flagBox = (await admin.post('/api/v1/email/mailboxes', { address: 'imap-desk@desk.test', name: 'IMAP desk', imap: imapOf('desk-a') })).body;
-    const moved = await admin.post('/api/v1/email/mailboxes', { address: 'imap-b@desk.test', organizationId: orgB, imap: imapOf('desk-b', { doneAction: 'move', moveTo: 'Processed' }) });
+    // The corpus' senders publish no SPF, DKIM or DMARC (no name resolves here): this mailbox takes
+    // their mail in as from unverified senders; the other trusts its provider's Authentication-Results.
+    flagBox = (await admin.post('/api/v1/email/mailboxes', { address: 'imap-desk@desk.test', name: 'IMAP desk', authPolicy: 'accept_unverified', imap: imapOf('desk-a') })).body;
+    const moved = await admin.post('/api/v1/email/mailboxes', {
+      address: 'imap-b@desk.test',
+      organizationId: orgB,
+      trustedAuthservId: 'MX.Provider.test',
+      imap: imapOf('desk-b', { doneAction: 'move', moveTo: 'Processed' }),
+    });
     expect(moved.status).toBe(201);
-    intake = startImapIntake(t.td.app, pino({ level: 'silent' }), { refreshMs: 200 });
+    expect(moved.body).toMatchObject({ authPolicy: 'quarantine', trustedAuthservId: 'mx.provider.test' });
+    intake = startImapIntake(t.td.app, pino({ level: 'silent' }), { refreshMs: 200, resolver: memoryResolver() });
     // Connected and idle: the first pass over each mailbox is done.
     await until('the pollers to connect', async () => {
       const boxes = (await admin.get('/api/v1/email/mailboxes')).body.items.filter((m: any) => m.kind === 'imap');
@@ -97,7 +106,7 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
   it('takes new mail at once (IDLE) into a request, then flags it', async () => {
     const { uid } = await append(dovecot, 'desk-a', corpusMessage('03-thunderbird-en-attachment.eml'));
     const m = await until('the message to be taken in', () => messageWithSubject('Till in store 4 prints an error report'));
-    expect(m).toMatchObject({ status: 'created', source: 'imap', mailboxId: flagBox.id });
+    expect(m).toMatchObject({ status: 'created', source: 'imap', mailboxId: flagBox.id, authentication: { verdict: 'fail' }, unverifiedSender: true });
     const ticket = (await staff.get(`/api/v1/tickets/${m.ticketId}`)).body;
     expect(ticket).toMatchObject({ channel: 'email', requester: { email: 'bob@client-b.test' } });
     const flags = await until('the flag', async () => {
@@ -158,6 +167,21 @@ describe.each(DATABASES)('IMAP intake from Dovecot (%s)', (db) => {
     });
     expect(box.imap.lastError).toMatch(/auth|fail|invalid/i);
     expect((await admin.delete(`/api/v1/email/mailboxes/${bad.body.id}`)).status).toBe(204);
+  }, SLOW);
+
+  it("trusts the Authentication-Results of the mailbox's provider, and only the provider's", async () => {
+    const ours = 'Authentication-Results: mx.provider.test; dkim=pass (2048-bit key) header.d=client-b.test header.s=s1; spf=pass smtp.mailfrom=bob@client-b.test; dmarc=pass (p=REJECT) header.from=client-b.test';
+    await append(dovecot, 'desk-b', buildMessage({ from: 'Bob Smith <bob@client-b.test>', subject: 'Signed by the provider', messageId: 'imap-ar-1@client-b.test' }, 'Genuine.').replace(/^/, `${ours}\r\n`));
+    const genuine = await until('the genuine message', () => messageWithSubject('Signed by the provider'));
+    expect(genuine).toMatchObject({ status: 'created', authentication: { verdict: 'pass' }, unverifiedSender: false });
+    expect(genuine.authentication.summary).toContain('dmarc=pass');
+
+    // A forger's own header claiming a pass does not count; the provider's says DMARC failed.
+    const theirs = 'Authentication-Results: mx.forger.example; dkim=pass header.d=client-b.test; dmarc=pass header.from=client-b.test';
+    const provider = 'Authentication-Results: mx.provider.test; dkim=none; spf=fail smtp.mailfrom=bob@client-b.test; dmarc=fail (p=REJECT) header.from=client-b.test';
+    await append(dovecot, 'desk-b', buildMessage({ from: 'Bob Smith <bob@client-b.test>', subject: 'Forged through the provider', messageId: 'imap-ar-2@forger.example' }, 'Pay this invoice.').replace(/^/, `${provider}\r\n${theirs}\r\n`));
+    const forged = await until('the forged message', () => messageWithSubject('Forged through the provider'));
+    expect(forged).toMatchObject({ status: 'quarantined', reason: 'sender_unverified', ticketId: null, authentication: { verdict: 'fail' } });
   }, SLOW);
 });
 

@@ -138,9 +138,10 @@ describe.each(DATABASES)('SMTP intake (%s)', (db) => {
 
   it('routes a mailbox of one organization: unknown senders join it, known people stay in their own', async () => {
     const orgA = orgs['Client A Logistics']!;
-    const created = await admin.post('/api/v1/email/mailboxes', { address: 'Client-A@desk.test', name: 'Client A desk', organizationId: orgA });
+    // The test's DNS vouches for nobody: this mailbox takes known people's mail in as unverified.
+    const created = await admin.post('/api/v1/email/mailboxes', { address: 'Client-A@desk.test', name: 'Client A desk', organizationId: orgA, authPolicy: 'accept_unverified' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ address: 'client-a@desk.test', kind: 'smtp', organizationId: orgA, routeBySender: false, imap: null });
+    expect(created.body).toMatchObject({ address: 'client-a@desk.test', kind: 'smtp', organizationId: orgA, routeBySender: false, imap: null, authPolicy: 'accept_unverified' });
     const toA = { from: 'relay@mx.desk.test', to: ['client-a@desk.test'] };
 
     expect((await sendRaw(smtp.port, mail('Freelancer <free.lancer@gmail.example>', 'VPN for the contractor'), toA)).code).toBe(250);
@@ -148,11 +149,17 @@ describe.each(DATABASES)('SMTP intake (%s)', (db) => {
     expect(m1).toMatchObject({ status: 'created', organizationId: orgA });
     expect((await sendRaw(smtp.port, mail('bob@client-b.test', 'Wrote to the wrong desk address'), toA)).code).toBe(250);
     const m2 = await latest(admin);
-    expect(m2).toMatchObject({ status: 'created', organizationId: orgs['Client B Retail'] });
+    expect(m2).toMatchObject({ status: 'created', organizationId: orgs['Client B Retail'], unverifiedSender: true });
 
-    // Through the desk address that routes by sender, the same unknown domain has nowhere to go.
+    // Through the demo's desk address that routes by sender, the same unknown domain is a walk-in sender.
     expect((await sendRaw(smtp.port, mail('other@gmail.example', 'Hello?'), desk)).code).toBe(250);
+    expect(await latest(admin)).toMatchObject({ status: 'created', organizationId: orgs['Walk-in senders'] });
+    // A mailbox that routes by sender without a walk-in organization quarantines them.
+    const strict = await admin.post('/api/v1/email/mailboxes', { address: 'strict@desk.test' });
+    expect(strict.body).toMatchObject({ routeBySender: true, walkInOrganizationId: null, authPolicy: 'quarantine' });
+    expect((await sendRaw(smtp.port, mail('third@gmail.example', 'Anyone?'), { from: 'relay@mx.desk.test', to: ['strict@desk.test'] })).code).toBe(250);
     expect(await latest(admin)).toMatchObject({ status: 'quarantined', reason: 'unknown_organization' });
+    expect((await admin.delete(`/api/v1/email/mailboxes/${strict.body.id}`)).status).toBe(204);
 
     // An inactive mailbox takes no mail.
     expect((await admin.patch(`/api/v1/email/mailboxes/${created.body.id}`, { active: false })).body.active).toBe(false);
@@ -203,15 +210,17 @@ describe('who may use the e-mail administration', () => {
     const admin = await t.login('admin@demo.test');
     await sendRaw(smtp.port, mail('alice@client-a.test', 'Linked to a request'), desk);
     linked = await latest(admin);
-    await sendRaw(smtp.port, mail('someone@unknown.example', 'Held back'), desk);
+    // Staff never open a request by e-mail: held back.
+    await sendRaw(smtp.port, mail('l1@demo.test', 'Held back'), desk);
     held = await latest(admin);
+    expect(held).toMatchObject({ status: 'quarantined', reason: 'staff_sender' });
   });
 
   const ADMIN_ONLY: [string, string, (ids: { linked: string; held: string; mailbox: string }) => string, unknown?][] = [
     ['GET', 'list mailboxes', () => '/api/v1/email/mailboxes'],
     ['POST', 'create a mailbox', () => '/api/v1/email/mailboxes', { address: 'new@desk.test' }],
     ['GET', 'read a mailbox', (i) => `/api/v1/email/mailboxes/${i.mailbox}`],
-    ['PATCH', 'change a mailbox', (i) => `/api/v1/email/mailboxes/${i.mailbox}`, { name: 'Hijacked' }],
+    ['PATCH', 'change a mailbox', (i) => `/api/v1/email/mailboxes/${i.mailbox}`, { name: 'Hijacked', authPolicy: 'accept_unverified', trustedAuthservId: 'mx.evil.example' }],
     ['DELETE', 'delete a mailbox', (i) => `/api/v1/email/mailboxes/${i.mailbox}`],
     ['GET', 'list the quarantine', () => '/api/v1/email/messages?status=quarantined'],
     ['POST', 're-process', (i) => `/api/v1/email/messages/${i.held}/reprocess`, {}],

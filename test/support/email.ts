@@ -5,14 +5,19 @@ import type { TestApp } from './app.js';
 import { startSmtpIntake } from '../../src/modules/channels/email/index.js';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
+import type { DnsResolver } from '../../src/modules/channels/email/transport/mail-auth.js';
+import { memoryResolver } from './mail-dns.js';
 
 export const CORPUS_DIR = path.resolve(__dirname, '../fixtures/email');
 
-/** The SMTP listener of a test app, on a free loopback port, for the tests of one `describe`. */
-export function useSmtpListener(t: TestApp) {
+/**
+ * The SMTP listener of a test app, on a free loopback port, for the tests of one `describe`. Its
+ * DNS (for SPF, DKIM, DMARC) is answered from memory: by default no name exists, so no sender passes.
+ */
+export function useSmtpListener(t: TestApp, opts: { resolver?: DnsResolver } = {}) {
   const ctx = {} as { port: number; close(): Promise<void> };
   beforeAll(async () => {
-    const listener = await startSmtpIntake(t.td.app, pino({ level: 'silent' }), { host: '127.0.0.1', port: 0 });
+    const listener = await startSmtpIntake(t.td.app, pino({ level: 'silent' }), { host: '127.0.0.1', port: 0, resolver: opts.resolver ?? memoryResolver() });
     Object.assign(ctx, { port: listener.port, close: listener.close });
   });
   afterAll(async () => ctx.close?.());

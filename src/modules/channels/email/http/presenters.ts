@@ -52,6 +52,7 @@ export const presentMessage = (m: MessageRow) => ({
   reasonText: reasonText(m.reason),
   detail: m.detail,
   ticketId: m.ticket_id,
+  entryId: m.entry_id === null ? null : Number(m.entry_id),
   personId: m.person_id,
   organizationId: m.organization_id,
   size: m.raw_size,

@@ -54,7 +54,7 @@ const aligned = (fromDomain: string | null, domains: string[]) => !!fromDomain &
 
 /**
  * Checks a message as the SMTP conversation gave it. `trustReceived`: the client is a relay (or
- * the message came from a mailbox), so the sending IP and envelope come from its Received header.
+ * the message came from a mailbox), so the sending IP and name come from its Received header.
  */
 export async function checkMessage(
   raw: Buffer,
@@ -65,7 +65,8 @@ export async function checkMessage(
     r = await mailauth.authenticate(raw, {
       ip: at.trustReceived ? undefined : at.ip,
       helo: at.trustReceived ? undefined : at.helo,
-      sender: at.trustReceived ? undefined : at.sender,
+      // A relay keeps the envelope sender; a mailbox has it in Return-Path (`sender` unset).
+      sender: at.sender || undefined,
       trustReceived: at.trustReceived ?? false,
       mta: at.mta,
       resolver: at.resolver,
