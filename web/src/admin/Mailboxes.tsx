@@ -19,6 +19,9 @@ function draftOf(m?: Mailbox) {
     name: m?.name ?? '',
     organizationId: m?.organizationId ?? '',
     active: m?.active ?? true,
+    walkInOrganizationId: m?.walkInOrganizationId ?? '',
+    authPolicy: m?.authPolicy ?? 'quarantine',
+    trustedAuthservId: m?.trustedAuthservId ?? '',
     imap: !!m?.imap,
     host: m?.imap?.host ?? '',
     port: m?.imap?.port ?? 993,
@@ -38,6 +41,9 @@ function bodyOf(d: Draft) {
     address: d.address,
     ...(d.name && { name: d.name }),
     organizationId: d.organizationId || null,
+    walkInOrganizationId: d.organizationId ? null : d.walkInOrganizationId || null,
+    authPolicy: d.authPolicy,
+    trustedAuthservId: d.imap ? d.trustedAuthservId.trim() || null : null,
     active: d.active,
     imap: d.imap
       ? { host: d.host, port: d.port, secure: d.secure, user: d.user, ...(d.password && { password: d.password }), folder: d.folder, doneAction: d.doneAction, moveTo: d.moveTo || null }
@@ -61,6 +67,38 @@ function MailboxFields({ value: d, onChange, existing }: { value: Draft; onChang
           onChange={(v) => set({ organizationId: v ?? '' })}
           data={[{ value: '', label: t('admin.routeBySender') }, ...(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))]}
         />
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        {!d.organizationId && (
+          <Select
+            label={t('admin.mailWalkIn')}
+            description={t('admin.mailWalkInHint')}
+            value={d.walkInOrganizationId}
+            allowDeselect={false}
+            onChange={(v) => set({ walkInOrganizationId: v ?? '' })}
+            data={[{ value: '', label: t('admin.mailWalkInQuarantine') }, ...(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))]}
+          />
+        )}
+        <Select
+          label={t('admin.mailAuthPolicy')}
+          description={t('admin.mailAuthPolicyHint')}
+          value={d.authPolicy}
+          allowDeselect={false}
+          onChange={(v) => v && set({ authPolicy: v as Draft['authPolicy'] })}
+          data={[
+            { value: 'quarantine', label: t('admin.mailAuthQuarantine') },
+            { value: 'accept_unverified', label: t('admin.mailAuthAcceptUnverified') },
+          ]}
+        />
+        {d.imap && (
+          <TextInput
+            label={t('admin.mailTrustedAuthserv')}
+            description={t('admin.mailTrustedAuthservHint')}
+            placeholder="mx.google.com"
+            value={d.trustedAuthservId}
+            onChange={(e) => set({ trustedAuthservId: e.currentTarget.value })}
+          />
+        )}
       </SimpleGrid>
       <Group gap="lg">
         <Checkbox label={t('admin.active')} checked={d.active} onChange={(e) => set({ active: e.currentTarget.checked })} />
@@ -131,6 +169,22 @@ export default function Mailboxes() {
           },
           { key: 'kind', label: t('admin.kind'), render: (m) => m.kind.toUpperCase(), nowrap: true },
           { key: 'org', label: t('admin.mailOrganization'), render: (m) => (m.routeBySender ? t('admin.routeBySender') : (orgs.data?.items.find((o) => o.id === m.organizationId)?.name ?? '')) },
+          {
+            key: 'auth',
+            label: t('admin.mailAuthPolicy'),
+            render: (m) => (
+              <>
+                <Text size="sm" data-auth-policy={m.authPolicy}>
+                  {m.authPolicy === 'quarantine' ? t('admin.mailAuthQuarantine') : t('admin.mailAuthAcceptUnverified')}
+                </Text>
+                {m.trustedAuthservId && (
+                  <Text size="xs" c="dimmed">
+                    {t('admin.mailTrusts', { id: m.trustedAuthservId })}
+                  </Text>
+                )}
+              </>
+            ),
+          },
           {
             key: 'state',
             label: t('admin.status'),

@@ -19,6 +19,7 @@ import { SlaPanel } from './SlaPanel';
 import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
 import { TimePanel } from './TimePanel';
 import { Timeline } from './Timeline';
+import { useUnverifiedMarks } from './ticket-emails';
 
 /** Reopen or confirm, as the requester may. */
 function ClientActions({ ticket }: { ticket: TicketDetail }) {
@@ -53,6 +54,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
   const me = useMe().data!;
   const staff = isStaffRole(me.role);
   const timeline = useTimeline(ticket.id);
+  const unverified = useUnverifiedMarks(ticket.id, staff);
   const composer = useRef<ComposerHandle>(null);
   const [escalating, setEscalating] = useState(false);
   const qc = useQueryClient();
@@ -131,7 +133,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             <Title order={2} size="h4">
               {t('ticket.timeline')}
             </Title>
-            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} />}
+            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} unverified={unverified} />}
             <ErrorAlert error={timeline.error} />
             {someoneReplying && (
               <Alert color="orange" role="status" data-testid="replying-warning">

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { TimelineEntry } from '../api/types';
 import { dateTime } from '../ui/format';
+import type { UnverifiedMarks } from './ticket-emails';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -34,8 +35,14 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
 }
 
 /** A request's timeline, oldest first: replies, internal notes (marked, staff only) and changes. */
-export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: boolean }) {
+export function Timeline({ entries, staff, unverified }: { entries: TimelineEntry[]; staff: boolean; unverified?: UnverifiedMarks }) {
   const { t, i18n } = useTranslation();
+  /** Mail taken in although its From failed SPF/DKIM/DMARC: the sender may be forged. */
+  const unverifiedBadge = (
+    <Badge color="red" variant="light" size="sm" data-testid="unverified-sender" title={t('ticket.unverifiedSenderHint')}>
+      {t('ticket.unverifiedSender')}
+    </Badge>
+  );
   if (!entries.length) return <Text c="dimmed">{t('ticket.noEntries')}</Text>;
   return (
     <Stack gap="sm" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('ticket.timeline')}>
@@ -48,7 +55,7 @@ export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: 
           return (
             <li key={e.id} data-kind="event" data-event={e.event.type}>
               <Text size="sm" c="dimmed">
-                <b>{who}</b> {eventText(t, e.event, staff)} · {when}
+                <b>{who}</b> {eventText(t, e.event, staff)} · {when} {e.event.type === 'created' && unverified?.creation && unverifiedBadge}
               </Text>
               {reason && (
                 <Text size="sm" c="dimmed" pl="md" className="prewrap">
@@ -72,6 +79,7 @@ export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: 
                       {t('ticket.internal')}
                     </Badge>
                   )}
+                  {unverified?.entries.has(e.id) && unverifiedBadge}
                 </Group>
                 <Text size="xs" c="dimmed">
                   {when}
