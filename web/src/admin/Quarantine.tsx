@@ -24,9 +24,9 @@ export default function Quarantine() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const action = useSubmit(['inbound']);
-  const reprocess = (m: InboundMessage, acceptNoise: boolean) =>
+  const reprocess = (m: InboundMessage, acceptNoise: boolean, acceptUnverified = false) =>
     void action.run(async () => {
-      const r = await post<{ outcome: string }>(`/email/messages/${m.id}/reprocess`, { acceptNoise });
+      const r = await post<{ outcome: string }>(`/email/messages/${m.id}/reprocess`, { acceptNoise, acceptUnverified });
       return r;
     }, t('admin.reprocessed'));
   const rows = messages.data?.pages.flatMap((p) => p.items);
@@ -65,6 +65,12 @@ export default function Quarantine() {
                     {m.detail}
                   </Text>
                 )}
+                {m.authentication && (
+                  <Text size="xs" c={m.authentication.verdict === 'pass' ? 'teal.8' : 'red.8'} data-auth={m.authentication.verdict}>
+                    {t(m.authentication.verdict === 'pass' ? 'admin.mailAuthPassed' : 'admin.mailAuthFailed')}
+                    {m.reason !== 'sender_unverified' && m.authentication.summary ? `: ${m.authentication.summary}` : ''}
+                  </Text>
+                )}
               </>
             ),
           },
@@ -82,6 +88,11 @@ export default function Quarantine() {
                     <Button size="compact-sm" variant="subtle" loading={action.busy} onClick={() => reprocess(m, true)} title={t('admin.acceptNoiseHint')}>
                       {t('admin.acceptNoise')}
                     </Button>
+                    {m.reason === 'sender_unverified' && (
+                      <Button size="compact-sm" variant="subtle" color="red" loading={action.busy} onClick={() => reprocess(m, false, true)} title={t('admin.acceptUnverifiedHint')}>
+                        {t('admin.acceptUnverified')}
+                      </Button>
+                    )}
                   </>
                 )}
                 <Anchor href={`/api/v1/email/messages/${m.id}/original`} size="sm" download>

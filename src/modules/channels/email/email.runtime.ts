@@ -6,7 +6,7 @@ import { receiveMessage } from './intake.service.js';
 import { normalizeAddress } from './parse.js';
 import { startImapPoller, type ImapPoller } from './transport/imap-poller.js';
 import fs from 'node:fs';
-import { checkMessage, fromTrustedHeader, systemResolver, type AuthResult, type DnsResolver } from './transport/mail-auth.js';
+import { cachingResolver, checkMessage, fromTrustedHeader, systemResolver, type AuthResult, type DnsResolver } from './transport/mail-auth.js';
 import { startSmtpListener, type SmtpListener } from './transport/smtp-listener.js';
 
 /** The name this desk writes into Authentication-Results and SPF checks. */
@@ -19,7 +19,7 @@ const MTA = os.hostname();
  * against the connecting client, or, for a relay that signed in, the origin its Received header names.
  */
 export async function startSmtpIntake(app: AppContext, logger: Logger, at: { host: string; port: number; resolver?: DnsResolver }): Promise<SmtpListener> {
-  const resolver = at.resolver ?? systemResolver;
+  const resolver = cachingResolver(at.resolver ?? systemResolver);
   const tls = app.config.smtpTls;
   const listener = await startSmtpListener({
     host: at.host,
@@ -70,7 +70,7 @@ export interface ImapIntake {
  * time when that one stops. A changed mailbox is polled afresh with its new settings.
  */
 export function startImapIntake(app: AppContext, logger: Logger, opts: { refreshMs?: number; owner?: string; resolver?: DnsResolver } = {}): ImapIntake {
-  const resolver = opts.resolver ?? systemResolver;
+  const resolver = cachingResolver(opts.resolver ?? systemResolver);
   /** A mailbox's messages: the provider's verdict where the mailbox trusts it, else checked here (origin from Received). */
   const authOf = (raw: Buffer, m: repo.MailboxRow): Promise<AuthResult> =>
     m.trusted_authserv_id ? Promise.resolve(fromTrustedHeader(raw, m.trusted_authserv_id)) : checkMessage(raw, { trustReceived: true, mta: MTA, resolver });

@@ -27,6 +27,28 @@ const system = new dns.promises.Resolver({ timeout: 3000, tries: 2 });
 /** The system's DNS servers, with a bound on each lookup (a slow DNS delays mail, it does not stop it). */
 export const systemResolver: DnsResolver = (name, rrtype) => system.resolve(name, rrtype);
 
+/**
+ * Remembers answers (and "no such name / no data") for `ttlMs`: a domain's SPF, DMARC and DKIM
+ * records are asked for by every message it sends, and a mail storm would ask DNS thousands of times.
+ * Other errors (timeouts) are not remembered.
+ */
+export function cachingResolver(resolver: DnsResolver, ttlMs = 60_000, maxEntries = 10_000): DnsResolver {
+  const cache = new Map<string, { until: number; answer: Promise<unknown> }>();
+  return (name, rrtype) => {
+    const key = `${rrtype} ${name.toLowerCase()}`;
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && hit.until > now) return hit.answer;
+    if (cache.size >= maxEntries) cache.clear();
+    const answer = resolver(name, rrtype);
+    cache.set(key, { until: now + ttlMs, answer });
+    answer.catch((err: { code?: string }) => {
+      if (err?.code !== 'ENOTFOUND' && err?.code !== 'ENODATA') cache.delete(key);
+    });
+    return answer;
+  };
+}
+
 interface MailauthStatus {
   result?: string;
   comment?: string | boolean;
