@@ -66,7 +66,7 @@ export default function Quarantine() {
                   </Text>
                 )}
                 {m.authentication && (
-                  <Text size="xs" c={m.authentication.verdict === 'pass' ? 'teal.8' : 'red.8'} data-auth={m.authentication.verdict}>
+                  <Text size="xs" c={m.authentication.verdict === 'pass' ? 'teal.9' : 'red.9'} data-auth={m.authentication.verdict}>
                     {t(m.authentication.verdict === 'pass' ? 'admin.mailAuthPassed' : 'admin.mailAuthFailed')}
                     {m.reason !== 'sender_unverified' && m.authentication.summary ? `: ${m.authentication.summary}` : ''}
                   </Text>

@@ -40,7 +40,7 @@ export async function startSmtpIntake(app: AppContext, logger: Logger, at: { hos
           mailbox = a ? ((await repo.findActiveMailboxByAddress(app.db, a)) ?? null) : null;
           if (mailbox) break;
         }
-        const auth = await checkMessage(m.raw, { ip: m.remoteAddress, helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA, resolver });
+        const auth = await checkMessage(m.raw, { ip: m.remoteAddress.replace(/^::ffff:/i, ''), helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA, resolver });
         const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth });
         logger.debug({ ...result, from: m.envelopeFrom, remote: m.remoteAddress }, 'inbound mail');
       },
