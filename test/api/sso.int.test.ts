@@ -127,16 +127,16 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     idp.accounts.set('sub-tamper', { email: 'tamper@client-a.test', email_verified: true, name: 'Tom Tamper', groups: [] });
     const url = (await discover('tamper@client-a.test')).url;
     const state = await ssoSignIn(url, 'sub-tamper', (cb) => cb.searchParams.set('state', `${cb.searchParams.get('state')}x`));
-    expect(state).toMatchObject({ status: 302, location: '/login?sso_error=sso_state_mismatch', session: undefined });
+    expect(state).toMatchObject({ status: 302, location: '/sign-in?sso_error=sso_state_mismatch', session: undefined });
 
     const otherBrowser = await ssoSignIn(url, 'sub-tamper', (_cb, b) => b.setCookie(new URL(t.base).origin, 'tierdesk_sso_state', 'not-the-state'));
-    expect(otherBrowser).toMatchObject({ location: '/login?sso_error=sso_state_mismatch', session: undefined });
+    expect(otherBrowser).toMatchObject({ location: '/sign-in?sso_error=sso_state_mismatch', session: undefined });
 
     // The ID token's nonce is not the one this sign-in sent (as with a replayed token).
     const nonce = await ssoSignIn(url, 'sub-tamper', async (cb) => {
       await t.td.app.db.updateTable('sso_logins').set({ nonce: 'another-nonce' }).where('state', '=', cb.searchParams.get('state')!).execute();
     });
-    expect(nonce).toMatchObject({ location: '/login?sso_error=sso_token_refused', session: undefined });
+    expect(nonce).toMatchObject({ location: '/sign-in?sso_error=sso_token_refused', session: undefined });
 
     // A callback is good once: replaying it finds no sign-in under way.
     let replay = '';
@@ -147,7 +147,7 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     const b = new Browser();
     b.setCookie(new URL(t.base).origin, 'tierdesk_sso_state', new URL(replay).searchParams.get('state')!);
     const again = await b.get(replay);
-    expect(again.headers.get('location')).toBe('/login?sso_error=sso_expired');
+    expect(again.headers.get('location')).toBe('/sign-in?sso_error=sso_expired');
     expect(b.cookie(new URL(t.base).origin, 'tierdesk_session')).toBeUndefined();
   });
 
@@ -156,18 +156,18 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     const before = await t.td.app.db.selectFrom('users').select(['id', 'role', 'organization_id', 'name']).where('email', '=', 'bob@client-b.test').executeTakeFirstOrThrow();
     idp.accounts.set('sub-bob', { email: 'bob@client-b.test', email_verified: true, name: 'Hijacked Bob', groups: ['it-managers'] });
     const bob = await ssoSignIn(url, 'sub-bob');
-    expect(bob).toMatchObject({ location: '/login?sso_error=sso_wrong_organization', session: undefined });
+    expect(bob).toMatchObject({ location: '/sign-in?sso_error=sso_wrong_organization', session: undefined });
     const after = await t.td.app.db.selectFrom('users').select(['id', 'role', 'organization_id', 'name']).where('email', '=', 'bob@client-b.test').executeTakeFirstOrThrow();
     expect(after).toEqual(before);
 
     idp.accounts.set('sub-stranger', { email: 'new@client-b.test', email_verified: true, name: 'Stranger', groups: [] });
-    expect((await ssoSignIn(url, 'sub-stranger')).location).toBe('/login?sso_error=sso_wrong_organization');
+    expect((await ssoSignIn(url, 'sub-stranger')).location).toBe('/sign-in?sso_error=sso_wrong_organization');
     idp.accounts.set('sub-outsider', { email: 'new@elsewhere.test', email_verified: true, name: 'Outsider', groups: [] });
-    expect((await ssoSignIn(url, 'sub-outsider')).location).toBe('/login?sso_error=sso_wrong_organization');
+    expect((await ssoSignIn(url, 'sub-outsider')).location).toBe('/sign-in?sso_error=sso_wrong_organization');
     idp.accounts.set('sub-staff', { email: 'l1@demo.test', email_verified: true, name: 'Lena', groups: [] });
-    expect((await ssoSignIn(url, 'sub-staff')).location).toBe('/login?sso_error=sso_wrong_organization');
+    expect((await ssoSignIn(url, 'sub-staff')).location).toBe('/sign-in?sso_error=sso_wrong_organization');
     idp.accounts.set('sub-unverified', { email: 'unverified@client-a.test', email_verified: false, name: 'U', groups: [] });
-    expect((await ssoSignIn(url, 'sub-unverified')).location).toBe('/login?sso_error=sso_no_email');
+    expect((await ssoSignIn(url, 'sub-unverified')).location).toBe('/sign-in?sso_error=sso_no_email');
     const created = await t.td.app.db.selectFrom('users').select('email').where('email', 'in', ['new@client-b.test', 'new@elsewhere.test', 'unverified@client-a.test']).execute();
     expect(created).toEqual([]);
   });
@@ -178,7 +178,7 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     const { clientSecret: _s, ...rest } = orgConfig(idp, { defaultRole: null });
     expect((await admin.put(`/api/v1/organizations/${a}/sso`, rest)).status).toBe(200);
     idp.accounts.set('sub-nogroup', { email: 'nogroup@client-a.test', email_verified: true, name: 'No Group', groups: ['everyone'] });
-    expect((await ssoSignIn((await discover('nogroup@client-a.test')).url, 'sub-nogroup')).location).toBe('/login?sso_error=sso_no_role');
+    expect((await ssoSignIn((await discover('nogroup@client-a.test')).url, 'sub-nogroup')).location).toBe('/sign-in?sso_error=sso_no_role');
     expect((await admin.put(`/api/v1/organizations/${a}/sso`, rest.defaultRole === null ? { ...rest, defaultRole: 'requester' } : rest)).status).toBe(200);
   });
 
@@ -222,7 +222,7 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     expect((await r.client.get('/api/v1/me')).body).toMatchObject({ email: 'newagent@demo.test', role: 'agent', line: 'L2', organizationId: null });
     // A client's person is never signed in by the staff IdP, and the staff IdP is not a client's.
     idp.accounts.set('sub-client', { email: 'alice@client-a.test', email_verified: true, name: 'Alice', groups: ['desk-managers'] });
-    expect((await ssoSignIn(found.url, 'sub-client')).location).toBe('/login?sso_error=sso_wrong_organization');
+    expect((await ssoSignIn(found.url, 'sub-client')).location).toBe('/sign-in?sso_error=sso_wrong_organization');
     expect((await admin.delete('/api/v1/sso/staff')).status).toBe(204);
     expect(await discover('newagent@demo.test')).toEqual({ sso: false });
   });

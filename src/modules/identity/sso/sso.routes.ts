@@ -47,7 +47,7 @@ export async function ssoRoutes(http: HttpServer, app: AppContext) {
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         req.log.info({ code: err.code, reason: err.message }, 'single sign-on refused');
-        return reply.redirect(`/login?sso_error=${encodeURIComponent(err.code)}`, 302);
+        return reply.redirect(`/sign-in?sso_error=${encodeURIComponent(err.code)}`, 302);
       }
     },
   });
