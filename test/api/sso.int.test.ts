@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
-import { useTestApp, type TestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
 import { Browser, useIdp, type TestIdp } from '../support/oidc.js';
