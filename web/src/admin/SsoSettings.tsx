@@ -11,7 +11,7 @@ const CLIENT_ROLES = ['requester', 'client_manager'] as const;
 const STAFF_ROLES = ['agent', 'manager', 'admin'] as const;
 const LINES = ['L1', 'L2', 'L3'] as const;
 
-function draftOf(c: SsoConfig | null) {
+function draftOf(c: SsoConfig | null, staff: boolean) {
   return {
     issuerUrl: c?.issuerUrl ?? '',
     clientId: c?.clientId ?? '',
@@ -19,7 +19,8 @@ function draftOf(c: SsoConfig | null) {
     scopes: c?.scopes ?? 'openid email profile',
     groupClaim: c?.groupClaim ?? 'groups',
     roleMapping: (c?.roleMapping ?? []) as RoleRule[],
-    defaultRole: (c ? c.defaultRole : null) as string | null,
+    // A new organization IdP lets everyone in as a requester; the staff IdP only those in a mapped group.
+    defaultRole: (c ? c.defaultRole : staff ? null : 'requester') as string | null,
     emailDomains: c?.emailDomains ?? [],
     passwordSignIn: c?.passwordSignIn ?? true,
     enabled: c?.enabled ?? true,
@@ -28,9 +29,9 @@ function draftOf(c: SsoConfig | null) {
 
 function SsoForm({ organizationId, config }: { organizationId: string | null; config: SsoConfig | null }) {
   const { t } = useTranslation();
-  const [d, setD] = useState(draftOf(config));
-  const remove = useSubmit(['sso']);
   const staff = organizationId === null;
+  const [d, setD] = useState(draftOf(config, staff));
+  const remove = useSubmit(['sso']);
   const roles = (staff ? STAFF_ROLES : CLIENT_ROLES).map((r) => ({ value: r, label: t(`role.${r}`) }));
   const setRule = (i: number, rule: Partial<RoleRule>) => setD({ ...d, roleMapping: d.roleMapping.map((r, j) => (j === i ? { ...r, ...rule } : r)) });
   return (
