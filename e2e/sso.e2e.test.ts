@@ -50,7 +50,7 @@ const freePort = () =>
 
 /** Field labels cut short (wider than their box) on the screen as it is. */
 const truncatedLabels = (page: Page) =>
-  page.evaluate<string[]>(`[...document.querySelectorAll('label, .mantine-InputWrapper-description, .mantine-Checkbox-label, .mantine-Checkbox-description, button')]
+  page.evaluate<string[]>(`[...document.querySelectorAll('label, .mantine-InputWrapper-description, .mantine-Checkbox-label, .mantine-Checkbox-description, button, .mantine-Badge-label')]
     .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
     .map((e) => e.textContent.trim().slice(0, 60))`);
 
@@ -105,6 +105,8 @@ describe('single sign-on and directory sync in a real browser', () => {
     await form.getByLabel(/^Scopes/).fill('openid email profile groups');
     await form.getByRole('button', { name: 'Add a group' }).click();
     await form.getByLabel(/^Group in the IdP/).fill('it-managers');
+    await form.getByLabel('Role', { exact: true }).click();
+    await admin.getByRole('option', { name: 'Client IT manager' }).click();
     await form.getByRole('checkbox', { name: /also sign in with a password/ }).uncheck();
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await admin.getByText('Saved.').first().waitFor();

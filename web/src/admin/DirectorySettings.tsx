@@ -118,7 +118,12 @@ function Runs({ organizationId }: { organizationId: string }) {
         columns={[
           { key: 'at', label: t('directory.startedAt'), nowrap: true, render: (r) => dateTime(r.startedAt, i18n.language) },
           { key: 'kind', label: t('directory.kind'), render: (r) => `${t(`directory.trigger.${r.trigger}`)}${r.dryRun ? ` · ${t('directory.dryRunShort')}` : ''}` },
-          { key: 'status', label: t('directory.status'), render: (r) => <Badge color={r.status === 'ok' ? 'teal' : 'red'} variant="light">{t(`directory.result.${r.status}`)}</Badge> },
+          { key: 'status', label: t('directory.status'), nowrap: true, render: (r) => (
+              <Text size="sm" fw={600} c={r.status === 'ok' ? 'teal.9' : 'red.9'}>
+                {t(`directory.result.${r.status}`)}
+              </Text>
+            ),
+          },
           { key: 'counts', label: t('directory.counts'), render: (r) => t('directory.countsValue', { created: r.created, updated: r.updated, deactivated: r.deactivated, skipped: r.skipped }) },
           {
             key: 'more',
