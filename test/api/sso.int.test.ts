@@ -227,6 +227,14 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     expect(await discover('newagent@demo.test')).toEqual({ sso: false });
   });
 
+  it('is in the OpenAPI document', async () => {
+    const r = await t.anonymous().get('/api/v1/openapi.json');
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/sso/discover', '/api/v1/auth/sso/{id}/start', '/api/v1/auth/sso/callback', '/api/v1/organizations/{id}/sso', '/api/v1/sso/staff', '/api/v1/organizations/{id}/directory', '/api/v1/organizations/{id}/directory/sync', '/api/v1/organizations/{id}/directory/runs']),
+    );
+  });
+
   it('an unknown or removed IdP answers 404 at the start', async () => {
     const r = await t.anonymous().get('/api/v1/auth/sso/00000000-0000-0000-0000-000000000000/start');
     expect(r.status).toBe(404);
