@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { useTestApp } from '../support/app.js';
@@ -233,6 +234,25 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     expect(Object.keys(r.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/auth/sso/discover', '/api/v1/auth/sso/{id}/start', '/api/v1/auth/sso/callback', '/api/v1/organizations/{id}/sso', '/api/v1/sso/staff', '/api/v1/organizations/{id}/directory', '/api/v1/organizations/{id}/directory/sync', '/api/v1/organizations/{id}/directory/runs']),
     );
+  });
+
+  it('an IdP that cannot be reached sends the browser back to the sign-in screen, which says so', async () => {
+    const admin = await t.login('admin@demo.test');
+    const c = await orgId('Client C');
+    // A loopback port nothing listens on any more.
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const closed = `http://127.0.0.1:${port}`;
+    expect((await admin.put(`/api/v1/organizations/${c}/sso`, orgConfig(idp, { issuerUrl: closed }))).status).toBe(200);
+    const url = (await discover('carol@client-c.test')).url;
+    const r = await fetch(t.base + url, { redirect: 'manual' });
+    expect(r.status).toBe(302);
+    expect(r.headers.get('location')).toBe('/sign-in?sso_error=sso_unavailable');
+    expect((await admin.delete(`/api/v1/organizations/${c}/sso`)).status).toBe(204);
   });
 
   it('an unknown or removed IdP answers 404 at the start', async () => {

@@ -26,7 +26,15 @@ export async function ssoRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, params: IdParam, querystring: c.SsoStartQuery, response: { ...errorResponses } },
     config: { public: true, ...limit },
     handler: async (req, reply) => {
-      const { url, state, ttlSeconds } = await sso.start(app, req.params.id, req.query.login_hint);
+      let started: Awaited<ReturnType<typeof sso.start>>;
+      try {
+        started = await sso.start(app, req.params.id, req.query.login_hint);
+      } catch (err) {
+        // An IdP that cannot be reached: back to the sign-in screen, which says so.
+        if (err instanceof sso.SsoRefused) return reply.redirect(`/sign-in?sso_error=${encodeURIComponent(err.code)}`, 302);
+        throw err;
+      }
+      const { url, state, ttlSeconds } = started;
       reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: STATE_PATH, secure: app.config.cookieSecure, maxAge: ttlSeconds });
       return reply.redirect(url, 302);
     },
