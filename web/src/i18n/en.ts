@@ -806,6 +806,7 @@ export const en = {
     },
   },
   errors: {
+    sync_in_progress: 'Another sync of this directory ran at the same time. Try again.',
     sso_required: 'Your organization signs in with single sign-on: use the button below.',
     sso_unavailable: 'The identity provider cannot be reached.',
     generic: 'Something went wrong. Try again.',

@@ -1,6 +1,7 @@
 import { recordAudit } from '../../../core/audit/audit.js';
 import { inTransaction } from '../../../core/db/connect.js';
-import { Invalid, NotFound } from '../../../core/errors.js';
+import { Conflict, Invalid, NotFound } from '../../../core/errors.js';
+import { isUniqueViolation } from '../../../core/db/dialect.js';
 import { newId } from '../../../core/ids/ids.js';
 import { cancelTimer, scheduleTimer, type DueTimer } from '../../../core/jobs/timers.js';
 import { toE164 } from '../../../core/phone.js';
@@ -286,8 +287,14 @@ export async function syncNow(app: AppContext, actor: Actor, organizationId: str
   if (!source) throw new NotFound('Directory configuration');
   const startedAt = app.clock.now().toISOString();
   const outcome = await read(source);
-  const run = await inTransaction(app.db, (trx) => reconcile(app, trx, source, outcome, { dryRun, trigger: 'manual', startedAt }));
-  return presentRun(run);
+  try {
+    const run = await inTransaction(app.db, (trx) => reconcile(app, trx, source, outcome, { dryRun, trigger: 'manual', startedAt }));
+    return presentRun(run);
+  } catch (err) {
+    // The scheduled sync brought the same people in meanwhile: nothing is lost, this one is undone.
+    if (isUniqueViolation(err)) throw new Conflict('Another sync of this directory ran at the same time; try again', 'sync_in_progress');
+    throw err;
+  }
 }
 
 /** The scheduled sync: read the directory outside the transaction… */
