@@ -7,6 +7,7 @@ import { NOTIFIABLE_EVENTS, onNotifiableEvent } from './notifications/index.js';
 import { onTicketStatusChanged } from './kb/index.js';
 import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
+import { applyScheduledSync, prepareScheduledSync, SYNC_TIMER } from './identity/directory-sync/sync.service.js';
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
 
 
@@ -42,6 +43,10 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
     [DELIVERY_TIMER]: {
       prepare: (_db, t) => prepareDelivery(app, t),
       apply: (trx, t, outcome: Awaited<ReturnType<typeof prepareDelivery>>) => applyDelivery(within(app, trx), trx, t, outcome),
+    },
+    [SYNC_TIMER]: {
+      prepare: (_db, t) => prepareScheduledSync(app, t),
+      apply: (trx, t, outcome: Awaited<ReturnType<typeof prepareScheduledSync>>) => applyScheduledSync(within(app, trx), trx, t, outcome),
     },
     [OVERNIGHT_TIMER]: (trx, t) => onOvernightTimer(within(app, trx), trx, t),
     [SCHEDULES.weekly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),

@@ -37,6 +37,7 @@ const STATUS: Record<string, number> = {
   invalid: 400,
   validation_failed: 400,
   too_many_requests: 429,
+  sso_required: 403,
 };
 
 /** The JSON body of every error response. */

@@ -7,6 +7,8 @@ import type { Actor } from './actor.js';
 import * as repo from './identity.repo.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { resetMail } from './identity.messages.js';
+import { assertPasswordSignIn } from './sso/sso.policy.js';
+import { directoryPasswordCheck } from './directory-sync/ldap-sign-in.js';
 
 export const PASSWORD_MIN = 10;
 
@@ -35,18 +37,27 @@ const addMinutes = (app: AppContext, minutes: number) => new Date(app.clock.now(
  */
 export async function login(app: AppContext, email: string, password: string) {
   const user = await repo.findUserByEmail(app.db, email);
+  // Single sign-on may have turned password sign-in off for this person's organization.
+  await assertPasswordSignIn(app.db, email, user);
   const now = app.clock.now().toISOString();
   if (user?.locked_until && user.locked_until > now) {
     const seconds = Math.ceil((Date.parse(user.locked_until) - app.clock.now().getTime()) / 1000);
     throw new TooManyRequests('Too many failed sign-ins; the account is locked for a while', seconds);
   }
-  const ok = await verifyPassword(user?.password_hash ?? null, password);
+  // An organization may sign its people in against its LDAP directory (bind as the person).
+  const ok = (await directoryPasswordCheck(app, user, password)) ?? (await verifyPassword(user?.password_hash ?? null, password));
   if (!user || !ok || !user.active) {
     if (user && (await repo.countFailedLogin(app.db, user.id)) >= app.config.loginMaxFailures)
       await repo.updateUser(app.db, user.id, { failed_logins: 0, locked_until: addMinutes(app, app.config.loginLockoutMinutes) });
     throw new Unauthorized('Wrong e-mail or password');
   }
   if (user.failed_logins || user.locked_until) await repo.updateUser(app.db, user.id, { failed_logins: 0, locked_until: null });
+  return openSession(app, user);
+}
+
+/** Opens a session for a person who has proved who they are (password, single sign-on). */
+export async function openSession(app: AppContext, user: repo.UserRow) {
+  const now = app.clock.now().toISOString();
   const sessionToken = newSecret();
   const csrfToken = newSecret();
   await repo.insertSession(app.db, {

@@ -9,6 +9,8 @@ import type { Organization } from '../api/types';
 import { NotFound } from '../app/guards';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { FormCard } from '../ui/FormCard';
+import { DirectorySettings } from './DirectorySettings';
+import { SsoSettings } from './SsoSettings';
 
 const KNOWN_OPTIONS = ['system_administration', 'off_hours_support'];
 
@@ -73,6 +75,8 @@ export default function OrganizationEdit() {
       </Anchor>
       <Title order={2}>{org.data.name}</Title>
       <OrganizationForm key={org.data.id} org={org.data} />
+      <SsoSettings organizationId={org.data.id} />
+      <DirectorySettings organizationId={org.data.id} />
     </Stack>
   );
 }

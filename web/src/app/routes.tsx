@@ -53,6 +53,7 @@ export const router = createBrowserRouter([
           { path: 'people', element: page(() => import('../admin/People')) },
           { path: 'people/:id', element: page(() => import('../admin/PersonEdit')) },
           { path: 'groups', element: page(() => import('../admin/Groups')) },
+          { path: 'sso', element: page(() => import('../admin/SsoSettings')) },
           { path: 'mailboxes', element: page(() => import('../admin/Mailboxes')) },
           { path: 'mailboxes/:id', element: page(() => import('../admin/Mailboxes').then((m) => ({ default: m.MailboxEdit }))) },
           { path: 'quarantine', element: page(() => import('../admin/Quarantine')) },

@@ -10,6 +10,7 @@ import { homeOf } from '../app/guards';
 import { setLanguage } from '../i18n';
 import { ErrorAlert } from '../ui/feedback';
 import { AuthFrame } from './AuthFrame';
+import { SsoPanel, useSso } from './SsoSignIn';
 
 export default function SignIn() {
   const { t } = useTranslation();
@@ -20,6 +21,8 @@ export default function SignIn() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const sso = useSso();
+  const ssoOnly = sso.target?.passwordSignIn === false;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -33,7 +36,7 @@ export default function SignIn() {
       const next = params.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeOf(r.user.role), { replace: true });
     } catch (err) {
-      setError(err);
+      setError(sso.fromError(err) ? null : err);
     } finally {
       setBusy(false);
     }
@@ -43,11 +46,16 @@ export default function SignIn() {
     <AuthFrame title={t('auth.signInTitle')}>
       <form onSubmit={submit} noValidate>
         <ErrorAlert error={error} />
-        <TextInput label={t('auth.email')} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} mt="sm" data-autofocus autoFocus />
-        <PasswordInput label={t('auth.password')} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} mt="sm" />
-        <Button type="submit" fullWidth mt="lg" loading={busy}>
-          {t('auth.signIn')}
-        </Button>
+        <TextInput label={t('auth.email')} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} onBlur={() => void sso.discover(email)} mt="sm" data-autofocus autoFocus />
+        <SsoPanel target={sso.target} error={params.get('sso_error')} />
+        {!ssoOnly && (
+          <>
+            <PasswordInput label={t('auth.password')} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} mt="sm" />
+            <Button type="submit" fullWidth mt="lg" loading={busy}>
+              {t('auth.signIn')}
+            </Button>
+          </>
+        )}
       </form>
       <Anchor component={Link} to="/forgot-password" size="sm">
         {t('auth.forgot')}

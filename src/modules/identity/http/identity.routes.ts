@@ -10,6 +10,8 @@ import * as directory from '../directory.service.js';
 import { findUserById } from '../identity.repo.js';
 import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './auth.hooks.js';
 import { presentOrganization, presentPerson, presentPlan } from './presenters.js';
+import { ssoRoutes } from '../sso/sso.routes.js';
+import { directorySyncRoutes } from '../directory-sync/directory-sync.routes.js';
 
 /** Sign-in, one's own profile and tokens, and the directory: organizations, plans, people, groups. */
 export async function identityRoutes(http: HttpServer, app: AppContext) {
@@ -204,4 +206,8 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, params: IdParam, body: c.GroupMembers, response: { 200: c.Group, ...errorResponses } },
     handler: async (req) => presentGroup(await directory.setGroupMembers(app, actorOf(req), req.params.id, req.body.memberIds)),
   });
+
+  // Single sign-on (OpenID Connect) and directory sync (LDAP).
+  await ssoRoutes(http, app);
+  await directorySyncRoutes(http, app);
 }
