@@ -8,6 +8,7 @@ import { onTicketStatusChanged } from './kb/index.js';
 import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
+import { RETENTION_TIMER, retentionHandler } from './retention/index.js';
 
 
 /**
@@ -46,5 +47,6 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
     [OVERNIGHT_TIMER]: (trx, t) => onOvernightTimer(within(app, trx), trx, t),
     [SCHEDULES.weekly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
     [SCHEDULES.monthly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
+    [RETENTION_TIMER.kind]: retentionHandler(app),
   };
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,27 +11,11 @@ import { restore } from '../../src/core/backup/backup.js';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { allMigrations } from '../../src/modules/migrations.js';
 import { Client } from '../support/client.js';
-import { DATABASES } from '../support/databases.js';
+import { DATABASES, urlInSchema } from '../support/databases.js';
 import { useTestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 
 const knownMigrations = allMigrations.map((m) => m.name);
-const cli = path.resolve(__dirname, '../../bin/tierdesk');
-
-/** Runs the real CLI to its end. */
-function tierdesk(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(cli, args, { env: { ...process.env, LOG_LEVEL: 'warn', TEST_DATABASE_URL: '', DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A PostgreSQL URL whose connections work in `schema` (as DATABASE_URL may name one). */
-const inSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-
 async function pgAdmin(sql: string) {
   const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await c.connect();
@@ -109,12 +92,12 @@ describe.each(DATABASES)('backup and restore under write load (%s)', (kind) => {
     try {
       // The running app's own DATA_DIR and DATABASE_URL, as an operator's cron job would have them.
       const schema = kind === 'postgres' ? (await import('kysely').then(({ sql }) => sql<{ s: string }>`select current_schema() as s`.execute(t.td.app.db))).rows[0]!.s : '';
-      const sourceEnv = { DATA_DIR: t.dataDir, DATABASE_URL: kind === 'postgres' ? inSchema(t.config.databaseUrl, schema) : '' };
+      const sourceEnv = { DATA_DIR: t.dataDir, DATABASE_URL: kind === 'postgres' ? urlInSchema(t.config.databaseUrl, schema) : '' };
       const load = writeLoad([await login(t.base, 'alice@client-a.test'), await login(t.base, 'bob@client-b.test'), await login(t.base, 'carol@client-c.test')]);
       await until(() => load.running() && load.acknowledged.length >= 6);
       const before = [...load.acknowledged];
       const file = path.join(work, 'tierdesk.backup');
-      const made = await tierdesk(['backup', file], sourceEnv);
+      const made = await runCli(['backup', file], sourceEnv);
       const during = load.acknowledged.length;
       // The writers go on for a while after the backup, then stop.
       await until(() => load.running() && load.acknowledged.length >= during + 3);
@@ -129,15 +112,15 @@ describe.each(DATABASES)('backup and restore under write load (%s)', (kind) => {
       let targetUrl = '';
       if (restoreDb) {
         await pgAdmin(`create database ${restoreDb}`);
-        targetUrl = inSchema(t.config.databaseUrl.replace(/\/[^/?]+(\?.*)?$/, `/${restoreDb}`), schema);
+        targetUrl = urlInSchema(t.config.databaseUrl.replace(/\/[^/?]+(\?.*)?$/, `/${restoreDb}`), schema);
       }
       const targetEnv = { DATA_DIR: target, DATABASE_URL: targetUrl };
-      const restored = await tierdesk(['restore', file], targetEnv);
+      const restored = await runCli(['restore', file], targetEnv);
       expect(restored.stderr).toBe('');
       expect(restored.code).toBe(0);
 
       // Restoring again over what is there now is refused unless forced; so is the other engine.
-      const again = await tierdesk(['restore', file], targetEnv);
+      const again = await runCli(['restore', file], targetEnv);
       expect(again.code).not.toBe(0);
       expect(again.stderr).toContain('--force');
       const other = { dataDir: path.join(work, 'x'), databaseUrl: kind === 'sqlite' ? 'postgres://127.0.0.1:1/none' : `sqlite:${path.join(work, 'x', 'x.db')}` };
