@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { purgeEvents } from '../../core/events/events.js';
 import { purgeFiredTimers, scheduleTimer, type TwoPhaseTimerHandler } from '../../core/jobs/timers.js';
 import { purgeSentMail } from '../../core/mail/outbox.js';
@@ -63,13 +62,9 @@ export async function ensureRetentionSchedule(app: AppContext) {
  * (its batches commit one by one; running it again is harmless), and the next run is set with the
  * timer marked fired.
  */
-export function retentionHandler(app: AppContext, logger?: Logger): TwoPhaseTimerHandler<PurgeCounts> {
+export function retentionHandler(app: AppContext): TwoPhaseTimerHandler<PurgeCounts> {
   return {
-    prepare: async () => {
-      const counts = await purgeExpired(app);
-      logger?.info(counts, 'retention purge');
-      return counts;
-    },
+    prepare: () => purgeExpired(app),
     apply: async (trx) => {
       await scheduleTimer(trx, { ...RETENTION_TIMER, subjectId: 'retention', dueAt: new Date(app.clock.now().getTime() + DAY_MS) });
     },
