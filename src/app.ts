@@ -24,6 +24,7 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
 import { timetrackingRoutes } from './modules/timetracking/index.js';
 import { ensureReportSchedules, reportRoutes } from './modules/reports/index.js';
+import { ensureRetentionSchedule } from './modules/retention/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { phoneRoutes } from './modules/channels/phone/index.js';
 import { landingPage } from './landing.js';
@@ -56,6 +57,8 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
   subscribeModules(app);
   // The weekly and monthly report e-mails: their first timers, unless already set.
   await ensureReportSchedules(app);
+  // The daily purge of operational rows past their age (RETENTION_DAYS and the like).
+  await ensureRetentionSchedule(app);
   // Live updates to the web app, published with each change and heard after its commit.
   const live = new LiveHub(handle.db, handle.dialect, liveAudience(handle.db), { url: config.databaseUrl, schema: db.pgSchema });
   publishLiveChanges(app, live);

@@ -1,12 +1,18 @@
 import { parseArgs } from 'node:util';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import pino from 'pino';
-import { buildTierdesk, openContext } from './app.js';
+import { buildTierdesk, openContext, VERSION } from './app.js';
 import { ConfigError, loadConfig } from './core/config/config.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from './demo/seed.js';
 import { createAdmin } from './modules/identity/directory.service.js';
 import { startWorker } from './worker.js';
 import { startImapIntake, startSmtpIntake } from './modules/channels/email/index.js';
+import { backup, BackupError, restore } from './core/backup/backup.js';
+import { PgToolsMissing } from './core/backup/pg-tools.js';
+import { openDatabase } from './core/db/connect.js';
+import { migrationPlan, SchemaTooNew } from './core/db/migrate.js';
+import { allMigrations } from './modules/migrations.js';
 
 const HELP = `Usage: tierdesk <command> [options]
 
@@ -14,17 +20,26 @@ Commands:
   all            serve the API and run the background work in one process (the default)
   serve          serve the API only (several may run behind a load balancer, on PostgreSQL)
   worker         run the background work only
-  migrate        apply pending database migrations and exit
+  migrate        apply pending database migrations and exit; --dry-run lists them and changes nothing
   seed-demo      load the demo data set into an empty database
   create-admin   create an administrator: --email, --name (password from TIERDESK_ADMIN_PASSWORD,
                  or generated and printed)
+  backup FILE    write a backup (database + attachments) to FILE, one archive; safe while the app runs
+  restore FILE   restore a backup into an empty DATA_DIR / database; --force replaces existing data
+                 (stop the app first)
 
 Configuration comes from environment variables; see the README.`;
 
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
   });
   const command = positionals[0] ?? 'all';
   if (values.help || command === 'help') return console.log(HELP);
@@ -33,6 +48,7 @@ async function main() {
 
   switch (command) {
     case 'migrate': {
+      if (values['dry-run']) return await dryRun(config.databaseUrl);
       const { close } = await openContext(config);
       await close();
       return console.log('Migrations applied.');
@@ -52,6 +68,19 @@ async function main() {
       console.log(`Administrator ${values.email} created.`);
       if (!process.env.TIERDESK_ADMIN_PASSWORD) console.log(`Password: ${password}`);
       return;
+    }
+    case 'backup': {
+      const file = positionals[1];
+      if (!file) throw new UsageError('backup needs the FILE to write');
+      const m = await backup({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, file, { appVersion: VERSION });
+      return console.log(`Backup of the ${m.engine} database (${m.migrations.length} migrations) and attachments written to ${file}.`);
+    }
+    case 'restore': {
+      const file = positionals[1];
+      if (!file) throw new UsageError('restore needs the backup FILE to read');
+      const target = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+      const m = await restore(target, file, { knownMigrations: allMigrations.map((x) => x.name), force: values.force });
+      return console.log(`Restored the backup of ${m.createdAt} (${m.engine}, ${m.migrations.length} migrations) into ${config.dataDir}. Start Tierdesk on it as before.`);
     }
     case 'all':
     case 'serve':
@@ -89,6 +118,26 @@ async function main() {
   }
 }
 
+/** Lists the migrations `migrate` would apply, changing nothing. */
+async function dryRun(databaseUrl: string) {
+  // No database yet: everything would run (and opening one would create the file).
+  if (databaseUrl.startsWith('sqlite:') && !fs.existsSync(databaseUrl.slice('sqlite:'.length))) {
+    console.log(`${allMigrations.length} migrations would run (no database yet):`);
+    for (const name of allMigrations.map((m) => m.name).sort()) console.log(`  ${name}`);
+    return;
+  }
+  const h = openDatabase(databaseUrl);
+  try {
+    const { pending, unknown } = await migrationPlan(h.db, h.dialect, allMigrations);
+    if (unknown.length) throw new SchemaTooNew(unknown);
+    if (!pending.length) return console.log('The database is up to date: no migration would run.');
+    console.log(`${pending.length} migrations would run:`);
+    for (const name of pending) console.log(`  ${name}`);
+  } finally {
+    await h.close();
+  }
+}
+
 function announce(url: string, command: string, demo: boolean) {
   if (command === 'worker') return console.log('Tierdesk worker running.');
   console.log(`\nTierdesk is running at ${url}\n  API: ${url}/api/v1   OpenAPI: ${url}/api/v1/openapi.json`);
@@ -106,6 +155,11 @@ main().catch((err: unknown) => {
     console.error(err.message);
     if (err instanceof UsageError) console.error(`\n${HELP}`);
     process.exit(2);
+  }
+  // Refusals that explain themselves: the message, not a stack trace.
+  if (err instanceof BackupError || err instanceof PgToolsMissing || err instanceof SchemaTooNew) {
+    console.error(err.message);
+    process.exit(1);
   }
   console.error(err);
   process.exit(1);

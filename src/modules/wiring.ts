@@ -9,6 +9,7 @@ import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './re
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 import { applyScheduledSync, prepareScheduledSync, SYNC_TIMER } from './identity/directory-sync/sync.service.js';
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
+import { RETENTION_TIMER, retentionHandler } from './retention/index.js';
 
 
 /**
@@ -51,5 +52,6 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
     [OVERNIGHT_TIMER]: (trx, t) => onOvernightTimer(within(app, trx), trx, t),
     [SCHEDULES.weekly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
     [SCHEDULES.monthly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
+    [RETENTION_TIMER.kind]: retentionHandler(app),
   };
 }

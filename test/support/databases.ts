@@ -25,3 +25,6 @@ export async function createPgSchema() {
     },
   };
 }
+
+/** A PostgreSQL URL whose connections work in `schema`, as a DATABASE_URL for the CLI may name one. */
+export const urlInSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;

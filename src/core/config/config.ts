@@ -62,6 +62,8 @@ const schema = z.object({
   SMS_THREAD_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(24),
   SMS_SENDER_LIMIT: z.coerce.number().int().positive().default(10),
   SMS_SENDER_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(90),
+  EMAIL_ORIGINAL_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -122,6 +124,10 @@ export type Config = {
   /** Inbound SMS per number per window; more are quarantined (loops, floods). */
   smsSenderLimit: number;
   smsSenderWindowMinutes: number;
+  /** Fired timers, sent outbox rows and event rows older than this many days are purged daily; 0: kept. */
+  retentionDays: number;
+  /** The originals (.eml) of inbound e-mail older than this many days are removed daily; 0: kept. */
+  emailOriginalRetentionDays: number;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -182,5 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsThreadWindowHours: e.SMS_THREAD_WINDOW_HOURS,
     smsSenderLimit: e.SMS_SENDER_LIMIT,
     smsSenderWindowMinutes: e.SMS_SENDER_WINDOW_MINUTES,
+    retentionDays: e.RETENTION_DAYS,
+    emailOriginalRetentionDays: e.EMAIL_ORIGINAL_RETENTION_DAYS,
   };
 }

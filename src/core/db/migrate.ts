@@ -10,9 +10,48 @@ export interface ModuleMigration {
   up(db: Kysely<any>, t: SqlTypes): Promise<void>;
 }
 
-/** Applies every pending migration; throws with the failing migration's name. */
+/** The database was migrated by a newer version: it has applied migrations this code does not know. */
+export class SchemaTooNew extends Error {
+  constructor(readonly unknown: string[]) {
+    super(
+      `The database was migrated by a newer Tierdesk: it has migrations this version does not know (${unknown.join(', ')}). ` +
+        'Run the newer version (or restore a backup made before the upgrade); refusing to start.',
+    );
+  }
+}
+
+/** The names of the migrations applied to the database, in name order (none on an empty one). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function appliedMigrations(db: Kysely<any>, dialect: DialectName): Promise<string[]> {
+  const exists =
+    dialect === 'postgres'
+      ? (await sql<{ t: string | null }>`select to_regclass(quote_ident(current_schema()) || '.kysely_migration')::text as t`.execute(db)).rows[0]?.t
+      : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)).rows[0];
+  if (!exists) return [];
+  return (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+}
+
+/** What `migrateToLatest` would do: the migrations it would apply, and applied ones this code does not know. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrationPlan(db: Kysely<any>, dialect: DialectName, migrations: ModuleMigration[]) {
+  const applied = await appliedMigrations(db, dialect);
+  const known = new Set(migrations.map((m) => m.name));
+  const done = new Set(applied);
+  return {
+    pending: migrations.map((m) => m.name).filter((n) => !done.has(n)).sort(),
+    unknown: applied.filter((n) => !known.has(n)),
+  };
+}
+
+/**
+ * Applies every pending migration; throws with the failing migration's name. Refuses (SchemaTooNew)
+ * a database with applied migrations this code does not know: a newer version migrated it, and
+ * this one would misread its tables.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName, migrations: ModuleMigration[]) {
+  const { unknown } = await migrationPlan(db, dialect, migrations);
+  if (unknown.length) throw new SchemaTooNew(unknown);
   const t = sqlTypes(dialect);
   const provider: MigrationProvider = {
     async getMigrations() {

@@ -1,4 +1,5 @@
 import type { Generated, Kysely } from 'kysely';
+import { deleteInBatches } from '../db/batches.js';
 import { narrow } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { nowIso } from '../ids/ids.js';
@@ -82,4 +83,12 @@ async function appendEvent(trx: Trx, e: DomainEvent): Promise<void> {
       created_at: nowIso(),
     })
     .execute();
+}
+
+/**
+ * Deletes event rows written before `before`, in short batches. They are the log of what happened
+ * for the reactions after commit; the record kept (timeline, audit log) lives in other tables.
+ */
+export function purgeEvents(db: Trx, before: string): Promise<number> {
+  return deleteInBatches(db, 'events', 'id', (q) => q.where('created_at', '<', before));
 }

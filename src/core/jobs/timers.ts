@@ -1,5 +1,6 @@
 import type { Generated, Kysely } from 'kysely';
 import type { Clock } from '../clock/clock.js';
+import { deleteInBatches } from '../db/batches.js';
 import { narrow, type DialectName } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { claimDueTimers, claimToken, isPending, recordFailure, takeClaimed, type TimerRow } from './claim.js';
@@ -240,4 +241,9 @@ export async function runDueTimers(
     }
   }
   return counts;
+}
+
+/** Deletes timers that fired before `before` (ISO instant), in short batches; pending and failed ones stay. */
+export function purgeFiredTimers(db: AnyDb, before: string): Promise<number> {
+  return deleteInBatches(db, 'timers', 'id', (q) => q.where('fired_at', 'is not', null).where('fired_at', '<', before));
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Generated, Kysely } from 'kysely';
+import { deleteInBatches } from '../db/batches.js';
 import { narrow } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { nowIso } from '../ids/ids.js';
@@ -221,3 +222,8 @@ export async function retryDeadLetter(db: AnyDb, id: number, now: string): Promi
 // Delivery lives beside the queue; these re-exports keep the one import path callers already use.
 export { deliverOutbox, MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './delivery.js';
 export { fileTransport, smtpTransport, type MailTransport, type OutgoingMessage } from './transports.js';
+
+/** Deletes outbox rows (mail and SMS) sent before `before`, in short batches; pending and dead letters stay. */
+export function purgeSentMail(db: AnyDb, before: string): Promise<number> {
+  return deleteInBatches(db, 'mail_outbox', 'id', (q) => q.where('status', '=', 'sent').where('sent_at', '<', before));
+}

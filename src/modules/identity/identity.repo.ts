@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { deleteInBatches } from '../../core/db/batches.js';
 import type { Db } from '../db.js';
 import { SYSTEM_USER_ID, type IdentityTables, type Line, type Role } from './identity.tables.js';
 
@@ -193,4 +194,13 @@ export async function setGroupMembers(db: Db, groupId: string, userIds: string[]
       .insertInto('group_members')
       .values(userIds.map((user_id) => ({ group_id: groupId, user_id })))
       .execute();
+}
+
+// Retention
+
+/** Deletes sessions and password-reset tokens that expired before `before`, in short batches. */
+export async function purgeExpiredCredentials(db: Db, before: string) {
+  const sessions = await deleteInBatches(db, 'sessions', 'id', (q) => q.where('expires_at', '<', before));
+  const resetTokens = await deleteInBatches(db, 'password_resets', 'token_hash', (q) => q.where('expires_at', '<', before));
+  return { sessions, resetTokens };
 }

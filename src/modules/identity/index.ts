@@ -18,3 +18,4 @@ export const findOrganizationByDomain = (db: Db, domain: string) =>
     .selectAll('o')
     .where('d.domain', '=', domain.toLowerCase())
     .executeTakeFirst();
+export { purgeExpiredCredentials } from './identity.repo.js';

@@ -849,6 +849,7 @@ export const en = {
     flagged_entries: 'The week has flagged time entries: state how long that work took before submitting.',
     has_children: 'Move or delete the pages below this one first.',
     invalid_state: 'This cannot be done in the current state.',
+    original_removed: 'The original of this message was removed by retention; it cannot be processed again.',
     key_taken: 'This key is already taken.',
     no_timer: 'No timer is running.',
     not_resolved: 'The request is not resolved yet.',

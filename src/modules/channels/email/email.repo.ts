@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { PURGE_BATCH } from '../../../core/db/batches.js';
 import { narrow } from '../../../core/db/connect.js';
 import type { MailTables } from '../../../core/mail/outbox.js';
 import type { Db } from '../../db.js';
@@ -195,3 +196,35 @@ export async function markFailing(db: Db, row: { address: string; statusCode: st
 
 export const clearFailing = (db: Db, address: string) =>
   db.deleteFrom('email_failing_addresses').where('address', '=', address).executeTakeFirst();
+
+// Retention
+
+/**
+ * Removes the originals (.eml) of messages received before `before` from the file store, a batch at
+ * a time: the rows are marked first, in their own short transaction, then the files go, so that a
+ * row never names a file that is gone without saying so. The message rows stay (they link requests).
+ */
+export async function purgeOriginals(db: Db, files: { remove(key: string): Promise<void> }, before: string, now: string, batch = PURGE_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('email_messages')
+      .select(['id', 'raw_file_key'])
+      .where('raw_purged_at', 'is', null)
+      .where('received_at', '<', before)
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(batch)
+      .execute();
+    if (!rows.length) return total;
+    await db.updateTable('email_messages').set({ raw_purged_at: now }).where('id', 'in', rows.map((r) => r.id)).where('raw_purged_at', 'is', null).execute();
+    // A key may be shared by a message delivered again (see intake): its file goes once no kept row names it.
+    const keys = [...new Set(rows.map((r) => r.raw_file_key))];
+    const stillKept = new Set(
+      (await db.selectFrom('email_messages').select('raw_file_key').where('raw_file_key', 'in', keys).where('raw_purged_at', 'is', null).execute()).map((r) => r.raw_file_key),
+    );
+    for (const key of keys) if (!stillKept.has(key)) await files.remove(key);
+    total += rows.length;
+    if (rows.length < batch) return total;
+  }
+}

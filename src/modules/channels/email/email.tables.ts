@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Generated } from 'kysely';
 import type { ModuleMigration } from '../../../core/db/migrate.js';
 
@@ -62,8 +63,10 @@ export interface EmailTables {
     from_name: string | null;
     subject: string;
     received_at: string;
-    /** The original message, byte for byte, in the file store. */
+    /** The original message, byte for byte, in the file store (until removed by retention). */
     raw_file_key: string;
+    /** When retention removed the original from the file store; null while it is kept. */
+    raw_purged_at: string | null;
     raw_size: number;
     status: MessageStatus;
     /** Why it was ignored or quarantined (a code; see email.messages.ts). */
@@ -189,6 +192,14 @@ export const emailMigrations: ModuleMigration[] = [
       await db.schema.alterTable('email_mailboxes').addColumn('trusted_authserv_id', 'text').execute();
       await db.schema.alterTable('email_messages').addColumn('auth_verdict', 'text').execute();
       await db.schema.alterTable('email_messages').addColumn('auth_summary', 'text').execute();
+    },
+  },
+  {
+    name: '2026-12-06-40-email-original-retention',
+    async up(db, t) {
+      await db.schema.alterTable('email_messages').addColumn('raw_purged_at', t.timestamp).execute();
+      // Retention walks the originals still kept, oldest first.
+      await db.schema.createIndex('email_messages_raw_kept').on('email_messages').columns(['received_at', 'id']).where(sql.ref('raw_purged_at'), 'is', null).execute();
     },
   },
 ];

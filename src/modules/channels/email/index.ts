@@ -6,3 +6,4 @@ export { receiveMessage, type Delivery, type IntakeResult } from './intake.servi
 export { inboundMessageIds, isAddressFailing } from './messages.service.js';
 export { seedDemoMailboxes } from './mailbox.service.js';
 export { requestNumberIn } from './subject.js';
+export { purgeOriginals } from './email.repo.js';

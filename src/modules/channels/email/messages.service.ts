@@ -41,6 +41,7 @@ export async function getMessage(app: AppContext, actor: Actor, id: string) {
 /** The original message, byte for byte. */
 export async function openOriginal(app: AppContext, actor: Actor, id: string) {
   const m = await getMessage(app, actor, id);
+  if (m.raw_purged_at) throw new Conflict('The original of this message was removed by retention (EMAIL_ORIGINAL_RETENTION_DAYS)', 'original_removed');
   return { message: m, stream: app.files.open(m.raw_file_key) };
 }
 
@@ -61,6 +62,7 @@ export async function reprocessMessage(app: AppContext, actor: Actor, id: string
   if (!m) throw new NotFound('Message');
   if (m.status !== 'quarantined' && m.status !== 'ignored')
     throw new Conflict('Only a quarantined or ignored message can be processed again', 'invalid_state');
+  if (m.raw_purged_at) throw new Conflict('The original of this message was removed by retention: it cannot be processed again', 'original_removed');
   const raw = await readAll(app.files.open(m.raw_file_key));
   const mailbox = m.mailbox_id ? ((await repo.findMailbox(app.db, m.mailbox_id)) ?? null) : null;
   const result = await intake(app, { raw, source: m.source, mailbox, envelopeFrom: m.envelope_from, auth: m.auth_verdict ? { verdict: m.auth_verdict, source: 'checked', summary: m.auth_summary ?? '' } : null },
