@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './core/config/config.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from './demo/seed.js';
 import { createAdmin } from './modules/identity/directory.service.js';
 import { startWorker } from './worker.js';
+import { moveFiles } from './core/storage/files.js';
 import { startImapIntake, startSmtpIntake } from './modules/channels/email/index.js';
 
 const HELP = `Usage: tierdesk <command> [options]
@@ -18,13 +19,16 @@ Commands:
   seed-demo      load the demo data set into an empty database
   create-admin   create an administrator: --email, --name (password from TIERDESK_ADMIN_PASSWORD,
                  or generated and printed)
+  attachments move --to database|disk
+                 move the stored attachments into the database or onto the disk (DATA_DIR);
+                 safe to run again, and it carries on where an interrupted run stopped
 
 Configuration comes from environment variables; see the README.`;
 
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, name: { type: 'string' } },
+    options: { help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, name: { type: 'string' }, to: { type: 'string' } },
   });
   const command = positionals[0] ?? 'all';
   if (values.help || command === 'help') return console.log(HELP);
@@ -51,6 +55,19 @@ async function main() {
       await close();
       console.log(`Administrator ${values.email} created.`);
       if (!process.env.TIERDESK_ADMIN_PASSWORD) console.log(`Password: ${password}`);
+      return;
+    }
+    case 'attachments': {
+      const to = values.to;
+      if (positionals[1] !== 'move' || (to !== 'database' && to !== 'disk')) throw new UsageError('Usage: tierdesk attachments move --to database|disk');
+      const from = to === 'database' ? 'disk' : 'database';
+      const { fileStores, close } = await openContext(config);
+      const where = { disk: `the disk (${config.dataDir}/attachments)`, database: 'the database' };
+      console.log(`Moving attachments from ${where[from]} to ${where[to]}…`);
+      const r = await moveFiles(fileStores[from], fileStores[to], (p) => console.log(`  ${p.moved + p.alreadyThere} files…`));
+      await close();
+      console.log(`Moved ${r.moved} files (${r.bytes} bytes) to ${where[to]}; ${r.alreadyThere} were already there.`);
+      if (to !== config.attachmentStore) console.log(`Note: ATTACHMENT_STORE is ${config.attachmentStore}; new attachments still go to ${where[config.attachmentStore]}.`);
       return;
     }
     case 'all':
