@@ -27,6 +27,7 @@ import { webhookRoutes } from './modules/webhooks/index.js';
 import { phoneRoutes } from './modules/channels/phone/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
+import { serveApiDocs } from './core/http/docs.js';
 import { LiveHub } from './core/realtime/hub.js';
 import { liveRoutes } from './core/realtime/sse.js';
 import { liveAudience, liveListener, presenceRoutes, publishLiveChanges } from './modules/live.js';
@@ -88,6 +89,7 @@ export async function buildTierdesk(
   // Liveness without touching the database; also the baseline that `npm run bench` compares with.
   http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
+  await serveApiDocs(http);
   await serveWebApp(http, landingPage);
   liveRoutes(http, live, (req) => liveListener(actorOf(req)));
   presenceRoutes(http, app, live);
