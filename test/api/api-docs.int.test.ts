@@ -15,6 +15,26 @@ describe('the API reference', () => {
     expect((await validate(broken)).valid).toBe(false);
   });
 
+  it('carries examples for signing in, tokens and the common request calls', async () => {
+    const doc = (await t.anonymous().get('/api/v1/openapi.json')).body;
+    const json = (content: any) => content?.['application/json']?.schema;
+    const exampleOf = (schema: any) => schema?.example;
+    const op = (p: string, m: string) => doc.paths[p][m];
+    const requestExample = (p: string, m: string) => exampleOf(json(op(p, m).requestBody?.content));
+    const responseExample = (p: string, m: string, status: string) => exampleOf(json(op(p, m).responses[status]?.content));
+    expect(requestExample('/api/v1/auth/login', 'post')).toEqual({ email: 'l1@demo.test', password: 'tierdesk-demo' });
+    expect(responseExample('/api/v1/auth/login', 'post', '200')).toMatchObject({ user: { email: 'l1@demo.test' }, csrfToken: expect.any(String) });
+    expect(requestExample('/api/v1/me/tokens', 'post')).toEqual({ name: expect.any(String) });
+    expect(responseExample('/api/v1/me/tokens', 'post', '201')).toMatchObject({ token: expect.stringMatching(/^td_/) });
+    expect(requestExample('/api/v1/tickets', 'post')).toMatchObject({ subject: expect.any(String), description: expect.any(String) });
+    expect(responseExample('/api/v1/tickets', 'post', '201')).toMatchObject({ number: 'TD-000042' });
+    expect(responseExample('/api/v1/tickets', 'get', '200')).toMatchObject({ items: [{ number: 'TD-000042' }] });
+    expect(responseExample('/api/v1/tickets/{id}', 'get', '200')).toMatchObject({ number: 'TD-000042' });
+    expect(requestExample('/api/v1/tickets/{id}/comments', 'post')).toMatchObject({ body: expect.any(String), internal: false });
+    expect(Object.keys(op('/api/v1/tickets/{id}/comments', 'post').requestBody.content)).toEqual(['application/json', 'multipart/form-data']);
+    expect(responseExample('/api/v1/tickets/{id}/comments', 'post', '201')).toMatchObject({ kind: 'reply', attachments: [{ filename: expect.any(String) }] });
+  });
+
   it('is served at /api/docs without signing in, from the app itself and without inline scripts', async () => {
     const page = await t.anonymous().get('/api/docs');
     expect(page.status).toBe(200);
