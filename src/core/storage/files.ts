@@ -86,12 +86,20 @@ export function tieredFileStore(primary: MovableStore, secondary: MovableStore):
   return {
     put: (data) => primary.put(data),
     open(key) {
-      return Readable.from(
-        (async function* () {
-          yield* (await primary.has(key)) || !(await secondary.has(key)) ? primary.open(key) : secondary.open(key);
-        })(),
-        { objectMode: false },
-      );
+      const read = async function* () {
+        let started = false;
+        try {
+          for await (const chunk of primary.open(key)) {
+            started = true;
+            yield chunk as Buffer;
+          }
+        } catch (err) {
+          // Not (or no longer) in this store: moved meanwhile, or not yet.
+          if (started || (err as { code?: string }).code !== 'ENOENT') throw err;
+          yield* secondary.open(key);
+        }
+      };
+      return Readable.from(read(), { objectMode: false });
     },
     async remove(key) {
       await primary.remove(key);
