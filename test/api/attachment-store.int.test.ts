@@ -14,6 +14,8 @@ import { openFileStores } from '../../src/core/storage/stores.js';
 import { useTestApp, type TestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
+import { sendRaw, useSmtpListener } from '../support/email.js';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'bin/tierdesk');
@@ -69,6 +71,7 @@ function runCli(t: TestApp, databaseUrl: string, args: string[], env: Record<str
 describe.each(DATABASES)('attachment stores (%s)', (kind) => {
   describe.each(['disk', 'database'] as const)('ATTACHMENT_STORE=%s', (store) => {
     const t = useTestApp(kind, { ATTACHMENT_STORE: store });
+    const smtp = useSmtpListener(t);
     let alice: Client, bob: Client, l2: Client;
     beforeAll(async () => {
       [alice, bob, l2] = await Promise.all([t.login('alice@client-a.test'), t.login('bob@client-b.test'), t.login('l2@demo.test')]);
@@ -89,6 +92,28 @@ describe.each(DATABASES)('attachment stores (%s)', (kind) => {
         expect(rows).toEqual([]);
         expect(filesOnDisk(t.dataDir).length).toBeGreaterThan(0);
       }
+    });
+
+    it('an attachment of an e-mail too (stored inside the intake transaction), and the raw message', async () => {
+      const file = bigFile();
+      const subject = `Mailed log ${crypto.randomUUID()}`;
+      const raw = await new MailComposer({
+        from: 'Alice Petrova <alice@client-a.test>',
+        to: 'support@desk.test',
+        subject,
+        text: 'The log is attached.',
+        attachments: [{ filename: 'trace.log', content: file, contentType: 'text/plain' }],
+      }).compile().build();
+      const answer = await sendRaw(smtp.port, raw, { from: 'alice@client-a.test', to: ['support@desk.test'] });
+      expect(answer, answer.response).toMatchObject({ ok: true, code: 250 });
+      const ticket = (await alice.get(`${T}?q=${encodeURIComponent(subject)}`)).body.items[0];
+      expect(ticket?.subject).toBe(subject);
+      const entries = (await alice.get(`${T}/${ticket.id}/timeline`)).body.items;
+      const att = entries.flatMap((e: { attachments: { url: string; filename: string }[] }) => e.attachments).find((a: { filename: string }) => a.filename === 'trace.log');
+      expect((await download(t.base, alice, att.url)).bytes.equals(file)).toBe(true);
+      const rawKey = (await t.td.app.db.selectFrom('email_messages').select('raw_file_key').where('subject', '=', subject).executeTakeFirstOrThrow()).raw_file_key;
+      const rows = await storedRows(t);
+      expect(rows.some((r) => r.key === rawKey)).toBe(store === 'database');
     });
 
     it('a knowledge base attachment too, and deleting it removes the stored file', async () => {
