@@ -270,6 +270,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   reports: async () => (await import('./reports.js')).benchReports(),
   'web-bundle': async () => (await import('./web-bundle.js')).benchWebBundle(),
   'web-tti': async () => (await import('./web-tti.js')).benchWebTti(),
+  attachments: async () => (await import('./attachments.js')).benchAttachments(),
 };
 
 /** BENCH_PARTS=api,deadlines,… runs only those (default: all). */

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { sql } from 'kysely';
@@ -8,7 +7,7 @@ import { openDatabase, type OpenOptions } from './core/db/connect.js';
 import { migrateToLatest } from './core/db/migrate.js';
 import { EventBus } from './core/events/events.js';
 import { createHttpServer, type HttpServer } from './core/http/server.js';
-import { diskFileStore } from './core/storage/files.js';
+import { openFileStores } from './core/storage/stores.js';
 import type { AppContext, DB } from './modules/db.js';
 import { actorOf, registerAuthentication } from './modules/identity/http/auth.hooks.js';
 import { identityRoutes } from './modules/identity/http/identity.routes.js';
@@ -29,6 +28,7 @@ import { webhookRoutes } from './modules/webhooks/index.js';
 import { phoneRoutes } from './modules/channels/phone/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
+import { serveApiDocs } from './core/http/docs.js';
 import { LiveHub } from './core/realtime/hub.js';
 import { liveRoutes } from './core/realtime/sse.js';
 import { liveAudience, liveListener, presenceRoutes, publishLiveChanges } from './modules/live.js';
@@ -46,11 +46,12 @@ export interface Tierdesk {
 export async function openContext(config: Config, db: OpenOptions = {}, clock: Clock = systemClock) {
   const handle = openDatabase<DB>(config.databaseUrl, db);
   await migrateToLatest(handle.db, handle.dialect, allMigrations);
+  const fileStores = openFileStores(config.attachmentStore, config.dataDir, handle.db, () => clock.now());
   const app: AppContext = {
     db: handle.db,
     dialect: handle.dialect,
     config,
-    files: diskFileStore(path.join(config.dataDir, 'attachments')),
+    files: fileStores.files,
     clock,
     events: new EventBus(),
   };
@@ -65,6 +66,8 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
   return {
     app,
     live,
+    /** Both attachment stores, for `tierdesk attachments move`. */
+    fileStores: fileStores.stores,
     async close() {
       await live.close();
       await handle.close();
@@ -89,6 +92,7 @@ export async function buildTierdesk(
   // Liveness without touching the database; also the baseline that `npm run bench` compares with.
   http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
+  await serveApiDocs(http);
   await serveWebApp(http, landingPage);
   liveRoutes(http, live, (req) => liveListener(actorOf(req)));
   presenceRoutes(http, app, live);

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './core/config/config.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from './demo/seed.js';
 import { createAdmin } from './modules/identity/directory.service.js';
 import { startWorker } from './worker.js';
+import { moveFiles } from './core/storage/files.js';
 import { startImapIntake, startSmtpIntake } from './modules/channels/email/index.js';
 import { backup, BackupError, restore } from './core/backup/backup.js';
 import { PgToolsMissing } from './core/backup/pg-tools.js';
@@ -27,6 +28,9 @@ Commands:
   backup FILE    write a backup (database + attachments) to FILE, one archive; safe while the app runs
   restore FILE   restore a backup into an empty DATA_DIR / database; --force replaces existing data
                  (stop the app first)
+  attachments move --to database|disk
+                 move the stored attachments into the database or onto the disk (DATA_DIR);
+                 safe to run again, and it carries on where an interrupted run stopped
 
 Configuration comes from environment variables; see the README.`;
 
@@ -39,6 +43,7 @@ async function main() {
       name: { type: 'string' },
       'dry-run': { type: 'boolean' },
       force: { type: 'boolean' },
+      to: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'all';
@@ -81,6 +86,19 @@ async function main() {
       const target = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
       const m = await restore(target, file, { knownMigrations: allMigrations.map((x) => x.name), force: values.force });
       return console.log(`Restored the backup of ${m.createdAt} (${m.engine}, ${m.migrations.length} migrations) into ${config.dataDir}. Start Tierdesk on it as before.`);
+    }
+    case 'attachments': {
+      const to = values.to;
+      if (positionals[1] !== 'move' || (to !== 'database' && to !== 'disk')) throw new UsageError('Usage: tierdesk attachments move --to database|disk');
+      const from = to === 'database' ? 'disk' : 'database';
+      const { fileStores, close } = await openContext(config);
+      const where = { disk: `the disk (${config.dataDir}/attachments)`, database: 'the database' };
+      console.log(`Moving attachments from ${where[from]} to ${where[to]}…`);
+      const r = await moveFiles(fileStores[from], fileStores[to], (p) => console.log(`  ${p.moved + p.alreadyThere} files…`));
+      await close();
+      console.log(`Moved ${r.moved} files (${r.bytes} bytes) to ${where[to]}; ${r.alreadyThere} were already there.`);
+      if (to !== config.attachmentStore) console.log(`Note: ATTACHMENT_STORE is ${config.attachmentStore}; new attachments still go to ${where[config.attachmentStore]}.`);
+      return;
     }
     case 'all':
     case 'serve':

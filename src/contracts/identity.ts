@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { Email, IsoDate, Locale, Text, TimeZone } from './common.js';
+import * as ex from './examples.js';
 
 export const Role = z.enum(['requester', 'client_manager', 'agent', 'manager', 'admin']);
 export const Line = z.enum(['L1', 'L2', 'L3']);
 export const Availability = z.enum(['available', 'busy', 'away', 'offline']);
 export const Password = z.string().min(10, 'at least 10 characters').max(200);
 
-export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) });
+export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) }).meta({ example: ex.loginExample });
 export const ForgotBody = z.object({ email: Email });
 export const ResetBody = z.object({ token: z.string().min(10).max(200), password: Password });
 export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: Password });
@@ -28,7 +29,7 @@ export const Person = z.object({
 });
 
 export const Me = Person.extend({ csrfToken: z.string().optional() });
-export const LoginResponse = z.object({ user: Person, csrfToken: z.string() });
+export const LoginResponse = z.object({ user: Person, csrfToken: z.string() }).meta({ example: ex.loginResponseExample });
 
 export const MePatch = z
   .object({ name: Text(200), locale: Locale, timeZone: TimeZone, phone: z.string().trim().max(40).nullable(), availability: Availability })
@@ -61,7 +62,7 @@ export const PeopleQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
-export const ApiTokenCreate = z.object({ name: Text(100) });
+export const ApiTokenCreate = z.object({ name: Text(100) }).meta({ example: ex.apiTokenCreateExample });
 export const ApiToken = z.object({
   id: z.string(),
   name: z.string(),
@@ -69,7 +70,7 @@ export const ApiToken = z.object({
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
-export const NewApiToken = z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() });
+export const NewApiToken = z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }).meta({ example: ex.newApiTokenExample });
 
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'not a domain name');
 export const OrganizationCreate = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoInstant, Text } from './common.js';
 import { Line } from './identity.js';
+import * as ex from './examples.js';
 
 export const TicketType = z.enum(['incident', 'service_request', 'change', 'problem']);
 export const Channel = z.enum(['web', 'email', 'sms', 'phone', 'api']);
@@ -21,7 +22,7 @@ export const TicketCreate = z.object({
   urgency: Level.optional(),
   priority: Priority.optional(),
   tags: z.array(Tag).max(30).optional(),
-});
+}).meta({ example: ex.ticketCreateExample });
 
 export const TicketPatch = z.object({
   subject: Text(300).optional(),
@@ -119,17 +120,17 @@ export const TicketDetail = z.union([
     links: z.array(z.object({ id: z.string(), kind: z.string(), ticket: z.object({ id: z.string(), number: z.string(), subject: z.string(), status: Status }) })),
   }),
   ClientTicket.extend({ watchers: z.array(PersonRef) }),
-]);
+]).meta({ example: ex.ticketExample });
 
 export const TicketPage = z.object({
   items: z.array(z.union([StaffTicket, ClientTicket])),
   nextCursor: z.string().nullable(),
-});
+}).meta({ example: ex.ticketPageExample });
 
 export const CommentBody = z.object({
   body: z.string().trim().min(1).max(100_000),
   internal: z.boolean().default(false),
-});
+}).meta({ example: ex.commentExample });
 
 export const Attachment = z.object({
   id: z.string(),
@@ -148,7 +149,7 @@ export const TimelineEntry = z.object({
   event: z.object({ type: z.string(), data: z.record(z.string(), z.unknown()) }).nullable(),
   attachments: z.array(Attachment),
   createdAt: z.string(),
-});
+}).meta({ example: ex.timelineEntryExample });
 
 export const Timeline = z.object({ items: z.array(TimelineEntry) });
 

@@ -8,6 +8,7 @@ import type { MailTables } from '../core/mail/outbox.js';
 import type { Clock } from '../core/clock/clock.js';
 import type { Config } from '../core/config/config.js';
 import type { FileStore } from '../core/storage/files.js';
+import type { FileTables } from '../core/storage/database-files.js';
 import type { IdentityTables } from './identity/identity.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
 import type { SlaTables } from './sla/sla.tables.js';
@@ -24,7 +25,7 @@ import type { WebhookTables } from './webhooks/webhooks.tables.js';
 import type { SsoTables } from './identity/sso/sso.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */
@@ -38,4 +39,4 @@ export interface AppContext {
 }
 
 /** The same application working inside a transaction: use cases then join it instead of opening one. */
-export const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx });
+export const within = (app: AppContext, trx: Db): AppContext => ({ ...app, db: trx, files: app.files.within(trx) });

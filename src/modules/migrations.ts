@@ -18,6 +18,7 @@ import { reportMigrations } from './reports/index.js';
 import { phoneMigrations } from './channels/phone/phone.tables.js';
 import { webhookMigrations } from './webhooks/index.js';
 import { ssoMigrations } from './identity/sso/sso.tables.js';
+import { storageMigrations } from '../core/storage/database-files.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -40,4 +41,5 @@ export const allMigrations: ModuleMigration[] = [
   ...phoneMigrations,
   ...webhookMigrations,
   ...ssoMigrations,
+  ...storageMigrations,
 ];

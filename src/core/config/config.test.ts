@@ -25,4 +25,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ TIERDESK_DEMO: 'yes' })).toThrow(/TIERDESK_DEMO/);
   });
+
+  it('stores attachments on disk unless ATTACHMENT_STORE=database, and refuses anything else', () => {
+    expect(loadConfig({}).attachmentStore).toBe('disk');
+    expect(loadConfig({ ATTACHMENT_STORE: 'database' }).attachmentStore).toBe('database');
+    expect(() => loadConfig({ ATTACHMENT_STORE: 's3' })).toThrow(/ATTACHMENT_STORE/);
+  });
 });

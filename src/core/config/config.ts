@@ -20,6 +20,7 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   REOPEN_WINDOW_DAYS: z.coerce.number().int().min(0).default(14),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  ATTACHMENT_STORE: z.enum(['disk', 'database']).default('disk'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
@@ -81,6 +82,8 @@ export type Config = {
   sessionTtlHours: number;
   reopenWindowDays: number;
   attachmentMaxBytes: number;
+  /** Where new attachments are stored: files under DATA_DIR, or the database (shared by several hosts). */
+  attachmentStore: 'disk' | 'database';
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   loginRateLimitPerMinute: number;
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     reopenWindowDays: e.REOPEN_WINDOW_DAYS,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    attachmentStore: e.ATTACHMENT_STORE,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,

@@ -1,3 +1,5 @@
+import type { FastifySchemaCompiler } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { DomainError } from '../errors.js';
 
@@ -33,3 +35,11 @@ export class ValidationFailed extends DomainError {
     super(message, 'validation_failed', details);
   }
 }
+
+/**
+ * The route's validator, except for the body, which its handler reads and checks itself (a body that
+ * may be JSON or multipart): the body schema is then there for the OpenAPI document only.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any route's schema
+export const bodyCheckedByHandler: FastifySchemaCompiler<any> = (route) =>
+  route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler(route);

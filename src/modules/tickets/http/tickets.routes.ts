@@ -4,7 +4,7 @@ import { errorResponses, IdParam } from '../../../contracts/common.js';
 import * as c from '../../../contracts/tickets.js';
 import { Invalid } from '../../../core/errors.js';
 import type { HttpServer } from '../../../core/http/server.js';
-import { validate } from '../../../core/http/validate.js';
+import { bodyCheckedByHandler, validate } from '../../../core/http/validate.js';
 import type { AppContext } from '../../db.js';
 import { actorOf } from '../../identity/http/auth.hooks.js';
 import type { Actor } from '../../identity/index.js';
@@ -118,8 +118,12 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
       tags: ticketTag,
       params: IdParam,
       description: 'JSON `{body, internal}`, or multipart/form-data with the fields `body`, `internal` and files.',
+      // Declared for the reference; readComment reads and checks the body (JSON or multipart).
+      body: c.CommentBody,
+      consumes: ['application/json', 'multipart/form-data'],
       response: { 201: c.TimelineEntry, ...errorResponses },
     },
+    validatorCompiler: bodyCheckedByHandler,
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const input = await readComment(req);
