@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { observeHttp, readyGauge } from '../observability/metrics.js';
+import { inFlightChanged, observeHttp, readyGauge } from '../observability/metrics.js';
 
 /** Routes that keep answering while the server drains and do not hold it open: the balancer's and Prometheus's. */
 const OPERATIONS_ROUTES = new Set(['/api/v1/health', '/api/v1/health/ready', '/api/v1/ping', '/metrics']);
@@ -54,10 +54,12 @@ export class Lifecycle {
   /** @internal a request began; returns the function that ends it (call once). */
   enter(): () => void {
     this.inFlight++;
+    inFlightChanged(1);
     let done = false;
     return () => {
       if (done) return;
       done = true;
+      inFlightChanged(-1);
       if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     };
   }

@@ -25,6 +25,13 @@ const httpDuration = new Histogram({
   registers: [registry],
 });
 
+const httpInFlight = new Gauge({ name: 'tierdesk_http_requests_in_flight', help: 'HTTP requests being served now (live streams included, health and metrics not)', registers: [registry] });
+
+/** A request began (+1) or ended (-1). */
+export function inFlightChanged(delta: 1 | -1) {
+  httpInFlight.inc(delta);
+}
+
 const dbQueryDuration = new Histogram({
   name: 'tierdesk_db_query_duration_seconds',
   help: 'Database query time, by outcome (ok or error)',
