@@ -46,8 +46,11 @@ function start(role: 'serve' | 'worker', env: Record<string, string>): Promise<P
   });
 }
 
-/** Waits for `check` to hold, polling; fails after `ms` with `what`. Never a sleep as an assertion. */
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 90_000) {
+/**
+ * Waits for `check` to hold, polling; fails after `ms` with `what`. Never a sleep as an assertion:
+ * the bound is generous (several processes share a busy machine), only there to end a stuck test.
+ */
+async function until(what: string, check: () => Promise<boolean> | boolean, ms = 180_000) {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
@@ -84,7 +87,7 @@ describe('two serve processes and a worker on PostgreSQL', () => {
     const database = await createPgDatabase();
     dropDb = database.drop;
     // Every message takes a moment to accept, so that the worker is sending when it is stopped.
-    sink.delayMs = 40;
+    sink.delayMs = 20;
     const smtpUrl = await sink.start();
     env = {
       DATABASE_URL: database.url,
@@ -166,10 +169,10 @@ describe('two serve processes and a worker on PostgreSQL', () => {
         ack(await call(next(), alice, 'POST', `/api/v1/tickets/${id}/comments`, { body: 'Thanks, waiting' }), acked.comments);
       }
     };
-    const load = Promise.all([0, 1, 2].map((k) => loop(12, k)));
+    const load = Promise.all([0, 1, 2].map((k) => loop(6, k)));
 
     // Mid-flight: one server dies without warning, while requests are under way on it.
-    await until('the first requests', () => acked.tickets.length >= 6);
+    await until('the first requests', () => acked.tickets.length >= 4);
     servers.delete(a.url);
     a.child.kill('SIGKILL');
     expect(await a.exit).toBeNull();
@@ -190,16 +193,24 @@ describe('two serve processes and a worker on PostgreSQL', () => {
     [a, worker] = await Promise.all([run('serve'), run('worker', { METRICS_PORT: '0' })]);
     servers.add(a.url);
     await load;
-    expect(acked.tickets.length).toBeGreaterThan(12);
+    expect(acked.tickets.length).toBeGreaterThan(6);
 
     // Every deadline comes; the worker catches up with all of it.
     await timersDueNow();
+    const explain = async () =>
+      JSON.stringify({
+        timers: await q(`select id, kind, attempts, last_error, claimed_by, claimed_until, due_at from timers where fired_at is null and failed_at is null and due_at <= now() limit 5`),
+        outbox: await q(`select id, status, attempts, last_error, next_attempt_at, claimed_by, claimed_until from mail_outbox where channel = 'email' and status in ('pending', 'sending') limit 5`),
+        worker: worker.output().slice(-3000),
+      });
     await until(
       'the worker to catch up',
       async () =>
         (await count(`select count(*) as n from timers where fired_at is null and failed_at is null and due_at <= now()`)) === 0 &&
         (await count(`select count(*) as n from mail_outbox where channel = 'email' and status in ('pending', 'sending')`)) === 0,
-    );
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${await explain()}`);
+    });
 
     // Every acknowledged request and comment is there.
     const tickets = await q<{ id: string }>(`select id from tickets where id = any($1)`, [acked.tickets]);
