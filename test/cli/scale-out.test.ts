@@ -132,7 +132,8 @@ describe('two serve processes and a worker on PostgreSQL', () => {
     ).map((r) => Number(r.id));
 
   it('loses nothing acknowledged, fires each timer and sends each notice once, through a SIGKILL and a SIGTERM', async () => {
-    let [a, b, worker] = await Promise.all([run('serve'), run('serve'), run('worker', { METRICS_PORT: '0' })]);
+    const [first, b, firstWorker] = await Promise.all([run('serve'), run('serve'), run('worker', { METRICS_PORT: '0' })]);
+    let [a, worker] = [first, firstWorker];
     const tokenOf = async (email: string) => {
       const login = await fetch(`${a.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'tierdesk-demo' }) });
       expect(login.status).toBe(200);
