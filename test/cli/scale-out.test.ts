@@ -323,6 +323,23 @@ describe('two serve processes and a worker on PostgreSQL', () => {
     expect(await ready()).toBeNull();
     expect(await q(`select id from tickets where id = $1`, [ticketId])).toHaveLength(1);
   }, 120_000);
+
+  it('exits with status 1 once SHUTDOWN_TIMEOUT_SECONDS has passed, even with a request that never ends', async () => {
+    const server = await run('serve', { SHUTDOWN_TIMEOUT_SECONDS: '1' });
+    const url = new URL(`${server.url}/api/v1/tickets`);
+    // Headers only: the body never comes.
+    const stuck = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+    stuck.on('error', () => undefined);
+    stuck.write('{');
+    await until('the request to be in flight', async () => {
+      const r = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      return sample(await r.text(), 'tierdesk_http_requests_in_flight') >= 1;
+    }, 30_000);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(1);
+    expect(server.output()).toContain('SHUTDOWN_TIMEOUT_SECONDS');
+    stuck.destroy();
+  }, 120_000);
 });
 
 /** SIGTERM, and the process exits by itself with 0. */
