@@ -109,6 +109,9 @@ async function seedTickets(db: Db, dialect: DialectName, count: number) {
   await advanceSequence(db, dialect, 'ticket_number', first + count - 1);
 }
 
+/** The bench's METRICS_TOKEN, for the scrape target. */
+const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 /** One statement on PostgreSQL over a connection of its own (to create and drop the schema). */
 async function pgQuery(url: string, query: string) {
   const c = new pg.Client({ connectionString: url });
@@ -178,7 +181,7 @@ async function main() {
   let td: Tierdesk | undefined;
   try {
     if (schema) await pgQuery(pgUrl!, `create schema ${schema}`);
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', ...(pgUrl && { DATABASE_URL: pgUrl }) });
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...(pgUrl && { DATABASE_URL: pgUrl }) });
     td = await buildTierdesk(config, { db: { pgSchema: schema } });
     const app = td.app;
     await seedDemo(app);
@@ -208,7 +211,9 @@ async function main() {
     const create: Target = { name: 'create: POST /api/v1/tickets as requester alice (API token)', method: 'POST', path: '/api/v1/tickets', token: alice.token, body };
     const detail: Target = { name: `read: GET /api/v1/tickets/:id as requester alice (her request #${read.number})`, path: `/api/v1/tickets/${read.id}`, token: alice.token };
     const list = (who: string, token: string): Target => ({ name: `list: GET /api/v1/tickets?limit=50 as ${who}`, path: '/api/v1/tickets?limit=50', token });
-    const targets = [ping, create, detail, list(`requester alice (first page of her ${own})`, alice.token), list(`agent l1 (first page of all ${all})`, agent.token)];
+    // A Prometheus scrape, its database gauges read over what the creates above left in the outbox.
+    const scrape: Target = { name: 'scrape: GET /metrics (timers due, outbox backlog, dead letters read at scrape)', path: '/metrics', token: BENCH_METRICS_TOKEN };
+    const targets = [ping, create, detail, list(`requester alice (first page of her ${own})`, alice.token), list(`agent l1 (first page of all ${all})`, agent.token), scrape];
     for (const t of targets) {
       const res = await fetch(base + t.path, request(t));
       if (!res.ok) throw new Error(`${t.name}: ${res.status} ${await res.text()}`);

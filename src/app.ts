@@ -31,6 +31,7 @@ import { serveWebApp } from './core/http/static.js';
 import { serveApiDocs } from './core/http/docs.js';
 import { LiveHub } from './core/realtime/hub.js';
 import { liveRoutes } from './core/realtime/sse.js';
+import { operationsRoutes } from './core/http/operations.js';
 import { liveAudience, liveListener, presenceRoutes, publishLiveChanges } from './modules/live.js';
 
 export const VERSION = '0.1.0';
@@ -89,6 +90,8 @@ export async function buildTierdesk(
     await sql`select 1`.execute(app.db);
     return { status: 'ok' as const, database: app.dialect, version: VERSION };
   });
+  // Readiness for the load balancer, and /metrics on this port when METRICS_TOKEN is set.
+  operationsRoutes(http, { db: app.db, clock: app.clock, migrations: allMigrations.map((m) => m.name), metricsToken: config.metricsToken });
   // Liveness without touching the database; also the baseline that `npm run bench` compares with.
   http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());

@@ -3,6 +3,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import pino from 'pino';
 import { buildTierdesk, openContext, VERSION } from './app.js';
+import { drainHttp } from './core/http/lifecycle.js';
+import { startMetricsListener } from './core/http/operations.js';
+import { processInfo } from './core/observability/metrics.js';
 import { ConfigError, loadConfig } from './core/config/config.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from './demo/seed.js';
 import { createAdmin } from './modules/identity/directory.service.js';
@@ -118,17 +121,48 @@ async function main() {
         command !== 'worker' && config.smtpListenPort !== null
           ? await startSmtpIntake(td.app, logger, { host: config.smtpListenHost, port: config.smtpListenPort })
           : null;
+      // Prometheus's own listener (METRICS_PORT): a worker's only one, and /metrics off the public port.
+      const metrics =
+        config.metricsPort !== null
+          ? await startMetricsListener({ db: td.app.db, clock: td.app.clock, host: config.metricsHost, port: config.metricsPort, token: config.metricsToken })
+          : null;
+      processInfo.set({ role: command, version: VERSION }, 1);
       announce(process.env.PUBLIC_URL ? config.publicUrl : url, command, config.demo);
       if (smtp) console.log(`Inbound mail (SMTP) is accepted at ${smtp.host}:${smtp.port}\n`);
-      const stop = async () => {
-        worker?.stop();
-        await smtp?.close();
-        await imap?.stop();
-        await td.close();
+      if (metrics) console.log(`Metrics are served at ${metrics.url}\n`);
+      // A graceful stop: not ready at once, no new requests, those in flight finished, the worker's
+      // claims given back, live streams ended; bounded by SHUTDOWN_TIMEOUT_SECONDS. A second signal
+      // stops at once.
+      let stopping = false;
+      const stop = async (signal: NodeJS.Signals) => {
+        if (stopping) {
+          logger.warn({ signal }, 'stopping at once on a second signal');
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal, timeoutSeconds: config.shutdownTimeoutSeconds }, 'stopping: draining requests and background work');
+        setTimeout(() => {
+          logger.error({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'not stopped within SHUTDOWN_TIMEOUT_SECONDS: exiting anyway');
+          process.exit(1);
+        }, config.shutdownTimeoutSeconds * 1000).unref();
+        try {
+          await Promise.all([
+            url ? drainHttp(td.http, config.shutdownDelaySeconds * 1000) : undefined,
+            worker?.stop(),
+            smtp?.close(),
+            imap?.stop(),
+          ]);
+          await metrics?.close();
+          await td.close();
+        } catch (err) {
+          logger.error({ err }, 'error while stopping');
+          process.exit(1);
+        }
+        logger.info('stopped');
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', (s) => void stop(s));
+      process.on('SIGTERM', (s) => void stop(s));
       return;
     }
     default:

@@ -113,6 +113,27 @@ describe.each(DATABASES)('delivery of the mail outbox (%s)', (kind) => {
     expect(again!.mail.messageId).toBe(`<${(await row(t, sending!)).message_id}>`);
   });
 
+  it('a stopping worker finishes the message in hand and gives back the rest of its batch at once', async () => {
+    const ids = await queue(t, 'stop', 3);
+    const stopping = new AbortController();
+    // Stopped while the first message is being sent.
+    const delivery = createMailDelivery(t.td.app, undefined, {
+      transport: {
+        send: async (m) => {
+          stopping.abort();
+          await createMailDelivery(t.td.app).transport.send(m);
+        },
+      },
+    });
+    expect(await delivery.tick(10, stopping.signal)).toMatchObject({ sent: 1 });
+    expect(receivedBy('stop').map((m) => m.to[0])).toEqual(['stop-0@example.test']);
+    for (const id of ids.slice(1)) expect(await row(t, id)).toMatchObject({ status: 'pending', claimed_by: null, claimed_until: null, attempts: 0 });
+    // Another worker sends them without waiting for a lease to run out.
+    expect(await tick()).toMatchObject({ sent: 2 });
+    expect(receivedBy('stop').map((m) => m.to[0]).sort()).toEqual(['stop-0@example.test', 'stop-1@example.test', 'stop-2@example.test']);
+    sink.take();
+  });
+
   it('several workers at once send every message exactly once', async () => {
     const ids = await queue(t, 'many', 40);
     sink.delayMs = 5;

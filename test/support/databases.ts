@@ -28,3 +28,29 @@ export async function createPgSchema() {
 
 /** A PostgreSQL URL whose connections work in `schema`, as a DATABASE_URL for the CLI may name one. */
 export const urlInSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+/**
+ * A fresh PostgreSQL database (not a schema) on the test server, for tests that start Tierdesk as
+ * separate processes with a plain DATABASE_URL. PostgreSQL-only tests run without TEST_DATABASE_URL
+ * too, on the server every development and CI machine has.
+ */
+export async function createPgDatabase() {
+  const server = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
+}

@@ -65,6 +65,11 @@ const schema = z.object({
   SMS_SENDER_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
   RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(90),
   EMAIL_ORIGINAL_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -131,6 +136,15 @@ export type Config = {
   retentionDays: number;
   /** The originals (.eml) of inbound e-mail older than this many days are removed daily; 0: kept. */
   emailOriginalRetentionDays: number;
+  /** The Bearer token that opens GET /metrics on the app's port; null: no /metrics there. */
+  metricsToken: string | null;
+  /** A separate metrics listener's port (0: any free one); null: none. */
+  metricsPort: number | null;
+  metricsHost: string;
+  /** The bound on a graceful stop (SIGTERM, SIGINT): past it the process exits anyway. */
+  shutdownTimeoutSeconds: number;
+  /** How long a stopping server stays "not ready" while still serving, for the balancer to notice. */
+  shutdownDelaySeconds: number;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -194,5 +208,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsSenderWindowMinutes: e.SMS_SENDER_WINDOW_MINUTES,
     retentionDays: e.RETENTION_DAYS,
     emailOriginalRetentionDays: e.EMAIL_ORIGINAL_RETENTION_DAYS,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
   };
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { observeQuery, trackPool } from '../observability/metrics.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -45,7 +46,7 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     sqlite.pragma('busy_timeout = 5000');
     // SQLite's lower() and LIKE fold ASCII letters only; this folds every letter (Cyrillic too).
     sqlite.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: timeQuery });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -56,11 +57,22 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
       max: options.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: timeQuery });
+    const untrack = trackPool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
+    return {
+      db,
+      dialect: 'postgres',
+      close: () => {
+        untrack();
+        return db.destroy();
+      },
+    };
   }
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
 }
+
+/** Every query's time, for the metrics (tierdesk_db_query_duration_seconds). */
+const timeQuery = (e: LogEvent) => observeQuery(e.queryDurationMillis / 1000, e.level === 'query');
 
 /**
  * better-sqlite3 with its prepared statements kept for reuse (the most recently used `max`):

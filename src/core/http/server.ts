@@ -20,6 +20,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { DomainError, TooManyRequests } from '../errors.js';
+import { attachLifecycle } from './lifecycle.js';
 import { refuseNul } from './validate.js';
 
 export type HttpServer = FastifyInstance<
@@ -74,6 +75,8 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     trustProxy: opts.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
+  // Request metrics by route, and the draining on shutdown (see lifecycle.ts).
+  attachLifecycle(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(opts.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
 

@@ -107,3 +107,19 @@ export async function recordFailure(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/**
+ * Gives back timers claimed by `token` that a stopping worker will not run, so that another worker
+ * takes them at once instead of after the lease. Returns how many.
+ */
+export async function releaseClaims(db: AnyDb, ids: number[], token: string): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await narrow<TimerTables>(db)
+    .updateTable('timers')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', token)
+    .where(isPending)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -338,6 +338,32 @@ describe.each(DATABASES)('durable timers (%s)', (kind) => {
     expect(await effects(t.h.db)).toMatchObject([{ key: 'k1', worker: 'survivor' }]);
   });
 
+  it('gives back the rest of its batch when told to stop, for another worker to take at once', async () => {
+    await schedule(t.h.db, ...[1, 2, 3].map((n) => ({ key: `k${n}`, kind: 'ping', subjectId: 's1', dueAt: at(n) })));
+    const stopping = new AbortController();
+    // The worker is stopped while the first handler runs: that one finishes, the others are released.
+    const handlers = {
+      ping: async (trx: Kysely<unknown>, timer: DueTimer) => {
+        await recordEffect('stopping')(trx, timer);
+        stopping.abort();
+      },
+    };
+    clock.set(at(10));
+    expect(await run(handlers, { workerId: 'stopping', signal: stopping.signal })).toEqual({ fired: 1, failed: 0, retried: 0 });
+    expect((await timers(t.h.db)).map((r) => [r.key, r.fired_at !== null, r.claimed_by, r.claimed_until])).toEqual([
+      ['k1', true, null, null],
+      ['k2', false, null, null],
+      ['k3', false, null, null],
+    ]);
+    // Without waiting for any lease to run out.
+    expect(await run({ ping: recordEffect('next') }, { workerId: 'next' })).toEqual({ fired: 2, failed: 0, retried: 0 });
+    expect((await effects(t.h.db)).map((e) => [e.key, e.worker])).toEqual([
+      ['k1', 'stopping'],
+      ['k2', 'next'],
+      ['k3', 'next'],
+    ]);
+  });
+
   it('leaves alone a timer rescheduled or cancelled while claimed', async () => {
     await schedule(
       t.h.db,

@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.js';
 import { deleteInBatches } from '../db/batches.js';
 import { narrow, type DialectName } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
-import { claimDueTimers, claimToken, isPending, recordFailure, takeClaimed, type TimerRow } from './claim.js';
+import { claimDueTimers, claimToken, isPending, recordFailure, releaseClaims, takeClaimed, type TimerRow } from './claim.js';
 
 /**
  * Durable timers: rows with a due time, written in the transaction of the change that sets them and
@@ -192,14 +192,15 @@ const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.
  * in its own transaction that also marks it fired. A failing handler's timer is retried later with
  * backoff (attempts, last_error) and after `maxAttempts` marked failed, never dropped silently;
  * unknown kinds are marked failed with a reason. Timers another worker took over, or that were
- * rescheduled or cancelled meanwhile, are left alone and not counted.
+ * rescheduled or cancelled meanwhile, are left alone and not counted. Once `signal` aborts (the
+ * worker is stopping), the handler running finishes and the timers not yet run are released.
  */
 export async function runDueTimers(
   db: AnyDb,
   dialect: DialectName,
   clock: Clock,
   handlers: Record<string, TimerHandler>,
-  opts: { batch?: number; workerId?: string; leaseMs?: number; maxAttempts?: number } = {},
+  opts: { batch?: number; workerId?: string; leaseMs?: number; maxAttempts?: number; signal?: AbortSignal } = {},
 ): Promise<{ fired: number; failed: number; retried: number }> {
   const token = claimToken(opts.workerId);
   const maxAttempts = opts.maxAttempts ?? TIMER_MAX_ATTEMPTS;
@@ -212,7 +213,11 @@ export async function runDueTimers(
   });
 
   const counts = { fired: 0, failed: 0, retried: 0 };
-  for (const row of claimed) {
+  for (const [i, row] of claimed.entries()) {
+    if (opts.signal?.aborted) {
+      await releaseClaims(db, claimed.slice(i).map((r) => r.id), token);
+      break;
+    }
     // Own property only: a kind named like an Object.prototype member is unknown, not a handler.
     const handler = Object.hasOwn(handlers, row.kind) ? handlers[row.kind] : undefined;
     if (!handler) {

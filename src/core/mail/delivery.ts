@@ -50,6 +50,8 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** The channel whose rows this pass delivers: 'email' unless told otherwise. */
   channel?: OutboxChannel;
+  /** Once aborted (the worker is stopping), the message being sent finishes and the rest of the batch is released. */
+  signal?: AbortSignal;
   /** Told of each message sent or failed, e.g. to log it. */
   onResult?: (r: { id: number; to: string; subject: string; outcome: 'sent' | 'retry' | 'failed'; error?: string; externalId?: string | null }) => void | Promise<void>;
 }
@@ -101,6 +103,17 @@ async function settleInterrupted(anyDb: AnyDb, now: string, channel: OutboxChann
   return Number(r.numUpdatedRows);
 }
 
+/** Gives back claimed rows not yet started, so that another worker sends them at once rather than after the lease. */
+async function releaseClaims(db: Kysely<MailTables>, ids: number[], token: string) {
+  await db
+    .updateTable('mail_outbox')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', token)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 /** Runs `fn` again a few times if it throws: recording an outcome must not be lost to a passing error. */
 async function persist(fn: () => Promise<unknown>) {
   for (let attempt = 1; ; attempt++) {
@@ -135,7 +148,11 @@ export async function deliverOutbox(anyDb: AnyDb, transport: MailTransport, from
     channel,
   }).execute();
   rows.sort((a, b) => Number(a.id) - Number(b.id));
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
+    if (opts.signal?.aborted) {
+      await releaseClaims(db, rows.slice(i).map((r) => r.id), token);
+      break;
+    }
     const outcome = await deliverOne(db, transport, from, row, token, clock, maxAttempts);
     if (!outcome) continue;
     counts[outcome.outcome === 'sent' ? 'sent' : outcome.outcome === 'retry' ? 'retried' : 'failed']++;

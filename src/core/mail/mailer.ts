@@ -28,11 +28,12 @@ export function createMailDelivery(
   const transport = options.transport ?? transportFor(app.config, logger);
   return {
     transport,
-    tick(batch?: number): Promise<DeliveryCounts> {
+    tick(batch?: number, signal?: AbortSignal): Promise<DeliveryCounts> {
       return deliverOutbox(app.db, transport, app.config.mailFrom, {
         dialect: app.dialect,
         clock: app.clock,
         batch,
+        signal,
         workerId: options.workerId,
         maxAttempts: app.config.mailMaxAttempts,
         onResult: (r) =>

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { lifecycleOf } from '../http/lifecycle.js';
 import type { HttpServer } from '../http/server.js';
+import { liveStreamChanged } from '../observability/metrics.js';
 import { mayHear, type Listener, type LiveHub } from './hub.js';
 
 /** How often a comment line keeps idle proxies from closing the stream. */
@@ -12,9 +14,12 @@ const KEEPALIVE_MS = 25_000;
  */
 export function liveRoutes(http: HttpServer, hub: LiveHub, listenerOf: (req: FastifyRequest) => Listener) {
   const streams = new Set<() => void>();
-  http.addHook('preClose', async () => {
+  const endAll = () => {
     for (const end of streams) end();
-  });
+  };
+  http.addHook('preClose', async () => endAll());
+  // A draining server ends its streams first: browsers reconnect, through the balancer, to another.
+  lifecycleOf(http).onStopTaking(endAll);
 
   http.get('/api/v1/live', {
     schema: {
@@ -39,7 +44,10 @@ export function liveRoutes(http: HttpServer, hub: LiveHub, listenerOf: (req: Fas
         res.write(`event: change\ndata: ${JSON.stringify({ type: m.type, subjectType: m.subjectType, subjectId: m.subjectId, ...(m.actor && { actor: m.actor }) })}\n\n`);
       });
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+      liveStreamChanged(1);
       const end = () => {
+        if (!streams.has(end)) return;
+        liveStreamChanged(-1);
         clearInterval(keepalive);
         unsubscribe();
         streams.delete(end);

@@ -1,7 +1,8 @@
 import type { DomainEvent } from '../../core/events/events.js';
 import { cancelTimers, scheduleTimers, type DueTimer, type TimerSpec } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
-import { findOrganization, type Line } from '../identity/index.js';
+import { countSla } from '../../core/observability/metrics.js';
+import { findOrganization, findPlan, type Line } from '../identity/index.js';
 import { findTicketById, type TicketRow } from '../tickets/index.js';
 import type { CalendarSpec } from './business-time.js';
 import { getCalendarSpec } from './calendars.service.js';
@@ -285,7 +286,7 @@ export async function onWarning(app: AppContext, db: Db, timer: DueTimer) {
   const column = share === 0.75 ? 'warned_75' : 'warned_90';
   if (!row || row.state !== 'running' || row.cycle !== cycle || row[column]) return;
   await db.updateTable('sla_clocks').set({ [column]: 1 }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
-  await logTimer(app, db, row, 'warning', { share });
+  countSla('warning', await logTimer(app, db, row, 'warning', { share }));
   await app.events.append(db, { type: 'sla.warning', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric, share } });
 }
 
@@ -295,11 +296,12 @@ export async function onBreach(app: AppContext, db: Db, timer: DueTimer) {
   const row = await repo.findClock(db, timer.subjectId, metric);
   if (!row || row.state !== 'running' || row.cycle !== cycle || row.breached_at) return;
   await db.updateTable('sla_clocks').set({ breached_at: timer.dueAt }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
-  await logTimer(app, db, row, 'breach', {});
+  countSla('breach', await logTimer(app, db, row, 'breach', {}));
   await app.events.append(db, { type: 'sla.breached', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric } });
 }
 
-async function logTimer(app: AppContext, db: Db, row: repo.ClockRow, action: string, detail: Record<string, unknown>) {
+/** Logs a warning or breach on the clock; returns the code of the client's plan, for the metrics. */
+async function logTimer(app: AppContext, db: Db, row: repo.ClockRow, action: string, detail: Record<string, unknown>): Promise<string | null> {
   const t = (await findTicketById(db, row.ticket_id))!;
   const terms = await termsFor(app, db, t);
   await repo.insertLog(db, {
@@ -314,6 +316,8 @@ async function logTimer(app: AppContext, db: Db, row: repo.ClockRow, action: str
     deadline: row.deadline,
     detail: JSON.stringify(detail),
   });
+  const org = await findOrganization(db, t.organization_id);
+  return org?.plan_id ? ((await findPlan(db, org.plan_id))?.code ?? null) : null;
 }
 
 /** The line a request goes to when its budget at `line` is used up, if any. */

@@ -15,6 +15,7 @@ import { findOrCreateSender, type SenderDecision } from './routing.js';
 import { selectFiles, type SkippedFile } from './files.js';
 import { requestNumberIn, stripPrefixes } from './subject.js';
 import type { AuthResult } from './transport/mail-auth.js';
+import { countInbound } from '../../../core/observability/metrics.js';
 
 /** A message as it reached the desk, before anything was decided about it. */
 export interface Delivery {
@@ -75,7 +76,9 @@ const isCyrillic = (s: string) => /[\u0400-\u04ff]/.test(s);
  * even that cannot be recorded does this throw, and the sender or the mailbox keeps the message.
  */
 export async function receiveMessage(app: AppContext, delivery: Delivery, options: IntakeOptions = {}): Promise<IntakeResult> {
-  return intake(app, delivery, options, null);
+  const r = await intake(app, delivery, options, null);
+  countInbound('email', r.status);
+  return r;
 }
 
 /** Runs a stored message through intake again (an admin's re-processing); updates its record. */

@@ -13,6 +13,7 @@ import { afterAnswered, afterMissed } from './callbacks.service.js';
 import * as repo from './phone.repo.js';
 import type { Outcome } from './phone.tables.js';
 import { checkSignature } from '../../../core/http/signature.js';
+import { countInbound } from '../../../core/observability/metrics.js';
 
 
 /** The outcomes that put an inbound call on the callback list. A failed call (the network's fault) does not. */
@@ -68,7 +69,9 @@ export async function receiveCallEvent(
   const at = new Date(e.at).toISOString();
   const now = app.clock.now().toISOString();
 
-  return inTransaction(app.db, async (trx) => {
+  // An inbound call that ends with this event, counted once the event has committed.
+  let ended: Outcome | null = null;
+  const result = await inTransaction(app.db, async (trx) => {
     const seen = await repo.findEvent(trx, connector.id, e.eventId);
     if (seen) return { duplicate: true, callId: seen.call_id };
     await repo.insertCallIfNew(trx, {
@@ -114,6 +117,7 @@ export async function receiveCallEvent(
     const before = stateOf(call);
     const after = applyEvent(before, e);
     const outcome = outcomeOf(after);
+    if (call.direction === 'inbound' && outcomeOf(before) === null) ended = outcome;
     // The agent who answered is the call's agent; any other event names one only if none is known yet.
     const agentChange = agentRef && (e.type === 'answered' || !call.agent_id)
       ? { agent_id: agent?.id ?? call.agent_id, agent_ref: agentRef ?? call.agent_ref }
@@ -146,6 +150,8 @@ export async function receiveCallEvent(
     });
     return { duplicate: false, callId: call.id };
   });
+  if (ended) countInbound('phone', ended);
+  return result;
 }
 
 /**

@@ -42,11 +42,12 @@ export function smsTransport(app: Pick<AppContext, 'db' | 'config'>): MailTransp
 export function createSmsDelivery(app: AppContext, logger?: Logger, options: { transport?: MailTransport; workerId?: string } = {}) {
   const transport = options.transport ?? smsTransport(app);
   return {
-    tick(batch?: number): Promise<DeliveryCounts> {
+    tick(batch?: number, signal?: AbortSignal): Promise<DeliveryCounts> {
       return deliverOutbox(app.db, transport, app.config.mailFrom, {
         dialect: app.dialect,
         clock: app.clock,
         batch,
+        signal,
         channel: 'sms',
         workerId: options.workerId,
         maxAttempts: app.config.mailMaxAttempts,

@@ -12,6 +12,7 @@ import type { SmsReason } from './sms.messages.js';
 import { whileProcessingSmsFrom } from './outbound.service.js';
 import * as repo from './sms.repo.js';
 import type { SmsStatus } from './sms.tables.js';
+import { countInbound } from '../../../core/observability/metrics.js';
 
 /** An SMS as a gateway handed it to us, before anything was decided about it. */
 export interface InboundSms {
@@ -62,8 +63,10 @@ const isCyrillic = (s: string) => /[\u0400-\u04ff]/.test(s);
  * drops a message: what cannot be processed is quarantined with the reason. Throws only when not
  * even the quarantine can be recorded (the gateway should then try again).
  */
-export function receiveSms(app: AppContext, inbound: InboundSms, options: SmsIntakeOptions = {}): Promise<SmsIntakeResult> {
-  return intake(app, inbound, options, null);
+export async function receiveSms(app: AppContext, inbound: InboundSms, options: SmsIntakeOptions = {}): Promise<SmsIntakeResult> {
+  const r = await intake(app, inbound, options, null);
+  countInbound('sms', r.status);
+  return r;
 }
 
 /** Runs an SMS through intake; with `existing`, again (an admin's re-processing), updating its record. */

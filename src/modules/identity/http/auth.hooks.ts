@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route answers without sign-in (sign-in itself, health, signed webhooks). */
     public?: boolean;
+    /** The route reads the Authorization header itself (the metrics token): no sign-in is looked up. */
+    ownAuthorization?: boolean;
   }
 }
 
@@ -30,6 +32,7 @@ const sameSecret = (a: string, b: string) =>
 export function registerAuthentication(http: HttpServer, app: AppContext) {
   http.decorateRequest('auth', null);
   http.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config.ownAuthorization) return;
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
