@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock/clock.js';
 import type { Config } from '../core/config/config.js';
 import type { FileStore } from '../core/storage/files.js';
 import type { IdentityTables } from './identity/identity.tables.js';
+import type { SecurityTables } from './identity/security.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
 import type { SlaTables } from './sla/sla.tables.js';
 import type { SlaClockTables } from './sla/clocks.tables.js';
@@ -23,7 +24,7 @@ import type { PhoneTables } from './channels/phone/phone.tables.js';
 import type { WebhookTables } from './webhooks/webhooks.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SecurityTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

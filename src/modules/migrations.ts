@@ -17,6 +17,7 @@ import { timetrackingMigrations } from './timetracking/index.js';
 import { reportMigrations } from './reports/index.js';
 import { phoneMigrations } from './channels/phone/phone.tables.js';
 import { webhookMigrations } from './webhooks/index.js';
+import { securityMigrations } from './identity/security.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -38,4 +39,5 @@ export const allMigrations: ModuleMigration[] = [
   ...reportMigrations,
   ...phoneMigrations,
   ...webhookMigrations,
+  ...securityMigrations,
 ];
