@@ -12,6 +12,7 @@ export const SECTIONS = [
   { path: 'categories', group: 'clients' },
   { path: 'people', group: 'team' },
   { path: 'groups', group: 'team' },
+  { path: 'security', group: 'team' },
   { path: 'mailboxes', group: 'channels' },
   { path: 'quarantine', group: 'channels' },
   { path: 'dead-letters', group: 'channels' },
