@@ -13,7 +13,7 @@ import { Conflict, Invalid, NotFound, Unauthorized } from '../../core/errors.js'
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
 import { isStaff, type Actor } from './actor.js';
-import { forgetAuthentications, toActor, type ClientInfo } from './auth.service.js';
+import { assertNotLocked, countFailure, forgetAuthentications, toActor, type ClientInfo } from './auth.service.js';
 import * as repo from './identity.repo.js';
 import { findPendingUser, finishSecondStep, staffMfaRequired } from './mfa.service.js';
 import * as sec from './security.repo.js';
@@ -32,7 +32,7 @@ const transportsOf = (json: string) => JSON.parse(json) as AuthenticatorTranspor
 
 async function saveChallenge(app: AppContext, challenge: string, purpose: 'register' | 'signin', userId: string | null) {
   const challengeId = newId();
-  await sec.insertChallenge(app.db, { id: challengeId, user_id: userId, challenge, purpose, expires_at: later(app) });
+  await sec.insertChallenge(app.db, { id: challengeId, user_id: userId, challenge, purpose, expires_at: later(app) }, app.clock.now().toISOString());
   return challengeId;
 }
 
@@ -140,6 +140,7 @@ export async function signIn(
   if (!passkey) throw new Unauthorized('This passkey is not known here');
   const user = await repo.findUserById(app.db, passkey.user_id);
   if (!user || !user.active) throw new Unauthorized('This passkey is not known here');
+  assertNotLocked(app, user);
   let pendingId: string | null = null;
   if (challenge.user_id) {
     if (challenge.user_id !== user.id || !input.pendingToken) throw new Unauthorized('This passkey belongs to someone else');
@@ -156,7 +157,10 @@ export async function signIn(
     credential: { id: passkey.id, publicKey: Buffer.from(passkey.public_key, 'base64url'), counter: passkey.counter, transports: transportsOf(passkey.transports) },
     requireUserVerification: false,
   }).catch(() => ({ verified: false, authenticationInfo: { newCounter: 0 } }));
-  if (!verification.verified) throw new Unauthorized('The passkey was not accepted');
+  if (!verification.verified) {
+    await countFailure(app, user.id, 'passkey', client);
+    throw new Unauthorized('The passkey was not accepted');
+  }
   await sec.touchPasskey(app.db, passkey.id, verification.authenticationInfo.newCounter, app.clock.now().toISOString());
   return finishSecondStep(app, pendingId, user, client, 'passkey', Boolean(input.rememberDevice));
 }

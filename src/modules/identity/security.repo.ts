@@ -60,7 +60,11 @@ export const deleteRecoveryCodes = (db: Db, userId: string) => db.deleteFrom('mf
 
 // Pending second steps
 
-export const insertPending = (db: Db, row: Insertable<SecurityTables['mfa_pending']>) => db.insertInto('mfa_pending').values(row).execute();
+/** Keeps a pending sign-in, clearing away those that have run out. */
+export async function insertPending(db: Db, row: Insertable<SecurityTables['mfa_pending']>) {
+  await db.deleteFrom('mfa_pending').where('expires_at', '<', row.created_at).execute();
+  await db.insertInto('mfa_pending').values(row).execute();
+}
 export const findPending = (db: Db, id: string) => db.selectFrom('mfa_pending').selectAll().where('id', '=', id).executeTakeFirst();
 export const deletePending = (db: Db, id: string) => db.deleteFrom('mfa_pending').where('id', '=', id).execute();
 export const deleteUserPending = (db: Db, userId: string) => db.deleteFrom('mfa_pending').where('user_id', '=', userId).execute();
@@ -101,8 +105,11 @@ export async function deletePasskey(db: Db, userId: string, id: string): Promise
 }
 export const deletePasskeys = (db: Db, userId: string) => db.deleteFrom('passkeys').where('user_id', '=', userId).execute();
 
-export const insertChallenge = (db: Db, row: Insertable<SecurityTables['webauthn_challenges']>) =>
-  db.insertInto('webauthn_challenges').values(row).execute();
+/** Keeps a WebAuthn challenge, clearing away those that have run out by `now`. */
+export async function insertChallenge(db: Db, row: Insertable<SecurityTables['webauthn_challenges']>, now: string) {
+  await db.deleteFrom('webauthn_challenges').where('expires_at', '<', now).execute();
+  await db.insertInto('webauthn_challenges').values(row).execute();
+}
 
 /** Takes a challenge (it answers once); undefined when unknown. */
 export async function takeChallenge(db: Db, id: string) {

@@ -69,7 +69,7 @@ export const en = {
     expires: 'works until {{when}}',
   },  mfa: {
     or: 'or',
-    signInWithPasskey: 'Sign in with a passkey',
+    signInWithPasskey: 'Continue with a passkey',
     stepTitle: 'Two-step sign-in',
     codeHelp: 'Enter the six-digit code from your authenticator app.',
     recoveryHelp: 'Enter one of your recovery codes. Each works once.',
