@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../api/client';
@@ -51,11 +51,13 @@ export function PersonSecurity({ personId, name }: { personId: string; name: str
         </Title>
         <ErrorAlert error={mfa.error ?? sessions.error} />
         {m && (
-          <Group gap="xs" wrap="wrap">
-            <Badge color={m.totp ? 'teal' : 'gray'}>{m.totp ? t('mfa.appOn') : t('mfa.appOff')}</Badge>
-            <Badge color={m.passkeys.length ? 'teal' : 'gray'}>{t('mfa.passkeyCount', { count: m.passkeys.length })}</Badge>
+          <Stack gap={2} data-testid="person-factors">
+            <Text size="sm" fw={m.totp ? 600 : undefined}>
+              {m.totp ? t('mfa.appOn') : t('mfa.appOff')}
+            </Text>
+            <Text size="sm">{t('mfa.passkeyCount', { count: m.passkeys.length })}</Text>
             {m.totp && <Text size="sm">{t('mfa.codesLeft', { count: m.recoveryCodesLeft })}</Text>}
-          </Group>
+          </Stack>
         )}
         <Group>
           <ConfirmButton danger question={t('mfa.resetConfirm', { name })} onConfirm={reset}>

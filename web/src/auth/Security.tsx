@@ -105,7 +105,7 @@ export function TwoFactor({ onEnrolled }: { onEnrolled?: () => void }) {
           <Title order={2} size="h4">
             {t('mfa.title')}
           </Title>
-          {m && <Badge color={m.totp ? 'teal' : 'gray'}>{m.totp ? t('mfa.on') : t('mfa.off')}</Badge>}
+          {m && <Badge color={m.totp ? 'teal' : 'gray'} variant="light">{m.totp ? t('mfa.on') : t('mfa.off')}</Badge>}
         </Group>
         <Text size="sm">{t('mfa.help')}</Text>
         {m?.required && !m.totp && !m.passkeys.length && <Alert color="orange">{t('mfa.requiredByPolicy')}</Alert>}
