@@ -49,6 +49,7 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
   const people = () => signer(browser, base(), errors, contexts);
 
   let secret = '';
+  let recovery = '';
 
   it('enrols an authenticator app from the profile: QR code, first code, recovery codes shown once', async () => {
     const page = await people().signIn('l3@demo.test', PASSWORD, '/profile');
@@ -65,6 +66,7 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     const codes = page.getByTestId('recovery-codes');
     await codes.waitFor();
     expect(await codes.locator('code').count()).toBe(10);
+    recovery = ((await codes.locator('code').first().textContent()) ?? '').trim();
     await checkScreen(page, 'mfa-02-recovery-codes');
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await expect.poll(() => codes.count()).toBe(0);
@@ -90,6 +92,31 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     await page.getByRole('heading', { name: 'Sessions' }).waitFor();
     expect(await page.getByTestId('session-row').count()).toBeGreaterThanOrEqual(2);
     await checkScreen(page, 'mfa-04-profile-security');
+  });
+
+  it('in Russian: the second step takes a recovery code, and the security screens fit', async () => {
+    const page = await people().signInScreen('/');
+    await page.locator('label', { hasText: /^RU$/ }).first().click();
+    await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('ru');
+    await page.getByLabel('Электронная почта').fill('l3@demo.test');
+    await page.locator('input[type=password]').fill(PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await page.getByRole('heading', { name: 'Вход в два шага' }).waitFor();
+    await page.getByRole('button', { name: 'Ввести код восстановления' }).click();
+    await checkScreen(page, 'mfa-07-second-step-ru');
+    await page.getByLabel('Код восстановления').fill(recovery);
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page.waitForURL(/\/queues\/mine/);
+    await page.goto('/profile');
+    // The profile was left in English by the tests before: back to Russian, saved there.
+    if ((await page.evaluate<string>('document.documentElement.lang')) !== 'ru') {
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+      await page.locator('label', { hasText: /^RU$/ }).first().click();
+      await saved;
+    }
+    await page.getByRole('heading', { name: 'Двухфакторный вход' }).waitFor();
+    await page.getByText('Осталось кодов восстановления: 9').waitFor();
+    await checkScreen(page, 'mfa-08-profile-security-ru');
   });
 
   async function withVirtualAuthenticator(page: Page) {
