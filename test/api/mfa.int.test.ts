@@ -57,6 +57,13 @@ describe.each(DATABASES)('two-factor sign-in, sessions and tokens (%s)', (kind) 
   const t = useTestApp(kind, {}, { clock });
   const audit = (userId: string) => listAudit(t.td.app.db, 'user', userId);
 
+  it('documents the new routes in the OpenAPI document', async () => {
+    const paths = Object.keys((await t.anonymous().get('/api/v1/openapi.json')).body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login/code', '/api/v1/auth/passkey/verify', '/api/v1/me/mfa/totp/confirm', '/api/v1/me/sessions', '/api/v1/users/{id}/mfa/reset', '/api/v1/security/settings']),
+    );
+  });
+
   describe('enrolment', () => {
     it('enrols an authenticator app with a QR code and a first code, and hands out ten recovery codes once', async () => {
       const p = await freshPerson(t);

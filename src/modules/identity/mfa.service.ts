@@ -6,7 +6,7 @@ import { inTransaction } from '../../core/db/connect.js';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../../core/errors.js';
 import { hashSecret, newId, newSecret } from '../../core/ids/ids.js';
 import type { AppContext } from '../db.js';
-import { isAdmin, isStaff, type Actor } from './actor.js';
+import { isStaff, type Actor } from './actor.js';
 import { assertNotLocked, countFailure, forgetAuthentications, startSession, toActor, type ClientInfo, type LoginOutcome } from './auth.service.js';
 import * as repo from './identity.repo.js';
 import { assertAdmin } from './identity.policy.js';
@@ -271,7 +271,7 @@ export async function forgetDevice(app: AppContext, actor: Actor, id: string) {
  * of the person goes; they sign in with the password and enrol again. Audited.
  */
 export async function resetFactors(app: AppContext, actor: Actor, userId: string) {
-  if (!isAdmin(actor)) assertAdmin(actor);
+  assertAdmin(actor);
   const user = await repo.findUserById(app.db, userId);
   if (!user) throw new NotFound('Person');
   const before = await status(app, actor, userId);
