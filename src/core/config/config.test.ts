@@ -25,4 +25,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ TIERDESK_DEMO: 'yes' })).toThrow(/TIERDESK_DEMO/);
   });
+
+  it('remembers a device for MFA_REMEMBER_DAYS (30; 0 offers nothing) and refuses more than a year', () => {
+    expect(loadConfig({}).mfaRememberDays).toBe(30);
+    expect(loadConfig({ MFA_REMEMBER_DAYS: '0' }).mfaRememberDays).toBe(0);
+    expect(() => loadConfig({ MFA_REMEMBER_DAYS: '400' })).toThrow(/MFA_REMEMBER_DAYS/);
+  });
 });
