@@ -71,7 +71,7 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await expect.poll(() => codes.count()).toBe(0);
     await page.getByText('Recovery codes left: 10').waitFor();
-  });
+  }, 60_000);
 
   it('then asks for the code after the password, and a wrong code is said to be one', async () => {
     const page = await people().signInScreen('/');
@@ -92,7 +92,7 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     await page.getByRole('heading', { name: 'Sessions' }).waitFor();
     expect(await page.getByTestId('session-row').count()).toBeGreaterThanOrEqual(2);
     await checkScreen(page, 'mfa-04-profile-security');
-  });
+  }, 60_000);
 
   it('in Russian: the second step takes a recovery code, and the security screens fit', async () => {
     const page = await people().signInScreen('/');
@@ -117,7 +117,7 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     await page.getByRole('heading', { name: 'Двухфакторный вход' }).waitFor();
     await page.getByText('Осталось кодов восстановления: 9').waitFor();
     await checkScreen(page, 'mfa-08-profile-security-ru');
-  });
+  }, 60_000);
 
   async function withVirtualAuthenticator(page: Page) {
     const cdp = await page.context().newCDPSession(page);
@@ -158,7 +158,7 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     await page.getByRole('heading', { name: 'Two-step sign-in' }).waitFor();
     await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.waitForURL(/\/queues\/mine/);
-  });
+  }, 60_000);
 
   it('shows the staff policy and a person\u2019s factors to the admin', async () => {
     const page = await people().signIn('admin@demo.test', PASSWORD, '/admin/security');
@@ -168,7 +168,33 @@ describe('two-factor sign-in and passkeys in a real browser', () => {
     await page.getByRole('link', { name: /Olga L3/ }).first().click();
     await page.getByText('Authenticator app: on').waitFor();
     await checkScreen(page, 'mfa-06-admin-person');
-  });
+  }, 60_000);
+
+  it('with the staff policy on, a staff member without a factor sets one up before anything else', async () => {
+    const admin = await people().signIn('admin@demo.test', PASSWORD, '/admin/security');
+    const saved = admin.waitForResponse((r) => r.url().endsWith('/api/v1/security/settings') && r.request().method() === 'PATCH');
+    // Mantine draws the switch over a hidden checkbox: a click on that checkbox turns it on.
+    await admin.getByRole('switch', { name: 'Staff must use two-factor sign-in' }).dispatchEvent('click');
+    expect((await saved).status()).toBe(200);
+
+    const page = await people().signInScreen('/');
+    await page.getByLabel('E-mail').fill('l1-en@demo.test');
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/enrol$/);
+    await page.getByText('The administrator requires two-factor sign-in for staff.').waitFor();
+    // Nothing else opens until then.
+    await page.goto('/queues/mine');
+    await page.waitForURL(/\/enrol$/);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const key = (await page.getByTestId('totp-secret').textContent())!.trim();
+    await checkScreen(page, 'mfa-09-enrol-required');
+    await page.getByLabel('Code from the app').fill(totpCode(key));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.waitForURL(/\/queues\/mine$/);
+  }, 60_000);
 
   checksEveryScreen(errors);
 });
