@@ -27,6 +27,8 @@ export const newApiTokenExample = {
   name: 'Monitoring integration',
   token: 'td_4mQ9vX2pL7sR1nB8cZ5wY3tK6hJ0gF8aD2eWq7Lx1Ns',
   createdAt: '2026-12-06T09:30:00.000Z',
+  readOnly: false,
+  expiresAt: null,
 };
 
 export const ticketCreateExample = {

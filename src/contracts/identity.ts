@@ -28,8 +28,8 @@ export const Person = z.object({
   active: z.boolean(),
 });
 
-export const Me = Person.extend({ csrfToken: z.string().optional() });
-export const LoginResponse = z.object({ user: Person, csrfToken: z.string() }).meta({ example: ex.loginResponseExample });
+export const Me = Person.extend({ csrfToken: z.string().optional(), mfaEnrolmentRequired: z.boolean().optional() });
+export const LoginResponse = z.object({ user: Person, csrfToken: z.string(), mfaEnrolmentRequired: z.boolean().optional() }).meta({ example: ex.loginResponseExample });
 
 export const MePatch = z
   .object({ name: Text(200), locale: Locale, timeZone: TimeZone, phone: z.string().trim().max(40).nullable(), availability: Availability })
@@ -62,15 +62,30 @@ export const PeopleQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
-export const ApiTokenCreate = z.object({ name: Text(100) }).meta({ example: ex.apiTokenCreateExample });
+export const ApiTokenCreate = z.object({
+  name: Text(100),
+  /** Only GET requests; anything else is refused 403 read_only_token. */
+  readOnly: z.boolean().optional(),
+  /** After this instant the token is refused 401 token_expired. */
+  expiresAt: z.string().datetime({ offset: true }).nullable().optional(),
+}).meta({ example: ex.apiTokenCreateExample });
 export const ApiToken = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  readOnly: z.boolean(),
+  expiresAt: z.string().nullable(),
 });
-export const NewApiToken = z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }).meta({ example: ex.newApiTokenExample });
+export const NewApiToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string(),
+  createdAt: z.string(),
+  readOnly: z.boolean(),
+  expiresAt: z.string().nullable(),
+}).meta({ example: ex.newApiTokenExample });
 
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'not a domain name');
 export const OrganizationCreate = z.object({

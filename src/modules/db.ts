@@ -10,6 +10,7 @@ import type { Config } from '../core/config/config.js';
 import type { FileStore } from '../core/storage/files.js';
 import type { FileTables } from '../core/storage/database-files.js';
 import type { IdentityTables } from './identity/identity.tables.js';
+import type { SecurityTables } from './identity/security.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
 import type { SlaTables } from './sla/sla.tables.js';
 import type { SlaClockTables } from './sla/clocks.tables.js';
@@ -25,7 +26,7 @@ import type { WebhookTables } from './webhooks/webhooks.tables.js';
 import type { SsoTables } from './identity/sso/sso.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

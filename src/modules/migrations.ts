@@ -19,6 +19,7 @@ import { phoneMigrations } from './channels/phone/phone.tables.js';
 import { webhookMigrations } from './webhooks/index.js';
 import { ssoMigrations } from './identity/sso/sso.tables.js';
 import { storageMigrations } from '../core/storage/database-files.js';
+import { securityMigrations } from './identity/security.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -42,4 +43,5 @@ export const allMigrations: ModuleMigration[] = [
   ...webhookMigrations,
   ...ssoMigrations,
   ...storageMigrations,
+  ...securityMigrations,
 ];

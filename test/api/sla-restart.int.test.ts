@@ -37,7 +37,9 @@ describe.each(DATABASES)('timers survive a restart (%s)', (kind) => {
     // First run: the demo data and one urgent request, then the process stops.
     const first = await openContext(config, { pgSchema }, clock);
     await seedDemo(first.app);
-    const { actor } = await login(first.app, 'alice@client-a.test', 'tierdesk-demo');
+    const signedIn = await login(first.app, 'alice@client-a.test', 'tierdesk-demo');
+    if (signedIn.kind !== 'session') throw new Error('no second factor expected');
+    const { actor } = signedIn;
     const id = await createTicket(first.app, actor, { subject: 'Server room is hot', description: 'x', impact: 'high', urgency: 'high' });
     await first.close();
 

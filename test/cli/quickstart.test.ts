@@ -69,8 +69,8 @@ describe('the quick start', () => {
       expect(again.stderr).toContain('already taken');
       const { app, close } = await openContext(loadConfig({ DATA_DIR: dir }));
       try {
-        const { actor } = await login(app, 'root@example.test', 'a-long-secret-1');
-        expect(actor.role).toBe('admin');
+        const signedIn = await login(app, 'root@example.test', 'a-long-secret-1');
+        expect(signedIn.kind === 'session' && signedIn.actor.role).toBe('admin');
       } finally {
         await close();
       }

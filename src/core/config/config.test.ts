@@ -31,4 +31,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ ATTACHMENT_STORE: 'database' }).attachmentStore).toBe('database');
     expect(() => loadConfig({ ATTACHMENT_STORE: 's3' })).toThrow(/ATTACHMENT_STORE/);
   });
+
+  it('remembers a device for MFA_REMEMBER_DAYS (30; 0 offers nothing) and refuses more than a year', () => {
+    expect(loadConfig({}).mfaRememberDays).toBe(30);
+    expect(loadConfig({ MFA_REMEMBER_DAYS: '0' }).mfaRememberDays).toBe(0);
+    expect(() => loadConfig({ MFA_REMEMBER_DAYS: '400' })).toThrow(/MFA_REMEMBER_DAYS/);
+  });
 });

@@ -29,6 +29,7 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   VALIDATE_RESPONSES: z.enum(['0', '1']).default('0'),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  MFA_REMEMBER_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   MAIL_FROM: z.string().min(3).default('Tierdesk <support@desk.test>'),
   MAIL_REPLY_TO: z.string().trim().email().default('support@desk.test'),
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/i, 'must be an smtp:// or smtps:// URL').optional(),
@@ -104,6 +105,8 @@ export type Config = {
   trustProxy: boolean;
   validateResponses: boolean;
   authCacheSeconds: number;
+  /** How long a browser may skip the second factor after "remember this device"; 0: never offered. */
+  mfaRememberDays: number;
   cookieSecure: boolean;
   /** The developers' tracker that hand-offs are posted to; null: hand-off is not configured. */
   devTrackerUrl: string | null;
@@ -188,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === '1',
     validateResponses: e.VALIDATE_RESPONSES === '1',
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    mfaRememberDays: e.MFA_REMEMBER_DAYS,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === '1' : publicUrl.startsWith('https:'),
     devTrackerUrl: e.DEV_TRACKER_URL ?? null,
     devTrackerSecret: e.DEV_TRACKER_SECRET ?? null,

@@ -39,6 +39,9 @@ const STATUS: Record<string, number> = {
   validation_failed: 400,
   too_many_requests: 429,
   sso_required: 403,
+  token_expired: 401,
+  read_only_token: 403,
+  mfa_enrolment_required: 403,
 };
 
 /** The JSON body of every error response. */

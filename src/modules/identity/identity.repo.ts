@@ -56,7 +56,7 @@ export const findSessionWithUser = (db: Db, idHash: string) =>
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.csrf_token', 'sessions.expires_at as session_expires_at'])
+    .select(['sessions.csrf_token', 'sessions.expires_at as session_expires_at', 'sessions.enrol_only', 'sessions.last_used_at as session_last_used_at'])
     .where('sessions.id', '=', idHash)
     .executeTakeFirst();
 
@@ -88,14 +88,14 @@ export const findApiTokenWithUser = (db: Db, tokenHash: string) =>
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('users')
-    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.last_used_at'])
+    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'api_tokens.read_only', 'api_tokens.expires_at as token_expires_at'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
 
 export const listApiTokens = (db: Db, userId: string) =>
   db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+    .select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at', 'read_only', 'expires_at'])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();

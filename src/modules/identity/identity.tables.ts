@@ -59,7 +59,18 @@ export interface IdentityTables {
   };
   groups: { id: string; name: string; description: string; created_at: string };
   group_members: { group_id: string; user_id: string };
-  sessions: { id: string; user_id: string; csrf_token: string; created_at: string; expires_at: string };
+  sessions: {
+    id: string;
+    user_id: string;
+    csrf_token: string;
+    created_at: string;
+    expires_at: string;
+    user_agent: string | null;
+    ip: string | null;
+    last_used_at: string | null;
+    /** 1: the person must enrol a second factor first; the session opens nothing else. */
+    enrol_only: number;
+  };
   api_tokens: {
     id: string;
     user_id: string;
@@ -68,6 +79,9 @@ export interface IdentityTables {
     created_at: string;
     last_used_at: string | null;
     revoked_at: string | null;
+    /** 1: only GET and HEAD requests. */
+    read_only: number;
+    expires_at: string | null;
   };
   password_resets: { token_hash: string; user_id: string; created_at: string; expires_at: string; used_at: string | null };
 }

@@ -13,6 +13,7 @@ export const SECTIONS = [
   { path: 'people', group: 'team' },
   { path: 'groups', group: 'team' },
   { path: 'sso', group: 'team' },
+  { path: 'security', group: 'team' },
   { path: 'mailboxes', group: 'channels' },
   { path: 'quarantine', group: 'channels' },
   { path: 'dead-letters', group: 'channels' },

@@ -11,6 +11,7 @@ import { FormCard, useSubmit } from '../ui/FormCard';
 import { usePerson } from './admin.api';
 import { TIME_ZONES } from './Calendars';
 import { isClientRole, LINES, ROLES } from './People';
+import { PersonSecurity } from './PersonSecurity';
 
 function PersonForm({ person }: { person: Person }) {
   const { t } = useTranslation();
@@ -144,6 +145,7 @@ export default function PersonEdit() {
       </div>
       <PersonForm key={p.id} person={p} />
       <ActiveSwitch person={p} />
+      <PersonSecurity personId={p.id} name={p.name} />
     </Stack>
   );
 }

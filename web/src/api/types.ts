@@ -3,6 +3,7 @@ import type * as id from '../../../src/contracts/identity';
 import type * as sla from '../../../src/contracts/sla-policies';
 import type * as tk from '../../../src/contracts/tickets';
 import type * as esc from '../../../src/contracts/escalation';
+import type * as sec from '../../../src/contracts/security';
 
 /** The API's shapes, from the same Zod schemas the server validates with. */
 export type Person = z.infer<typeof id.Person>;
@@ -50,3 +51,8 @@ export interface DeadlineRow {
 export const isStaffRole = (r: Role) => r === 'agent' || r === 'manager' || r === 'admin';
 export const isManagerRole = (r: Role) => r === 'manager' || r === 'admin';
 export const OPEN_STATUSES: Status[] = ['new', 'open', 'pending_customer', 'pending_vendor'];
+export type MfaStatus = z.infer<typeof sec.MfaStatus>;
+export type SessionInfo = z.infer<typeof sec.Session>;
+export type SignedIn = z.infer<typeof sec.SignedIn>;
+export type SecondFactorNeeded = z.infer<typeof sec.SecondFactorNeeded>;
+export type SecuritySettings = z.infer<typeof sec.SecuritySettings>;

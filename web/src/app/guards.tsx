@@ -24,6 +24,8 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
   if (me.isPending) return <Loading />;
   if (me.error) return <ErrorAlert error={me.error} />;
   if (!me.data) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // The staff policy: a second factor first, before anything else.
+  if (me.data.mfaEnrolmentRequired && location.pathname !== '/enrol') return <Navigate to="/enrol" replace />;
   return children;
 }
 

@@ -19,6 +19,7 @@ export const router = createBrowserRouter([
   { path: '/sign-in', element: page(() => import('../auth/SignIn')) },
   { path: '/forgot-password', element: page(() => import('../auth/ForgotPassword')) },
   { path: '/reset-password', element: page(() => import('../auth/ResetPassword')) },
+  { path: '/enrol', element: <RequireSignIn>{page(() => import('../auth/Enrol'))}</RequireSignIn> },
   {
     element: (
       <RequireSignIn>
@@ -63,6 +64,7 @@ export const router = createBrowserRouter([
           { path: 'webhooks/:id', element: page(() => import('../admin/WebhookEdit')) },
           { path: 'sms-gateways', element: page(() => import('../admin/SmsGateways')) },
           { path: 'sms-messages', element: page(() => import('../admin/SmsMessages')) },
+          { path: 'security', element: page(() => import('../admin/Security')) },
           { path: '*', element: <NotFound /> },
         ],
       },

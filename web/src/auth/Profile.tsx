@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Code, Group, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { setLanguage, type Lang } from '../i18n';
 import { NotificationPreferences } from '../notifications/Preferences';
 import { dateTime } from '../ui/format';
 import { ErrorAlert, notifyError, notifyOk } from '../ui/feedback';
+import { Passkeys, Sessions, TwoFactor } from './Security';
 
 const AVAILABILITY: Availability[] = ['available', 'busy', 'away', 'offline'];
 
@@ -112,12 +113,18 @@ function Tokens() {
   const { t, i18n } = useTranslation();
   const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => get<{ items: ApiToken[] }>('/me/tokens') });
   const [name, setName] = useState('');
+  const [readOnly, setReadOnly] = useState(false);
+  const [expiresOn, setExpiresOn] = useState('');
   const [created, setCreated] = useState<NewApiToken | null>(null);
   const create = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      setCreated(await post<NewApiToken>('/me/tokens', { name }));
+      // The date is the last day the token works, to its end in the reader's time zone.
+      const expiresAt = expiresOn ? new Date(`${expiresOn}T23:59:59`).toISOString() : null;
+      setCreated(await post<NewApiToken>('/me/tokens', { name, readOnly, expiresAt }));
       setName('');
+      setReadOnly(false);
+      setExpiresOn('');
       void tokens.refetch();
     } catch (err) {
       notifyError(t, err);
@@ -144,8 +151,10 @@ function Tokens() {
           </Alert>
         )}
         <form onSubmit={create}>
-          <Group align="end">
+          <Group align="end" wrap="wrap">
             <TextInput label={t('profile.tokenName')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+            <TextInput label={t('profile.tokenExpires')} type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.currentTarget.value)} />
+            <Checkbox label={t('profile.tokenReadOnly')} checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} mb={8} />
             <Button type="submit" variant="light" disabled={!name.trim()}>
               {t('profile.createToken')}
             </Button>
@@ -158,7 +167,19 @@ function Tokens() {
               <Table.Tbody>
                 {tokens.data.items.map((tk) => (
                   <Table.Tr key={tk.id}>
-                    <Table.Td>{tk.name}</Table.Td>
+                    <Table.Td>
+                      {tk.name}
+                      {tk.readOnly && (
+                        <Badge ml="xs" size="sm" variant="light">
+                          {t('profile.readOnly')}
+                        </Badge>
+                      )}
+                      {tk.expiresAt && (
+                        <Text size="xs" c="dimmed">
+                          {t('profile.expires', { when: dateTime(tk.expiresAt, i18n.language) })}
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td>
                       <Text size="sm" c="dimmed">
                         {tk.revokedAt ? t('profile.revoked') : tk.lastUsedAt ? t('profile.lastUsed', { when: dateTime(tk.lastUsedAt, i18n.language) }) : t('profile.neverUsed')}
@@ -194,6 +215,9 @@ export default function Profile() {
       <Settings me={me} key={me.id} />
       <PasswordChange />
       <NotificationPreferences />
+      <TwoFactor />
+      <Passkeys />
+      <Sessions />
       <Tokens />
     </Stack>
   );

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden, Unauthorized } from '../../../core/errors.js';
+import { DomainError, Forbidden, Unauthorized } from '../../../core/errors.js';
 import type { HttpServer } from '../../../core/http/server.js';
 import type { AppContext } from '../../db.js';
 import type { Actor } from '../actor.js';
@@ -21,6 +21,11 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const READS = new Set(['GET', 'HEAD']);
+
+/** What a session held to enrolment (the staff policy, no factor yet) may still reach. */
+const openToEnrolment = (method: string, url: string) =>
+  url.startsWith('/api/v1/auth/') || url.startsWith('/api/v1/me/mfa') || url.startsWith('/api/v1/me/passkeys') || (url === '/api/v1/me' && method === 'GET');
 const sameSecret = (a: string, b: string) =>
   a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -38,6 +43,8 @@ export function registerAuthentication(http: HttpServer, app: AppContext) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       req.auth = m ? await authenticateToken(app, m[1]!) : null;
       if (!req.auth) throw new Unauthorized('The API token is invalid or revoked');
+      if (req.auth.via === 'token' && req.auth.readOnly && !READS.has(req.method))
+        throw new DomainError('This API token may only read (GET)', 'read_only_token');
       return;
     }
     const cookie = req.cookies[SESSION_COOKIE];
@@ -46,6 +53,8 @@ export function registerAuthentication(http: HttpServer, app: AppContext) {
   http.addHook('preValidation', async (req) => {
     const url = req.routeOptions.url;
     if (!req.auth && url?.startsWith('/api/') && !req.routeOptions.config.public) throw new Unauthorized();
+    if (req.auth?.via === 'session' && req.auth.enrolOnly && url?.startsWith('/api/') && !openToEnrolment(req.method, url))
+      throw new DomainError('Set up a second factor first: the administrator requires it for staff', 'mfa_enrolment_required');
     if (req.auth?.via !== 'session' || !UNSAFE.has(req.method)) return;
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameSecret(sent, req.auth.csrfToken))
@@ -61,6 +70,13 @@ export function actorOf(req: FastifyRequest): Actor {
 
 export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean) {
   reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: maxAgeSeconds });
+}
+
+export const DEVICE_COOKIE = 'tierdesk_device';
+
+/** The remembered-device cookie: lets this browser skip the second factor until it expires. */
+export function setDeviceCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean) {
+  reply.setCookie(DEVICE_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/api/v1/auth/', secure, maxAge: maxAgeSeconds });
 }
 
 export function clearSessionCookie(reply: FastifyReply) {

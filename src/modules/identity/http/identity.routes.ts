@@ -9,6 +9,8 @@ import * as auth from '../auth.service.js';
 import * as directory from '../directory.service.js';
 import { findUserById } from '../identity.repo.js';
 import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './auth.hooks.js';
+import { SecondFactorNeeded } from '../../../contracts/security.js';
+import { clientInfo, securityRoutes } from './security.routes.js';
 import { presentOrganization, presentPerson, presentPlan } from './presenters.js';
 import { ssoRoutes } from '../sso/sso.routes.js';
 import { directorySyncRoutes } from '../directory-sync/directory-sync.routes.js';
@@ -19,13 +21,19 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
   const tags = ['identity'];
 
   http.post('/api/v1/auth/login', {
-    schema: { tags, body: c.LoginBody, response: { 200: c.LoginResponse, ...errorResponses } },
+    schema: {
+      tags,
+      description: 'With a second factor enrolled the answer is `{secondFactor: true, pendingToken, methods}`: finish at /api/v1/auth/login/code or /api/v1/auth/passkey/verify.',
+      body: c.LoginBody,
+      response: { 200: z.union([c.LoginResponse, SecondFactorNeeded]), ...errorResponses },
+    },
     config: { public: true, rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
     handler: async (req, reply) => {
-      const { actor, sessionToken, csrfToken } = await auth.login(app, req.body.email, req.body.password);
-      setSessionCookie(reply, sessionToken, app.config.sessionTtlHours * 3600, app.config.cookieSecure);
-      const user = (await findUserById(app.db, actor.id))!;
-      return { user: presentPerson(user, actor), csrfToken };
+      const r = await auth.login(app, req.body.email, req.body.password, clientInfo(req));
+      if (r.kind === 'second_factor') return { secondFactor: true as const, pendingToken: r.pendingToken, methods: r.methods as ('totp' | 'recovery' | 'passkey')[] };
+      setSessionCookie(reply, r.sessionToken, app.config.sessionTtlHours * 3600, app.config.cookieSecure);
+      const user = (await findUserById(app.db, r.actor.id))!;
+      return { user: presentPerson(user, r.actor), csrfToken: r.csrfToken, ...(r.enrolOnly && { mfaEnrolmentRequired: true }) };
     },
   });
 
@@ -63,7 +71,10 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
     handler: async (req) => {
       const actor = actorOf(req);
       const user = (await findUserById(app.db, actor.id))!;
-      return { ...presentPerson(user, actor), ...(req.auth?.via === 'session' && { csrfToken: req.auth.csrfToken }) };
+      return {
+        ...presentPerson(user, actor),
+        ...(req.auth?.via === 'session' && { csrfToken: req.auth.csrfToken, ...(req.auth.enrolOnly && { mfaEnrolmentRequired: true }) }),
+      };
     },
   });
 
@@ -88,14 +99,23 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
     handler: async (req) => {
       const rows = await auth.listApiTokens(app, actorOf(req));
       return {
-        items: rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at })),
+        items: rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          createdAt: r.created_at,
+          lastUsedAt: r.last_used_at,
+          revokedAt: r.revoked_at,
+          readOnly: Boolean(r.read_only),
+          expiresAt: r.expires_at,
+        })),
       };
     },
   });
 
   http.post('/api/v1/me/tokens', {
     schema: { tags, body: c.ApiTokenCreate, response: { 201: c.NewApiToken, ...errorResponses } },
-    handler: async (req, reply) => reply.code(201).send(await auth.createApiToken(app, actorOf(req), req.body.name)),
+    handler: async (req, reply) =>
+      reply.code(201).send(await auth.createApiToken(app, actorOf(req), req.body.name, { readOnly: req.body.readOnly, expiresAt: req.body.expiresAt })),
   });
 
   http.delete('/api/v1/me/tokens/:id', {
@@ -105,6 +125,8 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
       return reply.code(204).send(null);
     },
   });
+
+  await securityRoutes(http, app);
 
   // Organizations and plans
 

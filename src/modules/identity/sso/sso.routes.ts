@@ -6,6 +6,7 @@ import type { HttpServer } from '../../../core/http/server.js';
 import type { AppContext } from '../../db.js';
 import { actorOf, setSessionCookie } from '../http/auth.hooks.js';
 import * as sso from './sso.service.js';
+import { clientInfo } from '../http/security.routes.js';
 
 /** The cookie that binds a sign-in under way to the browser that started it. */
 const STATE_COOKIE = 'tierdesk_sso_state';
@@ -49,7 +50,7 @@ export async function ssoRoutes(http: HttpServer, app: AppContext) {
       reply.clearCookie(STATE_COOKIE, { path: STATE_PATH });
       try {
         const current = new URL(app.config.publicUrl + req.url);
-        const { sessionToken } = await sso.callback(app, current, req.cookies[STATE_COOKIE]);
+        const { sessionToken } = await sso.callback(app, current, req.cookies[STATE_COOKIE], clientInfo(req));
         setSessionCookie(reply, sessionToken, app.config.sessionTtlHours * 3600, app.config.cookieSecure);
         return reply.redirect('/', 302);
       } catch (err) {

@@ -5,7 +5,7 @@ import { DomainError, Invalid, NotFound } from '../../../core/errors.js';
 import { newId } from '../../../core/ids/ids.js';
 import type { AppContext } from '../../db.js';
 import { STAFF_ROLES, type Actor } from '../actor.js';
-import { openSession } from '../auth.service.js';
+import { startSession, type ClientInfo } from '../auth.service.js';
 import { createPerson, updatePerson } from '../directory.service.js';
 import * as identity from '../identity.repo.js';
 import { assertAdmin } from '../identity.policy.js';
@@ -221,7 +221,7 @@ const system: Actor = { id: SYSTEM_USER_ID, email: '', name: 'Tierdesk', role: '
  * the ID token (signature, issuer, audience, nonce), then creates or updates the person in the
  * IdP's organization with the role their groups map to, and opens a session.
  */
-export async function callback(app: AppContext, currentUrl: URL, browserState: string | undefined) {
+export async function callback(app: AppContext, currentUrl: URL, browserState: string | undefined, client: ClientInfo) {
   const state = currentUrl.searchParams.get('state');
   if (!state || !browserState || state !== browserState) throw new SsoRefused('The sign-in state does not match this browser', 'sso_state_mismatch');
   const login = await repo.takeLogin(app.db, state);
@@ -268,5 +268,6 @@ export async function callback(app: AppContext, currentUrl: URL, browserState: s
     user = await createPerson(app, system, { email, name, role: granted.role, organizationId: p.organization_id, line: granted.line, locale });
   }
   if (!linked) await repo.insertIdentity(app.db, { provider_id: p.id, subject, user_id: user.id, created_at: app.clock.now().toISOString() });
-  return openSession(app, user);
+  // The IdP has checked who this is (and any second factor): no second step here.
+  return startSession(app, user, client, { method: 'sso' });
 }
