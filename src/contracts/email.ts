@@ -69,7 +69,7 @@ export const Mailbox = z.object({
 });
 export const Mailboxes = z.object({ items: z.array(Mailbox) });
 
-export const MessageStatus = z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']);
+export const MessageStatus = z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined', 'duplicate']);
 
 export const SkippedAttachment = z.object({
   filename: z.string(),
@@ -100,6 +100,13 @@ export const InboundMessage = z.object({
   size: z.number(),
   attempts: z.number(),
   skippedAttachments: z.array(SkippedAttachment),
+  /** The timeline entry the message became (appended), for "show quoted text". */
+  entryId: z.string().nullable(),
+  quotedText: z.string().nullable().describe('what was trimmed off the text the request shows: quoted history, signature'),
+  signature: z
+    .object({ kind: z.enum(['smime', 'pgp']), verified: z.boolean(), text: Bilingual })
+    .nullable()
+    .describe('the message was signed; the desk does not verify signatures'),
   originalUrl: z.string(),
 });
 export const InboundMessageDetail = InboundMessage.extend({ html: z.string().nullable().describe('the HTML body, sanitized') });
@@ -120,6 +127,13 @@ export const MessageListQuery = z.object({
       return parts as z.infer<typeof MessageStatus>[];
     })
     .describe('comma list; quarantined for the quarantine'),
+  reason: z
+    .string()
+    .max(500)
+    .optional()
+    .transform((s) => (s ? s.split(',').map((p) => p.trim()).filter(Boolean) : undefined))
+    .describe('comma list of reasons: duplicate, auto_reply, bulk, loop, bounce, unreadable…'),
+  q: z.string().max(200).optional().describe("words in the sender's address or name, or the subject"),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -127,7 +141,7 @@ export const MessageListQuery = z.object({
 export const ReprocessBody = z.object({
   acceptNoise: z.boolean().default(false).describe('treat it as written by a person even if it looks automatic'),
 });
-export const ReprocessResult = z.object({ message: InboundMessage, outcome: z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']) });
+export const ReprocessResult = z.object({ message: InboundMessage, outcome: z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined', 'duplicate']) });
 
 export const FailingAddress = z.object({
   address: z.string(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trimReply } from './reply-trim.js';
+import { splitReply, trimReply } from './reply-trim.js';
 
 describe('trimReply', () => {
   it.each([
@@ -17,9 +17,9 @@ describe('trimReply', () => {
     ['a Russian mobile tagline', 'Еду.\n\nОтправлено из мобильной Почты Mail.ru\n', 'Еду.'],
   ])('%s', (_name, text, expected) => expect(trimReply(text)).toBe(expected));
 
-  it('keeps interleaved answers and forwarded content', () => {
-    const interleaved = '> Is it on?\nYes.\n> Is it plugged in?\nYes.';
-    expect(trimReply(interleaved)).toBe(interleaved);
+  it('keeps the answers written between quoted lines, and forwarded content', () => {
+    const interleaved = '> Is it on?\nYes.\n> Is it plugged in?\nNo.';
+    expect(splitReply(interleaved)).toEqual({ reply: 'Yes.\n\nNo.', quoted: '> Is it on?\n> Is it plugged in?' });
     const forward = 'See below.\n\n---------- Forwarded message ---------\nFrom: Vendor\n\nOn Monday, Ann wrote:\n> quoted in the forward\n';
     expect(trimReply(forward)).toBe(forward.trim());
   });

@@ -1,4 +1,4 @@
-import { reasonText } from '../email.messages.js';
+import { reasonText, SIGNATURE_STATUS } from '../email.messages.js';
 import type { FailingAddressRow, MailboxRow, MessageRow } from '../email.repo.js';
 import type { SkippedFile } from '../files.js';
 
@@ -51,6 +51,9 @@ export const presentMessage = (m: MessageRow) => ({
   size: m.raw_size,
   attempts: m.attempts,
   skippedAttachments: (JSON.parse(m.skipped_attachments) as SkippedFile[]).map((s) => ({ ...s, detail: s.detail ?? null, reasonText: reasonText(s.reason) })),
+  entryId: m.entry_id === null ? null : String(m.entry_id),
+  quotedText: m.quoted_text,
+  signature: m.signature === 'smime' || m.signature === 'pgp' ? { kind: m.signature as 'smime' | 'pgp', verified: false, text: SIGNATURE_STATUS[m.signature] } : null,
   originalUrl: `/api/v1/email/messages/${m.id}/original`,
 });
 
