@@ -103,6 +103,8 @@ export function splitReply(text: string, options: TrimOptions = {}): SplitReply 
       keep.push(l);
     } else cut.push(l);
   });
+  // A rule the client drew above the quote (Outlook on the web's <hr>) goes with it.
+  while (keep.length && (!keep[keep.length - 1]!.trim() || /^\s*[-_=*]{10,}\s*$/.test(keep[keep.length - 1]!))) keep.pop();
   const reply = tidy(keep.join('\n'));
   if (!reply) return { reply: text.trim(), quoted: '' };
   return { reply, quoted: tidy(cut.join('\n')) };
