@@ -81,7 +81,9 @@ const transferDecoded = (body: Buffer, cte: string | undefined): Buffer => {
 /** The charset for undeclared 8-bit bytes: one the message declares, else a detected one, else windows-1252. */
 function guessCharset(sample: Buffer, declared: string | null): string {
   if (declared && iconv.encodingExists(declared) && !/^(utf-?8|us-ascii|ascii)$/i.test(declared)) return declared;
-  const found = chardet.detect(sample);
+  // The words with 8-bit letters, without the ASCII around them (field names, addresses), which
+  // would make a Cyrillic single-byte charset look like Latin-1.
+  const found = chardet.detect(Buffer.from(sample.filter((b) => b >= 0x80 || b === 0x20)));
   if (found && iconv.encodingExists(found) && !/^(utf-?8|ascii)$/i.test(found)) return found;
   return 'windows-1252';
 }
