@@ -133,7 +133,7 @@ export async function parseMail(raw: Buffer, depth = 0): Promise<InboundMail> {
   for (const [k, v] of p.headers) if (!headers.has(k)) headers.set(k, cleanText(headerText(v)));
   // mailparser folds List-Id, List-Unsubscribe… into one "list" object: their own lines as they came.
   for (const l of p.headerLines)
-    if (!headers.has(l.key)) headers.set(l.key, cleanText(l.line.slice(l.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()).slice(0, 2000));
+    if (l.key.startsWith('list-') && !headers.has(l.key)) headers.set(l.key, cleanText(l.line.slice(l.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()).slice(0, 2000));
   const ct = p.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const sender = addresses(p.from).find((v) => normalizeAddress(v.address));
   const messageId = messageIds(p.messageId)[0] ?? null;
