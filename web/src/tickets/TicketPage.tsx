@@ -18,6 +18,7 @@ import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
 import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
 import { TimePanel } from './TimePanel';
+import { EmailExtras, useTicketEmails } from './EmailExtras';
 import { Timeline } from './Timeline';
 
 /** Reopen or confirm, as the requester may. */
@@ -53,6 +54,8 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
   const me = useMe().data!;
   const staff = isStaffRole(me.role);
   const timeline = useTimeline(ticket.id);
+  const emails = useTicketEmails(ticket.id, staff);
+  const creation = emails.data?.items.find((m) => m.status === 'created');
   const composer = useRef<ComposerHandle>(null);
   const [escalating, setEscalating] = useState(false);
   const qc = useQueryClient();
@@ -127,11 +130,12 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
               <Text size="sm" className="prewrap">
                 {ticket.description}
               </Text>
+              {creation && <EmailExtras message={creation} />}
             </Paper>
             <Title order={2} size="h4">
               {t('ticket.timeline')}
             </Title>
-            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} />}
+            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} emails={emails.data?.items} />}
             <ErrorAlert error={timeline.error} />
             {someoneReplying && (
               <Alert color="orange" role="status" data-testid="replying-warning">

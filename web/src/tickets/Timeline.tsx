@@ -1,8 +1,10 @@
 import { Anchor, Badge, Group, Paper, Stack, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { InboundMessage } from '../admin/admin.api';
 import type { TimelineEntry } from '../api/types';
 import { dateTime } from '../ui/format';
+import { EmailExtras } from './EmailExtras';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -34,7 +36,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
 }
 
 /** A request's timeline, oldest first: replies, internal notes (marked, staff only) and changes. */
-export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: boolean }) {
+export function Timeline({ entries, staff, emails = [] }: { entries: TimelineEntry[]; staff: boolean; emails?: InboundMessage[] }) {
   const { t, i18n } = useTranslation();
   if (!entries.length) return <Text c="dimmed">{t('ticket.noEntries')}</Text>;
   return (
@@ -59,6 +61,7 @@ export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: 
           );
         }
         const note = e.kind === 'note';
+        const email = emails.find((m) => m.entryId === String(e.id));
         return (
           <li key={e.id} data-kind={e.kind}>
             <Paper withBorder p="sm" className={note ? 'entry-note' : undefined}>
@@ -89,6 +92,7 @@ export function Timeline({ entries, staff }: { entries: TimelineEntry[]; staff: 
                   ))}
                 </Group>
               )}
+              {email && <EmailExtras message={email} />}
             </Paper>
           </li>
         );
