@@ -104,9 +104,15 @@ export const InboundMessage = z.object({
   entryId: z.string().nullable(),
   quotedText: z.string().nullable().describe('what was trimmed off the text the request shows: quoted history, signature'),
   signature: z
-    .object({ kind: z.enum(['smime', 'pgp']), verified: z.boolean(), text: Bilingual })
+    .object({
+      kind: z.enum(['smime', 'pgp']),
+      status: z.enum(['valid', 'invalid', 'unverified']),
+      verified: z.boolean().describe('the signature matches the content; the certificate is not checked against a trusted authority'),
+      signer: z.string().nullable(),
+      text: Bilingual,
+    })
     .nullable()
-    .describe('the message was signed; the desk does not verify signatures'),
+    .describe('the message was signed (multipart/signed): S/MIME signatures are verified, OpenPGP ones are not'),
   originalUrl: z.string(),
 });
 export const InboundMessageDetail = InboundMessage.extend({ html: z.string().nullable().describe('the HTML body, sanitized') });

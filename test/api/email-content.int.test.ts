@@ -5,6 +5,7 @@ import { useTestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
 import { sendRaw, useSmtpListener } from '../support/email.js';
+import { smimeSigned } from '../support/smime.js';
 import { tnefContainer } from '../support/tnef.js';
 
 /**
@@ -91,10 +92,29 @@ describe.each(DATABASES)('e-mail content (%s)', (db) => {
     expect((await ticketOf(ru)).description).toBe('Встреча отменена: Server room maintenance\nКогда: 2026-12-07 10:00 UTC – 2026-12-07 11:00 UTC\nГде: Store 4, back office\nОрганизатор: Bob Smith <bob@client-b.test>');
   });
 
-  it('shows the content of an S/MIME-signed message and says that its signature was not verified', async () => {
+  it('verifies an S/MIME signature: valid, content changed after signing, or unreadable', async () => {
+    const signed = smimeSigned({ from: 'bob@client-b.test', name: 'Bob Smith', subject: 'Signed order' }, 'Please order two new label printers.\n');
+    const valid = await deliver(signed);
+    expect((await ticketOf(valid)).description).toBe('Please order two new label printers.');
+    expect(valid.signature).toEqual({
+      kind: 'smime',
+      status: 'valid',
+      verified: true,
+      signer: 'bob@client-b.test',
+      text: { en: expect.stringMatching(/valid.*not checked against a trusted authority/), ru: expect.stringMatching(/Подпись верна.*не проверялся/) },
+    });
+    expect(valid.skippedAttachments).toMatchObject([{ filename: 'smime.p7s', reason: 'signature_file' }]);
+
+    const changed = Buffer.from(signed.toString('latin1').replace('two new', 'ten new').replace(/^Message-ID:.*\r\n/im, ''), 'latin1');
+    const tampered = await deliver(changed);
+    expect((await ticketOf(tampered)).description).toBe('Please order ten new label printers.');
+    expect(tampered.signature).toMatchObject({ status: 'invalid', verified: false, text: { en: expect.stringMatching(/may have been changed/), ru: expect.stringMatching(/могло быть изменено/) } });
+  });
+
+  it('shows the content of a message whose S/MIME signature cannot be read, and says so', async () => {
     const m = await deliver(`${head('Bob Smith <bob@client-b.test>', 'Signed request')}Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="s"\n\nThis is a cryptographically signed message in MIME format.\n\n--s\nContent-Type: text/plain; charset=utf-8\n\nPlease reset the password of the shared mailbox.\n--s\nContent-Type: application/pkcs7-signature; name="smime.p7s"\nContent-Disposition: attachment; filename="smime.p7s"\nContent-Transfer-Encoding: base64\n\n${b64(Buffer.from([0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]))}\n--s--\n`);
     expect((await ticketOf(m)).description).toBe('Please reset the password of the shared mailbox.');
-    expect(m.signature).toEqual({ kind: 'smime', verified: false, text: { en: expect.stringMatching(/not verified/), ru: expect.stringMatching(/не проверялась/) } });
+    expect(m.signature).toEqual({ kind: 'smime', status: 'unverified', verified: false, signer: null, text: { en: expect.stringMatching(/could not be verified/), ru: expect.stringMatching(/проверить не удалось/) } });
     expect(m.skippedAttachments).toMatchObject([{ filename: 'smime.p7s', reason: 'signature_file', reasonText: { en: expect.any(String), ru: expect.any(String) } }]);
     expect(await attachmentsOf(m)).toEqual([]);
   });

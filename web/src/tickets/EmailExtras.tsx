@@ -1,4 +1,4 @@
-import { Badge, Button, Paper, Stack, Text } from '@mantine/core';
+import { Button, Paper, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,9 +22,9 @@ export function EmailExtras({ message }: { message: InboundMessage }) {
   return (
     <Stack gap={4} mt="xs" data-testid="email-extras">
       {message.signature && (
-        <Badge variant="outline" color="gray" size="sm" title={lang(message.signature.text) ?? undefined}>
+        <Text size="xs" c={message.signature.status === 'invalid' ? 'red.8' : 'dimmed'} data-testid="email-signature">
           {lang(message.signature.text)}
-        </Badge>
+        </Text>
       )}
       {skipped.length > 0 && (
         <Text size="xs" c="dimmed" component="div">

@@ -65,8 +65,23 @@ export const PLACEHOLDERS = {
   truncated: { en: '[… the text is cut here; the original message has all of it]', ru: '[… текст обрезан; полностью он есть в исходном письме]' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
-/** What staff read about a signed message: the desk does not verify signatures, and says so. */
-export const SIGNATURE_STATUS = {
-  smime: { en: 'Signed (S/MIME); the signature was not verified', ru: 'Подписано (S/MIME); подпись не проверялась' },
-  pgp: { en: 'Signed (OpenPGP); the signature was not verified', ru: 'Подписано (OpenPGP); подпись не проверялась' },
-} as const satisfies Record<string, Record<Locale, string>>;
+/**
+ * What staff read about a signed message. A valid S/MIME signature proves the content unchanged
+ * and made with the key of the certificate it carries; the desk has no trust store, so it does not
+ * say the signer is who the certificate names, and says so.
+ */
+export function signatureText(kind: string, status: string, signer: string | null): Record<Locale, string> {
+  const who = signer ?? '?';
+  if (kind === 'pgp') return { en: 'Signed (OpenPGP); the signature was not verified', ru: 'Подписано (OpenPGP); подпись не проверялась' };
+  if (status === 'valid')
+    return {
+      en: `Signed (S/MIME) by ${who}: the signature is valid and the content unchanged; the certificate was not checked against a trusted authority`,
+      ru: `Подписано (S/MIME): ${who}. Подпись верна, содержимое не изменено; сертификат не проверялся по доверенному центру сертификации`,
+    };
+  if (status === 'invalid')
+    return {
+      en: `Signed (S/MIME) by ${who}, but the signature does not match the content: the message may have been changed`,
+      ru: `Подписано (S/MIME): ${who}, но подпись не совпадает с содержимым: письмо могло быть изменено`,
+    };
+  return { en: 'Signed (S/MIME); the signature could not be verified', ru: 'Подписано (S/MIME); подпись проверить не удалось' };
+}

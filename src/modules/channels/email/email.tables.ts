@@ -73,7 +73,7 @@ export interface EmailTables {
     attempts: number;
     /** What was trimmed off the text the request shows (quoted history, signature), for "show quoted text". */
     quoted_text: string | null;
-    /** The message was signed (multipart/signed): smime or pgp; null when not. */
+    /** The message was signed (multipart/signed): JSON {kind: smime|pgp, status: valid|invalid|unverified, signer}; null when not. */
     signature: string | null;
     processed_at: string;
   };

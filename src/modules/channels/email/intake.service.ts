@@ -300,7 +300,7 @@ async function writeRecord(
     organization_id: o.organizationId ?? null,
     skipped_attachments: JSON.stringify(o.skipped ?? []),
     quoted_text: o.quoted ?? null,
-    signature: mail?.signature ?? null,
+    signature: mail?.signature ? JSON.stringify(mail.signature) : null,
     processed_at: now,
   };
   let id: number;

@@ -27,6 +27,8 @@ export interface PreparedMail {
   hasPlainText: boolean;
   /** The multipart/signed protocol when the message is signed (application/pkcs7-signature…). */
   signedProtocol: string | null;
+  /** The first multipart/signed: the signed part's bytes as they came, and the signature's. */
+  signed: { content: Buffer; signature: Buffer } | null;
   /** The charset used for undeclared 8-bit bytes, if any. */
   repairedCharset: string | null;
 }
@@ -93,6 +95,7 @@ export function prepareMail(raw: Buffer): PreparedMail {
   let parts = 0;
   let hasPlainText = false;
   let signedProtocol: string | null = null;
+  let signed: PreparedMail['signed'] = null;
   const declared: string[] = [];
   const undeclared: { where: 'header' | 'body'; part: Part }[] = [];
 
@@ -111,7 +114,12 @@ export function prepareMail(raw: Buffer): PreparedMail {
     if (mime.startsWith('multipart/')) {
       if (mime === 'multipart/signed') signedProtocol = (param(type, 'protocol') ?? 'unknown').toLowerCase();
       const boundary = param(type, 'boundary');
-      if (boundary) for (const child of splitMultipart(part.body, boundary)) found.push(...walk(child, depth + 1, false));
+      const children = boundary ? splitMultipart(part.body, boundary) : [];
+      if (mime === 'multipart/signed' && !signed && children.length === 2) {
+        const sig = splitPart(children[1]!);
+        signed = { content: children[0]!, signature: transferDecoded(sig.body, field(sig.header.toString('latin1'), 'content-transfer-encoding')) };
+      }
+      for (const child of children) found.push(...walk(child, depth + 1, false));
     } else if (mime === 'message/rfc822') {
       // An attached message is parsed again when its attachments are taken; only its shape counts here.
       walk(part.body, depth + 1, false);
@@ -126,7 +134,7 @@ export function prepareMail(raw: Buffer): PreparedMail {
     return found;
   };
   walk(raw, 0, true);
-  if (!undeclared.length) return { raw, hasPlainText, signedProtocol, repairedCharset: null };
+  if (!undeclared.length) return { raw, hasPlainText, signedProtocol, signed, repairedCharset: null };
 
   // Second pass: decode what lacked a charset and rebuild the copy the parser reads.
   const sample = Buffer.concat(undeclared.map((u) => (u.where === 'header' ? u.part.header : u.part.body)).map((b) => b.subarray(0, 64 * 1024)));
@@ -143,7 +151,7 @@ export function prepareMail(raw: Buffer): PreparedMail {
     }
     out = replaceOnce(out, part.header, header);
   }
-  return { raw: out, hasPlainText, signedProtocol, repairedCharset: charset };
+  return { raw: out, hasPlainText, signedProtocol, signed, repairedCharset: charset };
 }
 
 /** Replaces the bytes of one header block (a subarray of the original) in the message being rebuilt. */

@@ -3,7 +3,8 @@ import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { readCalendar, type CalendarEvent } from './calendar.js';
-import { prepareMail } from './mime-prepare.js';
+import { prepareMail, type PreparedMail } from './mime-prepare.js';
+import { verifySmime, type SignatureCheck } from './smime.js';
 import { isTnef, readTnef } from './tnef.js';
 
 /** An attachment or inline image as the message carried it. */
@@ -13,6 +14,13 @@ export interface MailFile {
   data: Buffer;
   /** Shown inside the HTML body (cid:), rather than attached. */
   inline: boolean;
+}
+
+/** A signed message's signature: S/MIME ones are verified (see smime.ts), OpenPGP ones are not. */
+export interface MailSignature {
+  kind: 'smime' | 'pgp';
+  status: SignatureCheck['status'];
+  signer: string | null;
 }
 
 /** An inbound message reduced to what the desk acts on. */
@@ -31,8 +39,8 @@ export interface InboundMail {
   textFromHtml: boolean;
   /** Calendar invitations (text/calendar) the message carries. */
   calendar: CalendarEvent[];
-  /** S/MIME or OpenPGP signature (multipart/signed): its kind; null when unsigned. */
-  signature: 'smime' | 'pgp' | null;
+  /** S/MIME or OpenPGP signature (multipart/signed): its kind and what checking it found; null when unsigned. */
+  signature: MailSignature | null;
   /** Parts that are no files for the request (a signature, an invitation shown as text): listed with the reason. */
   setAside: { filename: string; contentType: string; size: number; reason: 'signature_file' | 'calendar_shown' }[];
   /** The HTML body, sanitized; null when there was none. */
@@ -152,7 +160,7 @@ export async function parseMail(raw: Buffer, depth = 0): Promise<InboundMail> {
     text: cleanText(text).replace(/\r\n?/g, '\n'),
     textFromHtml,
     calendar,
-    signature: !prepared.signedProtocol ? null : /pgp/.test(prepared.signedProtocol) ? 'pgp' : 'smime',
+    signature: await signatureOf(prepared),
     setAside,
     html: html ? sanitizeMailHtml(cleanText(html)) : null,
     files,
@@ -160,6 +168,14 @@ export async function parseMail(raw: Buffer, depth = 0): Promise<InboundMail> {
     contentType: (ct?.value ?? 'text/plain').toLowerCase(),
     contentTypeParams: Object.fromEntries(Object.entries(ct?.params ?? {}).map(([k, v]) => [k.toLowerCase(), String(v).toLowerCase()])),
   };
+}
+
+/** The signature of a multipart/signed message, checked when it is S/MIME. */
+async function signatureOf(prepared: PreparedMail): Promise<MailSignature | null> {
+  if (!prepared.signedProtocol) return null;
+  if (/pgp/.test(prepared.signedProtocol)) return { kind: 'pgp', status: 'unverified', signer: null };
+  if (!prepared.signed || !/pkcs7-signature/.test(prepared.signedProtocol)) return { kind: 'smime', status: 'unverified', signer: null };
+  return { kind: 'smime', ...(await verifySmime(prepared.signed.content, prepared.signed.signature)) };
 }
 
 type ParsedAttachment = Awaited<ReturnType<typeof simpleParser>>['attachments'][number];
