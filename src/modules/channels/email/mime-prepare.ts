@@ -137,7 +137,7 @@ export function prepareMail(raw: Buffer): PreparedMail {
   if (!undeclared.length) return { raw, hasPlainText, signedProtocol, signed, repairedCharset: null };
 
   // Second pass: decode what lacked a charset and rebuild the copy the parser reads.
-  const sample = Buffer.concat(undeclared.map((u) => (u.where === 'header' ? u.part.header : u.part.body)).map((b) => b.subarray(0, 64 * 1024)));
+  const sample = Buffer.concat(undeclared.map((u) => (u.where === 'header' ? u.part.header : u.part.body)).map((b) => b.subarray(0, 64 * 1024))).subarray(0, 256 * 1024);
   const charset = guessCharset(sample, declared.find((c) => !/^(utf-?8|us-ascii|ascii)$/i.test(c)) ?? null);
   let out = raw;
   for (const part of new Set(undeclared.map((u) => u.part))) {
