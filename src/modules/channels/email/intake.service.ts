@@ -16,7 +16,7 @@ import { cleanText, dedupeKey, normalizeAddress, parseMail, type InboundMail } f
 import { splitReply } from './reply-trim.js';
 import { findOrCreateSender, type SenderDecision } from './routing.js';
 import { selectFiles, type SkippedFile } from './files.js';
-import { requestNumberIn, stripPrefixes } from './subject.js';
+import { isForwardSubject, requestNumberIn, stripPrefixes } from './subject.js';
 
 /** A message as it reached the desk, before anything was decided about it. */
 export interface Delivery {
@@ -228,7 +228,7 @@ async function recordBounce(app: AppContext, raw: Buffer, mail: InboundMail, own
  * in a reply, without the closing and name block), then a summary of each calendar invitation.
  */
 function bodyText(mail: InboundMail, locale: UserRow['locale'], reply: boolean): { text: string; quoted: string | null } {
-  const split = splitReply(mail.text, { signOff: reply });
+  const split = splitReply(mail.text, { signOff: reply, forward: isForwardSubject(mail.subject) });
   let text = split.reply.trim();
   const invitations = mail.calendar.map((e) => calendarSummary(e, locale));
   if (invitations.length) text = [text, ...invitations].filter(Boolean).join('\n\n');

@@ -24,6 +24,12 @@ describe('trimReply', () => {
     expect(trimReply(forward)).toBe(forward.trim());
   });
 
+  it('keeps what an Outlook forward carries under its header block', () => {
+    const fw = 'Is this real?\n\nBob\n\n________________________________\nFrom: Vendor <billing@vendor.test>\nSent: Monday, 23 November 2026 09:00\nTo: Bob\nSubject: Invoice overdue\n\nYour invoice is overdue.\n';
+    expect(splitReply(fw, { forward: true })).toEqual({ reply: fw.trim(), quoted: '' });
+    expect(splitReply(fw).reply).toBe('Is this real?\n\nBob');
+  });
+
   it('keeps the whole text when trimming would leave nothing', () => {
     expect(trimReply('On Mon, Bob wrote:\n> only a quote')).toBe('On Mon, Bob wrote:\n> only a quote');
   });

@@ -20,6 +20,11 @@ export interface SplitReply {
 /** How much to trim: sign-offs ("Best regards," and a name block) only in replies. */
 export interface TrimOptions {
   signOff?: boolean;
+  /**
+   * The message is a forward (its subject says so): Outlook and others forward under the same
+   * header block or attribution as a reply, and what follows it is the substance, kept.
+   */
+  forward?: boolean;
 }
 
 const SIGNATURE_DELIMITER = /^--\s?$/;
@@ -52,7 +57,7 @@ const isTagline = (line: string) => line.length < 120 && MOBILE_TAGLINES.some((r
 /** Splits a message's text into the writer's reply and the quoted history; the whole text stays if nothing would remain. */
 export function splitReply(text: string, options: TrimOptions = {}): SplitReply {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const forward = lines.findIndex(isForward);
+  const forward = lines.findIndex((_, i) => isForward(lines[i]!) || (!!options.forward && (isOutlookBlock(lines, i) || isQuoteHeader(lines, i) > 0)));
   const end = forward === -1 ? lines.length : forward;
   // Each line of the writer's part is own (true) or trimmed (false).
   const own: boolean[] = lines.map(() => true);
