@@ -15,7 +15,7 @@ export const QUOTE_HEADERS: RegExp[] = [
   /^.{0,250}(^|\s)(пишет|пише|написал\(а\)|написала?|писал\(а\)|писала?|написав\(ла\)|написав|написала)\s*:\s*$/iu,
   /^\s*(Вы|Ви) писали\s.{0,120}:\s*$/iu,
   // Gmail in Russian and Mail.ru: a date with a time and an address, then a colon.
-  /^.{0,160}\d{1,2}[:.]\d{2}.{0,160}<?[^<>\s]+@[^<>\s]+>?\s*:\s*$/u,
+  /^.{0,160}\d{1,2}[:.]\d{2}.{0,160}<[^<>\s]+@[^<>\s]+>\s*:\s*$/u,
   // German: "Am … schrieb …:", "… schrieb:".
   /^\s*Am\s.{0,250}\sschrieb\b.{0,200}:\s*$/iu,
   /^.{0,250}\sschrieb\s*:\s*$/iu,

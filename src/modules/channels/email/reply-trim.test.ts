@@ -24,6 +24,13 @@ describe('trimReply', () => {
     expect(trimReply(forward)).toBe(forward.trim());
   });
 
+  it('does not take a line of the writer’s own for an attribution', () => {
+    const own = 'Call me at 10:30 or write to ivan@client-a.test:\nthe printer is in room 4.';
+    expect(trimReply(own)).toBe(own);
+    for (const intro of ['Программа пишет:\nОшибка 0x80070005, доступ запрещён.', 'The installer writes:\nError 1603.', 'Outlook schrieb:\nKein Zugriff.'])
+      expect(trimReply(intro)).toBe(intro);
+  });
+
   it('keeps what an Outlook forward carries under its header block', () => {
     const fw = 'Is this real?\n\nBob\n\n________________________________\nFrom: Vendor <billing@vendor.test>\nSent: Monday, 23 November 2026 09:00\nTo: Bob\nSubject: Invoice overdue\n\nYour invoice is overdue.\n';
     expect(splitReply(fw, { forward: true })).toEqual({ reply: fw.trim(), quoted: '' });

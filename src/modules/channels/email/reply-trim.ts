@@ -73,7 +73,10 @@ export function splitReply(text: string, options: TrimOptions = {}): SplitReply 
       let j = i + header;
       while (j < end && !lines[j]!.trim()) j++;
       if (j < end && !QUOTED_LINE.test(lines[j]!)) {
-        // An attribution followed by unmarked text: everything below it is the quote.
+        // An attribution followed by unmarked text: everything below it is the quote, when the
+        // attribution names when or whom it quotes (a date, a time, an address). Without one,
+        // "The system writes:" or "Программа пишет:" is the writer's own line before an error text.
+        if (!/[\d@]/.test(lines.slice(i, i + header).join(' '))) continue;
         cutAt = i;
         break;
       }
