@@ -29,6 +29,8 @@ describe('trimReply', () => {
     expect(trimReply(own)).toBe(own);
     for (const intro of ['Программа пишет:\nОшибка 0x80070005, доступ запрещён.', 'The installer writes:\nError 1603.', 'Outlook schrieb:\nKein Zugriff.'])
       expect(trimReply(intro)).toBe(intro);
+    const leave = 'Please block my account while I am away.\nFrom: 1 December\nTo: 5 December\n\nThank you.';
+    expect(trimReply(leave)).toBe(leave);
   });
 
   it('keeps what an Outlook forward carries under its header block', () => {

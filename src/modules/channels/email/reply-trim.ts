@@ -48,7 +48,9 @@ const isOutlookBlock = (lines: string[], i: number) => {
   if (BANNERS.some((re) => re.test(line))) return true;
   if (/^\s*_{20,}\s*$/.test(line)) return true;
   if (!OUTLOOK_FROM.test(line)) return false;
-  return lines.slice(i + 1, i + 5).some((l) => OUTLOOK_NEXT.test(l.slice(0, MAX_LINE)));
+  // Outlook writes at least two of Sent, To, Cc, Subject after From; "From: Monday / To: Friday" in
+  // the writer's own text has one.
+  return lines.slice(i + 1, i + 6).filter((l) => OUTLOOK_NEXT.test(l.slice(0, MAX_LINE))).length >= 2;
 };
 
 const isForward = (line: string) => FORWARD_HEADERS.some((re) => re.test(line.slice(0, MAX_LINE)));
