@@ -91,7 +91,7 @@ export const Mailbox = z.object({
 });
 export const Mailboxes = z.object({ items: z.array(Mailbox) });
 
-export const MessageStatus = z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']);
+export const MessageStatus = z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined', 'duplicate']);
 
 export const SkippedAttachment = z.object({
   filename: z.string(),
@@ -131,6 +131,17 @@ export const InboundMessage = z.object({
     .nullable()
     .describe('SPF, DKIM, DMARC and ARC of the From; null: not checked'),
   unverifiedSender: z.boolean().describe('taken in although it failed authentication: the sender may be forged'),
+  quotedText: z.string().nullable().describe('what was trimmed off the text the request shows: quoted history, signature'),
+  signature: z
+    .object({
+      kind: z.enum(['smime', 'pgp']),
+      status: z.enum(['valid', 'invalid', 'unverified']),
+      verified: z.boolean().describe('the signature matches the content; the certificate is not checked against a trusted authority'),
+      signer: z.string().nullable(),
+      text: Bilingual,
+    })
+    .nullable()
+    .describe('the message was signed (multipart/signed): S/MIME signatures are verified, OpenPGP ones are not'),
   originalUrl: z.string(),
 });
 export const InboundMessageDetail = InboundMessage.extend({ html: z.string().nullable().describe('the HTML body, sanitized') });
@@ -151,6 +162,13 @@ export const MessageListQuery = z.object({
       return parts as z.infer<typeof MessageStatus>[];
     })
     .describe('comma list; quarantined for the quarantine'),
+  reason: z
+    .string()
+    .max(500)
+    .optional()
+    .transform((s) => (s ? s.split(',').map((p) => p.trim()).filter(Boolean) : undefined))
+    .describe('comma list of reasons: duplicate, auto_reply, bulk, loop, bounce, unreadable…'),
+  q: z.string().max(200).optional().describe("words in the sender's address or name, or the subject"),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -159,7 +177,7 @@ export const ReprocessBody = z.object({
   acceptNoise: z.boolean().default(false).describe('treat it as written by a person even if it looks automatic'),
   acceptUnverified: z.boolean().default(false).describe('take it in although it failed authentication (marked as an unverified sender)'),
 });
-export const ReprocessResult = z.object({ message: InboundMessage, outcome: z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined']) });
+export const ReprocessResult = z.object({ message: InboundMessage, outcome: z.enum(['created', 'appended', 'ignored', 'bounce', 'quarantined', 'duplicate']) });
 
 export const FailingAddress = z.object({
   address: z.string(),

@@ -70,7 +70,14 @@ describe.each(DATABASES)('SMTP intake (%s)', (db) => {
     expect((await sendRaw(smtp.port, raw, desk)).code).toBe(250);
     const first = await latest(admin);
     expect((await sendRaw(smtp.port, raw, desk)).code).toBe(250);
-    expect((await latest(admin)).id).toBe(first.id);
+    // The second delivery is a row of the inbound log that names the first, and changes nothing.
+    const again = await latest(admin);
+    expect(again).toMatchObject({ status: 'duplicate', reason: 'duplicate', detail: `#${first.id}`, ticketId: first.ticketId, reasonText: { en: expect.stringMatching(/delivered again/), ru: expect.stringMatching(/повторно/) } });
+    expect(again.id).not.toBe(first.id);
+    const original = await fetch(`${t.base}${again.originalUrl}`, { headers: { cookie: admin.cookie! } });
+    expect(Buffer.from(await original.arrayBuffer()).toString()).toBe(raw);
+    const log = (await admin.get('/api/v1/email/messages?reason=duplicate&q=delivered%20twice')).body.items;
+    expect(log.map((m: any) => m.id)).toEqual([again.id]);
     const mine = await staff.get(`/api/v1/tickets?q=${encodeURIComponent('Delivered twice')}`);
     expect(mine.body.items).toHaveLength(1);
   });

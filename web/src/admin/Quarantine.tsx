@@ -1,4 +1,6 @@
-import { Anchor, Button, Group, SegmentedControl, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Anchor, Button, Group, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -10,16 +12,31 @@ import { useSubmit } from '../ui/FormCard';
 import type { InboundMessage } from './admin.api';
 import { MoreButton } from '../ui/MoreButton';
 
-const STATUSES = ['quarantined', 'ignored', 'bounce'] as const;
+const STATUSES = ['quarantined', 'ignored', 'bounce', 'duplicate', 'all'] as const;
+/** The reasons an admin most often looks for in the inbound log. */
+const REASONS = ['auto_reply', 'bulk', 'loop', 'bounce', 'duplicate', 'mime_too_complex', 'unreadable', 'unknown_organization', 'rate_limited'] as const;
 
-/** `/admin/quarantine?status=…`: inbound mail that made no request, with the reason; process it again. */
+/**
+ * `/admin/quarantine?status=…&reason=…&q=…`: the inbound log. Mail that made no request, with the
+ * reason (process it again), duplicates, and with status=all every message; searched by words.
+ */
 export default function Quarantine() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? 'quarantined';
+  const reason = params.get('reason') ?? '';
+  const [q, setQ] = useState(params.get('q') ?? '');
+  const [words] = useDebouncedValue(q.trim(), 300);
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  const filter = `${status === 'all' ? '' : `status=${status}&`}${reason ? `reason=${reason}&` : ''}${words ? `q=${encodeURIComponent(words)}&` : ''}`;
   const messages = useInfiniteQuery({
-    queryKey: ['inbound', status],
-    queryFn: ({ pageParam }) => get<{ items: InboundMessage[]; nextCursor: string | null }>(`/email/messages?status=${status}&limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    queryKey: ['inbound', status, reason, words],
+    queryFn: ({ pageParam }) => get<{ items: InboundMessage[]; nextCursor: string | null }>(`/email/messages?${filter}limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -36,9 +53,30 @@ export default function Quarantine() {
         <SegmentedControl
           aria-label={t('admin.status')}
           value={status}
-          onChange={(v) => setParams(v === 'quarantined' ? {} : { status: v }, { replace: true })}
+          onChange={(v) => setParam('status', v === 'quarantined' ? '' : v)}
           data={STATUSES.map((s) => ({ value: s, label: t(`admin.inbound.${s}`) }))}
         />
+        <Group gap="xs">
+          <Select
+            aria-label={t('admin.reason')}
+            placeholder={t('admin.inboundAnyReason')}
+            clearable
+            value={reason || null}
+            onChange={(v) => setParam('reason', v ?? '')}
+            data={REASONS.map((r) => ({ value: r, label: t(`admin.inboundReasons.${r}`) }))}
+            w={220}
+          />
+          <TextInput
+            aria-label={t('admin.inboundSearch')}
+            placeholder={t('admin.inboundSearch')}
+            value={q}
+            onChange={(e) => {
+              setQ(e.currentTarget.value);
+              setParam('q', e.currentTarget.value.trim());
+            }}
+            w={220}
+          />
+        </Group>
       </Group>
       <Text size="sm" c="dimmed" mb="sm">
         {t('admin.quarantineHelp')}
@@ -80,7 +118,7 @@ export default function Quarantine() {
             nowrap: true,
             render: (m) => (
               <Group gap={4} wrap="nowrap">
-                {m.status !== 'bounce' && (
+                {(m.status === 'quarantined' || m.status === 'ignored') && (
                   <>
                     <Button size="compact-sm" variant="light" loading={action.busy} onClick={() => reprocess(m, false)}>
                       {t('admin.reprocess')}

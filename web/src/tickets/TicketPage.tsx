@@ -18,8 +18,9 @@ import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
 import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
 import { TimePanel } from './TimePanel';
+import { EmailExtras, useTicketEmails } from './EmailExtras';
 import { Timeline } from './Timeline';
-import { useUnverifiedMarks } from './ticket-emails';
+import { unverifiedMarks } from './ticket-emails';
 
 /** Reopen or confirm, as the requester may. */
 function ClientActions({ ticket }: { ticket: TicketDetail }) {
@@ -54,7 +55,9 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
   const me = useMe().data!;
   const staff = isStaffRole(me.role);
   const timeline = useTimeline(ticket.id);
-  const unverified = useUnverifiedMarks(ticket.id, staff);
+  const emails = useTicketEmails(ticket.id, staff);
+  const creation = emails.data?.items.find((m) => m.status === 'created');
+  const unverified = unverifiedMarks(emails.data?.items);
   const composer = useRef<ComposerHandle>(null);
   const [escalating, setEscalating] = useState(false);
   const qc = useQueryClient();
@@ -129,11 +132,12 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
               <Text size="sm" className="prewrap">
                 {ticket.description}
               </Text>
+              {creation && <EmailExtras message={creation} />}
             </Paper>
             <Title order={2} size="h4">
               {t('ticket.timeline')}
             </Title>
-            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} unverified={unverified} />}
+            {timeline.isPending ? <Loading /> : <Timeline entries={timeline.data?.items ?? []} staff={staff} emails={emails.data?.items} unverified={unverified} />}
             <ErrorAlert error={timeline.error} />
             {someoneReplying && (
               <Alert color="orange" role="status" data-testid="replying-warning">

@@ -1,9 +1,11 @@
 import { Anchor, Badge, Group, Paper, Stack, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { InboundMessage } from '../admin/admin.api';
 import type { TimelineEntry } from '../api/types';
 import { dateTime } from '../ui/format';
 import type { UnverifiedMarks } from './ticket-emails';
+import { EmailExtras } from './EmailExtras';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -35,7 +37,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
 }
 
 /** A request's timeline, oldest first: replies, internal notes (marked, staff only) and changes. */
-export function Timeline({ entries, staff, unverified }: { entries: TimelineEntry[]; staff: boolean; unverified?: UnverifiedMarks }) {
+export function Timeline({ entries, staff, emails = [], unverified }: { entries: TimelineEntry[]; staff: boolean; emails?: InboundMessage[]; unverified?: UnverifiedMarks }) {
   const { t, i18n } = useTranslation();
   /** Mail taken in although its From failed SPF/DKIM/DMARC: the sender may be forged. */
   const unverifiedBadge = (
@@ -66,6 +68,7 @@ export function Timeline({ entries, staff, unverified }: { entries: TimelineEntr
           );
         }
         const note = e.kind === 'note';
+        const email = emails.find((m) => m.entryId === e.id);
         return (
           <li key={e.id} data-kind={e.kind}>
             <Paper withBorder p="sm" className={note ? 'entry-note' : undefined}>
@@ -97,6 +100,7 @@ export function Timeline({ entries, staff, unverified }: { entries: TimelineEntr
                   ))}
                 </Group>
               )}
+              {email && <EmailExtras message={email} />}
             </Paper>
           </li>
         );

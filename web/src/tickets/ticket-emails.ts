@@ -1,7 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type * as em from '../../../src/contracts/email';
-import { get } from '../api/client';
 
 type InboundMessage = z.infer<typeof em.InboundMessage>;
 
@@ -14,10 +12,8 @@ export interface UnverifiedMarks {
 }
 
 /** The messages a request was made from or answered by, read as marks for its timeline (staff). */
-export function useUnverifiedMarks(ticketId: string, enabled: boolean): UnverifiedMarks {
-  // Under the timeline's key: live updates of the request refresh it with the timeline.
-  const q = useQuery({ queryKey: ['timeline', ticketId, 'emails'], queryFn: () => get<{ items: InboundMessage[] }>(`/tickets/${ticketId}/emails`), enabled });
-  const unverified = (q.data?.items ?? []).filter((m) => m.unverifiedSender);
+export function unverifiedMarks(messages: InboundMessage[] = []): UnverifiedMarks {
+  const unverified = messages.filter((m) => m.unverifiedSender);
   return {
     entries: new Set(unverified.flatMap((m) => (m.entryId === null ? [] : [m.entryId]))),
     creation: unverified.some((m) => m.status === 'created'),

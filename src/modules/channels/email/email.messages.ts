@@ -10,6 +10,10 @@ export const REASONS = {
   bulk: { en: 'Bulk or mailing-list mail', ru: 'Массовая рассылка или письмо из списка рассылки' },
   loop: { en: 'Sent by the service desk itself (a mail loop)', ru: 'Отправлено самой службой поддержки (зацикливание почты)' },
   bounce: { en: 'A delivery failure notice (bounce)', ru: 'Уведомление о недоставке' },
+  duplicate: {
+    en: 'The same message delivered again; the first delivery was processed, this one changed nothing',
+    ru: 'То же письмо доставлено повторно; обработана первая доставка, эта ничего не изменила',
+  },
   // quarantined: waits for an admin, can be re-processed
   unreadable: { en: 'The message could not be read as e-mail', ru: 'Сообщение не удалось разобрать как письмо' },
   empty_message: { en: 'The message is empty', ru: 'Сообщение пустое' },
@@ -36,11 +40,23 @@ export const REASONS = {
     en: 'A staff member cannot open a request by e-mail; reply to the e-mail of a request instead',
     ru: 'Сотрудник не может открыть обращение письмом; ответьте на письмо по обращению',
   },
+  mime_too_complex: {
+    en: 'The message is built of too many or too deeply nested parts to be read safely',
+    ru: 'Письмо состоит из слишком многих или слишком глубоко вложенных частей, чтобы его безопасно разобрать',
+  },
   processing_failed: { en: 'Processing failed; see the detail', ru: 'Ошибка обработки; подробности в описании' },
   // attachments that were not accepted (the original message keeps them)
   attachment_too_large: { en: 'The file is larger than the desk accepts', ru: 'Файл больше допустимого размера' },
   attachment_empty: { en: 'The file is empty', ru: 'Файл пустой' },
   attachment_refused: { en: 'Files of this type or content are not accepted', ru: 'Файлы такого типа или содержания не принимаются' },
+  signature_file: {
+    en: 'The digital signature of the message (its status is shown with the message)',
+    ru: 'Электронная подпись письма (её состояние показано у письма)',
+  },
+  calendar_shown: {
+    en: 'A calendar invitation: its summary is in the text of the request',
+    ru: 'Приглашение в календарь: его сводка есть в тексте обращения',
+  },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 /** A reason in both languages, for presenters. */
@@ -52,3 +68,24 @@ export const PLACEHOLDERS = {
   noText: { en: '(the message has no text; see the attachments or the original message)', ru: '(в письме нет текста; см. вложения или исходное письмо)' },
   truncated: { en: '[… the text is cut here; the original message has all of it]', ru: '[… текст обрезан; полностью он есть в исходном письме]' },
 } as const satisfies Record<string, Record<Locale, string>>;
+
+/**
+ * What staff read about a signed message. A valid S/MIME signature proves the content unchanged
+ * and made with the key of the certificate it carries; the desk has no trust store, so it does not
+ * say the signer is who the certificate names, and says so.
+ */
+export function signatureText(kind: string, status: string, signer: string | null): Record<Locale, string> {
+  const who = signer ?? '?';
+  if (kind === 'pgp') return { en: 'Signed (OpenPGP); the signature was not verified', ru: 'Подписано (OpenPGP); подпись не проверялась' };
+  if (status === 'valid')
+    return {
+      en: `Signed (S/MIME) by ${who}: the signature is valid and the content unchanged; the certificate was not checked against a trusted authority`,
+      ru: `Подписано (S/MIME): ${who}. Подпись верна, содержимое не изменено; сертификат не проверялся по доверенному центру сертификации`,
+    };
+  if (status === 'invalid')
+    return {
+      en: `Signed (S/MIME) by ${who}, but the signature does not match the content: the message may have been changed`,
+      ru: `Подписано (S/MIME): ${who}, но подпись не совпадает с содержимым: письмо могло быть изменено`,
+    };
+  return { en: 'Signed (S/MIME); the signature could not be verified', ru: 'Подписано (S/MIME); подпись проверить не удалось' };
+}

@@ -98,7 +98,7 @@ export const releaseMailbox = (db: Db, id: string, owner: string) =>
 export const findMessage = (db: Db, id: number) => db.selectFrom('email_messages').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const findMessageByKey = (db: Db, dedupeKey: string) =>
-  db.selectFrom('email_messages').select(['id', 'status', 'ticket_id']).where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+  db.selectFrom('email_messages').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
 
 export async function insertMessage(db: Db, row: Insertable<EmailTables['email_messages']>): Promise<number> {
   const r = await db.insertInto('email_messages').values(row).returning('id').executeTakeFirstOrThrow();
@@ -111,7 +111,14 @@ export const updateMessage = (db: Db, id: number, patch: Updateable<EmailTables[
 /** How many messages a sender sent since an instant (the rate limit's window), counting up to `upTo`. */
 export async function countFromSender(db: Db, address: string, since: string, upTo: number): Promise<number> {
   // Counting stops at the limit, so that a storm does not make each of its messages dearer.
-  const recent = db.selectFrom('email_messages').select('id').where('from_address', '=', address).where('received_at', '>', since).limit(upTo);
+  // A duplicate delivery is the same message, and counts once.
+  const recent = db
+    .selectFrom('email_messages')
+    .select('id')
+    .where('from_address', '=', address)
+    .where('received_at', '>', since)
+    .where('status', '!=', 'duplicate')
+    .limit(upTo);
   const r = await db
     .selectFrom(recent.as('recent'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -146,6 +153,10 @@ export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string
 
 export interface MessageListQuery {
   statuses?: MessageStatus[];
+  /** Only these reasons (auto_reply, bulk, loop, duplicate…). */
+  reasons?: string[];
+  /** Words in the sender's address or name or the subject. */
+  q?: string;
   ticketId?: string;
   /** The id of the last row of the previous page. */
   after?: number;
@@ -156,6 +167,15 @@ export interface MessageListQuery {
 export function listMessages(db: Db, q: MessageListQuery) {
   let s = db.selectFrom('email_messages').selectAll();
   if (q.statuses?.length) s = s.where('status', 'in', q.statuses);
+  if (q.reasons?.length) s = s.where('reason', 'in', q.reasons);
+  if (q.q) {
+    const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    s = s.where((eb) =>
+      eb.or(
+        (['from_address', 'from_name', 'subject'] as const).map((c) => eb(eb.fn('lower', [eb.fn.coalesce(c, eb.val(''))]), 'like', eb.val(like))),
+      ),
+    );
+  }
   if (q.ticketId) s = s.where('ticket_id', '=', q.ticketId);
   if (q.after !== undefined) s = s.where('id', '<', q.after);
   return s.orderBy('id', 'desc').limit(q.limit).execute();

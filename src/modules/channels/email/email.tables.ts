@@ -13,10 +13,11 @@ export type DoneAction = 'flag' | 'move';
 export type AuthPolicy = 'quarantine' | 'accept_unverified';
 /**
  * What became of an inbound message: it opened a request, was added to one, was ignored as noise
- * (auto-replies, bulk and list mail, loops), was a delivery failure notice, or waits in quarantine.
+ * (auto-replies, bulk and list mail, loops), was a delivery failure notice, waits in quarantine,
+ * or was the same message delivered again (duplicate: a row of the log, nothing else changed).
  */
-export type MessageStatus = 'created' | 'appended' | 'ignored' | 'bounce' | 'quarantined';
-export const MESSAGE_STATUSES: MessageStatus[] = ['created', 'appended', 'ignored', 'bounce', 'quarantined'];
+export type MessageStatus = 'created' | 'appended' | 'ignored' | 'bounce' | 'quarantined' | 'duplicate';
+export const MESSAGE_STATUSES: MessageStatus[] = ['created', 'appended', 'ignored', 'bounce', 'quarantined', 'duplicate'];
 
 export interface EmailTables {
   email_mailboxes: {
@@ -87,6 +88,10 @@ export interface EmailTables {
     auth_summary: string | null;
     /** How many times it was processed (re-processing adds one). */
     attempts: number;
+    /** What was trimmed off the text the request shows (quoted history, signature), for "show quoted text". */
+    quoted_text: string | null;
+    /** The message was signed (multipart/signed): JSON {kind: smime|pgp, status: valid|invalid|unverified, signer}; null when not. */
+    signature: string | null;
     processed_at: string;
   };
   email_failing_addresses: {
@@ -200,6 +205,15 @@ export const emailMigrations: ModuleMigration[] = [
       await db.schema.alterTable('email_messages').addColumn('raw_purged_at', t.timestamp).execute();
       // Retention walks the originals still kept, oldest first.
       await db.schema.createIndex('email_messages_raw_kept').on('email_messages').columns(['received_at', 'id']).where(sql.ref('raw_purged_at'), 'is', null).execute();
+    },
+  },
+  {
+    name: '2026-12-06-10-email-quoted-text-signature',
+    async up(db) {
+      await db.schema.alterTable('email_messages').addColumn('quoted_text', 'text').execute();
+      await db.schema.alterTable('email_messages').addColumn('signature', 'text').execute();
+      // The inbound log searched by reason (auto_reply, duplicate…), newest first.
+      await db.schema.createIndex('email_messages_reason').on('email_messages').columns(['reason', 'id']).execute();
     },
   },
 ];

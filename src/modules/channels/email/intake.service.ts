@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { inTransaction } from '../../../core/db/connect.js';
 import { isUniqueViolation } from '../../../core/db/dialect.js';
 import { Conflict, DomainError } from '../../../core/errors.js';
@@ -5,15 +6,17 @@ import { type AppContext, type Db, within } from '../../db.js';
 import { isStaff, SYSTEM_USER_ID, toActor, type UserRow } from '../../identity/index.js';
 import { addComment, attachToCreation, createTicket, findTicketById, loadTicket, SYSTEM_ACTOR, type TicketRow } from '../../tickets/index.js';
 import { readBounce } from './bounce.js';
+import { calendarSummary } from './calendar.js';
+import { MimeTooComplex } from './mime-prepare.js';
 import type { MessageStatus } from './email.tables.js';
 import { PLACEHOLDERS, type ReasonCode } from './email.messages.js';
 import * as repo from './email.repo.js';
 import { classifyNoise } from './noise.js';
 import { cleanText, dedupeKey, normalizeAddress, parseMail, type InboundMail } from './parse.js';
-import { trimReply } from './reply-trim.js';
+import { splitReply } from './reply-trim.js';
 import { findOrCreateSender, type SenderDecision } from './routing.js';
 import { selectFiles, type SkippedFile } from './files.js';
-import { requestNumberIn, stripPrefixes } from './subject.js';
+import { isForwardSubject, requestNumberIn, stripPrefixes } from './subject.js';
 import type { AuthResult } from './transport/mail-auth.js';
 import { countInbound } from '../../../core/observability/metrics.js';
 
@@ -59,6 +62,8 @@ interface Outcome {
   personId?: string | null;
   organizationId?: string | null;
   skipped?: SkippedFile[];
+  /** What was trimmed off the text the request shows (quoted history, signature). */
+  quoted?: string | null;
 }
 
 const TEXT_MAX = 100_000;
@@ -97,14 +102,14 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
         detail = 'no header fields';
       }
     } catch (err) {
-      early = 'unreadable';
+      early = err instanceof MimeTooComplex ? 'mime_too_complex' : 'unreadable';
       detail = errorText(err);
     }
   }
   const key = dedupeKey(early ? null : mail, raw);
   if (!existing) {
     const before = await repo.findMessageByKey(app.db, key);
-    if (before) return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
+    if (before) return recordDuplicate(app, delivery, mail, before);
   }
   const fileKey = existing?.raw_file_key ?? (await app.files.put(raw));
   const record = (trx: Db, o: Outcome) => writeRecord(app, trx, { existing, delivery, mail, key, fileKey, outcome: o });
@@ -125,7 +130,7 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
         const before = existing ? null : await repo.findMessageByKey(app.db, key);
         if (before) {
           await app.files.remove(fileKey);
-          return { id: before.id, status: 'duplicate', reason: null, ticketId: before.ticket_id };
+          return recordDuplicate(app, delivery, mail, before);
         }
         continue;
       }
@@ -148,8 +153,11 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
 /** Decides what a parsed message is, and applies it (in the caller's transaction). */
 async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, options: IntakeOptions, ownAddresses: Set<string>): Promise<Outcome> {
   const noise = options.acceptNoise ? null : classifyNoise(mail, { envelopeFrom: delivery.envelopeFrom, ownAddresses });
-  if (noise?.kind === 'bounce') return recordBounce(app, delivery.raw, mail, ownAddresses);
-  if (noise) return { status: 'ignored', reason: noise.reason };
+  if (noise?.kind === 'bounce') {
+    const bounce = await recordBounce(app, delivery.raw, mail, ownAddresses);
+    return { ...bounce, detail: [bounce.detail, `(${noise.why})`].filter(Boolean).join(' ') };
+  }
+  if (noise) return { status: 'ignored', reason: noise.reason, detail: noise.why };
   if (!mail.from) return { status: 'quarantined', reason: 'no_sender' };
 
   if (!options.ignoreRateLimit) {
@@ -168,13 +176,14 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
   const actor = toActor(user);
   const locale = user.locale;
   const { files, skipped } = selectFiles(mail.files, app.config.attachmentMaxBytes);
-  const text = bodyText(mail, locale);
+  skipped.push(...mail.setAside.map((f) => ({ ...f, detail: null })));
+  const { text, quoted } = bodyText(mail, locale, !!thread);
 
   if (isStaff(actor)) {
     // Staff answer requests by e-mail; they never open one for themselves.
     if (!thread || thread.status === 'closed') return { status: 'quarantined', reason: 'staff_sender', personId: user.id };
     const { entryId } = await addComment(app, actor, thread.id, { body: text, internal: false, files });
-    return { status: 'appended', reason: null, ticketId: thread.id, entryId, personId: user.id, skipped };
+    return { status: 'appended', reason: null, ticketId: thread.id, entryId, personId: user.id, skipped, quoted };
   }
 
   // A reply lands in its request only when the sender is of the request's organization.
@@ -184,13 +193,13 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
       ? await addComment(app, actor, thread.id, { body: text, internal: false, files })
       : // A colleague outside the request's audience: staff see it, the requester does not.
         await addComment(app, SYSTEM_ACTOR, thread.id, { body: `${user.name} <${user.email}>:\n\n${text}`, internal: true, files });
-    return { status: 'appended', reason: null, ticketId: thread.id, entryId, personId: user.id, organizationId: user.organization_id, skipped };
+    return { status: 'appended', reason: null, ticketId: thread.id, entryId, personId: user.id, organizationId: user.organization_id, skipped, quoted };
   }
 
   const subject = cleanSubject(mail.subject, locale);
   const ticketId = await createTicket(app, actor, { subject, description: text }, 'email');
   await attachToCreation(app, actor, ticketId, files);
-  return { status: 'created', reason: null, ticketId, personId: user.id, organizationId: user.organization_id, skipped };
+  return { status: 'created', reason: null, ticketId, personId: user.id, organizationId: user.organization_id, skipped, quoted };
 }
 
 /** The request a message answers: by the Message-IDs it names, then by the number in its subject. */
@@ -225,12 +234,51 @@ async function recordBounce(app: AppContext, raw: Buffer, mail: InboundMail, own
   return { status: 'bounce', reason: 'bounce', ticketId, detail: report.recipients.map((r) => `${r.address} ${r.statusCode ?? ''} ${r.permanent ? 'failed' : 'delayed'}`.trim()).join('; ') || null };
 }
 
-/** The text for the timeline: what the person wrote, without quoted history and signature. */
-function bodyText(mail: InboundMail, locale: UserRow['locale']): string {
-  let text = trimReply(mail.text).trim();
+/**
+ * The text for the timeline: what the person wrote, without quoted history and signature (and,
+ * in a reply, without the closing and name block), then a summary of each calendar invitation.
+ */
+function bodyText(mail: InboundMail, locale: UserRow['locale'], reply: boolean): { text: string; quoted: string | null } {
+  const split = splitReply(mail.text, { signOff: reply, forward: isForwardSubject(mail.subject) });
+  let text = split.reply.trim();
+  const invitations = mail.calendar.map((e) => calendarSummary(e, locale));
+  if (invitations.length) text = [text, ...invitations].filter(Boolean).join('\n\n');
   if (!text) text = PLACEHOLDERS.noText[locale];
   if (text.length > TEXT_MAX) text = `${text.slice(0, TEXT_MAX - 200)}\n\n${PLACEHOLDERS.truncated[locale]}`;
-  return text;
+  return { text, quoted: split.quoted.slice(0, TEXT_MAX) || null };
+}
+
+/**
+ * The same message delivered again: a row in the inbound log that says so and names the first
+ * delivery, sharing its stored original; nothing else changes.
+ */
+async function recordDuplicate(app: AppContext, delivery: Delivery, mail: InboundMail | null, before: repo.MessageRow): Promise<IntakeResult> {
+  const now = app.clock.now().toISOString();
+  const id = await repo.insertMessage(app.db, {
+    mailbox_id: delivery.mailbox?.id ?? null,
+    source: delivery.source,
+    message_id: null,
+    dedupe_key: `dup:${before.id}:${crypto.randomUUID()}`,
+    envelope_from: delivery.envelopeFrom === null ? null : cleanText(delivery.envelopeFrom).slice(0, 320),
+    from_address: mail?.from?.address ?? before.from_address,
+    from_name: mail?.from?.name.slice(0, 200) || before.from_name,
+    subject: (mail?.subject ?? before.subject).slice(0, 1000),
+    received_at: now,
+    raw_file_key: before.raw_file_key,
+    raw_size: delivery.raw.length,
+    html_body: null,
+    attempts: 1,
+    status: 'duplicate',
+    reason: 'duplicate',
+    detail: `#${before.id}`,
+    ticket_id: before.ticket_id,
+    entry_id: null,
+    person_id: before.person_id,
+    organization_id: before.organization_id,
+    skipped_attachments: '[]',
+    processed_at: now,
+  });
+  return { id, status: 'duplicate', reason: 'duplicate', ticketId: before.ticket_id };
 }
 
 function cleanSubject(subject: string, locale: UserRow['locale']): string {
@@ -264,6 +312,8 @@ async function writeRecord(
     skipped_attachments: JSON.stringify(o.skipped ?? []),
     auth_verdict: delivery.auth?.verdict ?? null,
     auth_summary: delivery.auth?.summary.slice(0, 500) ?? null,
+    quoted_text: o.quoted ?? null,
+    signature: mail?.signature ? JSON.stringify(mail.signature) : null,
     processed_at: now,
   };
   let id: number;

@@ -9,14 +9,18 @@ import type { MessageStatus } from './email.tables.js';
 import { intake } from './intake.service.js';
 
 /** One page of inbound messages for admins (the quarantine: status=quarantined), newest first. */
-export async function listMessages(app: AppContext, actor: Actor, q: { statuses?: MessageStatus[]; cursor?: string; limit: number }) {
+export async function listMessages(
+  app: AppContext,
+  actor: Actor,
+  q: { statuses?: MessageStatus[]; reasons?: string[]; q?: string; cursor?: string; limit: number },
+) {
   assertMayAdministerMail(actor);
   let after: number | undefined;
   if (q.cursor) {
     after = Number(Buffer.from(q.cursor, 'base64url').toString());
     if (!Number.isSafeInteger(after) || after < 1) throw new Invalid('The cursor is not one this list gave out', 'cursor');
   }
-  const rows = await repo.listMessages(app.db, { statuses: q.statuses, after, limit: q.limit + 1 });
+  const rows = await repo.listMessages(app.db, { statuses: q.statuses, reasons: q.reasons, q: q.q?.trim() || undefined, after, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > q.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null;

@@ -10,6 +10,10 @@ const mail = (over: Partial<InboundMail> & { h?: Record<string, string> } = {}):
   recipients: ['support@desk.test'],
   subject: 'Printer',
   text: 'Broken.',
+  textFromHtml: false,
+  calendar: [],
+  signature: null,
+  setAside: [],
   html: null,
   files: [],
   headers: new Map(Object.entries(over.h ?? {})),
@@ -37,9 +41,10 @@ describe('classifyNoise', () => {
   });
 
   it('takes the null envelope sender and delivery reports for automatic mail', () => {
-    expect(classifyNoise(mail(), { ...ctx, envelopeFrom: '' })).toEqual({ kind: 'ignored', reason: 'auto_reply' });
-    expect(classifyNoise(mail({ contentType: 'multipart/report', contentTypeParams: { 'report-type': 'delivery-status' } }), ctx)).toEqual({ kind: 'bounce' });
-    expect(classifyNoise(mail({ from: { address: 'mailer-daemon@mx.example', name: '' } }), ctx)).toEqual({ kind: 'bounce' });
+    expect(classifyNoise(mail(), { ...ctx, envelopeFrom: '' })).toEqual({ kind: 'ignored', reason: 'auto_reply', why: 'MAIL FROM:<> (the null sender)' });
+    expect(classifyNoise(mail({ contentType: 'multipart/report', contentTypeParams: { 'report-type': 'delivery-status' } }), ctx)).toMatchObject({ kind: 'bounce', why: /multipart\/report/ });
+    expect(classifyNoise(mail({ from: { address: 'mailer-daemon@mx.example', name: '' } }), ctx)).toEqual({ kind: 'bounce', why: 'From: mailer-daemon@mx.example' });
+    expect(classifyNoise(mail({ h: { 'list-id': '<news.example>' } }), ctx)).toEqual({ kind: 'ignored', reason: 'bulk', why: 'List-Id: <news.example>' });
   });
 });
 

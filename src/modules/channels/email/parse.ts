@@ -1,6 +1,11 @@
 import crypto from 'node:crypto';
+import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { readCalendar, type CalendarEvent } from './calendar.js';
+import { prepareMail, type PreparedMail } from './mime-prepare.js';
+import { verifySmime, type SignatureCheck } from './smime.js';
+import { isTnef, readTnef } from './tnef.js';
 
 /** An attachment or inline image as the message carried it. */
 export interface MailFile {
@@ -9,6 +14,13 @@ export interface MailFile {
   data: Buffer;
   /** Shown inside the HTML body (cid:), rather than attached. */
   inline: boolean;
+}
+
+/** A signed message's signature: S/MIME ones are verified (see smime.ts), OpenPGP ones are not. */
+export interface MailSignature {
+  kind: 'smime' | 'pgp';
+  status: SignatureCheck['status'];
+  signer: string | null;
 }
 
 /** An inbound message reduced to what the desk acts on. */
@@ -23,6 +35,14 @@ export interface InboundMail {
   subject: string;
   /** The plain text (from the text part, or made from the HTML). */
   text: string;
+  /** The text was made from the HTML (no text/plain part): links and images left out. */
+  textFromHtml: boolean;
+  /** Calendar invitations (text/calendar) the message carries. */
+  calendar: CalendarEvent[];
+  /** S/MIME or OpenPGP signature (multipart/signed): its kind and what checking it found; null when unsigned. */
+  signature: MailSignature | null;
+  /** Parts that are no files for the request (a signature, an invitation shown as text): listed with the reason. */
+  setAside: { filename: string; contentType: string; size: number; reason: 'signature_file' | 'calendar_shown' }[];
   /** The HTML body, sanitized; null when there was none. */
   html: string | null;
   files: MailFile[];
@@ -107,35 +127,129 @@ export function sanitizeMailHtml(html: string): string {
   });
 }
 
-/** Parses a raw RFC 5322 message with mailparser (any charset it declares, MIME of any shape). */
-export async function parseMail(raw: Buffer): Promise<InboundMail> {
-  const p = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
+/** How deep attached messages (message/rfc822) are opened for their own attachments. */
+const MAX_ATTACHED_DEPTH = 3;
+
+/**
+ * Parses a raw RFC 5322 message with mailparser (any charset it declares, MIME of any shape), after
+ * prepareMail bounded its structure and declared its undeclared charsets. Throws MimeTooComplex.
+ */
+export async function parseMail(raw: Buffer, depth = 0): Promise<InboundMail> {
+  const prepared = prepareMail(raw);
+  const p = await simpleParser(prepared.raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
   const headers = new Map<string, string>();
   for (const [k, v] of p.headers) if (!headers.has(k)) headers.set(k, cleanText(headerText(v)));
+  // mailparser folds List-Id, List-Unsubscribe… into one "list" object: their own lines as they came.
+  for (const l of p.headerLines)
+    if (l.key.startsWith('list-') && !headers.has(l.key)) headers.set(l.key, cleanText(l.line.slice(l.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()).slice(0, 2000));
   const ct = p.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const sender = addresses(p.from).find((v) => normalizeAddress(v.address));
   const messageId = messageIds(p.messageId)[0] ?? null;
   const parentIds = [...messageIds(p.inReplyTo), ...messageIds(p.references).reverse()];
-  const files: MailFile[] = p.attachments.map((a, i) => ({
-      filename: cleanText(a.filename?.trim() || `attachment-${i + 1}${extensionFor(a.contentType)}`).slice(0, 255),
-      contentType: (a.contentType || 'application/octet-stream').toLowerCase(),
-      data: a.content,
-      inline: a.contentDisposition === 'inline' || Boolean(a.related),
-    }));
+  const html = typeof p.html === 'string' && p.html.trim() ? p.html : null;
+  let text = prepared.hasPlainText ? (p.text ?? '') : '';
+  const textFromHtml = !text.trim() && html !== null;
+  if (textFromHtml) text = htmlToPlainText(html);
+  const { files, calendar, setAside } = await collectFiles(p.attachments, depth);
   return {
     messageId,
     parentIds: [...new Set(parentIds)],
     from: sender ? { address: normalizeAddress(sender.address)!, name: cleanText(sender.name ?? '').trim() } : null,
     recipients: [...new Set(addresses(p.to).concat(addresses(p.cc)).map((v) => normalizeAddress(v.address)).filter((a): a is string => !!a))],
     subject: cleanText(p.subject ?? '').replace(/\s+/g, ' ').trim(),
-    text: cleanText(p.text ?? '').replace(/\r\n?/g, '\n'),
-    html: typeof p.html === 'string' && p.html.trim() ? sanitizeMailHtml(cleanText(p.html)) : null,
+    text: cleanText(text).replace(/\r\n?/g, '\n'),
+    textFromHtml,
+    calendar,
+    signature: await signatureOf(prepared),
+    setAside,
+    html: html ? sanitizeMailHtml(cleanText(html)) : null,
     files,
     headers,
     contentType: (ct?.value ?? 'text/plain').toLowerCase(),
     contentTypeParams: Object.fromEntries(Object.entries(ct?.params ?? {}).map(([k, v]) => [k.toLowerCase(), String(v).toLowerCase()])),
   };
 }
+
+/** The signature of a multipart/signed message, checked when it is S/MIME. */
+async function signatureOf(prepared: PreparedMail): Promise<MailSignature | null> {
+  if (!prepared.signedProtocol) return null;
+  if (/pgp/.test(prepared.signedProtocol)) return { kind: 'pgp', status: 'unverified', signer: null };
+  if (!prepared.signed || !/pkcs7-signature/.test(prepared.signedProtocol)) return { kind: 'smime', status: 'unverified', signer: null };
+  return { kind: 'smime', ...(await verifySmime(prepared.signed.content, prepared.signed.signature)) };
+}
+
+type ParsedAttachment = Awaited<ReturnType<typeof simpleParser>>['attachments'][number];
+
+/**
+ * The message's files as a request takes them: a TNEF container unpacked into what it carries, an
+ * attached message with its own attachments beside it, invitations read for their summary, the
+ * S/MIME or OpenPGP signature set aside (the message's signature status tells of it).
+ */
+async function collectFiles(attachments: ParsedAttachment[], depth: number) {
+  const files: MailFile[] = [];
+  const calendar: CalendarEvent[] = [];
+  const setAside: InboundMail['setAside'] = [];
+  for (const [i, a] of attachments.entries()) {
+    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+    const filename = cleanText(a.filename?.trim() || `attachment-${i + 1}${extensionFor(contentType)}`).slice(0, 255);
+    const file = { filename, contentType, data: a.content, inline: a.contentDisposition === 'inline' || Boolean(a.related) };
+    if (/^application\/(x-)?pkcs7-signature$|^application\/pgp-signature$/.test(contentType)) {
+      setAside.push({ filename, contentType, size: a.content.length, reason: 'signature_file' });
+    } else if (contentType === 'text/calendar' || contentType === 'application/ics') {
+      const events = readCalendar(a.content.toString('utf8'));
+      calendar.push(...events);
+      if (events.length) setAside.push({ filename, contentType, size: a.content.length, reason: 'calendar_shown' });
+      else files.push(file);
+    } else if (isTnef(contentType, filename, a.content)) {
+      const inside = readTnef(a.content);
+      if (!inside.length) files.push(file);
+      for (const t of inside)
+        files.push({ filename: cleanText(t.filename).slice(0, 255), contentType: t.contentType ?? typeForName(t.filename), data: t.data, inline: false });
+    } else {
+      files.push(file);
+      if (contentType === 'message/rfc822' && depth < MAX_ATTACHED_DEPTH) {
+        // A forwarded message keeps its own attachments: they come beside it.
+        const inner = await parseMail(a.content, depth + 1).catch(() => null);
+        for (const f of inner?.files ?? []) if (!f.inline) files.push(f);
+      }
+    }
+  }
+  return { files, calendar, setAside };
+}
+
+/** Dangerous link targets that must not survive into plain text, even as words. */
+const ACTIVE_URL = /\b(javascript|vbscript|data|livescript|mocha)\s*:[^\s<>"')\]]*/gi;
+
+/**
+ * The text of an HTML body, for a message without a text part: no link targets (only the words of
+ * a link), no images (tracking pixels), no scripts or styles; quoted history stays marked with "> "
+ * so that the reply trimmer can tell it apart.
+ */
+export function htmlToPlainText(html: string): string {
+  const text = htmlToText(html, {
+    wordwrap: false,
+    limits: { maxInputLength: 5 * 1024 * 1024, maxDepth: 200 },
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'head', format: 'skip' },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+    ],
+  });
+  return text.replace(ACTIVE_URL, '').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+const BY_EXTENSION: Record<string, string> = {
+  pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', txt: 'text/plain', csv: 'text/csv',
+  doc: 'application/msword', xls: 'application/vnd.ms-excel', zip: 'application/zip', eml: 'message/rfc822',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+const typeForName = (name: string) => BY_EXTENSION[/\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
 const EXTENSIONS: Record<string, string> = {
   'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'application/pdf': '.pdf', 'text/plain': '.txt',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trimReply } from './reply-trim.js';
+import { splitReply, trimReply } from './reply-trim.js';
 
 describe('trimReply', () => {
   it.each([
@@ -17,11 +17,26 @@ describe('trimReply', () => {
     ['a Russian mobile tagline', 'Еду.\n\nОтправлено из мобильной Почты Mail.ru\n', 'Еду.'],
   ])('%s', (_name, text, expected) => expect(trimReply(text)).toBe(expected));
 
-  it('keeps interleaved answers and forwarded content', () => {
-    const interleaved = '> Is it on?\nYes.\n> Is it plugged in?\nYes.';
-    expect(trimReply(interleaved)).toBe(interleaved);
+  it('keeps the answers written between quoted lines, and forwarded content', () => {
+    const interleaved = '> Is it on?\nYes.\n> Is it plugged in?\nNo.';
+    expect(splitReply(interleaved)).toEqual({ reply: 'Yes.\n\nNo.', quoted: '> Is it on?\n> Is it plugged in?' });
     const forward = 'See below.\n\n---------- Forwarded message ---------\nFrom: Vendor\n\nOn Monday, Ann wrote:\n> quoted in the forward\n';
     expect(trimReply(forward)).toBe(forward.trim());
+  });
+
+  it('does not take a line of the writer’s own for an attribution', () => {
+    const own = 'Call me at 10:30 or write to ivan@client-a.test:\nthe printer is in room 4.';
+    expect(trimReply(own)).toBe(own);
+    for (const intro of ['Программа пишет:\nОшибка 0x80070005, доступ запрещён.', 'The installer writes:\nError 1603.', 'Outlook schrieb:\nKein Zugriff.'])
+      expect(trimReply(intro)).toBe(intro);
+    const leave = 'Please block my account while I am away.\nFrom: 1 December\nTo: 5 December\n\nThank you.';
+    expect(trimReply(leave)).toBe(leave);
+  });
+
+  it('keeps what an Outlook forward carries under its header block', () => {
+    const fw = 'Is this real?\n\nBob\n\n________________________________\nFrom: Vendor <billing@vendor.test>\nSent: Monday, 23 November 2026 09:00\nTo: Bob\nSubject: Invoice overdue\n\nYour invoice is overdue.\n';
+    expect(splitReply(fw, { forward: true })).toEqual({ reply: fw.trim(), quoted: '' });
+    expect(splitReply(fw).reply).toBe('Is this real?\n\nBob');
   });
 
   it('keeps the whole text when trimming would leave nothing', () => {

@@ -1,88 +1,147 @@
 /**
- * What a person wrote in a message, without the quoted history below it and without their
- * signature: the part the timeline shows. Forwarded content is kept, since it is the substance of
- * a forward. The full text and the original message are kept elsewhere.
+ * What a person wrote in a message, without the quoted history and without their signature: the
+ * part the timeline shows. Works for replies written above the quote (Outlook, Gmail), below it
+ * (The Bat!, Thunderbird) and between its lines. Forwarded content is kept, since it is the
+ * substance of a forward. The trimmed-off part is returned too, for "show quoted text"; the
+ * original message is kept elsewhere.
+ *
+ * Written here rather than taken from a library: email-reply-parser (the maintained port of
+ * EmailReplyParser) needs Node 22, and planer needs a browser DOM; both know few of the languages
+ * the desk's clients write in.
  */
+import { QUOTE_HEADERS, FORWARD_HEADERS, OUTLOOK_FROM, OUTLOOK_NEXT, BANNERS, MOBILE_TAGLINES, SIGN_OFFS } from './reply-patterns.js';
 
-/** Lines that start the quoted history of a reply, in the clients people use, in English and Russian. */
-const QUOTE_HEADERS: RegExp[] = [
-  // Gmail, Apple Mail, Thunderbird, K-9, iOS: "On Tue, 25 Nov 2026 at 10:00, Alice <a@b> wrote:"
-  /^\s*On\b.{0,200}\bwrote\s*:\s*$/i,
-  // Russian clients: "… пишет:", "… написал(а):", "… написала:"
-  /^.{0,200}(^|\s)(пишет|написал\(а\)|написала?|писал\(а\)|писала?)\s*:\s*$/iu,
-  // Gmail in Russian and others: "вт, 25 нояб. 2026 г. в 10:00, Алиса <a@b>:" — a date and an address, then a colon.
-  /^.{0,120}\d{1,2}[:.]\d{2}.{0,120}<[^<>\s]+@[^<>\s]+>\s*:\s*$/u,
-  // Outlook: the separator line, and the Original Message banner in both languages.
-  /^\s*-{2,}\s*(Original Message|Исходное сообщение|Ursprüngliche Nachricht)\s*-{2,}\s*$/iu,
-  /^\s*_{20,}\s*$/,
-];
-/** The header block Outlook writes above the quoted message (From:, Sent:, To:, Subject:). */
-const OUTLOOK_FROM = /^\s*\*?(From|От|Von)\s*:\*?\s+\S/iu;
-const OUTLOOK_NEXT = /^\s*\*?(Sent|Date|To|Subject|Отправлено|Дата|Кому|Тема|Gesendet|An|Betreff)\s*:/iu;
+/** A reply split into what its writer wrote and what was trimmed off (quoted history, signature). */
+export interface SplitReply {
+  reply: string;
+  quoted: string;
+}
 
-/** Lines that start forwarded content. */
-const FORWARD_HEADERS = [
-  /^\s*-{3,}\s*(Forwarded message|Пересылаемое сообщение|Пересланное сообщение)\s*-{3,}\s*$/iu,
-  /^\s*-{3,}\s*(Forwarded Message|Переадресованное сообщение)\s*-{3,}\s*$/iu,
-  /^\s*Begin forwarded message\s*:\s*$/i,
-  /^\s*Начало переадресованного (сообщения|письма)\s*:\s*$/iu,
-  /^\s*-{5,}\s*(Пересылаемое|Forwarded)\b.*$/iu,
-];
+/** How much to trim: sign-offs ("Best regards," and a name block) only in replies. */
+export interface TrimOptions {
+  signOff?: boolean;
+  /**
+   * The message is a forward (its subject says so): Outlook and others forward under the same
+   * header block or attribution as a reply, and what follows it is the substance, kept.
+   */
+  forward?: boolean;
+}
 
-/** Signatures: the RFC 3676 delimiter, and the lines mobile clients append. */
 const SIGNATURE_DELIMITER = /^--\s?$/;
-const MOBILE_SIGNATURE = [
-  /^\s*(Sent from my|Sent from|Get Outlook for|Отправлено с|Отправлено из|Отправлено через|Получено с помощью)(\s.{0,80})?$/iu,
-];
+/** A quoted line: "> text", and The Bat!'s initials before the mark ("IP> text"). */
+const QUOTED_LINE = /^\s{0,2}(\p{L}{1,4})?>/u;
+const MAX_LINE = 1000;
 
-const isQuoteHeader = (lines: string[], i: number) => {
-  const line = lines[i]!;
-  if (QUOTE_HEADERS.some((re) => re.test(line))) return true;
-  // A wrapped "On … \n … wrote:" attribution.
-  if (/^\s*On\b/i.test(line) && i + 1 < lines.length && /\bwrote\s*:\s*$/i.test(lines[i + 1]!)) return true;
-  if (OUTLOOK_FROM.test(line)) {
-    const next = lines.slice(i + 1, i + 4);
-    return next.some((l) => OUTLOOK_NEXT.test(l));
-  }
-  return false;
+const isQuoteHeader = (lines: string[], i: number): number => {
+  const line = lines[i]!.slice(0, MAX_LINE);
+  if (QUOTE_HEADERS.some((re) => re.test(line))) return 1;
+  // An attribution wrapped over two lines ("On …\n… wrote:").
+  const next = lines[i + 1]?.slice(0, MAX_LINE);
+  if (next !== undefined && line.trim() && line.length < 200 && QUOTE_HEADERS.some((re) => re.test(`${line.trimEnd()} ${next.trim()}`)))
+    return /^\s*(On|Am|Le|El|Il|Em|Op|Den|W dniu|Dne)\b/iu.test(line) || /\d/.test(line) ? 2 : 0;
+  return 0;
 };
 
-/** Trims quoted history and signature from a message's text; returns the whole text if nothing would remain. */
-export function trimReply(text: string): string {
+/** An Outlook header block (From:, Sent:, To:, Subject: in the client's language), or an "Original Message" banner. */
+const isOutlookBlock = (lines: string[], i: number) => {
+  const line = lines[i]!.slice(0, MAX_LINE);
+  if (BANNERS.some((re) => re.test(line))) return true;
+  if (/^\s*_{20,}\s*$/.test(line)) return true;
+  if (!OUTLOOK_FROM.test(line)) return false;
+  // Outlook writes at least two of Sent, To, Cc, Subject after From; "From: Monday / To: Friday" in
+  // the writer's own text has one.
+  return lines.slice(i + 1, i + 6).filter((l) => OUTLOOK_NEXT.test(l.slice(0, MAX_LINE))).length >= 2;
+};
+
+const isForward = (line: string) => FORWARD_HEADERS.some((re) => re.test(line.slice(0, MAX_LINE)));
+const isTagline = (line: string) => line.length < 120 && MOBILE_TAGLINES.some((re) => re.test(line));
+
+/** Splits a message's text into the writer's reply and the quoted history; the whole text stays if nothing would remain. */
+export function splitReply(text: string, options: TrimOptions = {}): SplitReply {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  let end = lines.length;
-  let forwarded = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (FORWARD_HEADERS.some((re) => re.test(lines[i]!))) {
-      forwarded = true;
+  const forward = lines.findIndex((_, i) => isForward(lines[i]!) || (!!options.forward && (isOutlookBlock(lines, i) || isQuoteHeader(lines, i) > 0)));
+  const end = forward === -1 ? lines.length : forward;
+  // Each line of the writer's part is own (true) or trimmed (false).
+  const own: boolean[] = lines.map(() => true);
+  let cutAt = lines.length;
+  for (let i = 0; i < end; i++) {
+    if (isOutlookBlock(lines, i)) {
+      // Outlook quotes the whole history below its header block, without marks: all of it goes.
+      cutAt = i;
       break;
     }
-    if (isQuoteHeader(lines, i)) {
-      end = i;
-      break;
+    const header = isQuoteHeader(lines, i);
+    if (header) {
+      let j = i + header;
+      while (j < end && !lines[j]!.trim()) j++;
+      if (j < end && !QUOTED_LINE.test(lines[j]!)) {
+        // An attribution followed by unmarked text: everything below it is the quote, when the
+        // attribution names when or whom it quotes (a date, a time, an address). Without one,
+        // "The system writes:" or "Программа пишет:" is the writer's own line before an error text.
+        if (!/[\d@]/.test(lines.slice(i, i + header).join(' '))) continue;
+        cutAt = i;
+        break;
+      }
+      while (j < end && (QUOTED_LINE.test(lines[j]!) || !lines[j]!.trim())) j++;
+      for (let k = i; k < j; k++) own[k] = false;
+      i = j - 1;
+      continue;
     }
+    if (QUOTED_LINE.test(lines[i]!)) own[i] = false;
   }
-  let kept = lines.slice(0, end);
-  // A trailing block of "> " lines (a client that quotes without an attribution line).
-  let last = kept.length;
-  while (last > 0 && (/^\s*>/.test(kept[last - 1]!) || !kept[last - 1]!.trim())) last--;
-  if (!forwarded && last < kept.length && kept.slice(last).some((l) => /^\s*>/.test(l))) kept = kept.slice(0, last);
-  kept = trimSignature(kept);
-  const result = kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
-  return result || text.trim();
+  for (let i = cutAt; i < lines.length; i++) own[i] = false;
+
+  // Signatures and taglines in the writer's part (never in forwarded content).
+  const ownEnd = Math.min(end, cutAt);
+  let inSignature = false;
+  for (let i = 0; i < ownEnd; i++) {
+    if (!own[i]) {
+      inSignature = false;
+      continue;
+    }
+    if (SIGNATURE_DELIMITER.test(lines[i]!) && i > 0) inSignature = true;
+    if (inSignature || isTagline(lines[i]!)) own[i] = false;
+  }
+  if (options.signOff) trimSignOff(lines, own, ownEnd);
+
+  const keep: string[] = [];
+  const cut: string[] = [];
+  lines.forEach((l, i) => {
+    if (own[i]) {
+      // Answers written between quoted lines stay apart.
+      if (i > 0 && !own[i - 1] && keep.length) keep.push('');
+      keep.push(l);
+    } else cut.push(l);
+  });
+  // A rule the client drew above the quote (Outlook on the web's <hr>) goes with it.
+  while (keep.length && (!keep[keep.length - 1]!.trim() || /^\s*[-_=*]{10,}\s*$/.test(keep[keep.length - 1]!))) keep.pop();
+  const reply = tidy(keep.join('\n'));
+  if (!reply) return { reply: text.trim(), quoted: '' };
+  return { reply, quoted: tidy(cut.join('\n')) };
 }
 
-function trimSignature(lines: string[]): string[] {
-  const forward = lines.findIndex((l) => FORWARD_HEADERS.some((re) => re.test(l)));
-  const top = forward === -1 ? lines.length : forward;
-  // The delimiter in the writer's own part only: a forwarded message's signature is part of it.
-  const delimiter = lines.slice(0, top).findIndex((l) => SIGNATURE_DELIMITER.test(l));
-  let out = delimiter > 0 ? [...lines.slice(0, delimiter), ...lines.slice(top)] : lines;
-  // Mobile clients' taglines at the end of the writer's part.
-  const mobileTop = forward === -1 ? out.length : out.findIndex((l) => FORWARD_HEADERS.some((re) => re.test(l)));
-  const own = out.slice(0, mobileTop);
-  let cut = own.length;
-  while (cut > 0 && !own[cut - 1]!.trim()) cut--;
-  if (cut > 0 && MOBILE_SIGNATURE.some((re) => re.test(own[cut - 1]!))) out = [...own.slice(0, cut - 1), ...out.slice(mobileTop)];
-  return out;
+/** The writer's part of a message (see splitReply). */
+export const trimReply = (text: string, options: TrimOptions = {}) => splitReply(text, options).reply;
+
+/** Cuts a closing ("Best regards," and a short name block) at the end of the writer's last own run of lines. */
+function trimSignOff(lines: string[], own: boolean[], end: number) {
+  const mine = [...Array(end).keys()].filter((i) => own[i]);
+  const tail = mine.filter((i) => lines[i]!.trim());
+  for (let t = tail.length - 2; t >= Math.max(0, tail.length - 9); t--) {
+    const i = tail[t]!;
+    if (!SIGN_OFFS.test(lines[i]!)) continue;
+    const after = tail.slice(t + 1);
+    // The name block: a few short lines. A one-line answer above it stays.
+    if (after.length > 8 || after.some((k) => lines[k]!.length > 80) || t === 0) return;
+    for (const k of mine.filter((k) => k >= i)) own[k] = false;
+    return;
+  }
 }
+
+const tidy = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasReplyPrefix, requestNumberIn, stripPrefixes } from './subject.js';
+import { hasReplyPrefix, isForwardSubject, requestNumberIn, stripPrefixes } from './subject.js';
 
 describe('subjects', () => {
   it.each([
@@ -29,4 +29,9 @@ describe('subjects', () => {
     ['ATD-5 model', null],
     ['TD-0', null],
   ])('finds the request number in %s', (subject, n) => expect(requestNumberIn(subject)).toBe(n));
+
+  it('tells forwards from replies', () => {
+    for (const f of ['FW: Invoice', 'Fwd: Invoice', 'WG: Rechnung', 'TR: Facture', 'RV: Factura', 'ENC: Fatura', 'Пересл: Счёт', '[TD-1] Fw: x']) expect(isForwardSubject(f), f).toBe(true);
+    for (const r of ['Re: Invoice', 'AW: Rechnung', 'Ответ: Счёт', 'Invoice', 'Tracking: parcel']) expect(isForwardSubject(r), r).toBe(false);
+  });
 });

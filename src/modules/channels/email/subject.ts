@@ -18,6 +18,12 @@ export function stripPrefixes(subject: string): string {
   return s.trim();
 }
 
+/** Forward prefixes: Fwd/FW, WG (German), TR (French), RV (Spanish), ENC (Portuguese), VB (Swedish), PD (Polish), İLT (Turkish), Пересл. */
+const FORWARD_PREFIX = /^\s*(?:\[[^\]]{0,40}\]\s*)?(?:fwd?|wg|tr|rv|enc|vb|pd|ilt|i̇lt|пересл|перес|переслано)\s*(?:\[\d{1,3}\]|\(\d{1,3}\))?\s*[:：]/iu;
+
+/** Whether the subject marks the message as a forward (whose quoted content is its substance). */
+export const isForwardSubject = (subject: string) => FORWARD_PREFIX.test(subject);
+
 /** Whether the subject marks the message as a reply or a forward. */
 export const hasReplyPrefix = (subject: string) => stripPrefixes(subject) !== subject.trim();
 

@@ -44,11 +44,12 @@ export async function emailRoutes(http: HttpServer, app: AppContext) {
     schema: {
       tags,
       querystring: c.MessageListQuery,
-      description: 'Inbound messages, newest first; `status=quarantined` is the quarantine. Admins only.',
+      description:
+        'Inbound messages (the inbound log), newest first; `status=quarantined` is the quarantine, `reason=duplicate,auto_reply` what was decided and why, `q` words in the sender or subject. Admins only.',
       response: { 200: c.InboundMessagePage, ...errorResponses },
     },
     handler: async (req) => {
-      const page = await messages.listMessages(app, actorOf(req), { statuses: req.query.status, cursor: req.query.cursor, limit: req.query.limit });
+      const page = await messages.listMessages(app, actorOf(req), { statuses: req.query.status, reasons: req.query.reason, q: req.query.q, cursor: req.query.cursor, limit: req.query.limit });
       return { items: page.rows.map(presentMessage), nextCursor: page.nextCursor };
     },
   });

@@ -1,4 +1,4 @@
-import { reasonText } from '../email.messages.js';
+import { reasonText, signatureText } from '../email.messages.js';
 import type { FailingAddressRow, MailboxRow, MessageRow } from '../email.repo.js';
 import type { SkippedFile } from '../files.js';
 
@@ -36,6 +36,12 @@ export const presentMailbox = (m: MailboxRow) => ({
   updatedAt: m.updated_at,
 });
 
+const presentSignature = (json: string | null) => {
+  if (!json) return null;
+  const s = JSON.parse(json) as { kind: 'smime' | 'pgp'; status: 'valid' | 'invalid' | 'unverified'; signer: string | null };
+  return { kind: s.kind, status: s.status, verified: s.status === 'valid', signer: s.signer, text: signatureText(s.kind, s.status, s.signer) };
+};
+
 /** An inbound message for staff and admins, without its HTML (see presentMessageDetail). */
 export const presentMessage = (m: MessageRow) => ({
   id: String(m.id),
@@ -60,6 +66,8 @@ export const presentMessage = (m: MessageRow) => ({
   skippedAttachments: (JSON.parse(m.skipped_attachments) as SkippedFile[]).map((s) => ({ ...s, detail: s.detail ?? null, reasonText: reasonText(s.reason) })),
   authentication: m.auth_verdict ? { verdict: m.auth_verdict, summary: m.auth_summary } : null,
   unverifiedSender: isUnverifiedSender(m),
+  quotedText: m.quoted_text,
+  signature: presentSignature(m.signature),
   originalUrl: `/api/v1/email/messages/${m.id}/original`,
 });
 
