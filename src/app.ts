@@ -86,7 +86,7 @@ export async function buildTierdesk(
   // Liveness without touching the database; also the baseline that `npm run bench` compares with.
   http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
-  await serveWebApp(http, landingPage);
+  await serveWebApp(http, landingPage, { imageHosts: config.kbImageHosts });
   liveRoutes(http, live, (req) => liveListener(actorOf(req)));
   presenceRoutes(http, app, live);
 

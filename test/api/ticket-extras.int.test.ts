@@ -95,8 +95,26 @@ describe.each(DATABASES)('requests API extras (%s)', (kind) => {
       expect(d.status).toBe(200);
       expect(d.bytes.equals(PNG)).toBe(true);
       expect(d.headers.get('content-type')).toBe('image/png');
-      expect(d.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''error%20screen.png`);
+      // A raster image may be shown in the browser, in a sandbox that runs nothing.
+      expect(d.headers.get('content-disposition')).toBe(`inline; filename*=UTF-8''error%20screen.png`);
       expect(d.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(d.headers.get('content-security-policy')).toContain('sandbox');
+    });
+
+    it('an XML file (which a browser would run as a document) is only ever downloaded, as bytes', async () => {
+      const ticket = await newTicket();
+      const xml = '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(document.cookie)</script></html>';
+      for (const [name, type] of [['page.xml', 'text/xml'], ['data.xml', 'application/xml']] as const) {
+        const r = await alice.post(`${T}/${ticket.id}/comments`, commentForm('A file', false, { name, type, data: xml }));
+        expect(r.status).toBe(201);
+        const d = await download(t, l1, r.body.attachments[0].url);
+        expect(d.status).toBe(200);
+        expect(d.bytes.toString()).toBe(xml);
+        expect(d.headers.get('content-type'), name).toBe('application/octet-stream');
+        expect(d.headers.get('content-disposition'), name).toBe(`attachment; filename*=UTF-8''${name}`);
+        expect(d.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(d.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
+      }
     });
 
     it('the requester attaches a file herself; its non-ASCII name survives', async () => {

@@ -58,6 +58,15 @@ const schema = z.object({
   SMS_THREAD_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(24),
   SMS_SENDER_LIMIT: z.coerce.number().int().positive().default(10),
   SMS_SENDER_WINDOW_MINUTES: z.coerce.number().int().positive().default(10),
+  KB_IMAGE_HOSTS: z
+    .string()
+    .regex(/^\s*[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*\s*$/i, 'must be host names separated by commas, such as images.example.com')
+    .optional(),
+  TIERDESK_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(/^([0-9a-f]{64}|[A-Za-z0-9+/_-]{43}=?)$/i, 'must be 32 bytes as 64 hex digits or base64')
+    .optional(),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -114,6 +123,10 @@ export type Config = {
   /** Inbound SMS per number per window; more are quarantined (loops, floods). */
   smsSenderLimit: number;
   smsSenderWindowMinutes: number;
+  /** Hosts whose images (https) KB pages may show; images from elsewhere become links. */
+  kbImageHosts: string[];
+  /** The key secrets are sealed with (hex or base64 of 32 bytes); null: DATA_DIR/secret.key, made on first start. */
+  secretKey: string | null;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -167,5 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsThreadWindowHours: e.SMS_THREAD_WINDOW_HOURS,
     smsSenderLimit: e.SMS_SENDER_LIMIT,
     smsSenderWindowMinutes: e.SMS_SENDER_WINDOW_MINUTES,
+    kbImageHosts: (e.KB_IMAGE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    secretKey: e.TIERDESK_SECRET_KEY ?? null,
   };
 }

@@ -13,6 +13,7 @@ import * as tickets from '../tickets.service.js';
 import * as timeline from '../timeline.service.js';
 import { presentAudit, presentCategory, presentDetail, presentEntry, presentListRow, ticketNumber } from './presenters.js';
 import { assertMayWork } from '../tickets.policy.js';
+import { sendStoredFile } from '../../../core/http/files.js';
 
 /** `"7"`, `W/"7"` or `7` → 7. */
 function parseIfMatch(header: string | undefined): number | undefined {
@@ -143,12 +144,7 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     schema: { tags: ticketTag, params: ParamsWith('attachmentId') },
     handler: async (req, reply) => {
       const { attachment, stream } = await timeline.getAttachment(app, actorOf(req), req.params.id, req.params.attachmentId);
-      return reply
-        .header('content-type', attachment.content_type)
-        .header('content-length', attachment.size)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
-        .header('x-content-type-options', 'nosniff')
-        .send(stream);
+      return sendStoredFile(reply, { contentType: attachment.content_type, filename: attachment.filename, size: attachment.size }, stream);
     },
   });
 
