@@ -9,6 +9,8 @@ import { migrateToLatest } from './core/db/migrate.js';
 import { EventBus } from './core/events/events.js';
 import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { diskFileStore } from './core/storage/files.js';
+import { loadSecretKey, secretBox } from './core/crypto/secrets.js';
+import { sealStoredSecrets } from './modules/stored-secrets.js';
 import type { AppContext, DB } from './modules/db.js';
 import { actorOf, registerAuthentication } from './modules/identity/http/auth.hooks.js';
 import { identityRoutes } from './modules/identity/http/identity.routes.js';
@@ -45,6 +47,14 @@ export interface Tierdesk {
 export async function openContext(config: Config, db: OpenOptions = {}, clock: Clock = systemClock) {
   const handle = openDatabase<DB>(config.databaseUrl, db);
   await migrateToLatest(handle.db, handle.dialect, allMigrations);
+  // Secrets at rest: plaintext ones of old are sealed now; a key that does not open them stops the start.
+  const secrets = secretBox(loadSecretKey(config).key);
+  try {
+    await sealStoredSecrets(handle.db, secrets);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
   const app: AppContext = {
     db: handle.db,
     dialect: handle.dialect,
@@ -52,6 +62,7 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
     files: diskFileStore(path.join(config.dataDir, 'attachments')),
     clock,
     events: new EventBus(),
+    secrets,
   };
   subscribeModules(app);
   // The weekly and monthly report e-mails: their first timers, unless already set.

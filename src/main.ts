@@ -7,6 +7,8 @@ import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from './demo/seed.js';
 import { createAdmin } from './modules/identity/directory.service.js';
 import { startWorker } from './worker.js';
 import { startImapIntake, startSmtpIntake } from './modules/channels/email/index.js';
+import { SecretKeyError } from './core/crypto/secrets.js';
+import { rotateSecretKey } from './rotate-secret-key.js';
 
 const HELP = `Usage: tierdesk <command> [options]
 
@@ -18,6 +20,9 @@ Commands:
   seed-demo      load the demo data set into an empty database
   create-admin   create an administrator: --email, --name (password from TIERDESK_ADMIN_PASSWORD,
                  or generated and printed)
+  rotate-secret-key
+                 re-seal every stored secret with a new key (TIERDESK_NEW_SECRET_KEY, or generated)
+                 in one transaction, and say what to set; stop the other processes first
 
 Configuration comes from environment variables; see the README.`;
 
@@ -53,6 +58,8 @@ async function main() {
       if (!process.env.TIERDESK_ADMIN_PASSWORD) console.log(`Password: ${password}`);
       return;
     }
+    case 'rotate-secret-key':
+      return console.log(await rotateSecretKey(config, process.env.TIERDESK_NEW_SECRET_KEY || null));
     case 'all':
     case 'serve':
     case 'worker': {
@@ -102,7 +109,7 @@ function announce(url: string, command: string, demo: boolean) {
 class UsageError extends Error {}
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof UsageError) {
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof SecretKeyError) {
     console.error(err.message);
     if (err instanceof UsageError) console.error(`\n${HELP}`);
     process.exit(2);

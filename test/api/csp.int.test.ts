@@ -155,7 +155,7 @@ describe.each(DATABASES)('every HTML response of the app (%s)', (kind) => {
     let html = 0;
     for (const p of gets) {
       const url = `${p.replace(/\{[^}]+\}/g, 'x'.repeat(43))}?rating=3`;
-      for (const headers of [{ cookie: admin.cookie! }, {}]) {
+      for (const headers of [{ cookie: admin.cookie! }, {}] as Record<string, string>[]) {
         const r = await fetch(t.base + url, { headers });
         expect(r.status, url).toBeLessThan(500);
         // Headers are enough (and the live-updates stream never ends).
