@@ -24,7 +24,7 @@ export async function rotateSecretKey(config: Config, newKeyText: string | null,
   let resealed: number;
   try {
     await migrateToLatest(handle.db, handle.dialect, allMigrations);
-    ({ resealed } = await rotateStoredSecrets(handle.db, secretBox(current.key), secretBox(next), newKeyText ? null : text));
+    resealed = await rotateStoredSecrets(handle.db, secretBox(current.key), secretBox(next));
   } catch (err) {
     if (current.source === 'file') fs.rmSync(pending, { force: true });
     throw err;

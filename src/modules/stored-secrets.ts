@@ -77,21 +77,11 @@ export async function resealStoredSecrets(db: Db, from: SecretBox, to: SecretBox
   return count;
 }
 
-/** What a key rotation did, for the operator. */
-export interface Rotation {
-  resealed: number;
-  oldKeyId: string;
-  newKeyId: string;
-  /** The new key, when it was generated here (else it came from TIERDESK_NEW_SECRET_KEY). */
-  generatedKey: string | null;
-}
-
 /**
- * Re-seals every stored secret from the key in use (`from`) to `to`, in one transaction; a secret
- * the old key does not open stops it with nothing changed.
+ * Re-seals every stored secret from the key in use (`from`) to `to`: first the start-up check (a
+ * secret the old key does not open stops it with nothing changed), then one transaction.
  */
-export async function rotateStoredSecrets(db: Db, from: SecretBox, to: SecretBox, generatedKey: string | null): Promise<Rotation> {
+export async function rotateStoredSecrets(db: Db, from: SecretBox, to: SecretBox): Promise<number> {
   await sealStoredSecrets(db, from);
-  const resealed = await resealStoredSecrets(db, from, to);
-  return { resealed, oldKeyId: from.key.id, newKeyId: to.key.id, generatedKey };
+  return resealStoredSecrets(db, from, to);
 }

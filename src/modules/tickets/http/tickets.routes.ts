@@ -149,7 +149,14 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
   });
 
   http.post('/api/v1/tickets/:id/watchers', {
-    schema: { tags: ticketTag, params: IdParam, body: c.WatcherCreate, response: { 200: c.TicketDetail, ...errorResponses } },
+    schema: {
+      tags: ticketTag,
+      params: IdParam,
+      body: c.WatcherCreate,
+      description:
+        'Staff add anyone who may see the request; a client IT manager people of the company. A client person who watches a request may read it (and gets its notices) until removed.',
+      response: { 200: c.TicketDetail, ...errorResponses },
+    },
     handler: async (req) => {
       const actor = actorOf(req);
       await relations.addWatcher(app, actor, req.params.id, req.body.userId);
@@ -166,7 +173,14 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
   });
 
   http.post('/api/v1/tickets/:id/links', {
-    schema: { tags: ticketTag, params: IdParam, body: c.LinkCreate, response: { 201: c.TicketDetail, ...errorResponses } },
+    schema: {
+      tags: ticketTag,
+      params: IdParam,
+      body: c.LinkCreate,
+      description:
+        'Staff. 409 `already_exists` for a link already there (stated from either end); 409 `link_cycle` (the loop in `details.cycle`) for a parent or duplicate link that would lead back to where it started.',
+      response: { 201: c.TicketDetail, ...errorResponses },
+    },
     handler: async (req, reply) => {
       const actor = actorOf(req);
       await relations.addLink(app, actor, req.params.id, req.body);
