@@ -10,6 +10,8 @@ export interface TicketScope {
   organizationId?: string;
   /** Requests made by this person or watched by them. */
   requesterId?: string;
+  /** Known not to watch any request (false): only their own, which the requester index finds. */
+  watches?: boolean;
 }
 
 export function ticketScope(actor: Actor): TicketScope {

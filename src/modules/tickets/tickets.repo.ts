@@ -92,7 +92,8 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
     .selectAll('t')
     .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
-  if (scope.requesterId) q = q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
+  if (scope.requesterId)
+    q = scope.watches === false ? q.where('t.requester_id', '=', scope.requesterId) : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
   if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.line) q = q.where('t.line', '=', f.line as TicketRow['line']);
@@ -120,6 +121,10 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
 }
 
 // Watchers, tags, links
+
+/** Whether the person watches any request (the index by person, 2026-12-06-80). */
+export const watchesAny = async (db: Db, userId: string) =>
+  (await db.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
 
 export const listWatchers = (db: Db, ticketId: string) =>
   db
