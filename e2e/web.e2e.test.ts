@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, mailbox, startApp, type RunningApp } from './support/app';
-import { checksEveryScreen, ensureChromium, launch, personContext, shoot, unlabelledFields } from './support/browser';
+import { checksEveryScreen, DESKTOP, ensureChromium, launch, personContext, shoot, unlabelledFields } from './support/browser';
 import { english, PASSWORD, signer } from './support/session';
 
 /**
@@ -61,6 +61,21 @@ describe('the web app in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/tickets\/TD-000001$/);
     await page.getByText('TD-000001').first().waitFor();
+  }, 60_000);
+
+  it('the policy refuses an inline script and an image from another site, and the check sees both', async () => {
+    const violations: string[] = [];
+    const context = await personContext(browser, app.url, [], DESKTOP, violations);
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.evaluate(`(() => {
+      const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.append(s);
+      const i = document.createElement('img'); i.src = 'https://tracker.example/pixel.gif'; document.body.append(i);
+    })()`);
+    await expect.poll(() => violations.join('\n')).toMatch(/script-src(-elem)? refused inline/);
+    await expect.poll(() => violations.join('\n')).toMatch(/img-src refused https:\/\/tracker\.example\/pixel\.gif/);
+    expect(await page.evaluate('window.__ran')).toBeUndefined();
+    await context.close();
   }, 60_000);
 
   it('resets a forgotten password from the e-mailed link', async () => {

@@ -8,6 +8,8 @@ import { migrateToLatest } from './core/db/migrate.js';
 import { EventBus } from './core/events/events.js';
 import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { openFileStores } from './core/storage/stores.js';
+import { loadSecretKey, secretBox } from './core/crypto/secrets.js';
+import { sealStoredSecrets } from './modules/stored-secrets.js';
 import type { AppContext, DB } from './modules/db.js';
 import { actorOf, registerAuthentication } from './modules/identity/http/auth.hooks.js';
 import { identityRoutes } from './modules/identity/http/identity.routes.js';
@@ -48,6 +50,14 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
   const handle = openDatabase<DB>(config.databaseUrl, db);
   await migrateToLatest(handle.db, handle.dialect, allMigrations);
   const fileStores = openFileStores(config.attachmentStore, config.dataDir, handle.db, () => clock.now());
+  // Secrets at rest: plaintext ones of old are sealed now; a key that does not open them stops the start.
+  const secrets = secretBox(loadSecretKey(config).key);
+  try {
+    await sealStoredSecrets(handle.db, secrets);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
   const app: AppContext = {
     db: handle.db,
     dialect: handle.dialect,
@@ -55,6 +65,7 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
     files: fileStores.files,
     clock,
     events: new EventBus(),
+    secrets,
   };
   subscribeModules(app);
   // The weekly and monthly report e-mails: their first timers, unless already set.
@@ -96,7 +107,7 @@ export async function buildTierdesk(
   http.get('/api/v1/ping', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
   http.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => http.swagger());
   await serveApiDocs(http);
-  await serveWebApp(http, landingPage);
+  await serveWebApp(http, landingPage, { imageHosts: config.kbImageHosts });
   liveRoutes(http, live, (req) => liveListener(actorOf(req)));
   presenceRoutes(http, app, live);
 

@@ -17,6 +17,8 @@ import { PgToolsMissing } from './core/backup/pg-tools.js';
 import { openDatabase } from './core/db/connect.js';
 import { migrationPlan, SchemaTooNew } from './core/db/migrate.js';
 import { allMigrations } from './modules/migrations.js';
+import { SecretKeyError } from './core/crypto/secrets.js';
+import { rotateSecretKey } from './rotate-secret-key.js';
 
 const HELP = `Usage: tierdesk <command> [options]
 
@@ -34,6 +36,9 @@ Commands:
   attachments move --to database|disk
                  move the stored attachments into the database or onto the disk (DATA_DIR);
                  safe to run again, and it carries on where an interrupted run stopped
+  rotate-secret-key
+                 re-seal every stored secret with a new key (TIERDESK_NEW_SECRET_KEY, or generated)
+                 in one transaction, and say what to set; stop the other processes first
 
 Configuration comes from environment variables; see the README.`;
 
@@ -103,6 +108,8 @@ async function main() {
       if (to !== config.attachmentStore) console.log(`Note: ATTACHMENT_STORE is ${config.attachmentStore}; new attachments still go to ${where[config.attachmentStore]}.`);
       return;
     }
+    case 'rotate-secret-key':
+      return console.log(await rotateSecretKey(config, process.env.TIERDESK_NEW_SECRET_KEY || null));
     case 'all':
     case 'serve':
     case 'worker': {
@@ -203,7 +210,7 @@ function announce(url: string, command: string, demo: boolean) {
 class UsageError extends Error {}
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof UsageError) {
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof SecretKeyError) {
     console.error(err.message);
     if (err instanceof UsageError) console.error(`\n${HELP}`);
     process.exit(2);

@@ -32,21 +32,37 @@ export function launch(): Promise<Browser> {
 /** A console message that is only the browser reporting an HTTP answer the app expects and handles. */
 const EXPECTED = /Failed to load resource: the server responded with a status of (401|404|409) /;
 
-/** A browser context for one person, recording console errors and uncaught exceptions. */
-export async function personContext(browser: Browser, baseURL: string, errors: string[], viewport = DESKTOP): Promise<BrowserContext> {
+/** Everything the pages' Content-Security-Policy refused, over all the file's browser contexts. */
+export const cspViolations: string[] = [];
+
+/** What Chromium writes to the console when the policy refuses something. */
+const CSP_REFUSAL = /Refused to|Content Security Policy/i;
+
+/**
+ * A browser context for one person, recording console errors, uncaught exceptions and every
+ * Content-Security-Policy violation (the page's `securitypolicyviolation` events, reported back).
+ */
+export async function personContext(browser: Browser, baseURL: string, errors: string[], viewport = DESKTOP, violations = cspViolations): Promise<BrowserContext> {
   // Reduced motion: no transitions half-way through a screenshot.
   const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', reducedMotion: 'reduce' });
   context.setDefaultTimeout(15_000);
-  context.on('page', (page) => watch(page, errors));
+  await context.exposeBinding('__tierdeskCspViolation', ({ page }, what: string) => {
+    violations.push(`${page.url()}: ${what}`);
+  });
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
+    window.__tierdeskCspViolation(e.effectiveDirective + ' refused ' + (e.blockedURI || 'inline') + (e.sourceFile ? ' in ' + e.sourceFile + ':' + e.lineNumber : '')))`);
+  context.on('page', (page) => watch(page, errors, violations));
   return context;
 }
 
-export function watch(page: Page, errors: string[]) {
+export function watch(page: Page, errors: string[], violations = cspViolations) {
   page.on('console', (m) => {
+    if (CSP_REFUSAL.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
     if (m.type() === 'error' && !EXPECTED.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   page.on('response', (r) => {
+    if (r.request().resourceType() === 'document' && !r.headers()['content-security-policy']) violations.push(`${r.url()}: no Content-Security-Policy`);
     if (r.status() >= 500) errors.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
     else if (r.status() >= 400 && process.env.E2E_DEBUG) console.warn(`${r.request().method()} ${r.url()}: ${r.status()}`);
   });
@@ -68,6 +84,10 @@ export async function checkScreen(page: Page, name: string) {
 export function checksEveryScreen(errors: string[]) {
   it('had no console errors', () => {
     expect(errors).toEqual([]);
+  });
+
+  it('had no Content-Security-Policy violations', () => {
+    expect([...new Set(cspViolations)]).toEqual([]);
   });
 
   it('has enough text contrast on every screen shot (WCAG AA)', () => {

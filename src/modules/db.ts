@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock/clock.js';
 import type { Config } from '../core/config/config.js';
 import type { FileStore } from '../core/storage/files.js';
 import type { FileTables } from '../core/storage/database-files.js';
+import type { SecretBox } from '../core/crypto/secrets.js';
 import type { IdentityTables } from './identity/identity.tables.js';
 import type { SecurityTables } from './identity/security.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
@@ -37,6 +38,8 @@ export interface AppContext {
   files: FileStore;
   clock: Clock;
   events: EventBus;
+  /** Seals secrets for storing and opens stored ones (TIERDESK_SECRET_KEY); see stored-secrets.ts. */
+  secrets: SecretBox;
 }
 
 /** The same application working inside a transaction: use cases then join it instead of opening one. */

@@ -266,7 +266,13 @@ describe('who may use the e-mail administration', () => {
       expect((await c.get(`/api/v1/email/messages/${id}`)).status, `${who} ${id}`).toBe(status);
       const original = await c.get(`/api/v1/email/messages/${id}/original`);
       expect(original.status, `${who} original`).toBe(status);
-      if (status === 200) expect(original.headers.get('content-type')).toBe('message/rfc822');
+      if (status === 200) {
+        // Downloaded, never shown on the app's origin.
+        expect(original.headers.get('content-type')).toBe('message/rfc822');
+        expect(original.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''message-${id}.eml`);
+        expect(original.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(original.headers.get('content-security-policy')).toMatch(/^default-src 'none'.*sandbox$/);
+      }
     }
   });
 });

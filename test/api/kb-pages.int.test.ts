@@ -22,7 +22,7 @@ async function download(t: TestApp, c: Client, url: string) {
 }
 
 describe.each(DATABASES)('knowledge base pages (%s)', (kind) => {
-  const t = useTestApp(kind);
+  const t = useTestApp(kind, { KB_IMAGE_HOSTS: 'img.example.com' });
   let l1: Client, l2: Client, manager: Client, alice: Client, bob: Client;
   let helpSpace: string, clientASpace: string;
 
@@ -298,6 +298,14 @@ describe.each(DATABASES)('knowledge base pages (%s)', (kind) => {
       expect((await alice.delete(txt.url)).status).toBe(403);
       expect((await l2.delete(txt.url)).status).toBe(200);
       expect((await download(t, l2, txt.url)).status).toBe(404);
+    });
+
+    it('shows images from other sites only from the hosts of KB_IMAGE_HOSTS; others become links, not loaded', async () => {
+      const page = await create(l2, { title: unique('Remote pictures'), spaceId: clientASpace, body: '![ok](https://img.example.com/a.png)\n\n![tracked](https://tracker.example/pixel.gif)' });
+      const view = (await alice.get(`${P}/${page.id}`)).body;
+      expect(view.html).toContain('<img src="https://img.example.com/a.png" alt="ok" />');
+      expect(view.html).toContain('<a href="https://tracker.example/pixel.gif" rel="noopener noreferrer nofollow" class="remote-image">tracked</a>');
+      expect(view.html).not.toContain('<img src="https://tracker.example');
     });
 
     it('refuses files that are not accepted, naming them, and clients may not upload', async () => {

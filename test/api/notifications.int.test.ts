@@ -165,20 +165,38 @@ describe.each(DATABASES)('notifications and outgoing mail (%s)', (kind) => {
     expect(one(mails, 'it@client-b.test').mail.text).not.toContain('/satisfaction/');
 
     const path = links[3]!.slice(t.config.publicUrl.length);
+    const tokenPath = path.split('?')[0]!;
+    // Opening the link (as a mail scanner does) records nothing: it shows the rating with a button.
     const click = await t.anonymous().get(path);
     expect(click.status).toBe(200);
     expect(click.headers.get('content-type')).toContain('text/html');
-    expect(click.body).toContain('4 out of 5');
+    expect(click.body).toContain(`the solution of ${ticket.number}?`);
+    expect(click.body).toContain('value="4" checked');
+    expect(click.body).toContain(`<form method="post" action="${tokenPath}">`);
+    expect(click.body).toContain('<button type="submit">Send</button>');
+    for (let i = 0; i < 3; i++) expect((await t.anonymous().get(path)).status).toBe(200);
+    expect((await bob.get(`/api/v1/tickets/${ticket.id}/satisfaction`)).body.satisfaction).toBeNull();
+
+    // The button records it (POST with the link's secret; a signed-in browser's cookie does not get in the way).
+    const post = (p: string, fields: Record<string, string>) =>
+      fetch(t.base + p, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: bob.cookie! },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const sent = await post(tokenPath, { rating: '4', comment: '' });
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toContain('4 out of 5');
     const rated = await bob.get(`/api/v1/tickets/${ticket.id}/satisfaction`);
     expect(rated.body.satisfaction).toMatchObject({ rating: 4, comment: null, ratedBy: ticket.requester.id });
+    // The token is checked: another secret records nothing.
+    const forged = await post(`/api/v1/satisfaction/${'x'.repeat(43)}`, { rating: '1' });
+    expect(forged.status).toBe(404);
+    expect(await forged.text()).toContain('invalid or has expired');
+    expect((await bob.get(`/api/v1/tickets/${ticket.id}/satisfaction`)).body.satisfaction).toMatchObject({ rating: 4 });
 
-    // The page's form adds a comment (a signed-in browser's cookie does not get in the way).
-    const tokenPath = path.split('?')[0]!;
-    const form = await fetch(t.base + tokenPath, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: bob.cookie! },
-      body: new URLSearchParams({ rating: '5', comment: 'Quick & <b>kind</b>' }).toString(),
-    });
+    // The form again: a comment is added.
+    const form = await post(tokenPath, { rating: '5', comment: 'Quick & <b>kind</b>' });
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('Thank you');
     const it_ = await t.login('it@client-b.test');
@@ -217,8 +235,12 @@ describe.each(DATABASES)('notifications and outgoing mail (%s)', (kind) => {
     expect(m.mail.subject).toBe(`[${ticket.number}] Решено: Сканер`);
     expect(m.mail.text).toContain('откройте обращение снова');
     expect(m.mail.text).toContain('Насколько вы довольны решением?');
-    const click = await t.anonymous().get(/\d — (http\S+)/.exec(m.mail.text!)![1]!.slice(t.config.publicUrl.length));
-    expect(click.body).toContain('на 1 из 5');
+    const link = /\d — (http\S+)/.exec(m.mail.text!)![1]!.slice(t.config.publicUrl.length);
+    const click = await t.anonymous().get(link);
+    expect(click.body).toContain(`решением обращения ${ticket.number}?`);
+    expect(click.body).toContain('<button type="submit">Отправить</button>');
+    const sent = await fetch(t.base + link.split('?')[0], { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'rating=1&comment=' });
+    expect(await sent.text()).toContain('на 1 из 5');
   });
 
   it('warns of SLA targets in the feed and by e-mail, staff only', async () => {

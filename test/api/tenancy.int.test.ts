@@ -33,6 +33,8 @@ interface Fixture {
 interface Ids {
   alice: string;
   eve: string;
+  /** Another colleague at client A, who watches the request (and so may read it). */
+  frank: string;
   l1: string;
   l2: string;
   orgA: string;
@@ -87,7 +89,7 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /tickets/:id/timeline', may: 'requester', ok: 200, req: (f) => ['GET', `${T}/${f.ref}/timeline`], check: (b, f) => expect(b.items.flatMap((e: any) => e.attachments.map((a: any) => a.id))).toEqual([f.attachmentId]) },
   { name: 'GET /tickets/:id/attachments/:attachmentId', may: 'requester', ok: 200, req: (f) => ['GET', `${T}/${f.ref}/attachments/${f.attachmentId}`], check: (b) => expect(b).toBe('log line 1\nlog line 2\n') },
   { name: 'POST /tickets/:id/watchers', may: 'client_manager', ok: 200, req: (f, ids) => ['POST', `${T}/${f.ref}/watchers`, { userId: ids.eve }], check: (b, _f, ids) => expect(b.watchers.map((w: any) => w.id)).toContain(ids.eve) },
-  { name: 'DELETE /tickets/:id/watchers/:userId', may: 'client_manager', ok: 200, req: (f, ids) => ['DELETE', `${T}/${f.ref}/watchers/${ids.eve}`], check: (b, _f, ids) => expect(b.watchers.map((w: any) => w.id)).not.toContain(ids.eve) },
+  { name: 'DELETE /tickets/:id/watchers/:userId', may: 'client_manager', ok: 200, req: (f, ids) => ['DELETE', `${T}/${f.ref}/watchers/${ids.frank}`], check: (b, _f, ids) => expect(b.watchers.map((w: any) => w.id)).not.toContain(ids.frank) },
   { name: 'POST /tickets/:id/links', may: 'agent', ok: 201, req: (f) => ['POST', `${T}/${f.ref}/links`, { ticket: f.spareId, kind: 'related' }], check: (b, f) => expect(b.links.map((l: any) => l.ticket.id)).toContain(f.spareId) },
   { name: 'DELETE /tickets/:id/links/:linkId', may: 'agent', ok: 200, req: (f) => ['DELETE', `${T}/${f.ref}/links/${f.linkId}`], check: (b) => expect(b.links).toEqual([]) },
   { name: 'GET /tickets/:id/audit', may: 'manager', ok: 200, req: (f) => ['GET', `${T}/${f.ref}/audit`], check: (b) => expect(b.items.map((a: any) => a.action)).toEqual(expect.arrayContaining(['created', 'linked', 'updated'])) },
@@ -128,7 +130,7 @@ describe.each(DATABASES)('tenancy of the requests API (%s)', (kind) => {
     const linked = await l2.post(`${T}/${id}/links`, { ticket: other.id, kind: 'related' });
     expect(linked.status).toBe(201);
     expect((await l2.post(`${T}/${id}/watchers`, { userId: ids.l2 })).status).toBe(200);
-    expect((await l2.post(`${T}/${id}/watchers`, { userId: ids.eve })).status).toBe(200);
+    expect((await l2.post(`${T}/${id}/watchers`, { userId: ids.frank })).status).toBe(200);
     const resolved = await l2.patch(`${T}/${id}`, { status: 'resolved' });
     expect(resolved.body).toMatchObject({ status: 'resolved', watchers: expect.arrayContaining([expect.objectContaining({ id: ids.l2 })]) });
     return { ref: id, id, number, subject, attachmentId: reply.body.attachments[0].id, linkId: linked.body.links[0].id, spareId: spare.id };
@@ -161,6 +163,9 @@ describe.each(DATABASES)('tenancy of the requests API (%s)', (kind) => {
     expect(eve.body).toMatchObject({ role: 'requester', organizationId: ids.orgA });
     ids.eve = eve.body.id;
     people.eve = await t.login(eve.body.email, 'eve-secret-password');
+    const frank = await people.admin.post('/api/v1/users', { email: `frank-${randomUUID().slice(0, 8)}@client-a.test`, name: 'Frank Watcher', role: 'requester', organizationId: ids.orgA });
+    expect(frank.status).toBe(201);
+    ids.frank = frank.body.id;
 
     shared = await makeFixture();
     sharedBefore = await snapshot(shared);

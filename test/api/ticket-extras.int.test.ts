@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recipientsOf } from '../../src/modules/notifications/recipients.js';
+import { findTicketById } from '../../src/modules/tickets/index.js';
 import { useTestApp, type TestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
@@ -95,8 +97,26 @@ describe.each(DATABASES)('requests API extras (%s)', (kind) => {
       expect(d.status).toBe(200);
       expect(d.bytes.equals(PNG)).toBe(true);
       expect(d.headers.get('content-type')).toBe('image/png');
-      expect(d.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''error%20screen.png`);
+      // A raster image may be shown in the browser, in a sandbox that runs nothing.
+      expect(d.headers.get('content-disposition')).toBe(`inline; filename*=UTF-8''error%20screen.png`);
       expect(d.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(d.headers.get('content-security-policy')).toContain('sandbox');
+    });
+
+    it('an XML file (which a browser would run as a document) is only ever downloaded, as bytes', async () => {
+      const ticket = await newTicket();
+      const xml = '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(document.cookie)</script></html>';
+      for (const [name, type] of [['page.xml', 'text/xml'], ['data.xml', 'application/xml']] as const) {
+        const r = await alice.post(`${T}/${ticket.id}/comments`, commentForm('A file', false, { name, type, data: xml }));
+        expect(r.status).toBe(201);
+        const d = await download(t, l1, r.body.attachments[0].url);
+        expect(d.status).toBe(200);
+        expect(d.bytes.toString()).toBe(xml);
+        expect(d.headers.get('content-type'), name).toBe('application/octet-stream');
+        expect(d.headers.get('content-disposition'), name).toBe(`attachment; filename*=UTF-8''${name}`);
+        expect(d.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(d.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
+      }
     });
 
     it('the requester attaches a file herself; its non-ASCII name survives', async () => {
@@ -440,6 +460,31 @@ describe.each(DATABASES)('requests API extras (%s)', (kind) => {
       expect((await linksOf(a)).filter((l) => l.ticket === b.id)).toEqual([{ kind: 'duplicate_of', ticket: b.id }]);
     });
 
+    it('refuses parent and duplicate links that would make a loop (409 link_cycle), of two requests and of three', async () => {
+      const [p, q, r] = (await Promise.all(["Loop P", "Loop Q", "Loop R"].map((x) => newTicket(`${x} ${randomUUID()}`)))) as [Awaited<ReturnType<typeof newTicket>>, Awaited<ReturnType<typeof newTicket>>, Awaited<ReturnType<typeof newTicket>>];
+      const loop = (res: { status: number; body: any }, way: string[]) => {
+        expect(res.status).toBe(409);
+        expect(res.body).toMatchObject({ statusCode: 409, error: 'link_cycle', details: { cycle: way } });
+        expect(res.body.message).toContain(way.join(' → '));
+      };
+      // Two: P is the parent of Q, so Q cannot be the parent of P (stated either way round).
+      expect((await l1.post(`${T}/${p.id}/links`, { ticket: q.id, kind: 'parent_of' })).status).toBe(201);
+      loop(await l1.post(`${T}/${q.id}/links`, { ticket: p.id, kind: 'parent_of' }), [q.number, p.number, q.number]);
+      loop(await l1.post(`${T}/${p.id}/links`, { ticket: q.id, kind: 'child_of' }), [q.number, p.number, q.number]);
+      // Three: P above Q above R; R cannot be above P.
+      expect((await l1.post(`${T}/${r.id}/links`, { ticket: q.id, kind: 'child_of' })).status).toBe(201);
+      loop(await l1.post(`${T}/${r.id}/links`, { ticket: p.id, kind: 'parent_of' }), [r.number, p.number, q.number, r.number]);
+      // Duplicates: P a duplicate of Q, Q of R; neither Q nor R may then be a duplicate of P.
+      expect((await l1.post(`${T}/${p.id}/links`, { ticket: q.id, kind: 'duplicate_of' })).status).toBe(201);
+      loop(await l1.post(`${T}/${q.id}/links`, { ticket: p.id, kind: 'duplicate_of' }), [q.number, p.number, q.number]);
+      expect((await l1.post(`${T}/${q.id}/links`, { ticket: r.id, kind: 'duplicate_of' })).status).toBe(201);
+      loop(await l1.post(`${T}/${r.id}/links`, { ticket: p.id, kind: 'duplicate_of' }), [r.number, p.number, q.number, r.number]);
+      // Related links have no direction, so no loop; other kinds do not count against each other.
+      expect((await l1.post(`${T}/${r.id}/links`, { ticket: p.id, kind: 'related' })).status).toBe(201);
+      expect(await linksOf(r)).toEqual(expect.arrayContaining([{ kind: 'child_of', ticket: q.id }, { kind: 'duplicated_by', ticket: q.id }, { kind: 'related', ticket: p.id }]));
+      expect((await linksOf(p)).filter((l) => l.ticket === r.id)).toEqual([{ kind: 'related', ticket: r.id }]);
+    });
+
     it('deletes a link from either end; an unknown link is 404', async () => {
       const link = (await l1.get(`${T}/${a.id}`)).body.links.find((l: any) => l.ticket.id === b.id);
       // From b's side: the link is b's too.
@@ -488,8 +533,21 @@ describe.each(DATABASES)('requests API extras (%s)', (kind) => {
       expect(byRequester.body.error).toBe('forbidden');
       expect(watcherIds((await l1.get(`${T}/${ticket.id}`)).body)).toEqual([itAId, ids.l2, ids.dmitry].sort());
 
+      // A colleague who watches the request may read it (the notices about it come to them too).
+      const dmitry = await t.login('dmitry@client-a.test');
+      expect((await dmitry.get(`${T}/${ticket.id}`)).status).toBe(200);
+      expect((await dmitry.get(`${T}/${ticket.id}/timeline`)).status).toBe(200);
+      expect((await dmitry.get(`${T}?limit=100`)).body.items.map((x: any) => x.id)).toContain(ticket.id);
+      const told = await recipientsOf(t.td.app.db, (await findTicketById(t.td.app.db, ticket.id))!, ['watchers'], null);
+      expect(told.map((r) => r.user.id)).toContain(ids.dmitry);
+
       const removed = await itA.delete(`${T}/${ticket.id}/watchers/${ids.dmitry}`);
       expect(removed.status).toBe(200);
+      // No longer watching: neither the request nor its notices.
+      expect((await dmitry.get(`${T}/${ticket.id}`)).status).toBe(404);
+      expect((await dmitry.get(`${T}?limit=100`)).body.items.map((x: any) => x.id)).not.toContain(ticket.id);
+      const toldAfter = await recipientsOf(t.td.app.db, (await findTicketById(t.td.app.db, ticket.id))!, ['watchers'], null);
+      expect(toldAfter.map((r) => r.user.id)).not.toContain(ids.dmitry);
       expect(watcherIds(removed.body)).toEqual([itAId, ids.l2].sort());
       const removedAgent = await l1.delete(`${T}/${ticket.id}/watchers/${ids.l2}`);
       expect(watcherIds(removedAgent.body)).toEqual([itAId]);

@@ -26,6 +26,8 @@ export interface TestApp {
   /** Passes of the scheduler until no timer is due (timers may set others that are due at once). */
   fireAllTimers(): Promise<void>;
   dataDir: string;
+  /** The PostgreSQL schema of the app's database (undefined on SQLite), for opening it a second time. */
+  pgSchema?: string;
 }
 
 type TimerPass = Awaited<ReturnType<typeof runDueTimers>>;
@@ -66,6 +68,7 @@ export function useTestApp(kind: DbKind, env: Record<string, string> = {}, optio
       base,
       config,
       dataDir,
+      pgSchema,
       anonymous: () => new Client(base),
       async login(email: string, password = DEMO_PASSWORD) {
         const c = new Client(base);

@@ -37,4 +37,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ MFA_REMEMBER_DAYS: '0' }).mfaRememberDays).toBe(0);
     expect(() => loadConfig({ MFA_REMEMBER_DAYS: '400' })).toThrow(/MFA_REMEMBER_DAYS/);
   });
+
+  it('reads the KB image hosts and the secret key, and refuses malformed ones', () => {
+    expect(loadConfig({}).kbImageHosts).toEqual([]);
+    expect(loadConfig({ KB_IMAGE_HOSTS: ' Images.Example.com, cdn.example.org:8443 ' }).kbImageHosts).toEqual(['images.example.com', 'cdn.example.org:8443']);
+    expect(() => loadConfig({ KB_IMAGE_HOSTS: 'https://images.example.com/' })).toThrow(/KB_IMAGE_HOSTS/);
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ TIERDESK_SECRET_KEY: hex }).secretKey).toBe(hex);
+    expect(loadConfig({ TIERDESK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secretKey).toBe(Buffer.alloc(32, 7).toString('base64'));
+    expect(loadConfig({}).secretKey).toBeNull();
+    expect(() => loadConfig({ TIERDESK_SECRET_KEY: 'short' })).toThrow(/TIERDESK_SECRET_KEY: must be 32 bytes/);
+  });
 });

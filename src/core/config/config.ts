@@ -71,6 +71,15 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
+  KB_IMAGE_HOSTS: z
+    .string()
+    .regex(/^\s*[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*\s*$/i, 'must be host names separated by commas, such as images.example.com')
+    .optional(),
+  TIERDESK_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(/^([0-9a-f]{64}|[A-Za-z0-9+/_-]{43}=?)$/i, 'must be 32 bytes as 64 hex digits or base64')
+    .optional(),
 }).superRefine((e, ctx) => {
   // Every call to the tracker is signed: a URL without the key would send unsigned hand-offs.
   if (e.DEV_TRACKER_URL && !e.DEV_TRACKER_SECRET)
@@ -148,6 +157,10 @@ export type Config = {
   shutdownTimeoutSeconds: number;
   /** How long a stopping server stays "not ready" while still serving, for the balancer to notice. */
   shutdownDelaySeconds: number;
+  /** Hosts whose images (https) KB pages may show; images from elsewhere become links. */
+  kbImageHosts: string[];
+  /** The key secrets are sealed with (hex or base64 of 32 bytes); null: DATA_DIR/secret.key, made on first start. */
+  secretKey: string | null;
 };
 
 /** Thrown when the environment holds an invalid value; the message names the variable. */
@@ -217,5 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: e.METRICS_HOST,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
+    kbImageHosts: (e.KB_IMAGE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    secretKey: e.TIERDESK_SECRET_KEY ?? null,
   };
 }

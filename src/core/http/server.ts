@@ -21,6 +21,7 @@ import {
 import type { Logger } from 'pino';
 import { DomainError, TooManyRequests } from '../errors.js';
 import { attachLifecycle } from './lifecycle.js';
+import { pagePolicy } from './csp.js';
 import { refuseNul } from './validate.js';
 
 export type HttpServer = FastifyInstance<
@@ -117,7 +118,14 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     reply.code(404).send({ statusCode: 404, error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),
   );
 
+  // Helmet's other headers everywhere; the Content-Security-Policy is ours (see csp.ts): the web
+  // app's for the web app, and the strictest one for any other HTML that did not set its own.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false, global: true });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (/^text\/html\b/i.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', pagePolicy());
+    return payload;
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: opts.maxFileBytes, files: 10, fields: 10, fieldSize: 256 * 1024 } });
   await app.register(fastifySwagger, {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
+import { appPolicy, type ServerPage } from './csp.js';
 import type { HttpServer } from './server.js';
 
 /** Where `vite build` writes the web app (see vite.config.ts). */
@@ -15,12 +16,18 @@ export const webAppBuilt = (dist = WEB_DIST) => fs.existsSync(path.join(dist, 'i
  * Serves the single-page web app: hashed assets for a year (precompressed .gz when the browser takes
  * it), and `index.html` for every other address outside the API, so that `/tickets/TD-000042` or a
  * reset link opened from an e-mail lands on its screen. Without a built app, `fallback` answers `/`.
+ * `index.html` goes with the web app's Content-Security-Policy (images also from `imageHosts`).
  */
-export async function serveWebApp(http: HttpServer, fallback: () => string, dist = WEB_DIST) {
+export async function serveWebApp(http: HttpServer, fallback: () => ServerPage, opts: { dist?: string; imageHosts?: readonly string[] } = {}) {
+  const dist = opts.dist ?? WEB_DIST;
   if (!webAppBuilt(dist)) {
-    http.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(fallback()));
+    http.get('/', { schema: { hide: true } }, async (_req, reply) => {
+      const { html, csp } = fallback();
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', csp).send(html);
+    });
     return;
   }
+  const csp = appPolicy(opts.imageHosts);
   await http.register(fastifyStatic, {
     root: path.join(dist, 'assets'),
     prefix: '/assets/',
@@ -35,7 +42,7 @@ export async function serveWebApp(http: HttpServer, fallback: () => string, dist
   const page = async (req: { url: string }, reply: FastifyReply) => {
     const name = req.url.split('?')[0]!.slice(1);
     if (topLevel.has(name)) return reply.header('cache-control', 'public, max-age=3600').sendFile(name, dist);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', csp).send(index);
   };
   http.get('/', { schema: { hide: true } }, page);
   http.get('/*', { schema: { hide: true } }, async (req, reply) => {

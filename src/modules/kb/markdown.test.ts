@@ -20,8 +20,21 @@ describe('sanitizing', () => {
     expect(html).toContain('<th style="text-align:left">x</th>');
     expect(html).toContain('<code class="language-js">const a = 1 &lt; 2;');
     expect(html).toContain('<a href="https://example.com" rel="noopener noreferrer nofollow">site</a>');
-    expect(html).toContain('<img src="https://example.com/a.png" alt="pic" />');
+    // An image from another site would tell it who reads the page: it becomes a link.
+    expect(html).toContain('<a href="https://example.com/a.png" rel="noopener noreferrer nofollow" class="remote-image">pic</a>');
+    expect(html).not.toContain('<img');
     assertHarmless(html);
+  });
+
+  it('shows images only from the app itself and the hosts of KB_IMAGE_HOSTS (https)', () => {
+    const body = '![a](https://img.example.com/a.png) ![b](http://img.example.com/b.png) ![c](https://other.example/c.png) <img src="https://tracker.example/p.gif" width="1" height="1"> <img src="//img.example.com/d.png" alt="d"> ![e](attachment:e.png) <img src="/api/v1/kb/pages/p/attachments/f" alt="f">';
+    const html = renderMarkdown(body, env({ attachmentUrl: () => '/api/v1/kb/pages/p/attachments/e', imageHosts: ['img.example.com'] }));
+    const images = [...html.matchAll(/<img src="([^"]*)"/g)].map((m) => m[1]);
+    expect(images).toEqual(['https://img.example.com/a.png', '/api/v1/kb/pages/p/attachments/e', '/api/v1/kb/pages/p/attachments/f']);
+    expect(html).toContain('<a href="http://img.example.com/b.png" rel="noopener noreferrer nofollow" class="remote-image">b</a>');
+    expect(html).toContain('<a href="https://tracker.example/p.gif" rel="noopener noreferrer nofollow" class="remote-image">https://tracker.example/p.gif</a>');
+    // Without the setting, no other host at all.
+    expect(renderMarkdown(body, env({ attachmentUrl: () => '/x' })).match(/<img src="https:/g)).toBeNull();
   });
 
   it('links to the page\'s own files by name with attachment:', () => {

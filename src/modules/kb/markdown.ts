@@ -26,6 +26,8 @@ export interface RenderEnv {
   resolveLink(link: WikiLink): LinkTarget;
   /** The URL of one of the page's attachments by file name, or undefined. */
   attachmentUrl(filename: string): string | undefined;
+  /** Hosts whose images may be shown (KB_IMAGE_HOSTS); an image from any other host becomes a link. */
+  imageHosts?: readonly string[];
 }
 
 const SPACE_KEY = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -137,12 +139,40 @@ export const SANITIZE: sanitizeHtml.IOptions = {
   transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }) },
 };
 
-/** Sanitizes HTML with the knowledge base's allow-list. */
-export const sanitize = (html: string): string => sanitizeHtml(html, SANITIZE);
+/** Whether an image address is the app's own (a path) or on an allowed host (https only). */
+function imageAllowed(src: string, hosts: readonly string[]): boolean {
+  if (src.startsWith('/') && !src.startsWith('//')) return true;
+  try {
+    const url = new URL(src);
+    return url.protocol === 'https:' && hosts.includes(url.host.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sanitizes HTML with the knowledge base's allow-list. An image from another site would tell that
+ * site who reads the page and when: unless its host is allowed, it becomes a link to it (followed
+ * only when clicked), the alternative text its words.
+ */
+export function sanitize(html: string, imageHosts: readonly string[] = []): string {
+  return sanitizeHtml(html, {
+    ...SANITIZE,
+    transformTags: {
+      ...SANITIZE.transformTags,
+      img: (tagName, attribs) => {
+        const src = attribs.src ?? '';
+        if (imageAllowed(src, imageHosts)) return { tagName, attribs };
+        return { tagName: 'a', attribs: { href: src, rel: 'noopener noreferrer nofollow', class: 'remote-image' }, text: attribs.alt || attribs.title || src };
+      },
+    },
+    allowedClasses: { ...SANITIZE.allowedClasses, a: [...(SANITIZE.allowedClasses!.a as string[]), 'remote-image'] },
+  });
+}
 
 /** A page's Markdown as safe HTML for one reader (links resolved as that reader may see them). */
 export function renderMarkdown(body: string, env: RenderEnv): string {
-  return sanitize(md.render(body, env as unknown as Record<string, unknown>));
+  return sanitize(md.render(body, env as unknown as Record<string, unknown>), env.imageHosts);
 }
 
 /** Every `[[…]]` link of a text, in order; links inside code are not links. */

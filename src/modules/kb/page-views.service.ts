@@ -96,6 +96,7 @@ export async function getPage(app: AppContext, actor: Actor, id: string, opts: {
       const a = byName.get(name);
       return a && attachmentPath(page.id, a.id);
     },
+    imageHosts: app.config.kbImageHosts,
   });
   return {
     page,

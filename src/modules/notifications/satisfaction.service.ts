@@ -58,6 +58,17 @@ export async function resolveRatingLink(app: AppContext, token: string) {
   return { ticket: t, user, locale: user.locale as Locale };
 }
 
+/**
+ * What a rating link's page shows before anything is recorded: its request, the reader's language
+ * and the rating so far. Refused like a rating when the link is invalid or the request open again.
+ */
+export async function previewRatingLink(app: AppContext, token: string) {
+  const { ticket, locale } = await resolveRatingLink(app, token);
+  if (ticket.status !== 'resolved' && ticket.status !== 'closed') throw new Conflict('Only a resolved or closed request can be rated', 'not_resolved');
+  const current = (await repo.findSatisfaction(app.db, ticket.id)) ?? null;
+  return { ticket, locale, current };
+}
+
 /** Rates through a link from the resolution e-mail: the link is the credential, no sign-in. */
 export async function rateByLink(app: AppContext, token: string, input: Rating) {
   const { ticket, user, locale } = await resolveRatingLink(app, token);

@@ -3,7 +3,8 @@ import { listAudit, recordAudit } from '../../core/audit/audit.js';
 import { isUniqueViolation } from '../../core/db/dialect.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
-import type { AppContext } from '../db.js';
+import type { AppContext, Db } from '../db.js';
+import { ticketNumber } from './http/presenters.js';
 import { findUserById, isAdmin, isStaff, type Actor } from '../identity/index.js';
 import { assertMayReadAudit, assertMayWork, ticketScope } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
@@ -56,6 +57,30 @@ export function linkKindFrom(kind: LinkKind, outgoing: boolean): string {
   return kind === 'duplicate_of' ? 'duplicated_by' : 'child_of';
 }
 
+/**
+ * The way round that a new link `from → to` of a directed kind (parent_of, duplicate_of) would close:
+ * the requests from `to` back to `from` along links of that kind, or null when there is none.
+ */
+async function cycleThrough(db: Db, from: string, to: string, kind: LinkKind): Promise<string[] | null> {
+  if (kind === 'related') return null;
+  const cameFrom = new Map<string, string | null>([[to, null]]);
+  for (let layer = [to]; layer.length; ) {
+    const next: string[] = [];
+    for (const link of await repo.linkedFrom(db, layer, kind)) {
+      if (cameFrom.has(link.to_ticket_id)) continue;
+      cameFrom.set(link.to_ticket_id, link.from_ticket_id);
+      if (link.to_ticket_id === from) {
+        const way: string[] = [];
+        for (let at: string | null = from; at; at = cameFrom.get(at) ?? null) way.unshift(at);
+        return way;
+      }
+      next.push(link.to_ticket_id);
+    }
+    layer = next;
+  }
+  return null;
+}
+
 export async function addLink(app: AppContext, actor: Actor, idOrNumber: string, input: { ticket: string; kind: LinkInputKind }) {
   assertMayWork(actor);
   const t = await loadTicket(app.db, actor, idOrNumber);
@@ -71,6 +96,12 @@ export async function addLink(app: AppContext, actor: Actor, idOrNumber: string,
   const id = newId();
   try {
     await inTransaction(app.db, async (trx) => {
+      // Parent and duplicate links go one way: none may lead back to where it started.
+      const cycle = await cycleThrough(trx, from, to, kind);
+      if (cycle) {
+        const numbers = await Promise.all([from, ...cycle].map(async (x) => ticketNumber((await repo.findTicket(trx, {}, x))!.number)));
+        throw new Conflict(`This ${kind === 'parent_of' ? 'parent' : 'duplicate'} link would make a loop: ${numbers.join(' → ')}`, 'link_cycle', { cycle: numbers });
+      }
       await repo.insertLink(trx, { id, from_ticket_id: from, to_ticket_id: to, kind, created_by: actor.id, created_at: app.clock.now().toISOString() });
       await recordAudit(trx, { entityType: 'ticket', entityId: t.id, actorId: actor.id, action: 'linked', after: { kind: input.kind, ticketId: other.id } });
       await app.events.append(trx, { type: 'ticket.linked', subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data: { kind: input.kind, ticketId: other.id } });

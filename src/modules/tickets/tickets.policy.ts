@@ -1,10 +1,17 @@
 import { Forbidden } from '../../core/errors.js';
 import { isManager, isStaff, type Actor } from '../identity/index.js';
 
-/** The rows of `tickets` an actor may see: staff all; a client IT manager the company's; a requester their own. */
+/**
+ * The rows of `tickets` an actor may see: staff all; a client IT manager the company's; a requester
+ * their own and those they watch (within their company). Notices go to the same people: whoever is
+ * told of a request may open it.
+ */
 export interface TicketScope {
   organizationId?: string;
+  /** Requests made by this person or watched by them. */
   requesterId?: string;
+  /** Known not to watch any request (false): only their own, which the requester index finds. */
+  watches?: boolean;
 }
 
 export function ticketScope(actor: Actor): TicketScope {

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
 import { containsText } from '../../core/db/dialect.js';
 import type { Db } from '../db.js';
@@ -12,13 +12,20 @@ export type CategoryRow = Selectable<TicketTables['categories']>;
 
 const NUMBER = /^TD-(\d{1,12})$/i;
 
+/**
+ * A requester's part of the scope: the requests they made and those they watch (an IT manager may
+ * add a colleague; the notices they get link to the request, which they may then read).
+ */
+const ownOrWatched = (requesterCol: 'requester_id' | 't.requester_id', idCol: 'tickets.id' | 't.id', userId: string) =>
+  sql<SqlBool>`(${sql.ref(requesterCol)} = ${userId} or exists (select 1 from ticket_watchers tw where tw.ticket_id = ${sql.ref(idCol)} and tw.user_id = ${userId}))`;
+
 /** A ticket by id or number (`TD-000123`), within what the scope may see. */
 export function findTicket(db: Db, scope: TicketScope, idOrNumber: string) {
   const m = NUMBER.exec(idOrNumber);
   let q = db.selectFrom('tickets').selectAll();
   q = m ? q.where('number', '=', Number(m[1])) : q.where('id', '=', idOrNumber);
   if (scope.organizationId) q = q.where('organization_id', '=', scope.organizationId);
-  if (scope.requesterId) q = q.where('requester_id', '=', scope.requesterId);
+  if (scope.requesterId) q = q.where(ownOrWatched('requester_id', 'tickets.id', scope.requesterId));
   return q.executeTakeFirst();
 }
 
@@ -34,7 +41,7 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
     .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
   q = m ? q.where('t.number', '=', Number(m[1])) : q.where('t.id', '=', idOrNumber);
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
-  if (scope.requesterId) q = q.where('t.requester_id', '=', scope.requesterId);
+  if (scope.requesterId) q = q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
   return q.executeTakeFirst();
 }
 
@@ -85,7 +92,8 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
     .selectAll('t')
     .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
-  if (scope.requesterId) q = q.where('t.requester_id', '=', scope.requesterId);
+  if (scope.requesterId)
+    q = scope.watches === false ? q.where('t.requester_id', '=', scope.requesterId) : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
   if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.line) q = q.where('t.line', '=', f.line as TicketRow['line']);
@@ -113,6 +121,10 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
 }
 
 // Watchers, tags, links
+
+/** Whether the person watches any request (the index by person, 2026-12-06-80). */
+export const watchesAny = async (db: Db, userId: string) =>
+  (await db.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
 
 export const listWatchers = (db: Db, ticketId: string) =>
   db
@@ -158,6 +170,10 @@ export function listLinks(db: Db, ticketId: string) {
     )
     .execute();
 }
+
+/** The requests that these requests link to with links of this kind (one step along the links). */
+export const linkedFrom = (db: Db, fromIds: string[], kind: TicketTables['ticket_links']['kind']) =>
+  db.selectFrom('ticket_links').select(['from_ticket_id', 'to_ticket_id']).where('from_ticket_id', 'in', fromIds).where('kind', '=', kind).execute();
 
 export const insertLink = (db: Db, row: Insertable<TicketTables['ticket_links']>) => db.insertInto('ticket_links').values(row).execute();
 

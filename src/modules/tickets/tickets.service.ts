@@ -343,7 +343,10 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
     }
   }
   const assigneeId = input.assigneeId === 'me' ? actor.id : input.assigneeId === 'none' ? null : input.assigneeId;
-  const rows = await repo.listTickets(app.db, app.dialect, ticketScope(actor), {
+  const scope = ticketScope(actor);
+  // Most requesters watch nothing: their list then keeps to the requester index.
+  if (scope.requesterId) scope.watches = await repo.watchesAny(app.db, scope.requesterId);
+  const rows = await repo.listTickets(app.db, app.dialect, scope, {
     ...input,
     assigneeId,
     // Instants are compared as stored, ISO-8601 UTC text on SQLite: bring any offset to that form.

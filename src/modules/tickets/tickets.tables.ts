@@ -194,4 +194,11 @@ export const ticketMigrations: ModuleMigration[] = [
       await createSequence(db, t.dialect, 'ticket_number', Number(row?.max ?? 0));
     },
   },
+  {
+    // A watcher may read what they watch: the requests a person watches, found by person.
+    name: '2026-12-06-80-ticket-watchers-by-person',
+    async up(db) {
+      await db.schema.createIndex('ticket_watchers_user').on('ticket_watchers').columns(['user_id', 'ticket_id']).execute();
+    },
+  },
 ];

@@ -70,7 +70,7 @@ export async function createWebhook(app: AppContext, actor: Actor, input: Webhoo
     updated_at: now,
   };
   await inTransaction(app.db, async (trx) => {
-    await trx.insertInto('webhooks').values(row).execute();
+    await trx.insertInto('webhooks').values({ ...row, secret: app.secrets.seal(row.secret) }).execute();
     await recordAudit(trx, { entityType: 'webhook', entityId: row.id, actorId: actor.id, action: 'created', after: { ...input } });
   });
   return row;
@@ -89,14 +89,16 @@ export async function updateWebhook(app: AppContext, actor: Actor, id: string, p
         ...(changes.events !== undefined && { events: JSON.stringify([...new Set(changes.events)]) }),
         ...(changes.organizationId !== undefined && { organization_id: changes.organizationId }),
         ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
-        ...(rotateSecret && { secret: newSecret() }),
+        ...(rotateSecret && { secret: app.secrets.seal(newSecret()) }),
         updated_at: app.clock.now().toISOString(),
       })
       .where('id', '=', id)
       .execute();
     await recordAudit(trx, { entityType: 'webhook', entityId: id, actorId: actor.id, action: 'updated', after: { ...changes, rotateSecret } });
   });
-  return { row: (await getWebhook(app, actor, id))!, secretShown: Boolean(rotateSecret) };
+  const row = (await getWebhook(app, actor, id))!;
+  // The new secret is shown this once, opened; otherwise it stays sealed (and is not shown).
+  return { row: rotateSecret ? { ...row, secret: app.secrets.open(row.secret) } : row, secretShown: Boolean(rotateSecret) };
 }
 
 export async function deleteWebhook(app: AppContext, actor: Actor, id: string) {
@@ -228,7 +230,7 @@ export async function prepareDelivery(app: AppContext, timer: DueTimer): Promise
   try {
     const res = await fetch(w.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Tierdesk-Webhook', 'x-tierdesk-event': d.event, 'x-tierdesk-delivery': String(d.id), ...signedHeaders(w.secret, d.payload, app.clock.now()) },
+      headers: { 'content-type': 'application/json', 'user-agent': 'Tierdesk-Webhook', 'x-tierdesk-event': d.event, 'x-tierdesk-delivery': String(d.id), ...signedHeaders(app.secrets.open(w.secret), d.payload, app.clock.now()) },
       body: d.payload,
       redirect: 'error',
       signal: AbortSignal.timeout(TIMEOUT_MS),

@@ -934,6 +934,7 @@ export const en = {
     reopen_window_passed: 'The time to reopen this request has passed; make a new request.',
     too_many_requests: 'Too many attempts. Wait a little and try again.',
     already_exists: 'This already exists.',
+    link_cycle: 'This link would make a loop: a request would end up above (or a duplicate of) itself.',
     handoff_open: 'This request is already with the developers.',
     invalid_status: 'A request in this status cannot go to the developers.',
     not_configured: 'The developers\u2019 tracker is not configured on this server.',

@@ -45,12 +45,13 @@ export async function createConnector(app: AppContext, actor: Actor, input: Conn
   await assertOrganization(app, input.defaultOrganizationId);
   const id = newId();
   const now = app.clock.now().toISOString();
+  const secret = newSecret();
   await uniqueName(() =>
     inTransaction(app.db, async (trx) => {
       await repo.insertConnector(trx, {
         id,
         name: input.name,
-        secret: newSecret(),
+        secret: app.secrets.seal(secret),
         active: input.active === false ? 0 : 1,
         default_organization_id: input.defaultOrganizationId ?? null,
         created_at: now,
@@ -59,7 +60,7 @@ export async function createConnector(app: AppContext, actor: Actor, input: Conn
       await recordAudit(trx, { entityType: 'pbx_connector', entityId: id, actorId: actor.id, action: 'created', after: { ...input } });
     }),
   );
-  return (await repo.findConnector(app.db, id))!;
+  return { ...(await repo.findConnector(app.db, id))!, secret };
 }
 
 export async function updateConnector(app: AppContext, actor: Actor, id: string, input: Partial<ConnectorInput>) {
@@ -82,11 +83,12 @@ export async function updateConnector(app: AppContext, actor: Actor, id: string,
 /** A new secret for the connector; the old one stops working at once. */
 export async function rotateSecret(app: AppContext, actor: Actor, id: string) {
   await getConnector(app, actor, id);
+  const secret = newSecret();
   await inTransaction(app.db, async (trx) => {
-    await repo.updateConnector(trx, id, { secret: newSecret(), updated_at: app.clock.now().toISOString() });
+    await repo.updateConnector(trx, id, { secret: app.secrets.seal(secret), updated_at: app.clock.now().toISOString() });
     await recordAudit(trx, { entityType: 'pbx_connector', entityId: id, actorId: actor.id, action: 'secret_rotated' });
   });
-  return (await repo.findConnector(app.db, id))!;
+  return { ...(await repo.findConnector(app.db, id))!, secret };
 }
 
 /** Deletes a connector that has no calls; one with calls is kept for the log (deactivate it instead). */

@@ -56,7 +56,7 @@ export async function receiveCallEvent(
 ) {
   const connector = await repo.findConnector(app.db, connectorId);
   if (!connector) throw new NotFound('PBX connector');
-  const refused = checkSignature(connector.secret, raw, headers, app.clock.now());
+  const refused = checkSignature(app.secrets.open(connector.secret), raw, headers, app.clock.now());
   if (refused) throw new Unauthorized(`Call event refused: ${refused}`);
   if (!connector.active) throw new Forbidden('This PBX connector is disabled');
   const e = validate(CallEvent, parseBody(raw, contentType), 'body');
@@ -161,7 +161,7 @@ export async function receiveCallEvent(
 export async function connectorLookup(app: AppContext, connectorId: string, query: string, headers: Record<string, unknown>, number: string) {
   const connector = await repo.findConnector(app.db, connectorId);
   if (!connector) throw new NotFound('PBX connector');
-  const refused = checkSignature(connector.secret, query, headers, app.clock.now());
+  const refused = checkSignature(app.secrets.open(connector.secret), query, headers, app.clock.now());
   if (refused) throw new Unauthorized(`Lookup refused: ${refused}`);
   if (!connector.active) throw new Forbidden('This PBX connector is disabled');
   return lookup(app, SYSTEM_ACTOR, number);

@@ -4,6 +4,7 @@ import type { MailTransport } from '../../../core/mail/transports.js';
 import type { AppContext } from '../../db.js';
 import { recordSendOutcome } from './outbound.service.js';
 import * as repo from './sms.repo.js';
+import { openGateway } from './gateway-secrets.js';
 import { GatewayError, sendByKannel, sendByTwilio } from './transport/gateways.js';
 
 /** The URLs a gateway calls us at, for its configuration and for the callbacks we give it. */
@@ -21,12 +22,13 @@ export function gatewayUrls(publicUrl: string, g: Pick<repo.GatewayRow, 'id' | '
  * The SMS transport of the outbox: each row goes by the gateway its SMS record names, with a
  * callback for delivery reports.
  */
-export function smsTransport(app: Pick<AppContext, 'db' | 'config'>): MailTransport {
+export function smsTransport(app: Pick<AppContext, 'db' | 'config' | 'secrets'>): MailTransport {
   return {
     async send(mail) {
       const m = await repo.findSmsByOutbox(app.db, mail.id);
-      const g = m?.gateway_id ? await repo.findGateway(app.db, m.gateway_id) : undefined;
-      if (!g || g.active !== 1) throw new GatewayError('The gateway of this SMS is deleted or inactive', true);
+      const stored = m?.gateway_id ? await repo.findGateway(app.db, m.gateway_id) : undefined;
+      if (!stored || stored.active !== 1) throw new GatewayError('The gateway of this SMS is deleted or inactive', true);
+      const g = openGateway(app, stored);
       const urls = gatewayUrls(app.config.publicUrl, g, g.secret);
       if (g.kind === 'kannel' && g.kannel_sendsms_url) return sendByKannel(g, mail, urls.deliveryReport.replace('<outbox id>', String(mail.id)));
       if (g.kind === 'twilio' && g.api_base_url && g.account_sid) return sendByTwilio(g, mail, urls.deliveryReport);

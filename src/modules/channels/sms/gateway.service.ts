@@ -60,9 +60,10 @@ async function assertShape(app: AppContext, g: { kind: GatewayKind; policy: Unkn
     throw new Invalid('Requesters from unknown numbers are created in an organization: name one (it may be a holding organization)', 'organizationId');
 }
 
-const kannelColumns = (k: GatewayInput['kannel'], keepPassword: string | null) =>
+/** Kannel's sendsms settings as stored: the password sealed (`keepPassword`: the stored, sealed one). */
+const kannelColumns = (app: AppContext, k: GatewayInput['kannel'], keepPassword: string | null) =>
   k
-    ? { kannel_sendsms_url: k.sendsmsUrl, kannel_username: k.username, kannel_password: k.password ?? keepPassword }
+    ? { kannel_sendsms_url: k.sendsmsUrl, kannel_username: k.username, kannel_password: k.password ? app.secrets.seal(k.password) : keepPassword }
     : { kannel_sendsms_url: null, kannel_username: null, kannel_password: null };
 const twilioColumns = (t: GatewayInput['twilio']) =>
   t ? { api_base_url: t.apiBaseUrl.replace(/\/+$/, ''), account_sid: t.accountSid } : { api_base_url: null, account_sid: null };
@@ -84,9 +85,9 @@ export async function createGateway(app: AppContext, actor: Actor, input: Gatewa
         id,
         name: input.name,
         kind: input.kind,
-        secret,
+        secret: app.secrets.seal(secret),
         from_number: input.fromNumber ?? null,
-        ...kannelColumns(input.kannel, null),
+        ...kannelColumns(app, input.kannel, null),
         ...twilioColumns(input.twilio),
         unknown_sender_policy: policy,
         organization_id: organizationId,
@@ -117,9 +118,9 @@ export async function updateGateway(app: AppContext, actor: Actor, id: string, i
     inTransaction(app.db, async (trx) => {
       await repo.updateGateway(trx, id, {
         ...(input.name !== undefined && { name: input.name }),
-        ...(input.secret !== undefined && { secret: input.secret }),
+        ...(input.secret !== undefined && { secret: app.secrets.seal(input.secret) }),
         ...(input.fromNumber !== undefined && { from_number: input.fromNumber }),
-        ...(input.kannel !== undefined && kannelColumns(input.kannel, before.kannel_password)),
+        ...(input.kannel !== undefined && kannelColumns(app, input.kannel, before.kannel_password)),
         ...(input.twilio !== undefined && twilioColumns(input.twilio)),
         ...(input.unknownSenderPolicy !== undefined && { unknown_sender_policy: input.unknownSenderPolicy }),
         ...(input.organizationId !== undefined && { organization_id: input.organizationId }),
@@ -138,7 +139,7 @@ export async function rotateSecret(app: AppContext, actor: Actor, id: string) {
   if (before.kind !== 'kannel') throw new Conflict("A Twilio-style gateway's secret is the account's auth token: set it with PATCH", 'invalid_state');
   const secret = newSecret();
   await inTransaction(app.db, async (trx) => {
-    await repo.updateGateway(trx, id, { secret, updated_at: app.clock.now().toISOString() });
+    await repo.updateGateway(trx, id, { secret: app.secrets.seal(secret), updated_at: app.clock.now().toISOString() });
     await recordAudit(trx, { entityType: 'sms_gateway', entityId: id, actorId: actor.id, action: 'secret_rotated' });
   });
   return { gateway: (await repo.findGateway(app.db, id))!, secret };

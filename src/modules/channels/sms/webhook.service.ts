@@ -4,6 +4,7 @@ import { receiveSms, type SmsIntakeResult } from './intake.service.js';
 import { recordDeliveryReport, type ReportedStatus } from './outbound.service.js';
 import { sameSecret, validTwilioSignature } from './signature.js';
 import * as repo from './sms.repo.js';
+import { openGateway } from './gateway-secrets.js';
 import type { GatewayKind } from './sms.tables.js';
 
 /** Kannel's report types (%d): delivered, failed, buffered, accepted by the SMSC, rejected by it. */
@@ -24,7 +25,7 @@ const refused = () => new Forbidden('Wrong secret or signature for this gateway'
 /** The active gateway of this kind, when the caller proves it is that gateway; else 401/403 (the same for an unknown gateway). */
 async function gatewayFor(app: AppContext, id: string, kind: GatewayKind, proves: (g: repo.GatewayRow) => boolean) {
   const g = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findGateway(app.db, id) : undefined;
-  if (!g || g.kind !== kind || g.active !== 1 || !proves(g)) throw refused();
+  if (!g || g.kind !== kind || g.active !== 1 || !proves(openGateway(app, g))) throw refused();
   return g;
 }
 

@@ -16,6 +16,7 @@ import * as spaces from '../spaces.service.js';
 import { TEMPLATES } from '../templates.js';
 import * as transfer from '../transfer.service.js';
 import { pageRef, presentAttachment, presentListItem, presentPage, presentRevision, presentSpace } from './presenters.js';
+import { sendStoredFile } from '../../../core/http/files.js';
 
 const tags = ['kb'];
 const AttachmentParams = IdParam.extend({ attachmentId: z.string().min(1).max(64) });
@@ -215,13 +216,7 @@ export async function kbPageRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, params: AttachmentParams },
     handler: async (req, reply) => {
       const { attachment, stream } = await attachments.getAttachment(app, actorOf(req), req.params.id, req.params.attachmentId);
-      return reply
-        .header('content-type', attachment.content_type)
-        .header('content-length', attachment.size)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .send(stream);
+      return sendStoredFile(reply, { contentType: attachment.content_type, filename: attachment.filename, size: attachment.size }, stream);
     },
   });
   http.delete('/api/v1/kb/pages/:id/attachments/:attachmentId', {

@@ -8,15 +8,22 @@ import type { Locale } from '../../identity/index.js';
 import { ticketNumber } from '../../tickets/index.js';
 import * as satisfaction from '../satisfaction.service.js';
 import { presentSatisfaction } from './presenters.js';
-import { invalidLinkPage, notResolvedPage, ratedPage, savedPage } from './satisfaction.page.js';
+import type { ServerPage } from '../../../core/http/csp.js';
+import { invalidLinkPage, notResolvedPage, ratedPage, ratingFormPage } from './satisfaction.page.js';
 
 const tags = ['notifications'];
 
 /** An empty comment is no comment. */
 export const blankToNull = (s: string | null | undefined) => (s === undefined ? undefined : s || null);
 
-const html = (reply: FastifyReply, status: number, body: string) =>
-  reply.code(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8').send(body);
+const html = (reply: FastifyReply, status: number, page: ServerPage) =>
+  reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', page.csp)
+    .type('text/html; charset=utf-8')
+    .send(page.html);
 
 const guessLocale = (req: FastifyRequest): Locale => (/^ru\b/i.test(req.headers['accept-language'] ?? '') ? 'ru' : 'en');
 
@@ -48,12 +55,13 @@ export async function satisfactionLinkRoutes(http: HttpServer, app: AppContext) 
       tags,
       params: c.RatingTokenParam,
       querystring: c.RatingQuery,
-      description: 'The one-click link: records the rating and answers with a page to change it or add a comment.',
+      description:
+        'The one-click link: a page with the chosen rating and a button that records it (by POST). Opening the link records nothing, so a mail scanner that follows it changes nothing.',
     },
     handler: async (req, reply) => {
       try {
-        const { saved, ticket, locale } = await satisfaction.rateByLink(app, req.params.token, { rating: req.query.rating });
-        return html(reply, 200, ratedPage(locale, ticketNumber(ticket.number), saved.rating, saved.comment, `/api/v1/satisfaction/${req.params.token}`));
+        const { ticket, locale, current } = await satisfaction.previewRatingLink(app, req.params.token);
+        return html(reply, 200, ratingFormPage(locale, ticketNumber(ticket.number), req.query.rating, current?.comment ?? null, `/api/v1/satisfaction/${req.params.token}`));
       } catch (err) {
         return refusal(req, reply, err);
       }
@@ -67,14 +75,16 @@ export async function satisfactionLinkRoutes(http: HttpServer, app: AppContext) 
       tags,
       params: c.RatingTokenParam,
       body: c.RatingBody,
-      description: 'The page\'s form (or JSON): sets the rating and the optional comment.',
+      description: 'The page\'s button (a form, or JSON): records the rating and the optional comment; the link\'s secret is the credential.',
       response: { 200: c.Satisfaction, ...errorResponses },
     },
     handler: async (req, reply) => {
       const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
       try {
-        const { saved, locale } = await satisfaction.rateByLink(app, req.params.token, { rating: req.body.rating, comment: blankToNull(req.body.comment) });
-        return form ? html(reply, 200, savedPage(locale)) : presentSatisfaction(saved);
+        const { saved, ticket, locale } = await satisfaction.rateByLink(app, req.params.token, { rating: req.body.rating, comment: blankToNull(req.body.comment) });
+        return form
+          ? html(reply, 200, ratedPage(locale, ticketNumber(ticket.number), saved.rating, saved.comment, `/api/v1/satisfaction/${req.params.token}`))
+          : presentSatisfaction(saved);
       } catch (err) {
         if (form) return refusal(req, reply, err);
         throw err;

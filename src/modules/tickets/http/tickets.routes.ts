@@ -13,6 +13,7 @@ import * as tickets from '../tickets.service.js';
 import * as timeline from '../timeline.service.js';
 import { presentAudit, presentCategory, presentDetail, presentEntry, presentListRow, ticketNumber } from './presenters.js';
 import { assertMayWork } from '../tickets.policy.js';
+import { sendStoredFile } from '../../../core/http/files.js';
 
 /** `"7"`, `W/"7"` or `7` → 7. */
 function parseIfMatch(header: string | undefined): number | undefined {
@@ -147,17 +148,19 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     schema: { tags: ticketTag, params: ParamsWith('attachmentId') },
     handler: async (req, reply) => {
       const { attachment, stream } = await timeline.getAttachment(app, actorOf(req), req.params.id, req.params.attachmentId);
-      return reply
-        .header('content-type', attachment.content_type)
-        .header('content-length', attachment.size)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
-        .header('x-content-type-options', 'nosniff')
-        .send(stream);
+      return sendStoredFile(reply, { contentType: attachment.content_type, filename: attachment.filename, size: attachment.size }, stream);
     },
   });
 
   http.post('/api/v1/tickets/:id/watchers', {
-    schema: { tags: ticketTag, params: IdParam, body: c.WatcherCreate, response: { 200: c.TicketDetail, ...errorResponses } },
+    schema: {
+      tags: ticketTag,
+      params: IdParam,
+      body: c.WatcherCreate,
+      description:
+        'Staff add anyone who may see the request; a client IT manager people of the company. A client person who watches a request may read it (and gets its notices) until removed.',
+      response: { 200: c.TicketDetail, ...errorResponses },
+    },
     handler: async (req) => {
       const actor = actorOf(req);
       await relations.addWatcher(app, actor, req.params.id, req.body.userId);
@@ -174,7 +177,14 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
   });
 
   http.post('/api/v1/tickets/:id/links', {
-    schema: { tags: ticketTag, params: IdParam, body: c.LinkCreate, response: { 201: c.TicketDetail, ...errorResponses } },
+    schema: {
+      tags: ticketTag,
+      params: IdParam,
+      body: c.LinkCreate,
+      description:
+        'Staff. 409 `already_exists` for a link already there (stated from either end); 409 `link_cycle` (the loop in `details.cycle`) for a parent or duplicate link that would lead back to where it started.',
+      response: { 201: c.TicketDetail, ...errorResponses },
+    },
     handler: async (req, reply) => {
       const actor = actorOf(req);
       await relations.addLink(app, actor, req.params.id, req.body);

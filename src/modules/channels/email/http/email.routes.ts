@@ -7,6 +7,7 @@ import { actorOf } from '../../../identity/http/auth.hooks.js';
 import * as mailboxes from '../mailbox.service.js';
 import * as messages from '../messages.service.js';
 import { presentFailingAddress, presentMailbox, presentMessage, presentMessageDetail } from './presenters.js';
+import { sendStoredFile } from '../../../../core/http/files.js';
 
 const tags = ['email'];
 const noContent = { 204: z.null().describe('done') };
@@ -61,12 +62,7 @@ export async function emailRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, params: IdParam, description: 'The original message (.eml), byte for byte.' },
     handler: async (req, reply) => {
       const { message, stream } = await messages.openOriginal(app, actorOf(req), req.params.id);
-      return reply
-        .header('content-type', 'message/rfc822')
-        .header('content-length', message.raw_size)
-        .header('content-disposition', `attachment; filename="message-${message.id}.eml"`)
-        .header('x-content-type-options', 'nosniff')
-        .send(stream);
+      return sendStoredFile(reply, { contentType: 'message/rfc822', filename: `message-${message.id}.eml`, size: message.raw_size }, stream);
     },
   });
   http.post('/api/v1/email/messages/:id/reprocess', {
