@@ -8,23 +8,26 @@ import type { Db } from './db.js';
  * what is sealed at start when still plaintext, checked against the key, and re-sealed by
  * `tierdesk rotate-secret-key`. A module that stores a new kind of secret adds its column here.
  */
-export const SECRET_COLUMNS: readonly { table: string; column: string }[] = [
+export const SECRET_COLUMNS: readonly { table: string; column: string; key?: string }[] = [
   { table: 'sms_gateways', column: 'secret' },
   { table: 'sms_gateways', column: 'kannel_password' },
   { table: 'pbx_connectors', column: 'secret' },
   { table: 'webhooks', column: 'secret' },
+  { table: 'sso_providers', column: 'client_secret' },
+  { table: 'directory_sources', column: 'bind_secret', key: 'organization_id' },
 ];
 
 type Row = { id: string; value: string };
+type SecretColumn = (typeof SECRET_COLUMNS)[number];
 
 /** The stored values of one column (rows without a value are skipped). */
-async function valuesOf(db: Db, table: string, column: string): Promise<Row[]> {
-  const r = await sql<Row>`select id, ${sql.ref(column)} as value from ${sql.table(table)} where ${sql.ref(column)} is not null`.execute(db);
+async function valuesOf(db: Db, { table, column, key = 'id' }: SecretColumn): Promise<Row[]> {
+  const r = await sql<Row>`select ${sql.ref(key)} as id, ${sql.ref(column)} as value from ${sql.table(table)} where ${sql.ref(column)} is not null and ${sql.ref(column)} <> ''`.execute(db);
   return r.rows.map((x) => ({ id: String(x.id), value: String(x.value) }));
 }
 
-const setValue = (db: Db, table: string, column: string, id: string, value: string, was: string) =>
-  sql`update ${sql.table(table)} set ${sql.ref(column)} = ${value} where id = ${id} and ${sql.ref(column)} = ${was}`.execute(db);
+const setValue = (db: Db, { table, column, key = 'id' }: SecretColumn, id: string, value: string, was: string) =>
+  sql`update ${sql.table(table)} set ${sql.ref(column)} = ${value} where ${sql.ref(key)} = ${id} and ${sql.ref(column)} = ${was}`.execute(db);
 
 /** Thrown at start when the stored secrets were sealed with another key than the one configured. */
 export class WrongSecretKeyError extends SecretKeyError {}
@@ -37,10 +40,11 @@ export class WrongSecretKeyError extends SecretKeyError {}
 export async function sealStoredSecrets(db: Db, box: SecretBox): Promise<{ sealed: number }> {
   let sealed = 0;
   await inTransaction(db, async (trx) => {
-    for (const { table, column } of SECRET_COLUMNS)
-      for (const row of await valuesOf(trx, table, column)) {
+    for (const c of SECRET_COLUMNS)
+      for (const row of await valuesOf(trx, c)) {
+        const { table, column } = c;
         if (!isSealed(row.value)) {
-          await setValue(trx, table, column, row.id, box.seal(row.value), row.value);
+          await setValue(trx, c, row.id, box.seal(row.value), row.value);
           sealed++;
           continue;
         }
@@ -67,10 +71,10 @@ export async function sealStoredSecrets(db: Db, box: SecretBox): Promise<{ seale
 export async function resealStoredSecrets(db: Db, from: SecretBox, to: SecretBox): Promise<number> {
   let count = 0;
   await inTransaction(db, async (trx) => {
-    for (const { table, column } of SECRET_COLUMNS)
-      for (const row of await valuesOf(trx, table, column)) {
+    for (const c of SECRET_COLUMNS)
+      for (const row of await valuesOf(trx, c)) {
         const plain = isSealed(row.value) ? from.open(row.value) : row.value;
-        await setValue(trx, table, column, row.id, to.seal(plain), row.value);
+        await setValue(trx, c, row.id, to.seal(plain), row.value);
         count++;
       }
   });

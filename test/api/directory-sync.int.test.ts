@@ -113,6 +113,10 @@ describe.each(DATABASES)('directory sync from LDAP (%s)', (kind) => {
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body).toMatchObject({ organizationId: c, hasBindPassword: true, managerGroupDn: MANAGERS, ldapSignIn: false, enabled: true });
     expect(JSON.stringify(put.body)).not.toContain('service-password');
+    // Stored sealed with the application's key (and opened for the bind below).
+    const stored = await t.td.app.db.selectFrom('directory_sources').select('bind_secret').where('organization_id', '=', c).executeTakeFirstOrThrow();
+    expect(stored.bind_secret).toMatch(new RegExp(`^v1:${t.td.app.secrets.key.id}:`));
+    expect(stored.bind_secret).not.toContain('service-password');
     const carolBefore = await user('carol@client-c.test');
 
     const dry = await admin.post(`/api/v1/organizations/${c}/directory/sync`, { dryRun: true });

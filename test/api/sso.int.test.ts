@@ -90,6 +90,10 @@ describe.each(DATABASES)('single sign-on with OpenID Connect (%s)', (kind) => {
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body).toMatchObject({ organizationId: a, hasClientSecret: true, passwordSignIn: true, redirectUri: `${t.config.publicUrl}/api/v1/auth/sso/callback` });
     expect(JSON.stringify(put.body)).not.toContain(idp.clientSecret);
+    // Stored sealed with the application's key (and opened for the sign-in below).
+    const stored = await t.td.app.db.selectFrom('sso_providers').select('client_secret').where('organization_id', '=', a).executeTakeFirstOrThrow();
+    expect(stored.client_secret).toMatch(new RegExp(`^v1:${t.td.app.secrets.key.id}:`));
+    expect(stored.client_secret).not.toContain(idp.clientSecret);
     // The secret is write-only: a change without it keeps it.
     const { clientSecret: _s, ...withoutSecret } = orgConfig(idp);
     expect((await admin.put(`/api/v1/organizations/${a}/sso`, withoutSecret)).body.hasClientSecret).toBe(true);

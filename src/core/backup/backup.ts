@@ -6,6 +6,7 @@ import pg from 'pg';
 import * as tar from 'tar';
 import type { DialectName } from '../db/connect.js';
 import { findPgTools, run } from './pg-tools.js';
+import { keyFilePath } from '../crypto/secrets.js';
 
 /**
  * One backup file: a tar archive holding `manifest.json` (first), the database (`database.sqlite`,
@@ -23,6 +24,8 @@ export interface BackupManifest {
   /** PostgreSQL: the schema dumped; the archive restores into a schema of that name. */
   pgSchema?: string;
   database: 'database.sqlite' | 'database.pgdump';
+  /** The archive holds DATA_DIR/secret.key, the key the stored secrets are sealed with (absent when it came from TIERDESK_SECRET_KEY). */
+  secretKey?: boolean;
 }
 
 /** Where a Tierdesk keeps its data: the database and the folder of attachments. */
@@ -71,9 +74,15 @@ export async function backup(target: BackupTarget, file: string, opts: { appVers
     // The attachments folder is packed through a link to it, as it is at this moment.
     if (fs.existsSync(attachmentsOf(target))) await fsp.symlink(attachmentsOf(target), path.join(staging, 'attachments'), 'dir');
     else await fsp.mkdir(path.join(staging, 'attachments'));
+    // The key file the stored secrets are sealed with: without it they would not open after a restore.
+    if (fs.existsSync(keyFilePath(target.dataDir))) {
+      await fsp.copyFile(keyFilePath(target.dataDir), path.join(staging, 'secret.key'));
+      manifest.secretKey = true;
+    }
     await fsp.writeFile(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
     const partial = path.join(staging, 'archive.tar');
-    await tar.c({ file: partial, cwd: staging, follow: true, portable: true }, ['manifest.json', manifest.database, 'attachments']);
+    const entries = ['manifest.json', manifest.database, 'attachments', ...(manifest.secretKey ? ['secret.key'] : [])];
+    await tar.c({ file: partial, cwd: staging, follow: true, portable: true }, entries);
     await fsp.rename(partial, out);
     return manifest;
   } finally {
@@ -160,7 +169,7 @@ export async function restore(target: BackupTarget, file: string, opts: { knownM
     if (unknown.length)
       throw new BackupError(`The backup was made by a newer Tierdesk: its database has migrations this version does not know (${unknown.join(', ')}). Restore it with that version or a later one.`);
 
-    await tar.x({ file: archive, cwd: staging, strict: true, filter: (p) => p === manifest.database || p === 'attachments' || p.startsWith('attachments/') });
+    await tar.x({ file: archive, cwd: staging, strict: true, filter: (p) => p === manifest.database || p === 'secret.key' || p === 'attachments' || p.startsWith('attachments/') });
     const db = path.join(staging, manifest.database);
     if (!fs.existsSync(db)) throw new BackupError(`The backup holds no ${manifest.database}: it is incomplete`);
 
@@ -172,6 +181,15 @@ export async function restore(target: BackupTarget, file: string, opts: { knownM
     await fsp.rm(attachments, { recursive: true, force: true });
     const restored = path.join(staging, 'attachments');
     if (fs.existsSync(restored)) await fsp.rename(restored, attachments);
+    // The key the restored secrets are sealed with; a different key file found here is kept aside.
+    const key = path.join(staging, 'secret.key');
+    if (manifest.secretKey && fs.existsSync(key)) {
+      const current = keyFilePath(target.dataDir);
+      if (fs.existsSync(current) && !(await fsp.readFile(current)).equals(await fsp.readFile(key)))
+        await fsp.rename(current, `${current}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      await fsp.rename(key, current);
+      await fsp.chmod(current, 0o600);
+    }
     return manifest;
   } finally {
     await fsp.rm(staging, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { SecretBox } from '../../../core/crypto/secrets.js';
 import type { Db } from '../../db.js';
 import type { SsoTables } from '../sso/sso.tables.js';
 import type { LdapSource } from './ldap.js';
@@ -7,32 +8,32 @@ export type DirectorySourceRow = Selectable<SsoTables['directory_sources']>;
 export type SyncRunRow = Selectable<SsoTables['directory_sync_runs']>;
 
 /**
- * The LDAP bind password is read and written here only (`bind_secret`), so that it can be
- * encrypted at rest in one place.
+ * The LDAP bind password is read and written here only (`bind_secret`), sealed with the
+ * application's key (core/crypto/secrets.ts; listed in modules/stored-secrets.ts); '' when none.
  */
-export const sealBindSecret = (secret: string): string => secret;
-export const openBindSecret = (stored: string): string => stored;
+export const sealBindSecret = (box: SecretBox, secret: string): string => (secret ? box.seal(secret) : '');
+export const openBindSecret = (box: SecretBox, stored: string): string => (stored ? box.open(stored) : '');
 
 export const findSource = (db: Db, organizationId: string) =>
   db.selectFrom('directory_sources').selectAll().where('organization_id', '=', organizationId).executeTakeFirst();
 
-export const insertSource = (db: Db, row: Insertable<SsoTables['directory_sources']>) =>
-  db.insertInto('directory_sources').values({ ...row, bind_secret: sealBindSecret(row.bind_secret) }).execute();
+export const insertSource = (db: Db, box: SecretBox, row: Insertable<SsoTables['directory_sources']>) =>
+  db.insertInto('directory_sources').values({ ...row, bind_secret: sealBindSecret(box, row.bind_secret) }).execute();
 
-export const updateSource = (db: Db, organizationId: string, patch: Updateable<SsoTables['directory_sources']>) =>
+export const updateSource = (db: Db, box: SecretBox, organizationId: string, patch: Updateable<SsoTables['directory_sources']>) =>
   db
     .updateTable('directory_sources')
-    .set({ ...patch, ...(patch.bind_secret !== undefined && { bind_secret: sealBindSecret(String(patch.bind_secret)) }) })
+    .set({ ...patch, ...(patch.bind_secret !== undefined && { bind_secret: sealBindSecret(box, String(patch.bind_secret)) }) })
     .where('organization_id', '=', organizationId)
     .execute();
 
 export const deleteSource = (db: Db, organizationId: string) => db.deleteFrom('directory_sources').where('organization_id', '=', organizationId).execute();
 
 /** What the LDAP client needs of a stored source. */
-export const toLdapSource = (r: DirectorySourceRow): LdapSource => ({
+export const toLdapSource = (box: SecretBox, r: DirectorySourceRow): LdapSource => ({
   url: r.url,
   bindDn: r.bind_dn,
-  bindPassword: openBindSecret(r.bind_secret),
+  bindPassword: openBindSecret(box, r.bind_secret),
   baseDn: r.base_dn,
   filter: r.filter,
   attributes: JSON.parse(r.attributes) as LdapSource['attributes'],

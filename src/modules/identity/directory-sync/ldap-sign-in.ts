@@ -13,7 +13,7 @@ export async function directoryPasswordCheck(app: AppContext, user: UserRow | un
   const source = await repo.findSource(app.db, user.organization_id);
   if (!source || !source.enabled || !source.ldap_sign_in) return undefined;
   try {
-    const ldap = repo.toLdapSource(source);
+    const ldap = repo.toLdapSource(app.secrets, source);
     const dn = (await repo.findLink(app.db, user.id))?.dn ?? (await findDn(ldap, user.email));
     if (!dn) return false;
     return await bindAs(source.url, dn, password);

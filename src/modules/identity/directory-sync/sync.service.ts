@@ -101,10 +101,10 @@ export async function putConfig(app: AppContext, actor: Actor, organizationId: s
   };
   await inTransaction(app.db, async (trx) => {
     const before = await repo.findSource(trx, organizationId);
-    if (before) await repo.updateSource(trx, organizationId, { ...fields, ...(input.bindPassword && { bind_secret: input.bindPassword }) });
+    if (before) await repo.updateSource(trx, app.secrets, organizationId, { ...fields, ...(input.bindPassword && { bind_secret: input.bindPassword }) });
     else {
       if (!input.bindPassword) throw new Invalid('A bind password is needed', 'bindPassword');
-      await repo.insertSource(trx, { organization_id: organizationId, bind_secret: input.bindPassword, created_at: now, ...fields });
+      await repo.insertSource(trx, app.secrets, { organization_id: organizationId, bind_secret: input.bindPassword, created_at: now, ...fields });
     }
     if (input.enabled) await scheduleTimer(trx, { key: timerKey(organizationId), kind: SYNC_TIMER, subjectId: organizationId, dueAt: now });
     else await cancelTimer(trx, timerKey(organizationId));
@@ -154,9 +154,9 @@ const localeOf = (raw: string | null): Locale | null => {
 type Outcome = { entries: DirectoryEntry[] } | { error: string };
 
 /** Reads the directory; a failure is an outcome (reported), not an exception. */
-async function read(source: repo.DirectorySourceRow): Promise<Outcome> {
+async function read(app: AppContext, source: repo.DirectorySourceRow): Promise<Outcome> {
   try {
-    return { entries: await readDirectory(repo.toLdapSource(source)) };
+    return { entries: await readDirectory(repo.toLdapSource(app.secrets, source)) };
   } catch (err) {
     return { error: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1000) };
   }
@@ -286,7 +286,7 @@ export async function syncNow(app: AppContext, actor: Actor, organizationId: str
   const source = await repo.findSource(app.db, organizationId);
   if (!source) throw new NotFound('Directory configuration');
   const startedAt = app.clock.now().toISOString();
-  const outcome = await read(source);
+  const outcome = await read(app, source);
   try {
     const run = await inTransaction(app.db, (trx) => reconcile(app, trx, source, outcome, { dryRun, trigger: 'manual', startedAt }));
     return presentRun(run);
@@ -301,7 +301,7 @@ export async function syncNow(app: AppContext, actor: Actor, organizationId: str
 export async function prepareScheduledSync(app: AppContext, t: DueTimer) {
   const source = await repo.findSource(app.db, t.subjectId);
   if (!source || !source.enabled) return null;
-  return { startedAt: app.clock.now().toISOString(), outcome: await read(source) };
+  return { startedAt: app.clock.now().toISOString(), outcome: await read(app, source) };
 }
 
 /** …then apply it, report it and set the next run, in the timer's transaction. */

@@ -1,15 +1,16 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { SecretBox } from '../../../core/crypto/secrets.js';
 import type { Db } from '../../db.js';
 import type { SsoTables } from './sso.tables.js';
 
 export type SsoProviderRow = Selectable<SsoTables['sso_providers']>;
 
 /**
- * The OIDC client secret is read and written here only (`client_secret`), so that it can be
- * encrypted at rest in one place.
+ * The OIDC client secret is read and written here only (`client_secret`), sealed with the
+ * application's key (core/crypto/secrets.ts; listed in modules/stored-secrets.ts); '' when none.
  */
-export const sealClientSecret = (secret: string): string => secret;
-export const openClientSecret = (stored: string): string => stored;
+export const sealClientSecret = (box: SecretBox, secret: string): string => (secret ? box.seal(secret) : '');
+export const openClientSecret = (box: SecretBox, stored: string): string => (stored ? box.open(stored) : '');
 
 export const findProvider = (db: Db, id: string) => db.selectFrom('sso_providers').selectAll().where('id', '=', id).executeTakeFirst();
 
@@ -21,13 +22,13 @@ export const findProviderOf = (db: Db, organizationId: string | null) => {
 
 export const listProviders = (db: Db) => db.selectFrom('sso_providers').selectAll().execute();
 
-export const insertProvider = (db: Db, row: Insertable<SsoTables['sso_providers']>) =>
-  db.insertInto('sso_providers').values({ ...row, client_secret: sealClientSecret(row.client_secret) }).execute();
+export const insertProvider = (db: Db, box: SecretBox, row: Insertable<SsoTables['sso_providers']>) =>
+  db.insertInto('sso_providers').values({ ...row, client_secret: sealClientSecret(box, row.client_secret) }).execute();
 
-export const updateProvider = (db: Db, id: string, patch: Updateable<SsoTables['sso_providers']>) =>
+export const updateProvider = (db: Db, box: SecretBox, id: string, patch: Updateable<SsoTables['sso_providers']>) =>
   db
     .updateTable('sso_providers')
-    .set({ ...patch, ...(patch.client_secret !== undefined && { client_secret: sealClientSecret(String(patch.client_secret)) }) })
+    .set({ ...patch, ...(patch.client_secret !== undefined && { client_secret: sealClientSecret(box, String(patch.client_secret)) }) })
     .where('id', '=', id)
     .execute();
 

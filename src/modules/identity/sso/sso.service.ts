@@ -119,10 +119,10 @@ export async function putConfig(app: AppContext, actor: Actor, organizationId: s
   await inTransaction(app.db, async (trx) => {
     const before = await repo.findProviderOf(trx, organizationId);
     if (before) {
-      await repo.updateProvider(trx, before.id, { ...fields, ...(input.clientSecret && { client_secret: input.clientSecret }) });
+      await repo.updateProvider(trx, app.secrets, before.id, { ...fields, ...(input.clientSecret && { client_secret: input.clientSecret }) });
     } else {
       if (!input.clientSecret) throw new Invalid('A client secret is needed', 'clientSecret');
-      await repo.insertProvider(trx, { id: newId(), organization_id: organizationId, client_secret: input.clientSecret, created_at: now, ...fields });
+      await repo.insertProvider(trx, app.secrets, { id: newId(), organization_id: organizationId, client_secret: input.clientSecret, created_at: now, ...fields });
     }
     const { clientSecret: _secret, ...after } = input;
     await recordAudit(trx, { entityType: 'sso_provider', entityId: organizationId ?? 'staff', actorId: actor.id, action: before ? 'updated' : 'created', after });
@@ -150,11 +150,11 @@ export async function discover(app: AppContext, email: string) {
 // The OpenID Connect client, one per IdP configuration (its discovery document is fetched once).
 const clients = new Map<string, { updatedAt: string; config: Promise<oidc.Configuration> }>();
 
-function clientOf(p: repo.SsoProviderRow): Promise<oidc.Configuration> {
+function clientOf(app: AppContext, p: repo.SsoProviderRow): Promise<oidc.Configuration> {
   const known = clients.get(p.id);
   if (known && known.updatedAt === p.updated_at) return known.config;
   const issuer = new URL(p.issuer_url);
-  const config = oidc.discovery(issuer, p.client_id, undefined, oidc.ClientSecretBasic(repo.openClientSecret(p.client_secret)), {
+  const config = oidc.discovery(issuer, p.client_id, undefined, oidc.ClientSecretBasic(repo.openClientSecret(app.secrets, p.client_secret)), {
     ...(issuer.protocol === 'http:' && { execute: [oidc.allowInsecureRequests] }),
     timeout: 10,
   });
@@ -169,7 +169,7 @@ export async function start(app: AppContext, providerId: string, loginHint?: str
   if (!p || !p.enabled) throw new NotFound('Single sign-on');
   let config: oidc.Configuration;
   try {
-    config = await clientOf(p);
+    config = await clientOf(app, p);
   } catch {
     throw new SsoRefused('The identity provider cannot be reached', 'sso_unavailable');
   }
@@ -231,7 +231,7 @@ export async function callback(app: AppContext, currentUrl: URL, browserState: s
   if (currentUrl.searchParams.get('error')) throw new SsoRefused('The identity provider refused the sign-in', 'sso_denied');
   let claims: Record<string, unknown>;
   try {
-    const tokens = await oidc.authorizationCodeGrant(await clientOf(p), currentUrl, {
+    const tokens = await oidc.authorizationCodeGrant(await clientOf(app, p), currentUrl, {
       pkceCodeVerifier: login.code_verifier,
       expectedState: state,
       expectedNonce: login.nonce,
