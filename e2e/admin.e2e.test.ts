@@ -41,7 +41,8 @@ describe('administration, timesheets, reports and ratings in a real browser', ()
     await admin.getByTestId('organizations').getByRole('link', { name }).click();
     await admin.waitForURL(/\/admin\/organizations\/[0-9a-f-]{36}$/);
     await admin.getByLabel('Contract starts').fill('2026-02-01');
-    await admin.getByRole('button', { name: 'Save', exact: true }).click();
+    // The organization's own form (its page also has the single sign-on and directory forms).
+    await admin.locator('form', { has: admin.getByLabel('Contract starts') }).getByRole('button', { name: 'Save', exact: true }).click();
     await admin.getByText('Saved.').first().waitFor();
     await checkScreen(admin, '21-admin-organization');
     await admin.reload();

@@ -51,18 +51,22 @@ export async function personContext(browser: Browser, baseURL: string, errors: s
   });
   await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
     window.__tierdeskCspViolation(e.effectiveDirective + ' refused ' + (e.blockedURI || 'inline') + (e.sourceFile ? ' in ' + e.sourceFile + ':' + e.lineNumber : '')))`);
-  context.on('page', (page) => watch(page, errors, violations));
+  context.on('page', (page) => watch(page, errors, violations, new URL(baseURL).origin));
   return context;
 }
 
-export function watch(page: Page, errors: string[], violations = cspViolations) {
+export function watch(page: Page, errors: string[], violations = cspViolations, origin?: string) {
   page.on('console', (m) => {
     if (CSP_REFUSAL.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
     if (m.type() === 'error' && !EXPECTED.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   page.on('response', (r) => {
-    if (r.request().resourceType() === 'document' && !r.headers()['content-security-policy']) violations.push(`${r.url()}: no Content-Security-Policy`);
+    // Every page of ours carries a policy; redirects have no page, and other sites (an IdP) are theirs.
+    const ours = !origin || new URL(r.url()).origin === origin;
+    const redirect = r.status() >= 300 && r.status() < 400;
+    if (r.request().resourceType() === 'document' && ours && !redirect && !r.headers()['content-security-policy'])
+      violations.push(`${r.url()}: no Content-Security-Policy`);
     if (r.status() >= 500) errors.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
     else if (r.status() >= 400 && process.env.E2E_DEBUG) console.warn(`${r.request().method()} ${r.url()}: ${r.status()}`);
   });

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTierdesk, type Tierdesk } from '../../src/app.js';
 import { loadConfig } from '../../src/core/config/config.js';
+import { keyFilePath } from '../../src/core/crypto/secrets.js';
 import { CHUNK_BYTES } from '../../src/core/storage/database-files.js';
 import { moveFiles } from '../../src/core/storage/files.js';
 import { openFileStores } from '../../src/core/storage/stores.js';
@@ -198,7 +199,9 @@ describe.each(DATABASES)('attachment stores (%s)', (kind) => {
     beforeAll(async () => {
       const databaseUrl = await databaseUrlOf(t);
       const [url, schema] = kind === 'postgres' ? [process.env.TEST_DATABASE_URL!, decodeURIComponent(databaseUrl.split('search_path%3D')[1]!)] : [databaseUrl, undefined];
-      const config = loadConfig({ DATA_DIR: otherDir, DATABASE_URL: url, ATTACHMENT_STORE: 'database', LOG_LEVEL: 'silent', AUTH_CACHE_SECONDS: '0' });
+      // Hosts of one install share the key its stored secrets are sealed with (TIERDESK_SECRET_KEY in production).
+      const secretKey = fs.readFileSync(keyFilePath(t.dataDir), 'utf8').trim();
+      const config = loadConfig({ DATA_DIR: otherDir, DATABASE_URL: url, ATTACHMENT_STORE: 'database', LOG_LEVEL: 'silent', AUTH_CACHE_SECONDS: '0', TIERDESK_SECRET_KEY: secretKey });
       other = await buildTierdesk(config, { db: { pgSchema: schema, poolSize: 2 }, logger: pino({ level: 'silent' }) });
       await other.http.listen({ port: 0, host: '127.0.0.1' });
       const a = other.http.server.address();

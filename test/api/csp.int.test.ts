@@ -156,7 +156,8 @@ describe.each(DATABASES)('every HTML response of the app (%s)', (kind) => {
     for (const p of gets) {
       const url = `${p.replace(/\{[^}]+\}/g, 'x'.repeat(43))}?rating=3`;
       for (const headers of [{ cookie: admin.cookie! }, {}] as Record<string, string>[]) {
-        const r = await fetch(t.base + url, { headers });
+        // A redirect (single sign-on) is no page: where it leads is checked with the web app's screens.
+        const r = await fetch(t.base + url, { headers, redirect: 'manual' });
         expect(r.status, url).toBeLessThan(500);
         // Headers are enough (and the live-updates stream never ends).
         await r.body?.cancel();

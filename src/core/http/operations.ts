@@ -55,7 +55,7 @@ export async function readiness(
 
 /**
  * The routes for the load balancer and Prometheus: `GET /api/v1/health/ready`, and `GET /metrics`
- * on this port when a metrics token is configured (without it the route does not exist here).
+ * on this port when a metrics token is configured (without it the route answers 404).
  */
 export function operationsRoutes(server: HttpServer, o: { db: AnyDb; clock: Clock; migrations: string[]; metricsToken: string | null }) {
   const lifecycle = lifecycleOf(server);
@@ -81,7 +81,13 @@ export function operationsRoutes(server: HttpServer, o: { db: AnyDb; clock: Cloc
       return r.ready ? r : reply.code(503).send(r);
     },
   );
-  if (!o.metricsToken) return;
+  if (!o.metricsToken) {
+    // Said here, so that the web app's fallback never answers this address with a page.
+    server.get('/metrics', { config: { public: true, ownAuthorization: true }, schema: { hide: true } }, async (_req, reply) =>
+      reply.code(404).send({ statusCode: 404, error: 'not_found', message: 'Metrics are not served on this port (METRICS_TOKEN is not set)' }),
+    );
+    return;
+  }
   const token = o.metricsToken;
   server.get('/metrics', { config: { public: true, ownAuthorization: true }, schema: { hide: true } }, async (req, reply) => {
     if (!bearerMatches(req.headers.authorization, token))

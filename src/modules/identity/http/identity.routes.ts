@@ -10,6 +10,7 @@ import * as directory from '../directory.service.js';
 import { findUserById } from '../identity.repo.js';
 import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './auth.hooks.js';
 import { SecondFactorNeeded } from '../../../contracts/security.js';
+import { loginResponseExample } from '../../../contracts/examples.js';
 import { clientInfo, securityRoutes } from './security.routes.js';
 import { presentOrganization, presentPerson, presentPlan } from './presenters.js';
 import { ssoRoutes } from '../sso/sso.routes.js';
@@ -25,7 +26,7 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
       tags,
       description: 'With a second factor enrolled the answer is `{secondFactor: true, pendingToken, methods}`: finish at /api/v1/auth/login/code or /api/v1/auth/passkey/verify.',
       body: c.LoginBody,
-      response: { 200: z.union([c.LoginResponse, SecondFactorNeeded]), ...errorResponses },
+      response: { 200: z.union([c.LoginResponse, SecondFactorNeeded]).meta({ example: loginResponseExample }), ...errorResponses },
     },
     config: { public: true, rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
     handler: async (req, reply) => {
