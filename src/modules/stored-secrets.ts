@@ -15,6 +15,7 @@ export const SECRET_COLUMNS: readonly { table: string; column: string; key?: str
   { table: 'webhooks', column: 'secret' },
   { table: 'sso_providers', column: 'client_secret' },
   { table: 'directory_sources', column: 'bind_secret', key: 'organization_id' },
+  { table: 'mfa_totp', column: 'secret', key: 'user_id' },
 ];
 
 type Row = { id: string; value: string };

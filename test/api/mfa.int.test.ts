@@ -74,6 +74,10 @@ describe.each(DATABASES)('two-factor sign-in, sessions and tokens (%s)', (kind) 
       expect(start.status).toBe(200);
       expect(start.body.secret).toMatch(/^[A-Z2-7]{32}$/);
       expect(start.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/Tierdesk:.+\?.*secret=/);
+      // Stored sealed with the application's key, never as the secret itself.
+      const sealed = await t.td.app.db.selectFrom('mfa_totp').select('secret').where('user_id', '=', (await c.get('/api/v1/me')).body.id).executeTakeFirstOrThrow();
+      expect(sealed.secret).toMatch(new RegExp(`^v1:${t.td.app.secrets.key.id}:`));
+      expect(sealed.secret).not.toContain(start.body.secret);
       const qr = await c.get(start.body.qrCodeUrl);
       expect(qr.status).toBe(200);
       expect(qr.headers.get('content-type')).toContain('image/svg+xml');

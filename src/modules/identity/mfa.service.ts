@@ -113,7 +113,7 @@ async function acceptCode(app: AppContext, userId: string, code: string): Promis
   if (!totp?.confirmed_at) return null;
   const digits = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(digits)) {
-    const step = matchStep(app, totp.secret, digits);
+    const step = matchStep(app, app.secrets.open(totp.secret), digits);
     // A code already used in its step (or before a later one) is a replay.
     return step !== null && (await sec.useTotpStep(app.db, userId, step)) ? 'totp' : null;
   }
@@ -176,7 +176,8 @@ export async function beginTotp(app: AppContext, actor: Actor) {
   const existing = await sec.findTotp(app.db, actor.id);
   if (existing?.confirmed_at) throw new Conflict('An authenticator app is already set up; turn it off first', 'already_enrolled');
   const secret = new Secret({ size: 20 }).base32;
-  await sec.putTotp(app.db, actor.id, secret, app.clock.now().toISOString());
+  // Sealed at rest with the application's key, like the other stored secrets.
+  await sec.putTotp(app.db, actor.id, app.secrets.seal(secret), app.clock.now().toISOString());
   return { secret, otpauthUri: totpOf(secret, actor.email).toString() };
 }
 
@@ -184,7 +185,7 @@ export async function beginTotp(app: AppContext, actor: Actor) {
 export async function totpQrSvg(app: AppContext, actor: Actor): Promise<string> {
   const row = await sec.findTotp(app.db, actor.id);
   if (!row || row.confirmed_at) throw new NotFound('Enrolment');
-  return QRCode.toString(totpOf(row.secret, actor.email).toString(), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return QRCode.toString(totpOf(app.secrets.open(row.secret), actor.email).toString(), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 }
 
 function newRecoveryCodes(app: AppContext, userId: string) {
@@ -202,7 +203,7 @@ export async function confirmTotp(app: AppContext, actor: Actor, code: string) {
   const row = await sec.findTotp(app.db, actor.id);
   if (!row) throw new Conflict('Start setting up the authenticator app first', 'not_enrolling');
   if (row.confirmed_at) throw new Conflict('The authenticator app is already set up', 'already_enrolled');
-  const step = matchStep(app, row.secret, code.replace(/\s/g, ''));
+  const step = matchStep(app, app.secrets.open(row.secret), code.replace(/\s/g, ''));
   if (step === null || !(await sec.useTotpStep(app.db, actor.id, step))) throw new Invalid('Wrong code; check the time on your phone', 'code');
   const { codes, rows } = newRecoveryCodes(app, actor.id);
   await inTransaction(app.db, async (trx) => {

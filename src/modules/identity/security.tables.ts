@@ -5,7 +5,7 @@ export interface SecurityTables {
   /** One authenticator app per person; confirmed_at null while enrolment waits for the first code. */
   mfa_totp: {
     user_id: string;
-    /** Base32 secret; kept readable because codes are computed from it. */
+    /** The Base32 secret codes are computed from, sealed with the application's key (core/crypto/secrets.ts). */
     secret: string;
     /** The last accepted 30-second step: a code of that step or an earlier one is refused (replay). */
     last_step: number | null;
