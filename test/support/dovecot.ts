@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort, waitForPort } from './ports.js';
 
 /**
  * A private Dovecot IMAP server for tests: its own configuration file, mail folders and password
@@ -32,39 +32,10 @@ export function ensureDovecot(): string {
   return found()!;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const idOf = (name: string, flag: '-u' | '-g') => {
   const r = spawnSync('id', [flag, name], { encoding: 'utf8' });
   return r.status === 0 ? Number(r.stdout.trim()) : null;
 };
-
-async function waitForPort(port: number, child: ChildProcess, log: string) {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) break;
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const text = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
-  throw new Error(`Dovecot did not start on port ${port}:\n${text}`);
-}
 
 /** Starts Dovecot with these IMAP users (plain passwords) and an empty mailbox each. */
 export async function startDovecot(users: { user: string; password: string }[]): Promise<Dovecot> {
@@ -130,7 +101,7 @@ service anvil {
   );
   const child = spawn(binary, ['-F', '-c', conf], { stdio: 'ignore' });
   try {
-    await waitForPort(port, child, log);
+    await waitForPort(port, child, 'Dovecot', () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''));
   } catch (err) {
     child.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });

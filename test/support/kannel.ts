@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, portOpen } from './ports.js';
 
 /**
  * A private Kannel for tests: bearerbox and smsbox with their own configuration in a temporary
@@ -41,17 +41,6 @@ export interface Kannel {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 15_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -60,16 +49,6 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms
   }
   throw new Error(`Timed out waiting for ${what}`);
 }
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 
 /** Percent-encodes every byte (fakesmsc's "ucs2" and "data" message types). */
 const percent = (b: Buffer) => [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('');

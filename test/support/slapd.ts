@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort, waitForPort } from './ports.js';
 
 /**
  * A private OpenLDAP server for tests: its own slapd.conf and mdb database in a temporary folder,
@@ -35,34 +35,6 @@ export function ensureSlapd(): string {
   const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'slapd', 'ldap-utils'], { env, encoding: 'utf8' });
   if (install.status !== 0 || !found()) throw new Error(`Installing slapd failed:\n${update.stderr}\n${install.stderr}`);
   return found()!;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, log: () => string) {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) break;
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`slapd did not start on port ${port}:\n${log()}`);
 }
 
 /** Starts slapd with one mdb database under `suffix` (e.g. dc=client-c,dc=test), loaded with `ldif`. */
@@ -115,7 +87,7 @@ access to * by users read by * none
     if (r.status !== 0) throw new Error(`${tool} failed (${r.status}): ${r.stderr}${r.stdout}`);
   };
   try {
-    await waitForPort(port, child, () => output);
+    await waitForPort(port, child, 'slapd', () => output);
     run('ldapadd', ldif);
   } catch (err) {
     await stop();
