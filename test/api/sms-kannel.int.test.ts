@@ -3,7 +3,7 @@ import { createSmsDelivery, smsShape } from '../../src/modules/channels/sms/inde
 import { useTestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
-import { kannelInstalled, startKannel, type Kannel } from '../support/kannel.js';
+import { startKannel, type Kannel } from '../support/kannel.js';
 
 const ALICE = '+79161110001';
 const CAROL = '+79161110003';
@@ -24,7 +24,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | null | f
  * reach the desk through smsbox's get-url, notices leave through sendsms and arrive at the phones,
  * and the fake SMSC's delivery reports come back through dlr-url.
  */
-describe.skipIf(!kannelInstalled()).each(DATABASES)('SMS through Kannel (%s)', (db) => {
+describe.each(DATABASES)('SMS through Kannel (%s)', (db) => {
   // Every SMS without a request number opens a request: the threading window is sms.int.test.ts's subject.
   const t = useTestApp(db, { SMS_THREAD_WINDOW_HOURS: '0' });
   let kannel: Kannel;

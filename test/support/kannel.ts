@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,17 @@ import { freePort, portOpen } from './ports.js';
 export const BEARERBOX = '/usr/sbin/bearerbox';
 export const SMSBOX = '/usr/sbin/smsbox';
 export const FAKESMSC = '/usr/lib/kannel/test/fakesmsc';
-export const kannelInstalled = () => [BEARERBOX, SMSBOX, FAKESMSC].every((p) => fs.existsSync(p));
+const kannelInstalled = () => [BEARERBOX, SMSBOX, FAKESMSC].every((p) => fs.existsSync(p));
+
+/** Kannel and its fake SMSC, installed from Debian's packages when missing (as root, like CI does). */
+export function ensureKannel() {
+  if (kannelInstalled()) return;
+  if (process.getuid?.() !== 0) throw new Error('Kannel is not installed: apt-get install kannel kannel-extras (as root)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update'], { env, encoding: 'utf8' });
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'kannel', 'kannel-extras'], { env, encoding: 'utf8' });
+  if (install.status !== 0 || !kannelInstalled()) throw new Error(`Installing kannel failed:\n${update.stderr}\n${install.stderr}`);
+}
 
 /** An SMS as the fake SMSC received it: concatenated parts put together in their order. */
 export interface ReceivedSms {
@@ -120,6 +130,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** Starts bearerbox, smsbox and the phones' fakesmsc; smsbox's sms-service calls `getUrl` for each inbound SMS. */
 export async function startKannel(getUrl: string): Promise<Kannel> {
+  ensureKannel();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-kannel-'));
   const [admin, box, inject, phones, sendsms] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const username = 'tierdesk';
