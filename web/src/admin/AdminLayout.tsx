@@ -34,7 +34,10 @@ export default function AdminLayout() {
   if (!current) return <Navigate to="/admin/organizations" replace />;
   return (
     <Stack>
-      <Title order={1}>{t('admin.title')}</Title>
+      {/* Long Russian words: a smaller heading on a phone, so that it is not cut short. */}
+      <Title order={1} fz={{ base: 26, sm: 34 }}>
+        {t('admin.title')}
+      </Title>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, sm: 3 }}>
           <Select

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Anchor, Button, Group, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -47,11 +47,15 @@ export default function Quarantine() {
       return r;
     }, t('admin.reprocessed'));
   const rows = messages.data?.pages.flatMap((p) => p.items);
+  const phone = useMediaQuery('(max-width: 48em)');
   return (
     <>
       <Group justify="space-between" mb="sm" wrap="wrap">
         <SegmentedControl
           aria-label={t('admin.status')}
+          // Five statuses do not fit side by side on a phone: one under the other there.
+          orientation={phone ? 'vertical' : 'horizontal'}
+          fullWidth={phone}
           value={status}
           onChange={(v) => setParam('status', v === 'quarantined' ? '' : v)}
           data={STATUSES.map((s) => ({ value: s, label: t(`admin.inbound.${s}`) }))}
