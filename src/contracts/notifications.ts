@@ -10,6 +10,7 @@ export const NoticeKind = z.enum([
   'sla_warning',
   'sla_breached',
   'handoff_returned',
+  'major_incident_update',
 ]);
 
 const Cursor = z.coerce.number().int().positive();

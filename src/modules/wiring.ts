@@ -10,6 +10,7 @@ import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 import { applyScheduledSync, prepareScheduledSync, SYNC_TIMER } from './identity/directory-sync/sync.service.js';
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
 import { RETENTION_TIMER, retentionHandler } from './retention/index.js';
+import { onMajorIncidentReplied, onMajorIncidentStatusChanged } from './problems/index.js';
 
 
 /**
@@ -23,6 +24,9 @@ export function subscribeModules(app: AppContext) {
   app.events.on('organization.terms_changed', (trx, e) => onOrganizationChanged(within(app, trx), trx, e));
   // The knowledge base indexes a request when it is resolved or closed, and drops it when reopened.
   app.events.on('ticket.status_changed', (trx, e) => onTicketStatusChanged(within(app, trx), e));
+  // A major incident's public update reaches its children's people; its resolution resolves them.
+  app.events.on('ticket.replied', (trx, e) => onMajorIncidentReplied(within(app, trx), trx, e));
+  app.events.on('ticket.status_changed', (trx, e) => onMajorIncidentStatusChanged(within(app, trx), trx, e));
   // Reports keep their read model, after the clocks have moved and the request has been assigned.
   for (const type of REPORT_EVENTS) app.events.on(type, (trx, e) => onReportEvent(trx, e, app.clock.now().toISOString()));
   // Last, so that a notice sees the request as the other reactions left it (e.g. assigned after a move).

@@ -10,6 +10,7 @@ export const NOTICE_KINDS = [
   'sla_warning',
   'sla_breached',
   'handoff_returned',
+  'major_incident_update',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -1,5 +1,6 @@
 /** What other modules may use of notifications. */
-export { NOTIFIABLE_EVENTS, onEvent as onNotifiableEvent } from './notify.service.js';
+export { deliver as deliverNotice, NOTIFIABLE_EVENTS, onEvent as onNotifiableEvent } from './notify.service.js';
+export { sideOf, type Recipient } from './recipients.js';
 export { withoutNotifications } from './quiet.js';
 export { notificationRoutes } from './http/notifications.routes.js';
 export type { NotificationTables } from './notifications.tables.js';

@@ -132,7 +132,8 @@ async function plan(
 /** Staff-only notices never reach the client side, whatever rule named them. */
 const STAFF_ONLY = new Set<Notice['kind']>(['sla_warning', 'sla_breached', 'handoff_returned']);
 
-async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, recipients: Recipient[]) {
+/** Writes a notice about a request to each recipient by the channels they chose, in the caller's transaction. */
+export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, recipients: Recipient[]) {
   const audience = recipients.filter((r) => r.side === 'staff' || !STAFF_ONLY.has(notice.kind));
   if (!audience.length) return;
   const choices = await repo.choicesFor(

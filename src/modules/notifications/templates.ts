@@ -11,7 +11,9 @@ export type Notice =
   | { kind: 'ticket_resolved'; reopenDays: number; ratingLinks: string[] | null }
   | { kind: 'sla_warning'; metric: Metric; share: number }
   | { kind: 'sla_breached'; metric: Metric }
-  | { kind: 'handoff_returned'; externalId: string | null };
+  | { kind: 'handoff_returned'; externalId: string | null }
+  /** A public update of the major incident this request is part of (to its requester), or of one affecting the reader's company (IT managers). */
+  | { kind: 'major_incident_update'; title: string; body: string };
 
 type Metric = 'first_response' | 'resolution' | 'line';
 
@@ -110,6 +112,11 @@ const EN: Record<NoticeKind, (c: Context, n: never) => Parts> = {
     title: 'Fixed by the developers',
     lines: [`The developers report ${n.externalId ?? 'their item'} fixed. The request ${c.number} "${c.subject}" is back at ${c.line}: check the fix with the customer.`],
   }),
+  major_incident_update: (c, n: Extract<Notice, { kind: 'major_incident_update' }>) => ({
+    head: `Service incident update: ${n.title}`,
+    title: `Update: ${n.title}`,
+    lines: [`An update on the incident "${n.title}" that affects your request ${c.number} "${c.subject}":`, '', n.body],
+  }),
 };
 
 const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
@@ -162,6 +169,11 @@ const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
     title: 'Исправлено разработчиками',
     lines: [`Разработчики сообщают, что ${n.externalId ?? 'их задача'} исправлена. Обращение ${c.number} «${c.subject}» снова на ${c.line}: проверьте исправление с клиентом.`],
   }),
+  major_incident_update: (c, n: Extract<Notice, { kind: 'major_incident_update' }>) => ({
+    head: `Новости об аварии: ${n.title}`,
+    title: `Новости: ${n.title}`,
+    lines: [`Новости об аварии «${n.title}», которая затрагивает ваше обращение ${c.number} «${c.subject}»:`, '', n.body],
+  }),
 };
 
 const FOOTER: Record<Locale, (c: Context) => string[]> = {
@@ -203,6 +215,7 @@ const SMS_EN: Record<NoticeKind, (c: Context, n: never) => string> = {
   sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: ${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used.`,
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: SLA ${METRIC.en[n.metric]} target breached.`,
   handoff_returned: (c) => `${c.number}: fixed by the developers; check with the customer.`,
+  major_incident_update: (c, n: Extract<Notice, { kind: 'major_incident_update' }>) => `${c.number} incident update: ${short(n.body, 100)}`,
 };
 
 const SMS_RU: Record<NoticeKind, (c: Context, n: never) => string> = {
@@ -215,6 +228,7 @@ const SMS_RU: Record<NoticeKind, (c: Context, n: never) => string> = {
   sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]}).`,
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: нарушен срок SLA (${METRIC.ru[n.metric]}).`,
   handoff_returned: (c) => `${c.number}: исправлено разработчиками; проверьте с клиентом.`,
+  major_incident_update: (c, n: Extract<Notice, { kind: 'major_incident_update' }>) => `${c.number} новости об аварии: ${short(n.body, 100)}`,
 };
 
 /** A notice as an SMS, in the reader's language: the number, what happened in a few words, the link. */

@@ -17,3 +17,5 @@ export { PUBLIC_EVENTS } from './tickets.policy.js';
 /** The ids of the resolved and closed requests (the knowledge base indexes them). */
 export const listResolvedTicketIds = async (db: Db) =>
   (await db.selectFrom('tickets').select('id').where('status', 'in', ['resolved', 'closed']).orderBy('id').execute()).map((r) => r.id);
+/** Writes an event on a request's timeline in the caller's transaction (for modules that act on requests). */
+export { insertEntry as insertTimelineEntry } from './tickets.repo.js';

@@ -30,5 +30,8 @@ export function assertMayReadAudit(actor: Actor) {
   if (!isManager(actor)) throw new Forbidden('Only a service desk manager may read the audit log');
 }
 
-/** Client-side users see replies and the status changes of their requests, never notes or internal events. */
-export const PUBLIC_EVENTS = new Set(['created', 'status_changed']);
+/**
+ * Client-side users see replies and the status changes of their requests, never notes or internal
+ * events; and the public updates and resolution of a major incident their request is part of.
+ */
+export const PUBLIC_EVENTS = new Set(['created', 'status_changed', 'major_update', 'major_resolved']);
