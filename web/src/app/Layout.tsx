@@ -9,6 +9,7 @@ import { post, setCsrfToken, whenSessionEnds } from '../api/client';
 import { keys, useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { Bell } from '../notifications/Bell';
+import { AnnouncementBanner } from '../problems/AnnouncementBanner';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLive, useLiveChange, type LiveChange } from './live';
 
@@ -66,6 +67,7 @@ export default function Layout() {
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
     ...(staff ? [{ to: '/queues/mine', label: t('nav.queues'), match: '/queues' }] : []),
     ...(staff ? [{ to: '/calls', label: t('nav.calls'), match: '/calls' }] : []),
+    ...(staff ? [{ to: '/problems', label: t('problems.nav'), match: '/problems' }] : []),
     ...(isManagerRole(me.role) ? [{ to: '/dashboard', label: t('nav.dashboard') }] : []),
     { to: '/kb', label: t('nav.kb'), match: '/kb' },
     ...(isManagerRole(me.role) || me.role === 'client_manager' ? [{ to: '/reports', label: t('nav.reports') }] : []),
@@ -139,6 +141,7 @@ export default function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
+        {!staff && <AnnouncementBanner />}
         <Outlet />
       </AppShell.Main>
     </AppShell>

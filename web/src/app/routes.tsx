@@ -76,6 +76,8 @@ export const router = createBrowserRouter([
       { path: '/kb/:pageId/edit', element: page(() => import('../kb/KbEdit')) },
       { path: '/kb/:pageId/history', element: page(() => import('../kb/KbHistory')) },
       { path: '/reports', element: page(() => import('../reports/Reports')) },
+      { path: '/problems', element: page(() => import('../problems/ProblemList')) },
+      { path: '/problems/:ref', element: page(() => import('../problems/ProblemPage')) },
       { path: '*', element: <NotFound /> },
     ],
   },

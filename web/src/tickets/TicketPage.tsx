@@ -13,6 +13,7 @@ import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
 import { dateTime, useNow } from '../ui/format';
 import { useLiveChange, type LiveChange } from '../app/live';
 import { SatisfactionPanel } from '../portal/Satisfaction';
+import { ProblemAndMajorPanels } from '../problems/TicketPanels';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
@@ -155,6 +156,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
             {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
+            {staff && <ProblemAndMajorPanels ticket={ticket} />}
             <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />
             {staff && <TimePanel ticketId={ticket.id} />}
             {staff && <ArticlesPanel ticketId={ticket.id} />}

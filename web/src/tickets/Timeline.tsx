@@ -31,6 +31,16 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'category_changed':
     case 'group_changed':
       return t(`event.${e.type}`);
+    case 'problem_linked':
+    case 'problem_unlinked':
+    case 'problem_resolved':
+    case 'major_declared':
+    case 'major_child_linked':
+    case 'major_child_added':
+    case 'major_child_unlinked':
+    case 'major_update':
+    case 'major_resolved':
+      return t(`problems.event.${e.type}`, d);
     default:
       return t('event.other', { type: e.type });
   }
@@ -53,12 +63,17 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
         const when = dateTime(e.createdAt, i18n.language);
         if (e.kind === 'event') {
           if (!e.event) return null;
-          const reason = (e.event.data as { reason?: string }).reason;
+          const { reason, text } = e.event.data as { reason?: string; text?: string };
           return (
             <li key={e.id} data-kind="event" data-event={e.event.type}>
               <Text size="sm" c="dimmed">
                 <b>{who}</b> {eventText(t, e.event, staff)} · {when} {e.event.type === 'created' && unverified?.creation && unverifiedBadge}
               </Text>
+              {text && (
+                <Paper withBorder p="sm" mt={4} className="prewrap" fz="sm">
+                  {text}
+                </Paper>
+              )}
               {reason && (
                 <Text size="sm" c="dimmed" pl="md" className="prewrap">
                   {t('event.reason', { reason })}
