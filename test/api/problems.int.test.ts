@@ -14,6 +14,14 @@ describe.each(DATABASES)('problems (%s)', (kind) => {
   const audit = (entityId: string) =>
     t.td.app.db.selectFrom('audit_log').select(['action']).where('entity_id', '=', entityId).orderBy('id').execute();
 
+  it('the demo data has an open problem (a known error) with linked incidents', async () => {
+    const l1 = await t.login('l1@demo.test');
+    const demo = (await l1.get('/api/v1/problems?status=known_error')).body.items.find((p: any) => p.title === 'HP printers print blank pages');
+    expect(demo).toMatchObject({ rootCauseCategory: 'hardware' });
+    expect(demo.incidents).toBeGreaterThan(0);
+    expect(demo.openIncidents).toBe(demo.incidents);
+  });
+
   it('opens a problem from incidents, links more, records the root cause and publishes the workaround to the KB', async () => {
     const alice = await t.login('alice@client-a.test');
     const bob = await t.login('bob@client-b.test');
