@@ -75,6 +75,27 @@ describe.each(DATABASES)('major incidents (%s)', (kind) => {
     expect(actions).toEqual(expect.arrayContaining(['major_declared', 'major_resolved']));
   });
 
+  it('webhooks see the new events of problems and major incidents', async () => {
+    const admin = await t.login('admin@demo.test');
+    const events = ['ticket.problem_linked', 'ticket.problem_resolved', 'ticket.major_declared', 'ticket.major_child_linked', 'ticket.major_updated', 'ticket.major_resolved'];
+    const hook = await admin.post('/api/v1/webhooks', { name: 'NOC', url: 'http://127.0.0.1:9/hook', events });
+    expect(hook.status).toBe(201);
+    const alice = await t.login('alice@client-a.test');
+    const l2 = await t.login('l2@demo.test');
+    const [parent, child] = [await newTicket(alice, 'Wi-Fi down'), await newTicket(alice, 'No Wi-Fi')];
+    const p = (await l2.post('/api/v1/problems', { title: 'Access point firmware', incidents: [parent.id] })).body;
+    await l2.post(`/api/v1/tickets/${parent.id}/major`, {});
+    await l2.post(`/api/v1/tickets/${parent.id}/major/children`, { tickets: [child.id] });
+    await l2.post(`/api/v1/tickets/${parent.id}/comments`, { body: 'Rolling back the firmware.', internal: false });
+    await l2.post(`/api/v1/problems/${p.id}/resolve`, { resolution: 'Firmware pinned.' });
+    await l2.post(`/api/v1/tickets/${parent.id}/major/resolve`, { resolution: 'Firmware rolled back.' });
+    const delivered = await db().selectFrom('webhook_deliveries').select(['event', 'ticket_id']).where('webhook_id', '=', hook.body.id).execute();
+    const seen = delivered.map((d) => `${d.event}:${d.ticket_id === parent.id ? 'parent' : d.ticket_id === child.id ? 'child' : '?'}`);
+    expect(seen).toEqual(
+      expect.arrayContaining(['ticket.problem_linked:parent', 'ticket.problem_resolved:parent', 'ticket.major_declared:parent', 'ticket.major_child_linked:child', 'ticket.major_updated:child', 'ticket.major_resolved:parent']),
+    );
+  });
+
   it(`fans one public update out to ${CHILDREN} children's requesters (each in their language) and the IT managers, none lost or twice`, async () => {
     const alice = await t.login('alice@client-a.test'); // reads Russian
     const bob = await t.login('bob@client-b.test'); // reads English
