@@ -1,4 +1,4 @@
-import { Anchor, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Chip, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { DataTable } from '../ui/DataTable';
@@ -59,12 +59,15 @@ export default function ProblemList() {
       <Title order={1} size="h2">
         {t('problems.title')}
       </Title>
-      <SegmentedControl
-        style={{ alignSelf: 'start', maxWidth: '100%' }}
-        value={filter}
-        onChange={(v) => setParams(v === 'all' ? {} : { status: v })}
-        data={FILTERS.map((f) => ({ value: f, label: t(`problems.filter.${f}`) }))}
-      />
+      <Chip.Group value={filter} onChange={(v) => setParams(v === 'all' ? {} : { status: String(v) })}>
+        <Group gap="xs" role="radiogroup" aria-label={t('problems.columns.status')}>
+          {FILTERS.map((f) => (
+            <Chip key={f} value={f} type="radio">
+              {t(`problems.filter.${f}`)}
+            </Chip>
+          ))}
+        </Group>
+      </Chip.Group>
       <ErrorAlert error={problems.error} />
       {problems.isPending ? (
         <Loading />
