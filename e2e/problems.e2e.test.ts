@@ -137,7 +137,7 @@ describe('problems and major incidents in a real browser', () => {
     // The child's requester sees the resolution on her request once the parent is resolved.
     await l2.goto(`/tickets/${parent}`);
     await l2.getByRole('textbox', { name: 'Решение' }).fill('The VPN gateway was restarted.');
-    await l2.getByRole('button', { name: 'Решить её и все связанные обращения' }).click();
+    await l2.getByRole('button', { name: 'Решить со всеми связанными' }).click();
     await alice.goto(`/tickets/${child}`);
     await alice.getByText('The VPN gateway was restarted.').first().waitFor();
     await expect.poll(async () => (await (await alice.request.get('/api/v1/announcements')).json()).items.length).toBe(0);

@@ -50,7 +50,7 @@ function Incidents({ problem }: { problem: Problem }) {
       </Title>
       <DataTable<Problem['incidents'][number]>
         testId="problem-incidents"
-        minWidth={520}
+        minWidth={420}
         rows={problem.incidents}
         rowKey={(i) => i.id}
         columns={[
@@ -64,8 +64,18 @@ function Incidents({ problem }: { problem: Problem }) {
               </Anchor>
             ),
           },
-          { key: 'subject', label: t('problems.columns.title'), render: (i) => <Text size="sm">{i.subject}</Text> },
-          { key: 'org', label: t('problems.organization'), render: (i) => <Text size="sm">{i.organization.name}</Text> },
+          {
+            key: 'subject',
+            label: t('problems.columns.title'),
+            render: (i) => (
+              <>
+                <Text size="sm">{i.subject}</Text>
+                <Text size="xs" c="dimmed">
+                  {i.organization.name}
+                </Text>
+              </>
+            ),
+          },
           { key: 'status', label: t('problems.columns.status'), nowrap: true, render: (i) => <StatusBadge status={i.status as Status} staff /> },
           {
             key: 'unlink',

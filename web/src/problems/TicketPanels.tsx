@@ -171,7 +171,7 @@ function Parent({ ticket, major }: { ticket: TicketDetail; major: Major }) {
             </Button>
           </Group>
           <Textarea label={t('problems.major.resolution')} autosize minRows={2} value={resolution} onChange={(e) => setResolution(e.currentTarget.value)} mt="xs" />
-          <Button color="teal" disabled={!resolution.trim()} loading={busy} onClick={() => void run(() => post(`/tickets/${ticket.id}/major/resolve`, { resolution }))}>
+          <Button color="teal" h="auto" py={6} styles={{ label: { whiteSpace: 'normal', textAlign: 'center' } }} disabled={!resolution.trim()} loading={busy} onClick={() => void run(() => post(`/tickets/${ticket.id}/major/resolve`, { resolution }))}>
             {t('problems.major.resolve')}
           </Button>
         </>
