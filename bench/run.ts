@@ -4,7 +4,7 @@
  * then one line with the targets; progress on stderr.
  *
  * Then the other parts (see PARTS): deadlines, the timer scheduler, e-mail intake, knowledge-base
- * search, reports and the web bundle.
+ * search, reports, the web bundle and a major incident's update fan-out.
  *
  * Env: BENCH_PARTS (comma list, default all); BENCH_SECONDS (per measurement, default 5); BENCH_DATABASE_URL (postgres://…: a fresh schema
  * there, dropped afterwards; otherwise SQLite in a temporary DATA_DIR).
@@ -277,6 +277,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'web-bundle': async () => (await import('./web-bundle.js')).benchWebBundle(),
   'web-tti': async () => (await import('./web-tti.js')).benchWebTti(),
   attachments: async () => (await import('./attachments.js')).benchAttachments(),
+  'major-fanout': async () => (await import('./major-fanout.js')).benchMajorFanout(),
 };
 
 /** BENCH_PARTS=api,deadlines,… runs only those (default: all). */
