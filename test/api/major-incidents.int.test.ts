@@ -96,6 +96,45 @@ describe.each(DATABASES)('major incidents (%s)', (kind) => {
     );
   });
 
+  it('a fan-out that fails half-way leaves nothing behind, and the update sent again reaches everyone once', async () => {
+    const alice = await t.login('alice@client-a.test');
+    const bob = await t.login('bob@client-b.test');
+    const l1 = await t.login('l1@demo.test');
+    const parent = await newTicket(bob, 'Shop tills offline');
+    await l1.post(`/api/v1/tickets/${parent.id}/major`, { title: 'Till outage' });
+    const children = [];
+    for (let i = 0; i < 20; i++) children.push(await newTicket(alice, `Till ${i} offline`));
+    await l1.post(`/api/v1/tickets/${parent.id}/major/children`, { tickets: children.map((c) => c.id) });
+    const notices = () => db().selectFrom('notifications').select('id').where('event', '=', 'major_incident_update').execute();
+    const before = (await notices()).length;
+
+    // The process fails while writing the eleventh child's update (as a crash would): the whole reply rolls back.
+    let written = 0;
+    let failing = true;
+    t.td.app.events.on('ticket.major_updated', async () => {
+      if (failing && ++written === 11) throw new Error('simulated crash in the middle of the fan-out');
+    });
+    const failed = await l1.post(`/api/v1/tickets/${parent.id}/comments`, { body: 'Tills are back at noon.', internal: false });
+    expect(failed.status).toBe(500);
+    expect((await notices()).length).toBe(before);
+    expect(await db().selectFrom('major_incident_updates').select('entry_id').where('parent_id', '=', parent.id).execute()).toEqual([]);
+    expect(JSON.stringify((await l1.get(`/api/v1/tickets/${parent.id}/timeline`)).body)).not.toContain('Tills are back at noon.');
+
+    // Sent again after the restart: every child's requester once, no more.
+    failing = false;
+    expect((await l1.post(`/api/v1/tickets/${parent.id}/comments`, { body: 'Tills are back at noon.', internal: false })).status).toBe(201);
+    const sent = await db()
+      .selectFrom('notifications')
+      .select(['ticket_id', 'user_id'])
+      .where('event', '=', 'major_incident_update')
+      .where('ticket_id', 'in', children.map((c) => c.id))
+      .execute();
+    const aliceId = (await alice.get('/api/v1/me')).body.id;
+    const itA = (await (await t.login('it@client-a.test')).get('/api/v1/me')).body.id;
+    expect(sent.filter((n) => n.user_id === aliceId).map((n) => n.ticket_id).sort()).toEqual(children.map((c) => c.id).sort());
+    expect(sent.filter((n) => n.user_id === itA)).toHaveLength(1);
+  });
+
   it(`fans one public update out to ${CHILDREN} children's requesters (each in their language) and the IT managers, none lost or twice`, async () => {
     const alice = await t.login('alice@client-a.test'); // reads Russian
     const bob = await t.login('bob@client-b.test'); // reads English
