@@ -177,6 +177,8 @@ describe.each(DATABASES)('major incidents (%s)', (kind) => {
       onMajorIncidentReplied({ ...t.td.app, db: trx }, trx, { type: 'ticket.replied', subjectType: 'ticket', subjectId: parent.id, actorId: null, data: { entryId, byStaff: true } }),
     );
     expect(await total()).toBe(outbox);
+    const sentAudit = await db().selectFrom('audit_log').select('after').where('entity_id', '=', parent.id).where('action', '=', 'major_update_sent').execute();
+    expect(sentAudit.map((a) => JSON.parse(a.after!).children)).toEqual([CHILDREN]);
 
     // An internal note is no update.
     await l1.post(`/api/v1/tickets/${parent.id}/comments`, { body: 'Note to self', internal: true });

@@ -192,6 +192,7 @@ export async function onReplied(app: AppContext, trx: Db, e: DomainEvent) {
   const children = (await repo.listChildren(trx, parent.id)).filter((c) => ACTIVE.has(c.status));
   const now = app.clock.now().toISOString();
   if (!(await repo.claimUpdate(trx, { parent_id: parent.id, entry_id: Number(entry.id), children: children.length, created_at: now }))) return;
+  await recordAudit(trx, { entityType: 'ticket', entityId: parent.id, actorId: e.actorId, action: 'major_update_sent', after: { entryId: entry.id, children: children.length } });
   const notice = { kind: 'major_incident_update' as const, title: major.title, body: entry.body };
   // Each child's requester hears of it on that request; an IT manager who heard so is not told again.
   const told = new Set<string>();
