@@ -277,6 +277,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'web-bundle': async () => (await import('./web-bundle.js')).benchWebBundle(),
   'web-tti': async () => (await import('./web-tti.js')).benchWebTti(),
   attachments: async () => (await import('./attachments.js')).benchAttachments(),
+  'scale-out': async () => (await import('./scale-out.js')).benchScaleOut(),
 };
 
 /** BENCH_PARTS=api,deadlines,… runs only those (default: all). */
