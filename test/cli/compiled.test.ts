@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,11 +38,29 @@ describe('the compiled server', () => {
     // A changed source: its text shows in the next run.
     const main = path.join(copy, 'src/main.ts');
     fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace('Usage: tierdesk <command>', 'Usage (changed): tierdesk <command>'));
-    const later = new Date(Date.now() + 5000);
-    fs.utimesSync(main, later, later);
     const changed = cli('--help');
     expect(changed.status, changed.stderr).toBe(0);
     expect(changed.stderr).toContain(COMPILING);
     expect(changed.stdout).toContain('Usage (changed): tierdesk');
+  }, 120_000);
+
+  it('is compiled once when several processes start together on stale sources, and each of them runs', async () => {
+    // The last build as if it were older than the sources.
+    const earlier = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(copy, 'dist/.built'), earlier, earlier);
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => {
+        const child = spawn(path.join(copy, 'bin/tierdesk'), ['--help'], { env: { ...process.env, DATABASE_URL: '' } });
+        let [out, err] = ['', ''];
+        child.stdout.on('data', (d) => (out += String(d)));
+        child.stderr.on('data', (d) => (err += String(d)));
+        return new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+      }),
+    );
+    for (const r of runs) {
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain('create-admin');
+    }
+    expect(runs.filter((r) => r.err.includes(COMPILING))).toHaveLength(1);
   }, 120_000);
 });
