@@ -31,6 +31,8 @@ function tryLock() {
     fs.closeSync(fs.openSync(lock, 'wx'));
     return true;
   } catch (err) {
+    if (err.code === 'EROFS' || err.code === 'EACCES')
+      throw new Error(`The compiled server (${dist}) is out of date and this user may not write there: run \`npm run build:server\` as its owner.`);
     if (err.code !== 'EEXIST') throw err;
     // A lock left by a build that was killed: builds take seconds.
     if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) fs.rmSync(lock, { force: true });
