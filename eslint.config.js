@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'web/dist/', 'web/.dist-*/', 'e2e/screenshots/'] },
+  { ignores: ['node_modules/', 'dist/', '.dist-*/', 'data/', 'coverage/', 'web/dist/', 'web/.dist-*/', 'e2e/screenshots/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -278,11 +278,16 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'web-tti': async () => (await import('./web-tti.js')).benchWebTti(),
   attachments: async () => (await import('./attachments.js')).benchAttachments(),
   'major-fanout': async () => (await import('./major-fanout.js')).benchMajorFanout(),
+  'scale-out': async () => (await import('./scale-out.js')).benchScaleOut(),
+  soak: async () => (await import('./soak.js')).benchSoak(),
 };
 
-/** BENCH_PARTS=api,deadlines,… runs only those (default: all). */
+/** Parts that run only when BENCH_PARTS names them: the soak takes half an hour. */
+const ON_REQUEST = new Set(['soak']);
+
+/** BENCH_PARTS=api,deadlines,… runs only those (default: all but ON_REQUEST). */
 async function all() {
-  const wanted = (process.env.BENCH_PARTS ?? ['api', ...Object.keys(PARTS)].join(',')).split(',');
+  const wanted = (process.env.BENCH_PARTS ?? ['api', ...Object.keys(PARTS).filter((p) => !ON_REQUEST.has(p))].join(',')).split(',');
   if (wanted.includes('api')) await main();
   for (const [name, run] of Object.entries(PARTS)) {
     if (!wanted.includes(name)) continue;

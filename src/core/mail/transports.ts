@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { lazy } from '../lazy.js';
+
+const nodemailer = lazy(async () => (await import('nodemailer')).default);
 
 /** A message as a transport sends it; Message-IDs without angle brackets. */
 export interface OutgoingMessage {
@@ -49,10 +51,10 @@ function message(mail: OutgoingMessage) {
  * `dir`, named by its outbox id, and reported to `log` (the process log) so that it can be seen.
  */
 export function fileTransport(dir: string, log?: (info: { to: string; subject: string; file: string }) => void): MailTransport {
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const builder = lazy(async () => (await nodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     async send(mail) {
-      const info = await builder.sendMail(message(mail));
+      const info = await (await builder()).sendMail(message(mail));
       await fs.mkdir(dir, { recursive: true });
       const file = path.join(dir, `${String(mail.id).padStart(8, '0')}.eml`);
       await fs.writeFile(file, info.message as Buffer);
@@ -67,12 +69,12 @@ export function fileTransport(dir: string, log?: (info: { to: string; subject: s
  * the delivery lease, so a hung server cannot outlast the worker's claim.
  */
 export function smtpTransport(url: string): MailTransport {
-  const transport = nodemailer.createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
+  const transport = lazy(async () => (await nodemailer()).createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 }));
   return {
     async send(mail) {
-      await transport.sendMail(message(mail));
+      await (await transport()).sendMail(message(mail));
     },
-    close: () => transport.close(),
+    close: () => void transport().then((t) => t.close()),
   };
 }
 

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../../core/errors.js';
@@ -12,6 +11,9 @@ import * as repo from './identity.repo.js';
 import { assertAdmin } from './identity.policy.js';
 import { verifyPassword } from './password.js';
 import * as sec from './security.repo.js';
+import { lazy } from '../../core/lazy.js';
+
+const qrcode = lazy(async () => (await import('qrcode')).default);
 
 /** How long the state between a right password and the second factor lasts. */
 const PENDING_MINUTES = 5;
@@ -185,7 +187,7 @@ export async function beginTotp(app: AppContext, actor: Actor) {
 export async function totpQrSvg(app: AppContext, actor: Actor): Promise<string> {
   const row = await sec.findTotp(app.db, actor.id);
   if (!row || row.confirmed_at) throw new NotFound('Enrolment');
-  return QRCode.toString(totpOf(app.secrets.open(row.secret), actor.email).toString(), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return (await qrcode()).toString(totpOf(app.secrets.open(row.secret), actor.email).toString(), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 }
 
 function newRecoveryCodes(app: AppContext, userId: string) {

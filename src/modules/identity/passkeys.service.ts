@@ -1,22 +1,17 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
+import { lazy } from '../../core/lazy.js';
 import type { AppContext } from '../db.js';
 import { isStaff, type Actor } from './actor.js';
 import { assertNotLocked, countFailure, forgetAuthentications, toActor, type ClientInfo } from './auth.service.js';
 import * as repo from './identity.repo.js';
 import { findPendingUser, finishSecondStep, staffMfaRequired } from './mfa.service.js';
 import * as sec from './security.repo.js';
+
+const webauthn = lazy(() => import('@simplewebauthn/server'));
 
 /** A WebAuthn ceremony must be answered within this time. */
 const CHALLENGE_MINUTES = 5;
@@ -47,7 +42,7 @@ async function takeChallenge(app: AppContext, id: string, purpose: 'register' | 
 export async function registrationOptions(app: AppContext, actor: Actor) {
   const { rpID } = relyingParty(app);
   const existing = await sec.listPasskeys(app.db, actor.id);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: 'Tierdesk',
     rpID,
     userName: actor.email,
@@ -66,7 +61,7 @@ export async function register(app: AppContext, actor: Actor, input: { challenge
   const challenge = await takeChallenge(app, input.challengeId, 'register');
   if (challenge.user_id !== actor.id) throw new Invalid('The passkey request has expired; try again', 'challengeId');
   const { rpID, origin } = relyingParty(app);
-  const verification = await verifyRegistrationResponse({
+  const verification = await (await webauthn()).verifyRegistrationResponse({
     response: input.response as RegistrationResponseJSON,
     expectedChallenge: challenge.challenge,
     expectedOrigin: origin,
@@ -123,7 +118,7 @@ export async function signInOptions(app: AppContext, pendingToken?: string) {
     userId = user.id;
     allowCredentials = (await sec.listPasskeys(app.db, user.id)).map((p) => ({ id: p.id, transports: transportsOf(p.transports) }));
   }
-  const options = await generateAuthenticationOptions({ rpID, allowCredentials, userVerification: 'preferred' });
+  const options = await (await webauthn()).generateAuthenticationOptions({ rpID, allowCredentials, userVerification: 'preferred' });
   const challengeId = await saveChallenge(app, options.challenge, 'signin', userId);
   return { challengeId, options: options as unknown as Record<string, unknown> };
 }
@@ -149,7 +144,7 @@ export async function signIn(
     throw new Unauthorized('Sign in with your password first; a passkey is your second step');
   }
   const { rpID, origin } = relyingParty(app);
-  const verification = await verifyAuthenticationResponse({
+  const verification = await (await webauthn()).verifyAuthenticationResponse({
     response,
     expectedChallenge: challenge.challenge,
     expectedOrigin: origin,

@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import type { ReportT, ReportTable, Staffing } from '../../contracts/reports.js';
+import { lazy } from '../../core/lazy.js';
 import type { Locale } from '../identity/index.js';
 import { periodLabel, text, type Text } from './reports.messages.js';
 
@@ -119,8 +119,11 @@ export function toCsv(t: Table): string {
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
+const exceljs = lazy(() => import('exceljs'));
+
 /** Tables as the sheets of one XLSX workbook, headers in bold. */
 export async function toXlsx(tables: Table[]): Promise<Buffer> {
+  const { default: ExcelJS } = await exceljs();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Tierdesk';
   for (const t of tables) {

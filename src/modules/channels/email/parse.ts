@@ -1,11 +1,18 @@
 import crypto from 'node:crypto';
-import { convert as htmlToText } from 'html-to-text';
-import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
-import sanitizeHtml from 'sanitize-html';
+import type * as HtmlToText from 'html-to-text';
+import type { AddressObject, HeaderValue, simpleParser } from 'mailparser';
+import type SanitizeHtml from 'sanitize-html';
+import { lazy, lazyRequire } from '../../../core/lazy.js';
 import { readCalendar, type CalendarEvent } from './calendar.js';
 import { prepareMail, type PreparedMail } from './mime-prepare.js';
-import { verifySmime, type SignatureCheck } from './smime.js';
+import type { SignatureCheck } from './smime.js';
 import { isTnef, readTnef } from './tnef.js';
+
+// Loaded by the first message parsed: a process that never takes mail in does not carry them.
+const mailparser = lazy(() => import('mailparser'));
+const smime = lazy(() => import('./smime.js'));
+const sanitizer = lazyRequire<typeof SanitizeHtml>('sanitize-html');
+const htmlToText = lazyRequire<typeof HtmlToText>('html-to-text');
 
 /** An attachment or inline image as the message carried it. */
 export interface MailFile {
@@ -106,6 +113,7 @@ export function normalizeAddress(address: string | undefined | null): string | n
  * tracker that it was read.
  */
 export function sanitizeMailHtml(html: string): string {
+  const sanitizeHtml = sanitizer();
   return sanitizeHtml(html, {
     allowedTags: [
       ...sanitizeHtml.defaults.allowedTags.filter((t) => t !== 'img'),
@@ -136,7 +144,7 @@ const MAX_ATTACHED_DEPTH = 3;
  */
 export async function parseMail(raw: Buffer, depth = 0): Promise<InboundMail> {
   const prepared = prepareMail(raw);
-  const p = await simpleParser(prepared.raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
+  const p = await (await mailparser()).simpleParser(prepared.raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
   const headers = new Map<string, string>();
   for (const [k, v] of p.headers) if (!headers.has(k)) headers.set(k, cleanText(headerText(v)));
   // mailparser folds List-Id, List-Unsubscribe… into one "list" object: their own lines as they came.
@@ -175,7 +183,7 @@ async function signatureOf(prepared: PreparedMail): Promise<MailSignature | null
   if (!prepared.signedProtocol) return null;
   if (/pgp/.test(prepared.signedProtocol)) return { kind: 'pgp', status: 'unverified', signer: null };
   if (!prepared.signed || !/pkcs7-signature/.test(prepared.signedProtocol)) return { kind: 'smime', status: 'unverified', signer: null };
-  return { kind: 'smime', ...(await verifySmime(prepared.signed.content, prepared.signed.signature)) };
+  return { kind: 'smime', ...(await (await smime()).verifySmime(prepared.signed.content, prepared.signed.signature)) };
 }
 
 type ParsedAttachment = Awaited<ReturnType<typeof simpleParser>>['attachments'][number];
@@ -226,7 +234,7 @@ const ACTIVE_URL = /\b(javascript|vbscript|data|livescript|mocha)\s*:[^\s<>"')\]
  * so that the reply trimmer can tell it apart.
  */
 export function htmlToPlainText(html: string): string {
-  const text = htmlToText(html, {
+  const text = htmlToText().convert(html, {
     wordwrap: false,
     limits: { maxInputLength: 5 * 1024 * 1024, maxDepth: 200 },
     selectors: [

@@ -1,4 +1,7 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
+import { lazy } from '../../../../core/lazy.js';
+
+const imapflow = lazy(() => import('imapflow'));
 
 /** An IMAP account and folder to take mail from. */
 export interface ImapAccount {
@@ -93,7 +96,7 @@ export function startImapPoller(account: ImapAccount, handler: ImapHandler, opts
   const run = async () => {
     let failures = 0;
     while (!stopped) {
-      const c = new ImapFlow({
+      const c = new (await imapflow()).ImapFlow({
         host: account.host,
         port: account.port,
         secure: account.secure,

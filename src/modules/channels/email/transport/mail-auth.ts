@@ -1,5 +1,5 @@
 import dns from 'node:dns';
-import { createRequire } from 'node:module';
+import { lazyRequire } from '../../../../core/lazy.js';
 
 /**
  * Whether a message's From can be trusted: SPF, DKIM, DMARC and ARC, checked by `mailauth`
@@ -61,9 +61,9 @@ interface MailauthResult {
   arc?: { status?: MailauthStatus };
 }
 
-const require = createRequire(import.meta.url);
-const mailauth = require('mailauth') as { authenticate(input: Buffer, opts: object): Promise<MailauthResult> };
-const tools = require('mailauth/lib/tools.js') as { getAlignment(fromDomain: string, domains: string[], strict: boolean): unknown };
+// Required by the first message checked: a process that takes no mail in does not carry them.
+const mailauth = lazyRequire<{ authenticate(input: Buffer, opts: object): Promise<MailauthResult> }>('mailauth');
+const tools = lazyRequire<{ getAlignment(fromDomain: string, domains: string[], strict: boolean): unknown }>('mailauth/lib/tools.js');
 
 /** The domain of the (single) From address, lower case, or null. */
 function fromDomainOf(addresses: string[] | undefined): string | null {
@@ -72,7 +72,7 @@ function fromDomainOf(addresses: string[] | undefined): string | null {
   return at > 0 ? addresses[0]!.slice(at + 1).toLowerCase() : null;
 }
 
-const aligned = (fromDomain: string | null, domains: string[]) => !!fromDomain && domains.length > 0 && !!tools.getAlignment(fromDomain, domains, false);
+const aligned = (fromDomain: string | null, domains: string[]) => !!fromDomain && domains.length > 0 && !!tools().getAlignment(fromDomain, domains, false);
 
 /**
  * Checks a message as the SMTP conversation gave it. `trustReceived`: the client is a relay (or
@@ -84,7 +84,7 @@ export async function checkMessage(
 ): Promise<AuthResult> {
   let r: MailauthResult;
   try {
-    r = await mailauth.authenticate(raw, {
+    r = await mailauth().authenticate(raw, {
       ip: at.trustReceived ? undefined : at.ip,
       helo: at.trustReceived ? undefined : at.helo,
       // A relay keeps the envelope sender; a mailbox has it in Return-Path (`sender` unset).

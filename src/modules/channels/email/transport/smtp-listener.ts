@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { lazy } from '../../../../core/lazy.js';
+
+const smtpServer = lazy(() => import('smtp-server'));
 
 /**
  * An SMTP listener for mail relayed to the desk (no domain words: what a message means is the
@@ -51,7 +54,7 @@ const sameSecret = (a: string, b: string) =>
   crypto.timingSafeEqual(crypto.createHash('sha256').update(a).digest(), crypto.createHash('sha256').update(b).digest());
 
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
-  const server = new SMTPServer({
+  const server = new (await smtpServer()).SMTPServer({
     name: opts.name ?? 'tierdesk',
     banner: 'Tierdesk mail intake',
     secure: false,
