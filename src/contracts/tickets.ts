@@ -129,7 +129,7 @@ export const TicketDetail = z.union([
 ]).meta({ example: ex.ticketExample });
 
 export const TicketPage = z.object({
-  items: z.array(z.union([StaffTicket.extend({ sla: SlaLeft.nullable() }), ClientTicket.extend({ sla: SlaLeft.nullable() })])),
+  items: z.array(z.union([StaffTicket.extend({ sla: SlaLeft.nullable(), budget: SlaLeft.nullable().describe('the line budget left before escalation by time') }), ClientTicket.extend({ sla: SlaLeft.nullable() })])),
   nextCursor: z.string().nullable(),
 }).meta({ example: ex.ticketPageExample });
 

@@ -52,7 +52,9 @@ describe.each(DATABASES)('the queue: filters, due-first sort, time left, counts 
     const a1 = staff.find((i) => i.id === s.a1.id);
     // For staff, the L1 budget (15 minutes) is due first; 5 minutes of it are gone.
     expect(a1.sla).toMatchObject({ metric: 'line', line: 'L1', state: 'running', targetMinutes: 15, leftMinutes: 10, dueAt: '2026-11-25T07:15:00.000Z', breached: false });
+    expect(a1.budget).toMatchObject({ metric: 'line', line: 'L1', leftMinutes: 10 });
     const own = await s.list(s.alice, '&sort=due');
+    expect(own.every((i) => !('budget' in i))).toBe(true);
     expect(s.numbers(own)).toEqual([s.a2.number, s.a1.number]);
     expect(own[1].sla).toMatchObject({ metric: 'first_response', targetMinutes: 120, leftMinutes: 115, dueAt: '2026-11-25T09:00:00.000Z' });
   });

@@ -75,17 +75,32 @@ export async function timeLeft(rows: ClockRow[], calendars: CalendarLookup, now:
   };
 }
 
-/** Time left for many requests at once (a page of a list), by request id: one query. */
-export async function timeLeftFor(db: Db, ticketIds: string[], now: Date, withLine: boolean): Promise<Map<string, TimeLeft>> {
-  const out = new Map<string, TimeLeft>();
+/** What a list row shows of a request's clocks: the time left due first, and (staff) the line budget left. */
+export interface RowClocks {
+  dueFirst: TimeLeft | null;
+  /** The budget of the request's line before escalation by time; null for client users or none. */
+  budget: TimeLeft | null;
+}
+
+/** The clocks of many requests at once (a page of a list), by request id: one query. */
+export async function rowClocksFor(db: Db, ticketIds: string[], now: Date, staff: boolean): Promise<Map<string, RowClocks>> {
+  const out = new Map<string, RowClocks>();
   if (!ticketIds.length) return out;
   const rows = await db.selectFrom('sla_clocks').selectAll().where('ticket_id', 'in', ticketIds).where('state', '!=', 'stopped').execute();
   const byTicket = new Map<string, ClockRow[]>();
   for (const r of rows) byTicket.set(r.ticket_id, [...(byTicket.get(r.ticket_id) ?? []), r]);
   const calendars = calendarLookup(db);
-  for (const [id, clocks] of byTicket) {
-    const t = await timeLeft(clocks, calendars, now, withLine);
-    if (t) out.set(id, t);
-  }
+  for (const [id, clocks] of byTicket)
+    out.set(id, {
+      dueFirst: await timeLeft(clocks, calendars, now, staff),
+      budget: staff ? await timeLeft(clocks.filter((c) => c.metric === 'line'), calendars, now, true) : null,
+    });
+  return out;
+}
+
+/** Time left (the clock due first) for many requests at once, by request id. */
+export async function timeLeftFor(db: Db, ticketIds: string[], now: Date, withLine: boolean): Promise<Map<string, TimeLeft>> {
+  const out = new Map<string, TimeLeft>();
+  for (const [id, c] of await rowClocksFor(db, ticketIds, now, withLine)) if (c.dueFirst) out.set(id, c.dueFirst);
   return out;
 }

@@ -9,7 +9,7 @@ import { priorityFor } from './priority.js';
 import { canTransition, isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { assertMayWork, ticketScope } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
-import { timeLeftFor } from '../sla/index.js';
+import { rowClocksFor } from '../sla/index.js';
 import { LINES, type Channel, type Level, type Priority, type Status, type TicketType } from './tickets.tables.js';
 
 export interface CreateTicketInput {
@@ -385,8 +385,8 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
   const last = page[page.length - 1];
   const key = (r: (typeof rows)[number]) => (field === 'due' ? (r.due_at === null ? null : new Date(r.due_at).toISOString()) : r[field]);
   const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([key(last), last.id])).toString('base64url') : null;
-  const sla = await timeLeftFor(app.db, page.map((r) => r.id), app.clock.now(), isStaff(actor));
-  return { rows: page.map((r) => ({ ...r, sla: sla.get(r.id) ?? null })), nextCursor };
+  const clocks = await rowClocksFor(app.db, page.map((r) => r.id), app.clock.now(), isStaff(actor));
+  return { rows: page.map((r) => ({ ...r, sla: clocks.get(r.id)?.dueFirst ?? null, budget: clocks.get(r.id)?.budget ?? null })), nextCursor };
 }
 
 /** How many requests the actor may see match the filters (a queue's or a view's count). */

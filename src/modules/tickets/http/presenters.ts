@@ -66,10 +66,11 @@ export function presentListRow(
   );
 }
 
-/** A row of the list: the request and its SLA time left (the sla module's one figure). */
-export const presentListItem = (r: Parameters<typeof presentListRow>[0] & { sla: TimeLeft | null }, viewer: Actor) => ({
+/** A row of the list: the request, its SLA time left (the sla module's one figure) and, for staff, its line budget left. */
+export const presentListItem = (r: Parameters<typeof presentListRow>[0] & { sla: TimeLeft | null; budget: TimeLeft | null }, viewer: Actor) => ({
   ...presentListRow(r, viewer),
   sla: r.sla,
+  ...(isStaff(viewer) && { budget: r.budget }),
 });
 
 export function presentDetail(
