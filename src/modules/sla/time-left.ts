@@ -75,7 +75,18 @@ export async function timeLeft(rows: ClockRow[], calendars: CalendarLookup, now:
   };
 }
 
-/** What a list row shows of a request's clocks: the time left due first, and (staff) the line budget left. */
+/** The clocks that still count (not stopped) of many requests, by request id: one query. */
+async function liveClocks(db: Db, ticketIds: string[]) {
+  const rows = await db.selectFrom('sla_clocks').selectAll().where('ticket_id', 'in', ticketIds).where('state', '!=', 'stopped').execute();
+  const byTicket = new Map<string, ClockRow[]>();
+  for (const r of rows) byTicket.set(r.ticket_id, [...(byTicket.get(r.ticket_id) ?? []), r]);
+  return byTicket;
+}
+
+/**
+ * What a list row shows of a request's clocks: the time left on the contract's clock due first (first
+ * response or resolution, as the client sees it too), and for staff the line budget left beside it.
+ */
 export interface RowClocks {
   dueFirst: TimeLeft | null;
   /** The budget of the request's line before escalation by time; null for client users or none. */
@@ -86,21 +97,23 @@ export interface RowClocks {
 export async function rowClocksFor(db: Db, ticketIds: string[], now: Date, staff: boolean): Promise<Map<string, RowClocks>> {
   const out = new Map<string, RowClocks>();
   if (!ticketIds.length) return out;
-  const rows = await db.selectFrom('sla_clocks').selectAll().where('ticket_id', 'in', ticketIds).where('state', '!=', 'stopped').execute();
-  const byTicket = new Map<string, ClockRow[]>();
-  for (const r of rows) byTicket.set(r.ticket_id, [...(byTicket.get(r.ticket_id) ?? []), r]);
   const calendars = calendarLookup(db);
-  for (const [id, clocks] of byTicket)
+  for (const [id, clocks] of await liveClocks(db, ticketIds))
     out.set(id, {
-      dueFirst: await timeLeft(clocks, calendars, now, staff),
+      dueFirst: await timeLeft(clocks, calendars, now, false),
       budget: staff ? await timeLeft(clocks.filter((c) => c.metric === 'line'), calendars, now, true) : null,
     });
   return out;
 }
 
-/** Time left (the clock due first) for many requests at once, by request id. */
+/** Time left (the clock due first; with `withLine`, the line budget counts too) for many requests at once, by request id. */
 export async function timeLeftFor(db: Db, ticketIds: string[], now: Date, withLine: boolean): Promise<Map<string, TimeLeft>> {
   const out = new Map<string, TimeLeft>();
-  for (const [id, c] of await rowClocksFor(db, ticketIds, now, withLine)) if (c.dueFirst) out.set(id, c.dueFirst);
+  if (!ticketIds.length) return out;
+  const calendars = calendarLookup(db);
+  for (const [id, clocks] of await liveClocks(db, ticketIds)) {
+    const t = await timeLeft(clocks, calendars, now, withLine);
+    if (t) out.set(id, t);
+  }
   return out;
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Checkbox, Group, Table, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Checkbox, Group, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -33,37 +33,25 @@ const SORT_OF: Partial<Record<Column, string>> = {
   created: '-created',
 };
 
-/** The time left on a request's clock due first, labelled with the clock; the due instant on hover. */
-export function SlaLeftBadge({ left }: { left: SlaLeft | null | undefined }) {
+/** The time left on a request's clock due first, with the clock named under it (unless the column says it); the due instant on hover. */
+export function SlaLeftBadge({ left, named = true }: { left: SlaLeft | null | undefined; named?: boolean }) {
   const { t, i18n } = useTranslation();
-  if (!left)
-    return (
-      <Text size="sm" c="dimmed">
-        —
-      </Text>
-    );
+  if (!left) return <Text size="sm" c="dimmed">—</Text>;
   const clock = t(`queue.clock.${left.metric}`, { line: left.line ?? '' });
   const time = duration(t, Math.abs(left.leftMinutes));
-  const label =
-    left.state === 'paused'
-      ? t('queue.pausedClock', { clock, time })
-      : left.leftMinutes < 0 || left.breached
-        ? t('queue.overdue', { clock, time })
-        : t('queue.left', { clock, time });
-  const color =
-    left.state === 'paused' ? 'gray' : left.breached ? 'red' : slaColor(left.leftMinutes, left.targetMinutes);
+  const label = left.state === 'paused' ? t('queue.pausedClock', { time }) : left.leftMinutes < 0 || left.breached ? t('queue.overdue', { time }) : t('queue.left', { time });
+  const color = left.state === 'paused' ? 'gray' : left.breached ? 'red' : slaColor(left.leftMinutes, left.targetMinutes);
   return (
-    <Badge
-      tt="none"
-      miw="max-content"
-      color={color}
-      variant={color === 'green' || color === 'gray' ? 'light' : 'filled'}
-      data-sla={color}
-      data-metric={left.metric}
-      title={left.dueAt ? t('queue.dueAt', { at: dateTime(left.dueAt, i18n.language) }) : undefined}
-    >
-      {label}
-    </Badge>
+    <Stack gap={2} align="flex-start" title={left.dueAt ? t('queue.dueAt', { clock, at: dateTime(left.dueAt, i18n.language) }) : clock}>
+      <Badge tt="none" miw="max-content" color={color} variant={color === 'green' || color === 'gray' ? 'light' : 'filled'} data-sla={color} data-metric={left.metric} data-due={left.dueAt ?? undefined}>
+        {label}
+      </Badge>
+      {named && (
+        <Text size="xs" c="dimmed" data-clock={left.metric}>
+          {clock}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -287,7 +275,6 @@ export function TicketTable({
                 data-active={i === active || undefined}
                 aria-selected={selectable ? chosen.includes(tk.id) : undefined}
                 tabIndex={keyboard ? -1 : undefined}
-                bg={i === active ? 'var(--mantine-color-blue-light)' : undefined}
                 style={
                   i === active
                     ? { outline: '2px solid var(--mantine-color-blue-filled)', outlineOffset: -2 }
