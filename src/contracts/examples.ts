@@ -64,7 +64,13 @@ export const ticketExample = {
   watchers: [],
 };
 
-export const ticketPageExample = { items: [ticketExample], nextCursor: 'eyJrIjoiMjAyNi0xMi0wNlQwNzoxMjo0MC4wMDBaIn0' };
+export const ticketPageExample = {
+  items: [
+    {
+      ...ticketExample,
+      sla: { metric: 'first_response', line: null, state: 'running', targetMinutes: 60, leftMinutes: 42, usedShare: 0.3, dueAt: '2026-12-06T08:12:40.000Z', breached: false },
+    },
+  ], nextCursor: 'eyJrIjoiMjAyNi0xMi0wNlQwNzoxMjo0MC4wMDBaIn0' };
 
 export const commentExample = { body: 'Please switch the printer off and on again; an engineer is on the way.', internal: false };
 export const timelineEntryExample = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoInstant, Text } from './common.js';
 import { Line } from './identity.js';
 import * as ex from './examples.js';
+import { SlaLeft, SlaState } from './queue.js';
 
 export const TicketType = z.enum(['incident', 'service_request', 'change', 'problem']);
 export const Channel = z.enum(['web', 'email', 'sms', 'phone', 'api']);
@@ -56,12 +57,17 @@ const csv = <T extends z.ZodType<string>>(item: T) =>
       return parts as z.infer<T>[];
     });
 
-export const SORTS = ['-created', 'created', '-updated', 'updated', '-number', 'number'] as const;
+/** `due`: the request whose SLA clock runs out first first (the agent's line queues). */
+export const SORTS = ['-created', 'created', '-updated', 'updated', '-number', 'number', 'due'] as const;
 
 export const TicketListQuery = z.object({
   status: csv(Status),
   priority: csv(Priority),
   organizationId: z.string().uuid().optional(),
+  planId: z.string().uuid().optional(),
+  channel: csv(Channel),
+  /** Any of: running, paused, at_risk (due soon or past the warning share), breached. */
+  sla: csv(SlaState),
   line: Line.optional(),
   groupId: z.string().uuid().optional(),
   /** A staff member's id, `me`, or `none` for unassigned requests. */
@@ -123,7 +129,7 @@ export const TicketDetail = z.union([
 ]).meta({ example: ex.ticketExample });
 
 export const TicketPage = z.object({
-  items: z.array(z.union([StaffTicket, ClientTicket])),
+  items: z.array(z.union([StaffTicket.extend({ sla: SlaLeft.nullable(), budget: SlaLeft.nullable().describe('the line budget left before escalation by time') }), ClientTicket.extend({ sla: SlaLeft.nullable() })])),
   nextCursor: z.string().nullable(),
 }).meta({ example: ex.ticketPageExample });
 

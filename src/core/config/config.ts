@@ -26,6 +26,8 @@ const schema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().positive().default(60),
   L1_BUDGET_MINUTES: z.coerce.number().int().min(1).default(15),
+  SLA_AT_RISK_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(120),
+  SLA_AT_RISK_SHARE: z.enum(['0.75', '0.9']).default('0.75'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   VALIDATE_RESPONSES: z.enum(['0', '1']).default('0'),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
@@ -111,6 +113,10 @@ export type Config = {
   /** Attempts per message before it becomes a dead letter. */
   mailMaxAttempts: number;
   l1BudgetMinutes: number;
+  /** A running clock is "at risk" when due within this many minutes, or past `slaAtRiskShare` of its target. */
+  slaAtRiskMinutes: number;
+  /** The share of a clock's target after which it is "at risk": one of the engine's warning shares. */
+  slaAtRiskShare: 0.75 | 0.9;
   trustProxy: boolean;
   validateResponses: boolean;
   authCacheSeconds: number;
@@ -201,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     l1BudgetMinutes: e.L1_BUDGET_MINUTES,
+    slaAtRiskMinutes: e.SLA_AT_RISK_MINUTES,
+    slaAtRiskShare: e.SLA_AT_RISK_SHARE === '0.9' ? 0.9 : 0.75,
     trustProxy: e.TRUST_PROXY === '1',
     validateResponses: e.VALIDATE_RESPONSES === '1',
     authCacheSeconds: e.AUTH_CACHE_SECONDS,

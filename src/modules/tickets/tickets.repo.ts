@@ -60,11 +60,16 @@ export async function updateTicket(db: Db, id: string, version: number, patch: U
   return Number(r.numUpdatedRows) === 1;
 }
 
-export type SortField = 'created_at' | 'updated_at' | 'number';
+export type SortField = 'created_at' | 'updated_at' | 'number' | 'due';
+
+/** The SLA states a list can be filtered by (any of those asked for). */
+export type SlaState = 'running' | 'paused' | 'at_risk' | 'breached';
 
 export interface TicketListQuery {
   statuses?: string[];
   organizationId?: string;
+  /** Requests of the organizations on this plan. */
+  planId?: string;
   line?: string;
   groupId?: string;
   /** A person's id, or null for unassigned requests. */
@@ -72,30 +77,55 @@ export interface TicketListQuery {
   requesterId?: string;
   type?: string;
   priorities?: string[];
+  channels?: string[];
+  sla?: { states: SlaState[]; now: string; riskBefore: string; riskShare: 0.75 | 0.9 };
+  /** Whether the internal line budget counts for SLA filters and the due-first sort (staff only). */
+  withLineClock?: boolean;
   updatedSince?: string;
   tag?: string;
   text?: string;
   sort: SortField;
   direction: 'asc' | 'desc';
-  /** The sort value and id of the last row of the previous page. */
-  after?: [string | number, string];
+  /** The sort value and id of the last row of the previous page (the due instant may be null). */
+  after?: [string | number | null, string];
   limit: number;
 }
 
-/** One page of the ticket list, with the requester's and organization's names. */
-export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
-  let q = db
-    .selectFrom('tickets as t')
-    .innerJoin('users as r', 'r.id', 't.requester_id')
-    .innerJoin('organizations as o', 'o.id', 't.organization_id')
-    .leftJoin('users as a', 'a.id', 't.assignee_id')
-    .selectAll('t')
-    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
+/** The clocks of request `t` that have a target (and that the viewer may see). */
+const clocksOf = (withLine: boolean) =>
+  sql`from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0${withLine ? sql`` : sql` and c.metric <> 'line'`}`;
+
+/** When the running clock due first runs out; null when none runs. */
+const dueExpr = (withLine: boolean) => sql<string | null>`(select min(c.deadline) ${clocksOf(withLine)} and c.state = 'running')`;
+
+function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean) {
+  const clocks = clocksOf(withLine);
+  const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
+  switch (state) {
+    case 'running':
+      return sql<SqlBool>`exists (select 1 ${clocks} and c.state = 'running')`;
+    case 'paused':
+      return sql<SqlBool>`(exists (select 1 ${clocks} and c.state = 'paused') and not exists (select 1 ${clocks} and c.state = 'running'))`;
+    case 'at_risk':
+      // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
+      return sql<SqlBool>`exists (select 1 ${clocks} and c.state = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1))`;
+    case 'breached':
+      return sql<SqlBool>`exists (select 1 ${clocks} and c.state <> 'stopped' and (c.breached_at is not null or c.deadline < ${f.now}))`;
+  }
+}
+
+/** The list's filters, shared by a page and its count. */
+function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>, dialect: DialectName) {
+  let q = db.selectFrom('tickets as t');
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
   if (scope.requesterId)
     q = scope.watches === false ? q.where('t.requester_id', '=', scope.requesterId) : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
   if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
+  if (f.planId) {
+    const planId = f.planId;
+    q = q.where('t.organization_id', 'in', (eb) => eb.selectFrom('organizations').select('id').where('plan_id', '=', planId));
+  }
   if (f.line) q = q.where('t.line', '=', f.line as TicketRow['line']);
   if (f.groupId) q = q.where('t.group_id', '=', f.groupId);
   if (f.assigneeId === null) q = q.where('t.assignee_id', 'is', null);
@@ -103,6 +133,11 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
   if (f.requesterId) q = q.where('t.requester_id', '=', f.requesterId);
   if (f.type) q = q.where('t.type', '=', f.type as TicketRow['type']);
   if (f.priorities?.length) q = q.where('t.priority', 'in', f.priorities as TicketRow['priority'][]);
+  if (f.channels?.length) q = q.where('t.channel', 'in', f.channels as TicketRow['channel'][]);
+  if (f.sla?.states.length) {
+    const sla = f.sla;
+    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false))));
+  }
   if (f.updatedSince) q = q.where('t.updated_at', '>=', f.updatedSince);
   if (f.tag) {
     const tag = f.tag;
@@ -111,6 +146,37 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
     );
   }
   if (f.text) q = q.where(containsText(dialect, sql.ref('t.subject'), f.text));
+  return q;
+}
+
+/** How many requests match the list's filters. */
+export async function countTickets(db: Db, dialect: DialectName, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>) {
+  const r = await filtered(db, scope, f, dialect).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** One page of the ticket list, with the requester's and organization's names. */
+export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
+  const due = dueExpr(f.withLineClock ?? false);
+  let q = filtered(db, scope, f, dialect)
+    .innerJoin('users as r', 'r.id', 't.requester_id')
+    .innerJoin('organizations as o', 'o.id', 't.organization_id')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .selectAll('t')
+    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name'])
+    .select(due.as('due_at'));
+  if (f.sort === 'due') {
+    // Due first; requests with no running clock after them (nulls last on both databases), by id.
+    if (f.after) {
+      const [value, id] = f.after;
+      q = q.where(
+        value === null
+          ? sql<SqlBool>`(${due} is null and t.id > ${id})`
+          : sql<SqlBool>`(${due} > ${value} or (${due} = ${value} and t.id > ${id}) or ${due} is null)`,
+      );
+    }
+    return q.orderBy(sql`case when ${due} is null then 1 else 0 end`).orderBy(due).orderBy('t.id').limit(f.limit).execute();
+  }
   const col = `t.${f.sort}` as const;
   const cmp = f.direction === 'desc' ? '<' : '>';
   if (f.after) {

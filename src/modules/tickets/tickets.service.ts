@@ -9,6 +9,7 @@ import { priorityFor } from './priority.js';
 import { canTransition, isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { assertMayWork, ticketScope } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
+import { rowClocksFor } from '../sla/index.js';
 import { LINES, type Channel, type Level, type Priority, type Status, type TicketType } from './tickets.tables.js';
 
 export interface CreateTicketInput {
@@ -318,49 +319,80 @@ export async function changeStatusAsRequester(app: AppContext, actor: Actor, idO
   return t.id;
 }
 
-export interface ListInput extends Omit<repo.TicketListQuery, 'sort' | 'direction' | 'after' | 'assigneeId'> {
+export interface ListInput extends Omit<repo.TicketListQuery, 'sort' | 'direction' | 'after' | 'assigneeId' | 'sla' | 'withLineClock'> {
   assigneeId?: string;
-  sort: '-created' | 'created' | '-updated' | 'updated' | '-number' | 'number';
+  sla?: repo.SlaState[];
+  sort: '-created' | 'created' | '-updated' | 'updated' | '-number' | 'number' | 'due';
   cursor?: string;
 }
 
-const SORT_FIELDS = { created: 'created_at', updated: 'updated_at', number: 'number' } as const;
+const SORT_FIELDS = { created: 'created_at', updated: 'updated_at', number: 'number', due: 'due' } as const;
 
-/** One page of the requests the actor may see; `nextCursor` fetches the next page. */
-export async function listTickets(app: AppContext, actor: Actor, input: ListInput) {
-  const field = SORT_FIELDS[input.sort.replace('-', '') as keyof typeof SORT_FIELDS];
-  const direction = input.sort.startsWith('-') ? 'desc' : 'asc';
-  let after: [string | number, string] | undefined;
-  if (input.cursor) {
-    try {
-      after = JSON.parse(Buffer.from(input.cursor, 'base64url').toString()) as [string | number, string];
-      if (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string') throw new Error();
-      // The sort value must be of the sort's kind too: a whole number, or an instant (which throws if it is none).
-      if (field === 'number' ? !Number.isSafeInteger(after[0]) : typeof after[0] !== 'string') throw new Error();
-      if (field !== 'number') after = [new Date(after[0]).toISOString(), after[1]];
-    } catch {
-      throw new Invalid('The cursor is not one this list gave out', 'cursor');
-    }
-  }
-  const assigneeId = input.assigneeId === 'me' ? actor.id : input.assigneeId === 'none' ? null : input.assigneeId;
+/** The list's filters as the repository takes them: `me`/`none`, the SLA window, the scope. */
+async function listFilters(app: AppContext, actor: Actor, input: Omit<ListInput, 'sort' | 'cursor' | 'limit'>) {
+  const { sla, assigneeId: who, ...rest } = input;
+  const assigneeId = who === 'me' ? actor.id : who === 'none' ? null : who;
   const scope = ticketScope(actor);
   // Most requesters watch nothing: their list then keeps to the requester index.
   if (scope.requesterId) scope.watches = await repo.watchesAny(app.db, scope.requesterId);
-  const rows = await repo.listTickets(app.db, app.dialect, scope, {
-    ...input,
-    assigneeId,
-    // Instants are compared as stored, ISO-8601 UTC text on SQLite: bring any offset to that form.
-    updatedSince: input.updatedSince && new Date(input.updatedSince).toISOString(),
-    sort: field,
-    direction,
-    after,
-    limit: input.limit + 1,
-  });
-  const page = rows.slice(0, input.limit);
+  const now = app.clock.now();
+  return {
+    scope,
+    filters: {
+      ...rest,
+      assigneeId,
+      // The internal line budget (L1 15 minutes) counts for the staff only.
+      withLineClock: isStaff(actor),
+      sla: sla?.length
+        ? {
+            states: sla,
+            now: now.toISOString(),
+            riskBefore: new Date(now.getTime() + app.config.slaAtRiskMinutes * 60_000).toISOString(),
+            riskShare: app.config.slaAtRiskShare,
+          }
+        : undefined,
+      // Instants are compared as stored, ISO-8601 UTC text on SQLite: bring any offset to that form.
+      updatedSince: input.updatedSince && new Date(input.updatedSince).toISOString(),
+    },
+  };
+}
+
+function readCursor(cursor: string, field: repo.SortField): [string | number | null, string] {
+  try {
+    let after = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string | number | null, string];
+    if (!Array.isArray(after) || after.length !== 2 || typeof after[1] !== 'string') throw new Error();
+    // The sort value must be of the sort's kind too: a whole number, or an instant (which throws if it is none).
+    if (field === 'number' ? !Number.isSafeInteger(after[0]) : typeof after[0] !== 'string' && !(field === 'due' && after[0] === null)) throw new Error();
+    if (field !== 'number' && after[0] !== null) after = [new Date(after[0]).toISOString(), after[1]];
+    return after;
+  } catch {
+    throw new Invalid('The cursor is not one this list gave out', 'cursor');
+  }
+}
+
+/**
+ * One page of the requests the actor may see, each with its SLA time left (the sla module's one
+ * figure); `nextCursor` fetches the next page.
+ */
+export async function listTickets(app: AppContext, actor: Actor, input: ListInput) {
+  const { sort, cursor, limit, ...rest } = input;
+  const field = SORT_FIELDS[sort.replace('-', '') as keyof typeof SORT_FIELDS];
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const after = cursor ? readCursor(cursor, field) : undefined;
+  const { scope, filters } = await listFilters(app, actor, rest);
+  const rows = await repo.listTickets(app.db, app.dialect, scope, { ...filters, sort: field, direction, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > input.limit && last ? Buffer.from(JSON.stringify([last[field], last.id])).toString('base64url') : null;
-  return { rows: page, nextCursor };
+  const key = (r: (typeof rows)[number]) => (field === 'due' ? (r.due_at === null ? null : new Date(r.due_at).toISOString()) : r[field]);
+  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([key(last), last.id])).toString('base64url') : null;
+  const clocks = await rowClocksFor(app.db, page.map((r) => r.id), app.clock.now(), isStaff(actor));
+  return { rows: page.map((r) => ({ ...r, sla: clocks.get(r.id)?.dueFirst ?? null, budget: clocks.get(r.id)?.budget ?? null })), nextCursor };
+}
+
+/** How many requests the actor may see match the filters (a queue's or a view's count). */
+export async function countTickets(app: AppContext, actor: Actor, input: Omit<ListInput, 'sort' | 'cursor' | 'limit'>) {
+  const { scope, filters } = await listFilters(app, actor, input);
+  return repo.countTickets(app.db, app.dialect, scope, filters);
 }
 
 /** The actor automatic changes (escalation by time, assignment) are recorded as. */

@@ -2,6 +2,7 @@ import { sql, type Generated } from 'kysely';
 import { createSequence } from '../../core/db/counters.js';
 import type { ModuleMigration } from '../../core/db/migrate.js';
 import type { Line } from '../identity/identity.tables.js';
+import { queueViewMigrations, type QueueViewTables } from './views.tables.js';
 
 export const TICKET_TYPES = ['incident', 'service_request', 'change', 'problem'] as const;
 export const CHANNELS = ['web', 'email', 'sms', 'phone', 'api'] as const;
@@ -18,7 +19,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export type Level = (typeof LEVELS)[number];
 export type LinkKind = (typeof LINK_KINDS)[number];
 
-export interface TicketTables {
+export interface TicketTables extends QueueViewTables {
   categories: {
     id: string;
     parent_id: string | null;
@@ -201,4 +202,5 @@ export const ticketMigrations: ModuleMigration[] = [
       await db.schema.createIndex('ticket_watchers_user').on('ticket_watchers').columns(['user_id', 'ticket_id']).execute();
     },
   },
+  ...queueViewMigrations,
 ];

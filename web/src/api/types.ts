@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type * as id from '../../../src/contracts/identity';
 import type * as sla from '../../../src/contracts/sla-policies';
 import type * as tk from '../../../src/contracts/tickets';
+import type * as qu from '../../../src/contracts/queue';
 import type * as esc from '../../../src/contracts/escalation';
 import type * as sec from '../../../src/contracts/security';
 
@@ -22,12 +23,15 @@ export type Level = z.infer<typeof tk.Level>;
 export type ClientTicket = z.infer<typeof tk.ClientTicket>;
 export type StaffTicket = z.infer<typeof tk.StaffTicket>;
 export type Ticket = ClientTicket & Partial<Omit<StaffTicket, keyof ClientTicket>>;
+/** The time left on a request's clock due first (the server's one figure), and the line budget left (staff). */
+export type SlaLeft = z.infer<typeof qu.SlaLeft>;
+export type ListedTicket = Ticket & { sla?: SlaLeft | null; budget?: SlaLeft | null };
 export type TicketDetail = Ticket & {
   tags?: string[];
   watchers: { id: string; name: string }[];
   links?: { id: string; kind: string; ticket: { id: string; number: string; subject: string; status: Status } }[];
 };
-export type TicketPage = { items: Ticket[]; nextCursor: string | null };
+export type TicketPage = { items: ListedTicket[]; nextCursor: string | null };
 export type TimelineEntry = z.infer<typeof tk.TimelineEntry>;
 export type Category = z.infer<typeof tk.Category>;
 export type TicketSla = z.infer<typeof sla.TicketSla>;

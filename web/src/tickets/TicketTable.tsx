@@ -1,75 +1,309 @@
-import { Anchor, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Checkbox, Group, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { useDeadlines } from '../api/queries';
-import type { Ticket } from '../api/types';
+import { Link, useNavigate } from 'react-router';
+import type { ListedTicket, SlaLeft } from '../api/types';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
-import { dateTime } from '../ui/format';
-import { pickClock, SlaCountdown } from '../ui/sla';
+import { dateTime, duration } from '../ui/format';
+import { slaColor } from '../ui/sla';
 
-type Column = 'organization' | 'plan' | 'assignee' | 'line' | 'requester';
+export type Column =
+  | 'number'
+  | 'subject'
+  | 'status'
+  | 'priority'
+  | 'sla'
+  | 'l1Budget'
+  | 'requester'
+  | 'organization'
+  | 'plan'
+  | 'line'
+  | 'group'
+  | 'assignee'
+  | 'channel'
+  | 'updated'
+  | 'created';
 
-/** A list of requests with status, priority and the SLA countdown of each; extra columns for staff. */
-export function TicketTable({ items, columns = [], staff = false, planOf }: { items: Ticket[]; columns?: Column[]; staff?: boolean; planOf?: (orgId: string) => string }) {
+const BASE: Column[] = ['number', 'subject', 'status', 'sla', 'priority'];
+/** The sort each sortable column's header asks for. */
+const SORT_OF: Partial<Record<Column, string>> = {
+  number: '-number',
+  sla: 'due',
+  updated: '-updated',
+  created: '-created',
+};
+
+/** The time left on a request's clock due first, with the clock named under it (unless the column says it); the due instant on hover. */
+export function SlaLeftBadge({ left, named = true }: { left: SlaLeft | null | undefined; named?: boolean }) {
   const { t, i18n } = useTranslation();
-  const deadlines = useDeadlines(items.map((i) => i.id));
-  const byTicket = new Map<string, NonNullable<typeof deadlines.data>['items']>();
-  for (const d of deadlines.data?.items ?? []) byTicket.set(d.ticketId, [...(byTicket.get(d.ticketId) ?? []), d]);
-  const has = (c: Column) => columns.includes(c);
+  if (!left) return <Text size="sm" c="dimmed">—</Text>;
+  const clock = t(`queue.clock.${left.metric}`, { line: left.line ?? '' });
+  const time = duration(t, Math.abs(left.leftMinutes));
+  const label = left.state === 'paused' ? t('queue.pausedClock', { time }) : left.leftMinutes < 0 || left.breached ? t('queue.overdue', { time }) : t('queue.left', { time });
+  const color = left.state === 'paused' ? 'gray' : left.breached ? 'red' : slaColor(left.leftMinutes, left.targetMinutes);
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped highlightOnHover verticalSpacing="xs" data-testid="ticket-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('ticket.number')}</Table.Th>
-            <Table.Th scope="col">{t('ticket.subject')}</Table.Th>
-            <Table.Th scope="col">{t('ticket.status')}</Table.Th>
-            <Table.Th scope="col">{t('ticket.sla')}</Table.Th>
-            <Table.Th scope="col">{t('ticket.priority')}</Table.Th>
-            {has('organization') && <Table.Th scope="col">{t('ticket.organization')}</Table.Th>}
-            {has('plan') && <Table.Th scope="col">{t('ticket.plan')}</Table.Th>}
-            {has('requester') && <Table.Th scope="col">{t('ticket.requester')}</Table.Th>}
-            {has('line') && <Table.Th scope="col">{t('ticket.line')}</Table.Th>}
-            {has('assignee') && <Table.Th scope="col">{t('ticket.assignee')}</Table.Th>}
-            <Table.Th scope="col">{t('ticket.updated')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((tk) => (
-            <Table.Tr key={tk.id} data-number={tk.number}>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <Anchor component={Link} to={`/tickets/${tk.number}`} ff="monospace" size="sm">
-                  {tk.number}
-                </Anchor>
-              </Table.Td>
-              <Table.Td maw={360}>
-                <Anchor component={Link} to={`/tickets/${tk.number}`} c="inherit" size="sm" lineClamp={2}>
-                  {tk.subject}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={tk.status} staff={staff} />
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 150 }}>
-                {tk.status === 'resolved' || tk.status === 'closed' ? <Text size="sm" c="dimmed">—</Text> : <SlaCountdown clock={pickClock(byTicket.get(tk.id))} />}
-              </Table.Td>
-              <Table.Td>
-                <PriorityBadge priority={tk.priority} />
-              </Table.Td>
-              {has('organization') && <Table.Td>{tk.organization.name}</Table.Td>}
-              {has('plan') && <Table.Td>{planOf?.(tk.organizationId) ?? '—'}</Table.Td>}
-              {has('requester') && <Table.Td>{tk.requester.name}</Table.Td>}
-              {has('line') && <Table.Td>{tk.line}</Table.Td>}
-              {has('assignee') && <Table.Td>{tk.assignee?.name ?? <Text size="sm" c="dimmed">{t('ticket.unassigned')}</Text>}</Table.Td>}
-              <Table.Td>
-                <Text size="sm" c="dimmed">
-                  {dateTime(tk.updatedAt, i18n.language)}
-                </Text>
-              </Table.Td>
+    <Stack gap={2} align="flex-start" title={left.dueAt ? t('queue.dueAt', { clock, at: dateTime(left.dueAt, i18n.language) }) : clock}>
+      <Badge tt="none" miw="max-content" color={color} variant={color === 'green' || color === 'gray' ? 'light' : 'filled'} data-sla={color} data-metric={left.metric} data-due={left.dueAt ?? undefined}>
+        {label}
+      </Badge>
+      {named && (
+        <Text size="xs" c="dimmed" data-clock={left.metric}>
+          {clock}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+const typing = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+export interface TicketTableProps {
+  items: ListedTicket[];
+  /** Extra columns after the base ones (number, subject, status, SLA, priority). */
+  columns?: Column[];
+  /** Exactly these columns, in this order (a queue's chosen columns); overrides `columns`. */
+  show?: Column[];
+  staff?: boolean;
+  planOf?: (orgId: string) => string;
+  groupOf?: (groupId: string) => string;
+  /** The list's sort; with `onSort`, the headers of sortable columns sort by them. */
+  sort?: string;
+  onSort?: (sort: string) => void;
+  /** Row checkboxes and x to select; the selection is reported through `onSelectionChange`. */
+  selectable?: boolean;
+  /** The selected request ids when the parent keeps them (controlled). */
+  selected?: string[];
+  onSelectionChange?: (ids: string[]) => void;
+  /** Shown above the table while something is selected: the place for bulk actions. */
+  bulkBar?: ReactNode;
+  /** j / k move, Enter opens, x selects. */
+  keyboard?: boolean;
+}
+
+/** A list of requests with status, priority and SLA time left; chosen columns, sortable headers, selection, keys. */
+export function TicketTable({
+  items,
+  columns = [],
+  show,
+  staff = false,
+  planOf,
+  groupOf,
+  sort,
+  onSort,
+  selectable = false,
+  selected,
+  onSelectionChange,
+  bulkBar,
+  keyboard = false,
+}: TicketTableProps) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const cols = show ?? [...BASE, ...columns, 'updated'];
+  const [own, setOwn] = useState<string[]>([]);
+  const chosen = selected ?? own;
+  const [active, setActive] = useState(-1);
+  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
+
+  const setChosen = (ids: string[]) => {
+    if (!selected) setOwn(ids);
+    onSelectionChange?.(ids);
+  };
+  const toggle = (id: string) =>
+    setChosen(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
+
+  // Rows that left the list (a filter changed) leave the selection too.
+  const ids = items.map((i) => i.id).join(',');
+  useEffect(() => {
+    const present = new Set(ids.split(','));
+    if (chosen.some((id) => !present.has(id))) setChosen(chosen.filter((id) => present.has(id)));
+    setActive((a) => Math.min(a, items.length - 1));
+  }, [ids]);
+
+  useEffect(() => {
+    if (!keyboard) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      const move = (to: number) => {
+        const i = Math.max(0, Math.min(items.length - 1, to));
+        setActive(i);
+        rows.current[i]?.focus();
+        e.preventDefault();
+      };
+      if (e.key === 'j') move(active + 1);
+      else if (e.key === 'k') move(active < 0 ? 0 : active - 1);
+      else if (
+        e.key === 'Enter' &&
+        items[active] &&
+        (e.target === document.body || e.target === rows.current[active])
+      ) {
+        e.preventDefault();
+        navigate(`/tickets/${items[active].number}`);
+      } else if (e.key === 'x' && selectable && items[active]) {
+        e.preventDefault();
+        toggle(items[active].id);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  const header = (c: Column) => {
+    const label = t(`queue.col.${c}`);
+    const by = SORT_OF[c];
+    if (!by || !onSort) return label;
+    return (
+      <UnstyledButton onClick={() => onSort(by)} fw={700} fz="sm" data-sort={by} aria-pressed={sort === by}>
+        {label}
+        {sort === by ? ' ↓' : ''}
+      </UnstyledButton>
+    );
+  };
+
+  const cell = (c: Column, tk: ListedTicket): ReactNode => {
+    switch (c) {
+      case 'number':
+        return (
+          <Anchor component={Link} to={`/tickets/${tk.number}`} ff="monospace" size="sm" tabIndex={-1}>
+            {tk.number}
+          </Anchor>
+        );
+      case 'subject':
+        return (
+          <Anchor
+            component={Link}
+            to={`/tickets/${tk.number}`}
+            c="inherit"
+            size="sm"
+            lineClamp={2}
+            tabIndex={-1}
+          >
+            {tk.subject}
+          </Anchor>
+        );
+      case 'status':
+        return <StatusBadge status={tk.status} staff={staff} />;
+      case 'priority':
+        return <PriorityBadge priority={tk.priority} full />;
+      case 'sla':
+        return tk.status === 'resolved' || tk.status === 'closed' ? (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        ) : (
+          <SlaLeftBadge left={tk.sla} />
+        );
+      case 'l1Budget':
+        return tk.line === 'L1' ? (
+          <SlaLeftBadge left={tk.budget} />
+        ) : (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        );
+      case 'requester':
+        return tk.requester.name;
+      case 'organization':
+        return tk.organization.name;
+      case 'plan':
+        return planOf?.(tk.organizationId) ?? '—';
+      case 'line':
+        return tk.line;
+      case 'group':
+        return tk.groupId ? (groupOf?.(tk.groupId) ?? '—') : '—';
+      case 'assignee':
+        return (
+          tk.assignee?.name ?? (
+            <Text size="sm" c="dimmed">
+              {t('ticket.unassigned')}
+            </Text>
+          )
+        );
+      case 'channel':
+        return t(`channel.${tk.channel}`);
+      case 'updated':
+      case 'created':
+        return (
+          <Text size="sm" c="dimmed">
+            {dateTime(c === 'updated' ? tk.updatedAt : tk.createdAt, i18n.language)}
+          </Text>
+        );
+    }
+  };
+
+  const wide: Partial<Record<Column, number>> = { subject: 320 };
+  const allChosen = items.length > 0 && items.every((i) => chosen.includes(i.id));
+  return (
+    <>
+      {selectable && chosen.length > 0 && (
+        <Group gap="sm" data-testid="bulk-bar" wrap="wrap">
+          <Text size="sm" fw={600}>
+            {t('queue.selected', { count: chosen.length })}
+          </Text>
+          {bulkBar}
+        </Group>
+      )}
+      <Table.ScrollContainer minWidth={720}>
+        <Table striped highlightOnHover verticalSpacing="xs" data-testid="ticket-table">
+          <Table.Thead>
+            <Table.Tr>
+              {selectable && (
+                <Table.Th w={36}>
+                  <Checkbox
+                    aria-label={t('queue.selectAll')}
+                    checked={allChosen}
+                    indeterminate={!allChosen && chosen.length > 0}
+                    onChange={() => setChosen(allChosen ? [] : items.map((i) => i.id))}
+                  />
+                </Table.Th>
+              )}
+              {cols.map((c) => (
+                <Table.Th key={c} scope="col" style={{ whiteSpace: 'nowrap' }} data-col={c}>
+                  {header(c)}
+                </Table.Th>
+              ))}
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((tk, i) => (
+              <Table.Tr
+                key={tk.id}
+                ref={(el) => {
+                  rows.current[i] = el;
+                }}
+                data-number={tk.number}
+                data-active={i === active || undefined}
+                aria-selected={selectable ? chosen.includes(tk.id) : undefined}
+                tabIndex={keyboard ? -1 : undefined}
+                style={
+                  i === active
+                    ? { outline: '2px solid var(--mantine-color-blue-filled)', outlineOffset: -2 }
+                    : undefined
+                }
+              >
+                {selectable && (
+                  <Table.Td>
+                    <Checkbox
+                      aria-label={t('queue.selectRow', { number: tk.number })}
+                      checked={chosen.includes(tk.id)}
+                      onChange={() => toggle(tk.id)}
+                    />
+                  </Table.Td>
+                )}
+                {cols.map((c) => (
+                  <Table.Td
+                    key={c}
+                    miw={wide[c]}
+                    style={c === 'subject' ? undefined : { whiteSpace: 'nowrap' }}
+                  >
+                    {cell(c, tk)}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </>
   );
 }

@@ -17,17 +17,19 @@ export function StatusBadge({ status, staff = false }: { status: Status; staff?:
   const { t } = useTranslation();
   const label = staff && (status === 'pending_customer' || status === 'pending_vendor') ? t(`statusStaff.${status}`) : t(`status.${status}`);
   return (
-    <Badge color={STATUS_COLOR[status]} variant="light" data-status={status}>
+    // max-content: a badge never shrinks below its label (a narrow table cut "Новая" to "Н…").
+    <Badge color={STATUS_COLOR[status]} variant="light" data-status={status} miw="max-content" tt="none">
       {label}
     </Badge>
   );
 }
 
-export function PriorityBadge({ priority }: { priority: Priority }) {
+/** A request's priority: its code ("P1"), or with `full` its whole label ("P1 critical"). */
+export function PriorityBadge({ priority, full = false }: { priority: Priority; full?: boolean }) {
   const { t } = useTranslation();
   return (
-    <Badge color={PRIORITY_COLOR[priority]} variant={priority === 'P1' ? 'filled' : 'light'} title={t(`priority.${priority}`)}>
-      {priority}
+    <Badge color={PRIORITY_COLOR[priority]} variant={priority === 'P1' ? 'filled' : 'light'} title={t(`priority.${priority}`)} data-priority={priority} miw="max-content" tt="none">
+      {full ? t(`priority.${priority}`) : priority}
     </Badge>
   );
 }

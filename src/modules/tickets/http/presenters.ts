@@ -1,3 +1,4 @@
+import type { TimeLeft } from '../../sla/index.js';
 import type { AuditRecord } from '../../../core/audit/audit.js';
 import { isStaff, type Actor } from '../../identity/index.js';
 import { linkKindFrom } from '../relations.service.js';
@@ -64,6 +65,13 @@ export function presentListRow(
     viewer,
   );
 }
+
+/** A row of the list: the request, its SLA time left (the sla module's one figure) and, for staff, its line budget left. */
+export const presentListItem = (r: Parameters<typeof presentListRow>[0] & { sla: TimeLeft | null; budget: TimeLeft | null }, viewer: Actor) => ({
+  ...presentListRow(r, viewer),
+  sla: r.sla,
+  ...(isStaff(viewer) && { budget: r.budget }),
+});
 
 export function presentDetail(
   d: {

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorResponses, IdParam } from '../../../contracts/common.js';
 import * as c from '../../../contracts/tickets.js';
+import { TicketCount } from '../../../contracts/queue.js';
 import { Invalid } from '../../../core/errors.js';
 import type { HttpServer } from '../../../core/http/server.js';
 import { bodyCheckedByHandler, validate } from '../../../core/http/validate.js';
@@ -11,9 +12,10 @@ import type { Actor } from '../../identity/index.js';
 import * as relations from '../relations.service.js';
 import * as tickets from '../tickets.service.js';
 import * as timeline from '../timeline.service.js';
-import { presentAudit, presentCategory, presentDetail, presentEntry, presentListRow, ticketNumber } from './presenters.js';
+import { presentAudit, presentCategory, presentDetail, presentEntry, presentListItem, ticketNumber } from './presenters.js';
 import { assertMayWork } from '../tickets.policy.js';
 import { sendStoredFile } from '../../../core/http/files.js';
+import { viewRoutes } from './views.routes.js';
 
 /** `"7"`, `W/"7"` or `7` → 7. */
 function parseIfMatch(header: string | undefined): number | undefined {
@@ -57,9 +59,24 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     schema: { tags: ticketTag, querystring: c.TicketListQuery, response: { 200: c.TicketPage, ...errorResponses } },
     handler: async (req) => {
       const actor = actorOf(req);
-      const { q, status, priority, ...rest } = req.query;
-      const page = await tickets.listTickets(app, actor, { ...rest, text: q, statuses: status, priorities: priority });
-      return { items: page.rows.map((r) => presentListRow(r, actor)), nextCursor: page.nextCursor };
+      const { q, status, priority, channel, ...rest } = req.query;
+      const page = await tickets.listTickets(app, actor, { ...rest, text: q, statuses: status, priorities: priority, channels: channel });
+      return { items: page.rows.map((r) => presentListItem(r, actor)), nextCursor: page.nextCursor };
+    },
+  });
+
+  await viewRoutes(http, app);
+
+  http.get('/api/v1/tickets/count', {
+    schema: {
+      tags: ticketTag,
+      description: 'How many requests match the filters of the list (the same query string, without sort and paging).',
+      querystring: c.TicketListQuery.omit({ sort: true, cursor: true, limit: true }),
+      response: { 200: TicketCount, ...errorResponses },
+    },
+    handler: async (req) => {
+      const { q, status, priority, channel, ...rest } = req.query;
+      return { count: await tickets.countTickets(app, actorOf(req), { ...rest, text: q, statuses: status, priorities: priority, channels: channel }) };
     },
   });
 
