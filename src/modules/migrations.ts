@@ -20,6 +20,8 @@ import { webhookMigrations } from './webhooks/index.js';
 import { ssoMigrations } from './identity/sso/sso.tables.js';
 import { storageMigrations } from '../core/storage/database-files.js';
 import { securityMigrations } from './identity/security.tables.js';
+import { cannedMigrations } from './canned/index.js';
+import { macroMigrations } from './macros/index.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -44,4 +46,6 @@ export const allMigrations: ModuleMigration[] = [
   ...ssoMigrations,
   ...storageMigrations,
   ...securityMigrations,
+  ...cannedMigrations,
+  ...macroMigrations,
 ];

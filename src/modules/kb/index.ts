@@ -3,3 +3,4 @@ export { kbMigrations, type KbTables } from './kb.tables.js';
 export { onTicketStatusChanged, rebuildSearchIndex } from './search.service.js';
 export { kbPageRoutes } from './http/pages.routes.js';
 export { kbSearchRoutes } from './http/search.routes.js';
+export { linkSolution, listSolutions } from './solutions.service.js';

@@ -11,9 +11,10 @@ export { changeAutomatically, SYSTEM_ACTOR, updateTicket } from './tickets.servi
 export { addComment, attachToCreation, checkUpload, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';
 export { listTickets } from './tickets.service.js';
-export { findEntry, listWatchers, recentOpenTicket } from './tickets.repo.js';
+export { findEntry, listTags, listWatchers, recentOpenTicket } from './tickets.repo.js';
 export { listEntries as listTimelineEntries, findCategory } from './tickets.repo.js';
 export { PUBLIC_EVENTS } from './tickets.policy.js';
 /** The ids of the resolved and closed requests (the knowledge base indexes them). */
 export const listResolvedTicketIds = async (db: Db) =>
   (await db.selectFrom('tickets').select('id').where('status', 'in', ['resolved', 'closed']).orderBy('id').execute()).map((r) => r.id);
+export { mergeTickets } from './merge.service.js';

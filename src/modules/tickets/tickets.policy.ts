@@ -31,4 +31,4 @@ export function assertMayReadAudit(actor: Actor) {
 }
 
 /** Client-side users see replies and the status changes of their requests, never notes or internal events. */
-export const PUBLIC_EVENTS = new Set(['created', 'status_changed']);
+export const PUBLIC_EVENTS = new Set(['created', 'status_changed', 'merged_into']);
