@@ -15,6 +15,7 @@ import { seedDemoMailboxes } from '../modules/channels/email/index.js';
 import { seedDemoCalls } from '../modules/channels/phone/index.js';
 import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
+import { seedWorkspaceDemo } from '../modules/macros/macros.demo.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -200,6 +201,7 @@ async function loadDemo(app: AppContext) {
     await createEntry(app, agent, id, { startedAt, minutes: 15 + (i % 4) * 15, activity: i % 3 === 0 ? 'call' : 'remote', billable: i % 5 !== 0 });
   }
   await seedKnowledgeBase(app, { manager, author: l2, organizationId: orgA.id });
+  await seedWorkspaceDemo(app, manager);
   await seedDemoCalls(app, admin);
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

@@ -13,7 +13,7 @@ describe.each(DATABASES)('canned replies (%s)', (kind) => {
   beforeAll(async () => {
     [alice, itA, bob, l1, l2, manager] = await Promise.all(
       ['alice@client-a.test', 'it@client-a.test', 'bob@client-b.test', 'l1@demo.test', 'l2@demo.test', 'manager@demo.test'].map((e) => t.login(e)),
-    );
+    ) as [Client, Client, Client, Client, Client, Client];
   });
 
   const make = async (c: Client, body: Record<string, unknown>) => {

@@ -15,7 +15,7 @@ describe.each(DATABASES)('macros and bulk work (%s)', (kind) => {
   beforeAll(async () => {
     [alice, itA, bob, l1, l2, manager] = await Promise.all(
       ['alice@client-a.test', 'it@client-a.test', 'bob@client-b.test', 'l1@demo.test', 'l2@demo.test', 'manager@demo.test'].map((e) => t.login(e)),
-    );
+    ) as [Client, Client, Client, Client, Client, Client];
     sharedReply = (await manager.post('/api/v1/canned-replies', { name: 'Need details', bodyEn: 'Dear {{requester.firstName}}, please send a screenshot of {{ticket.number}}.', bodyRu: '{{requester.firstName}}, пришлите снимок экрана по {{ticket.number}}.', shared: true })).body.id;
     kbPage = (await l1.get('/api/v1/kb/pages')).body.items[0].id;
     l1Id = (await l1.get('/api/v1/me')).body.id;

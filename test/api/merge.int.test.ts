@@ -21,7 +21,7 @@ describe.each(DATABASES)('merging duplicate requests (%s)', (kind) => {
   const ids = {} as Record<'alice' | 'dmitry' | 'it' | 'l2', string>;
 
   beforeAll(async () => {
-    [alice, dmitry, itA, bob, l1] = await Promise.all(['alice@client-a.test', 'dmitry@client-a.test', 'it@client-a.test', 'bob@client-b.test', 'l1@demo.test'].map((e) => t.login(e)));
+    [alice, dmitry, itA, bob, l1] = await Promise.all(['alice@client-a.test', 'dmitry@client-a.test', 'it@client-a.test', 'bob@client-b.test', 'l1@demo.test'].map((e) => t.login(e))) as [Client, Client, Client, Client, Client];
     ids.alice = (await alice.get('/api/v1/me')).body.id;
     ids.dmitry = (await dmitry.get('/api/v1/me')).body.id;
     ids.it = (await itA.get('/api/v1/me')).body.id;

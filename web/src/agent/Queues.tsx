@@ -1,13 +1,15 @@
-import { Button, Group, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useMe, useNextBreaches, useOrganizations, usePlans, useTickets } from '../api/queries';
 import { OPEN_STATUSES } from '../api/types';
 import { TicketTable } from '../tickets/TicketTable';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { AtRiskTable } from './AtRiskTable';
+import { BulkBar } from '../workspace/BulkBar';
+import { useRowSelection } from '../workspace/useRowSelection';
 
 const QUEUES = ['mine', 'line', 'unassigned', 'atRisk', 'pending'] as const;
 type Queue = (typeof QUEUES)[number];
@@ -43,10 +45,17 @@ export default function Queues() {
   if (q) params.set('q', q);
   const list = useTickets(params, queue !== 'atRisk');
   const breaches = useNextBreaches(100, queue === 'atRisk');
+  const selection = useRowSelection(queue);
+  const selected = (list.data?.items ?? []).filter((i) => selection.selected.has(i.id));
 
   return (
     <Stack>
-      <Title order={1}>{t('queues.title')}</Title>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1}>{t('queues.title')}</Title>
+        <Anchor component={Link} to="/canned-replies" size="sm">
+          {t('workspace.cannedTitle')}
+        </Anchor>
+      </Group>
       <Tabs value={queue} onChange={(v) => v && navigate(`/queues/${v}`)}>
         <Tabs.List>
           {QUEUES.map((k) => (
@@ -65,10 +74,11 @@ export default function Queues() {
         <>
           <TextInput label={t('queues.search')} type="search" value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={360} />
           <ErrorAlert error={list.error} />
+          <BulkBar selected={selected} meId={me.id} onDone={selection.clear} />
           {list.isPending ? (
             <Loading />
           ) : list.data?.items.length ? (
-            <TicketTable items={list.data.items} staff columns={['organization', 'plan', 'line', 'assignee']} planOf={planOf} />
+            <TicketTable items={list.data.items} staff columns={['organization', 'plan', 'line', 'assignee']} planOf={planOf} selection={selection} />
           ) : (
             <Text c="dimmed">{t('queues.empty')}</Text>
           )}

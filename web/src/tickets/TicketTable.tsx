@@ -1,4 +1,4 @@
-import { Anchor, Table, Text } from '@mantine/core';
+import { Anchor, Checkbox, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDeadlines } from '../api/queries';
@@ -9,8 +9,15 @@ import { pickClock, SlaCountdown } from '../ui/sla';
 
 type Column = 'organization' | 'plan' | 'assignee' | 'line' | 'requester';
 
+/** Rows chosen for bulk work: a checkbox per row and one for all shown. */
+export interface RowSelection {
+  selected: ReadonlySet<string>;
+  toggle(id: string): void;
+  setAll(ids: string[], on: boolean): void;
+}
+
 /** A list of requests with status, priority and the SLA countdown of each; extra columns for staff. */
-export function TicketTable({ items, columns = [], staff = false, planOf }: { items: Ticket[]; columns?: Column[]; staff?: boolean; planOf?: (orgId: string) => string }) {
+export function TicketTable({ items, columns = [], staff = false, planOf, selection }: { items: Ticket[]; columns?: Column[]; staff?: boolean; planOf?: (orgId: string) => string; selection?: RowSelection }) {
   const { t, i18n } = useTranslation();
   const deadlines = useDeadlines(items.map((i) => i.id));
   const byTicket = new Map<string, NonNullable<typeof deadlines.data>['items']>();
@@ -21,6 +28,16 @@ export function TicketTable({ items, columns = [], staff = false, planOf }: { it
       <Table striped highlightOnHover verticalSpacing="xs" data-testid="ticket-table">
         <Table.Thead>
           <Table.Tr>
+            {selection && (
+              <Table.Th w={36}>
+                <Checkbox
+                  aria-label={t('workspace.selectAll')}
+                  checked={items.length > 0 && items.every((i) => selection.selected.has(i.id))}
+                  indeterminate={items.some((i) => selection.selected.has(i.id)) && !items.every((i) => selection.selected.has(i.id))}
+                  onChange={(e) => selection.setAll(items.map((i) => i.id), e.currentTarget.checked)}
+                />
+              </Table.Th>
+            )}
             <Table.Th scope="col">{t('ticket.number')}</Table.Th>
             <Table.Th scope="col">{t('ticket.subject')}</Table.Th>
             <Table.Th scope="col">{t('ticket.status')}</Table.Th>
@@ -37,6 +54,11 @@ export function TicketTable({ items, columns = [], staff = false, planOf }: { it
         <Table.Tbody>
           {items.map((tk) => (
             <Table.Tr key={tk.id} data-number={tk.number}>
+              {selection && (
+                <Table.Td>
+                  <Checkbox aria-label={t('workspace.selectRow', { number: tk.number })} checked={selection.selected.has(tk.id)} onChange={() => selection.toggle(tk.id)} />
+                </Table.Td>
+              )}
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor component={Link} to={`/tickets/${tk.number}`} ff="monospace" size="sm">
                   {tk.number}
