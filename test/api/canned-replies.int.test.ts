@@ -75,6 +75,9 @@ describe.each(DATABASES)('canned replies (%s)', (kind) => {
     const found = await l2.get(`${C}?q=${encodeURIComponent('changed BY')}`);
     expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([shared.id]);
     expect((await l2.get(`${C}?q=${encodeURIComponent('%')}`)).body.items).toEqual([]);
+    // Letters of any alphabet match in either case.
+    const russian = await make(manager, { name: 'Запросить ЛОГИ', bodyRu: 'Пришлите логи', shared: true });
+    expect((await l2.get(`${C}?q=${encodeURIComponent('запросить логи')}`)).body.items.map((i: { id: string }) => i.id)).toEqual([russian.id]);
 
     expect((await l1.delete(`${C}/${mine.id}`)).status).toBe(200);
     expect((await l1.get(`${C}/${mine.id}`)).status).toBe(404);

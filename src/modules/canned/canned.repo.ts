@@ -1,18 +1,18 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
-import { sql } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { DialectName } from '../../core/db/connect.js';
+import { containsText } from '../../core/db/dialect.js';
 import type { Db } from '../db.js';
 import type { CannedTables } from './canned.tables.js';
 
 export type CannedRow = Selectable<CannedTables['canned_replies']>;
 
 /** The replies a person may use: their own and the shared ones; `q` matches the name (case-insensitive). */
-export function listVisible(db: Db, userId: string, q?: string) {
+export function listVisible(db: Db, dialect: DialectName, userId: string, q?: string) {
   let query = db
     .selectFrom('canned_replies')
     .selectAll()
     .where((eb) => eb.or([eb('owner_id', '=', userId), eb('owner_id', 'is', null)]));
-  const pattern = q && `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (pattern) query = query.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
+  if (q) query = query.where(containsText(dialect, sql.ref('name'), q));
   return query.orderBy('usage_count', 'desc').orderBy('name').orderBy('id').limit(200).execute();
 }
 

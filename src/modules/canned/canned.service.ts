@@ -50,7 +50,7 @@ function checkBodies(input: { bodyEn?: string; bodyRu?: string }) {
 
 export async function listCanned(app: AppContext, actor: Actor, q?: string) {
   assertStaffOnly(actor);
-  return repo.listVisible(app.db, actor.id, q?.trim() || undefined);
+  return repo.listVisible(app.db, app.dialect, actor.id, q?.trim() || undefined);
 }
 
 export const getCanned = (app: AppContext, actor: Actor, id: string) => loadVisible(app.db, actor, id);

@@ -71,7 +71,7 @@ export function MergeDialog({ opened, onClose, candidates, target }: { opened: b
           <Button variant="default" onClick={onClose}>
             {t('workspace.cancel')}
           </Button>
-          <Button color="orange" onClick={() => void merge()} loading={busy} disabled={!into || !sources.length} data-testid="merge-confirm">
+          <Button onClick={() => void merge()} loading={busy} disabled={!into || !sources.length} data-testid="merge-confirm">
             {t('workspace.mergeConfirm', { count: sources.length })}
           </Button>
         </Group>

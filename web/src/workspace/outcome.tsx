@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
+import { Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { errorText } from '../ui/format';
 import type { BulkOutcome } from './workspace.api';
@@ -10,10 +11,12 @@ export function notifyOutcome(t: TFunction, outcome: BulkOutcome, numberOf: (tic
   notifications.show({
     color: refused.length ? (outcome.applied ? 'orange' : 'red') : 'teal',
     title: t('workspace.applied', { count: outcome.applied }),
-    message: refused.length
-      ? refused.map((r) => `${numberOf(r.ticket)}: ${errorText(t, new ApiError(409, r.error ?? 'generic', r.message ?? ''))}`).join('\n')
-      : t('workspace.allApplied'),
+    // The text colour of the page, not the notice's grey: the reasons must be readable (WCAG AA).
+    message: (
+      <Text size="sm" c="var(--mantine-color-text)" className="prewrap">
+        {refused.length ? refused.map((r) => `${numberOf(r.ticket)}: ${errorText(t, new ApiError(409, r.error ?? 'generic', r.message ?? ''))}`).join('\n') : t('workspace.allApplied')}
+      </Text>
+    ),
     autoClose: refused.length ? false : 4000,
-    style: { whiteSpace: 'pre-line' },
   });
 }
