@@ -126,7 +126,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
         {!staff && <ClientActions ticket={ticket} />}
         {staff && (
           <Group gap="xs">
-            <MacroMenu tickets={[ticket.id]} numberOf={() => ticket.number} />
+            <MacroMenu tickets={[ticket.id]} numberOf={() => ticket.number} shortcuts />
             {ticket.status !== 'closed' && (
               <Button variant="default" onClick={() => setMerging(true)} data-testid="merge-open">
                 {t('workspace.mergeHere')}

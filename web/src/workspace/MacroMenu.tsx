@@ -1,4 +1,5 @@
-import { Button, Menu, Text } from '@mantine/core';
+import { Button, Kbd, Menu, Text } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,8 +7,11 @@ import { notifyError } from '../ui/feedback';
 import { notifyOutcome } from './outcome';
 import { applyBulk, refreshTickets, useMacros } from './workspace.api';
 
-/** "Macros ▾": applies a macro to the given requests in one click. */
-export function MacroMenu({ tickets, numberOf, onDone, size = 'sm' }: { tickets: string[]; numberOf?: (id: string) => string; onDone?: () => void; size?: 'xs' | 'sm' }) {
+/** How many macros get a shortcut: Alt+1 … Alt+9, in the menu's order (most used first). */
+const SHORTCUTS = 9;
+
+/** "Macros ▾": applies a macro to the given requests in one click, or by its shortcut when `shortcuts`. */
+export function MacroMenu({ tickets, numberOf, onDone, size = 'sm', shortcuts = false }: { tickets: string[]; numberOf?: (id: string) => string; onDone?: () => void; size?: 'xs' | 'sm'; shortcuts?: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const macros = useMacros();
@@ -24,6 +28,8 @@ export function MacroMenu({ tickets, numberOf, onDone, size = 'sm' }: { tickets:
       await refreshTickets(qc);
     }
   };
+  const items = macros.data?.items ?? [];
+  useHotkeys(shortcuts ? items.slice(0, SHORTCUTS).map((m, i) => [`alt+${i + 1}`, () => void apply(m.id)]) : []);
   return (
     <Menu position="bottom-start" withinPortal>
       <Menu.Target>
@@ -32,9 +38,9 @@ export function MacroMenu({ tickets, numberOf, onDone, size = 'sm' }: { tickets:
         </Button>
       </Menu.Target>
       <Menu.Dropdown maw={360}>
-        {macros.data?.items.length ? (
-          macros.data.items.map((m) => (
-            <Menu.Item key={m.id} onClick={() => void apply(m.id)}>
+        {items.length ? (
+          items.map((m, i) => (
+            <Menu.Item key={m.id} onClick={() => void apply(m.id)} rightSection={shortcuts && i < SHORTCUTS ? <Kbd size="xs">Alt+{i + 1}</Kbd> : undefined}>
               {m.name}
             </Menu.Item>
           ))
