@@ -112,5 +112,26 @@ describe('canned replies, macros, bulk work and merging in a real browser', () =
     await checkScreen(l1, '44-canned-replies');
   }, 60_000);
 
+  it('makes a personal macro on the macros screen, and it is in the menu of a request', async () => {
+    await l1.goto('/queues/mine');
+    await l1.getByRole('link', { name: 'Макросы' }).click();
+    await l1.getByRole('button', { name: 'Новый макрос' }).click();
+    const dialog = l1.getByRole('dialog', { name: 'Новый макрос' });
+    await dialog.getByRole('textbox', { name: /Название/ }).fill(`Взять и пометить ${stamp}`);
+    await dialog.getByRole('checkbox', { name: 'Назначить на того, кто применяет' }).check();
+    await dialog.getByRole('textbox', { name: 'Добавить метки (через запятую)' }).fill('vpn, e2e');
+    await checkScreen(l1, '45-macro-form');
+    await dialog.getByRole('button', { name: 'Сохранить' }).click();
+    const row = l1.getByTestId('macro-table').getByRole('row', { name: new RegExp(`Взять и пометить ${stamp}`) });
+    await row.getByText('исполнитель → метки').waitFor();
+    await checkScreen(l1, '46-macros');
+    await l1.goto(`/tickets/${tickets[6]!.number}`);
+    await l1.getByTestId('macro-menu').click();
+    await l1.getByRole('menuitem', { name: new RegExp(`Взять и пометить ${stamp}`) }).click();
+    await l1.getByText('Изменено: 1').waitFor();
+    const d = await (await as('manager@demo.test'))<{ tags: string[] }>('GET', `/tickets/${tickets[6]!.id}`);
+    expect(d.tags).toEqual(['e2e', 'vpn']);
+  }, 60_000);
+
   checksEveryScreen(errors);
 });

@@ -52,9 +52,14 @@ export default function Queues() {
     <Stack>
       <Group justify="space-between" wrap="wrap">
         <Title order={1}>{t('queues.title')}</Title>
-        <Anchor component={Link} to="/canned-replies" size="sm">
-          {t('workspace.cannedTitle')}
-        </Anchor>
+        <Group gap="md">
+          <Anchor component={Link} to="/canned-replies" size="sm">
+            {t('workspace.cannedTitle')}
+          </Anchor>
+          <Anchor component={Link} to="/macros" size="sm">
+            {t('workspace.macros')}
+          </Anchor>
+        </Group>
       </Group>
       <Tabs value={queue} onChange={(v) => v && navigate(`/queues/${v}`)}>
         <Tabs.List>

@@ -37,6 +37,7 @@ export const router = createBrowserRouter([
       { path: '/queues', element: <Navigate to="/queues/mine" replace /> },
       { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },
       { path: '/canned-replies', element: page(() => import('../workspace/CannedReplies')) },
+      { path: '/macros', element: page(() => import('../workspace/Macros')) },
       { path: '/calls', element: page(() => import('../phone/Calls')) },
       { path: '/calls/:id', element: page(() => import('../phone/CallPage')) },
       { path: '/dashboard', element: page(() => import('../manager/Dashboard')) },
