@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Code, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Code, Group, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,8 +6,8 @@ import { del, patch, post } from '../api/client';
 import { useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { NotFound } from '../app/guards';
-import { ConfirmButton } from '../ui/ConfirmButton';
-import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
+import { ErrorAlert, Loading, notifyError } from '../ui/feedback';
+import { EditDelete, NameWithScope, SaveModal, SharedCheckbox } from './parts';
 import { useCannedReplies, type CannedReply } from './workspace.api';
 
 const PLACEHOLDERS = ['requester.firstName', 'requester.name', 'ticket.number', 'ticket.subject', 'agent.name', 'agent.firstName', 'organization.name'];
@@ -17,54 +17,24 @@ function CannedForm({ reply, onClose, mayShare }: { reply?: CannedReply; onClose
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [form, setForm] = useState({ name: reply?.name ?? '', bodyEn: reply?.bodyEn ?? '', bodyRu: reply?.bodyRu ?? '', shared: reply?.shared ?? false });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      if (reply) await patch(`/canned-replies/${reply.id}`, form);
-      else await post('/canned-replies', form);
-      await qc.invalidateQueries({ queryKey: ['canned-replies'] });
-      notifyOk(t('common.saved'));
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (reply) await patch(`/canned-replies/${reply.id}`, form);
+    else await post('/canned-replies', form);
+    await qc.invalidateQueries({ queryKey: ['canned-replies'] });
   };
   return (
-    <Modal opened onClose={onClose} title={reply ? t('workspace.editReply') : t('workspace.newReply')} size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <Stack>
-          <TextInput label={t('workspace.replyName')} required value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} data-autofocus />
-          <Textarea label={t('workspace.bodyRu')} autosize minRows={3} value={form.bodyRu} onChange={(e) => setForm({ ...form, bodyRu: e.currentTarget.value })} />
-          <Textarea label={t('workspace.bodyEn')} autosize minRows={3} value={form.bodyEn} onChange={(e) => setForm({ ...form, bodyEn: e.currentTarget.value })} />
-          <Text size="xs" c="dimmed">
-            {t('workspace.placeholdersHelp')}{' '}
-            {PLACEHOLDERS.map((p) => (
-              <Code key={p} mr={4}>{`{{${p}}}`}</Code>
-            ))}
-          </Text>
-          {mayShare && <Checkbox label={t('workspace.sharedLabel')} checked={form.shared} onChange={(e) => setForm({ ...form, shared: e.currentTarget.checked })} />}
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('workspace.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <SaveModal title={reply ? t('workspace.editReply') : t('workspace.newReply')} onClose={onClose} onSave={save}>
+      <TextInput label={t('workspace.replyName')} required value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} data-autofocus />
+      <Textarea label={t('workspace.bodyRu')} autosize minRows={3} value={form.bodyRu} onChange={(e) => setForm({ ...form, bodyRu: e.currentTarget.value })} />
+      <Textarea label={t('workspace.bodyEn')} autosize minRows={3} value={form.bodyEn} onChange={(e) => setForm({ ...form, bodyEn: e.currentTarget.value })} />
+      <Text size="xs" c="dimmed">
+        {t('workspace.placeholdersHelp')}{' '}
+        {PLACEHOLDERS.map((p) => (
+          <Code key={p} mr={4}>{`{{${p}}}`}</Code>
+        ))}
+      </Text>
+      <SharedCheckbox show={mayShare} checked={form.shared} onChange={(shared) => setForm({ ...form, shared })} />
+    </SaveModal>
   );
 }
 
@@ -114,10 +84,7 @@ export default function CannedReplies() {
                 return (
                   <Table.Tr key={r.id}>
                     <Table.Td>
-                      <Text size="sm" fw={600}>{r.name}</Text>
-                      <Badge size="xs" variant="light" color={r.shared ? 'blue' : 'gray'}>
-                        {r.shared ? t('workspace.shared') : t('workspace.personal')}
-                      </Badge>
+                      <NameWithScope name={r.name} shared={r.shared} />
                     </Table.Td>
                     <Table.Td maw={420}>
                       <Text size="sm" lineClamp={2}>{r.bodyRu || r.bodyEn}</Text>
@@ -125,14 +92,7 @@ export default function CannedReplies() {
                     <Table.Td>{r.usageCount}</Table.Td>
                     <Table.Td>
                       {mayChange && (
-                        <Group gap={4} wrap="nowrap">
-                          <Button size="xs" variant="default" onClick={() => setEditing(r)}>
-                            {t('workspace.edit')}
-                          </Button>
-                          <ConfirmButton danger question={t('workspace.deleteQuestion', { name: r.name })} onConfirm={() => remove(r)}>
-                            {t('workspace.delete')}
-                          </ConfirmButton>
-                        </Group>
+                        <EditDelete onEdit={() => setEditing(r)} question={t('workspace.deleteQuestion', { name: r.name })} onDelete={() => remove(r)} />
                       )}
                     </Table.Td>
                   </Table.Tr>

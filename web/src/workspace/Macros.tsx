@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Group, Modal, NumberInput, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Checkbox, Group, NumberInput, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,8 +6,8 @@ import { del, patch, post } from '../api/client';
 import { useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { NotFound } from '../app/guards';
-import { ConfirmButton } from '../ui/ConfirmButton';
-import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
+import { ErrorAlert, Loading, notifyError } from '../ui/feedback';
+import { EditDelete, NameWithScope, SaveModal, SharedCheckbox } from './parts';
 import { useCannedReplies, useMacros, type Macro } from './workspace.api';
 
 type Action = Record<string, unknown> & { type: string };
@@ -60,60 +60,30 @@ function MacroForm({ macro, onClose, mayShare }: { macro?: Macro; onClose: () =>
   const [name, setName] = useState(macro?.name ?? '');
   const [shared, setShared] = useState(macro?.shared ?? false);
   const [steps, setSteps] = useState<Steps>(stepsOf(before));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const set = <K extends keyof Steps>(k: K, v: Steps[K]) => setSteps((s) => ({ ...s, [k]: v }));
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { name, shared, actions: actionsOf(steps, before) };
-      if (macro) await patch(`/macros/${macro.id}`, body);
-      else await post('/macros', body);
-      await qc.invalidateQueries({ queryKey: ['macros'] });
-      notifyOk(t('common.saved'));
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const body = { name, shared, actions: actionsOf(steps, before) };
+    if (macro) await patch(`/macros/${macro.id}`, body);
+    else await post('/macros', body);
+    await qc.invalidateQueries({ queryKey: ['macros'] });
   };
   return (
-    <Modal opened onClose={onClose} title={macro ? t('workspace.editMacro') : t('workspace.newMacro')} size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <Stack>
-          <TextInput label={t('workspace.replyName')} required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-          <Text size="sm" c="dimmed">{t('workspace.macroHelp')}</Text>
-          <Checkbox label={t('workspace.stepTake')} checked={steps.takeIt} onChange={(e) => set('takeIt', e.currentTarget.checked)} />
-          <Select label={t('workspace.stepReply')} clearable data={(canned.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} value={steps.reply} onChange={(v) => set('reply', v)} />
-          <Textarea label={t('workspace.stepNote')} autosize minRows={2} value={steps.note} onChange={(e) => set('note', e.currentTarget.value)} />
-          <Group grow wrap="wrap">
-            <Select label={t('workspace.setStatus')} clearable miw={180} data={['open', 'pending_customer', 'pending_vendor', 'resolved', 'closed'].map((s) => ({ value: s, label: s.startsWith('pending') ? t(`statusStaff.${s}`) : t(`status.${s}`) }))} value={steps.status} onChange={(v) => set('status', v)} />
-            <Select label={t('workspace.setPriority')} clearable miw={160} data={['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: t(`priority.${p}`) }))} value={steps.priority} onChange={(v) => set('priority', v)} />
-          </Group>
-          <Group grow wrap="wrap">
-            <TextInput label={t('workspace.stepTags')} miw={180} value={steps.tags} onChange={(e) => set('tags', e.currentTarget.value)} />
-            <NumberInput label={t('workspace.stepMinutes')} miw={160} min={0} max={1440} value={steps.minutes} onChange={(v) => set('minutes', v)} />
-          </Group>
-          {mayShare && <Checkbox label={t('workspace.sharedLabel')} checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />}
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('workspace.cancel')}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <SaveModal title={macro ? t('workspace.editMacro') : t('workspace.newMacro')} onClose={onClose} onSave={save}>
+      <TextInput label={t('workspace.replyName')} required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+      <Text size="sm" c="dimmed">{t('workspace.macroHelp')}</Text>
+      <Checkbox label={t('workspace.stepTake')} checked={steps.takeIt} onChange={(e) => set('takeIt', e.currentTarget.checked)} />
+      <Select label={t('workspace.stepReply')} clearable data={(canned.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} value={steps.reply} onChange={(v) => set('reply', v)} />
+      <Textarea label={t('workspace.stepNote')} autosize minRows={2} value={steps.note} onChange={(e) => set('note', e.currentTarget.value)} />
+      <Group grow wrap="wrap">
+        <Select label={t('workspace.setStatus')} clearable miw={180} data={['open', 'pending_customer', 'pending_vendor', 'resolved', 'closed'].map((s) => ({ value: s, label: s.startsWith('pending') ? t(`statusStaff.${s}`) : t(`status.${s}`) }))} value={steps.status} onChange={(v) => set('status', v)} />
+        <Select label={t('workspace.setPriority')} clearable miw={160} data={['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: t(`priority.${p}`) }))} value={steps.priority} onChange={(v) => set('priority', v)} />
+      </Group>
+      <Group grow wrap="wrap">
+        <TextInput label={t('workspace.stepTags')} miw={180} value={steps.tags} onChange={(e) => set('tags', e.currentTarget.value)} />
+        <NumberInput label={t('workspace.stepMinutes')} miw={160} min={0} max={1440} value={steps.minutes} onChange={(v) => set('minutes', v)} />
+      </Group>
+      <SharedCheckbox show={mayShare} checked={shared} onChange={setShared} />
+    </SaveModal>
   );
 }
 
@@ -158,10 +128,7 @@ export default function Macros() {
               {list.data?.items.map((m) => (
                 <Table.Tr key={m.id}>
                   <Table.Td>
-                    <Text size="sm" fw={600}>{m.name}</Text>
-                    <Badge size="xs" variant="light" color={m.shared ? 'blue' : 'gray'}>
-                      {m.shared ? t('workspace.shared') : t('workspace.personal')}
-                    </Badge>
+                    <NameWithScope name={m.name} shared={m.shared} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{m.actions.map((a) => t(`workspace.action.${a.type}`)).join(' → ')}</Text>
@@ -169,14 +136,7 @@ export default function Macros() {
                   <Table.Td>{m.usageCount}</Table.Td>
                   <Table.Td>
                     {(m.shared ? manager : true) && (
-                      <Group gap={4} wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(m)}>
-                          {t('workspace.edit')}
-                        </Button>
-                        <ConfirmButton danger question={t('workspace.deleteMacroQuestion', { name: m.name })} onConfirm={() => remove(m)}>
-                          {t('workspace.delete')}
-                        </ConfirmButton>
-                      </Group>
+                      <EditDelete onEdit={() => setEditing(m)} question={t('workspace.deleteMacroQuestion', { name: m.name })} onDelete={() => remove(m)} />
                     )}
                   </Table.Td>
                 </Table.Tr>
