@@ -280,6 +280,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'major-fanout': async () => (await import('./major-fanout.js')).benchMajorFanout(),
   'scale-out': async () => (await import('./scale-out.js')).benchScaleOut(),
   soak: async () => (await import('./soak.js')).benchSoak(),
+  macros: async () => (await import('./macros.js')).benchMacros(),
 };
 
 /** Parts that run only when BENCH_PARTS names them: the soak takes half an hour. */

@@ -29,6 +29,8 @@ import { ensureRetentionSchedule } from './modules/retention/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { phoneRoutes } from './modules/channels/phone/index.js';
 import { problemRoutes } from './modules/problems/index.js';
+import { cannedRoutes } from './modules/canned/index.js';
+import { macroRoutes } from './modules/macros/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { serveApiDocs } from './core/http/docs.js';
@@ -127,6 +129,8 @@ export async function buildTierdesk(
   await phoneRoutes(http, app);
   await webhookRoutes(http, app);
   await problemRoutes(http, app);
+  await cannedRoutes(http, app);
+  await macroRoutes(http, app);
   await http.ready();
   return {
     app,

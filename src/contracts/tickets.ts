@@ -9,7 +9,7 @@ export const Channel = z.enum(['web', 'email', 'sms', 'phone', 'api']);
 export const Status = z.enum(['new', 'open', 'pending_customer', 'pending_vendor', 'resolved', 'closed']);
 export const Priority = z.enum(['P1', 'P2', 'P3', 'P4']);
 export const Level = z.enum(['high', 'medium', 'low']);
-const Tag = z.string().trim().toLowerCase().regex(/^[\p{L}\p{N}_.:-]{1,40}$/u, 'letters, digits and _ . : - only, up to 40');
+export const Tag = z.string().trim().toLowerCase().regex(/^[\p{L}\p{N}_.:-]{1,40}$/u, 'letters, digits and _ . : - only, up to 40');
 
 export const TicketCreate = z.object({
   subject: Text(300),

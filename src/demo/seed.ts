@@ -16,6 +16,7 @@ import { seedDemoCalls } from '../modules/channels/phone/index.js';
 import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 import { seedDemoProblems } from '../modules/problems/problems.demo.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
+import { seedWorkspaceDemo } from '../modules/macros/macros.demo.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -202,6 +203,7 @@ async function loadDemo(app: AppContext) {
   }
   await seedKnowledgeBase(app, { manager, author: l2, organizationId: orgA.id });
   await seedDemoProblems(app, l2);
+  await seedWorkspaceDemo(app, manager);
   await seedDemoCalls(app, admin);
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

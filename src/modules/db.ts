@@ -26,9 +26,11 @@ import type { PhoneTables } from './channels/phone/phone.tables.js';
 import type { WebhookTables } from './webhooks/webhooks.tables.js';
 import type { SsoTables } from './identity/sso/sso.tables.js';
 import type { ProblemTables } from './problems/problems.tables.js';
+import type { CannedTables } from './canned/canned.tables.js';
+import type { MacroTables } from './macros/macros.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables & ProblemTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables & CannedTables & MacroTables & ProblemTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

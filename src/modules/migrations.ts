@@ -21,6 +21,8 @@ import { ssoMigrations } from './identity/sso/sso.tables.js';
 import { storageMigrations } from '../core/storage/database-files.js';
 import { securityMigrations } from './identity/security.tables.js';
 import { problemMigrations } from './problems/index.js';
+import { cannedMigrations } from './canned/index.js';
+import { macroMigrations } from './macros/index.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -46,4 +48,6 @@ export const allMigrations: ModuleMigration[] = [
   ...storageMigrations,
   ...securityMigrations,
   ...problemMigrations,
+  ...cannedMigrations,
+  ...macroMigrations,
 ];

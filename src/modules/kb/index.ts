@@ -4,3 +4,4 @@ export { onTicketStatusChanged, rebuildSearchIndex } from './search.service.js';
 export { kbPageRoutes } from './http/pages.routes.js';
 export { kbSearchRoutes } from './http/search.routes.js';
 export { createPage } from './pages.service.js';
+export { linkSolution, listSolutions } from './solutions.service.js';

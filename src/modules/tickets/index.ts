@@ -7,11 +7,11 @@ import type { Db } from '../db.js';
 
 /** A ticket by id without any caller's scope: for the engine's own work (timers, escalation). */
 export const findTicketById = (db: Db, id: string) => db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
-export { changeAutomatically, SYSTEM_ACTOR, updateTicket } from './tickets.service.js';
+export { changeAutomatically, SYSTEM_ACTOR, updateTicket, type UpdateTicketInput } from './tickets.service.js';
 export { addComment, attachToCreation, checkUpload, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';
 export { listTickets } from './tickets.service.js';
-export { findEntry, listWatchers, recentOpenTicket } from './tickets.repo.js';
+export { findEntry, listTags, listWatchers, recentOpenTicket } from './tickets.repo.js';
 export { listEntries as listTimelineEntries, findCategory } from './tickets.repo.js';
 export { PUBLIC_EVENTS } from './tickets.policy.js';
 /** The ids of the resolved and closed requests (the knowledge base indexes them). */
@@ -19,3 +19,4 @@ export const listResolvedTicketIds = async (db: Db) =>
   (await db.selectFrom('tickets').select('id').where('status', 'in', ['resolved', 'closed']).orderBy('id').execute()).map((r) => r.id);
 /** Writes an event on a request's timeline in the caller's transaction (for modules that act on requests). */
 export { insertEntry as insertTimelineEntry } from './tickets.repo.js';
+export { mergeTickets } from './merge.service.js';

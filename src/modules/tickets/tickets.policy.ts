@@ -34,4 +34,4 @@ export function assertMayReadAudit(actor: Actor) {
  * Client-side users see replies and the status changes of their requests, never notes or internal
  * events; and the public updates and resolution of a major incident their request is part of.
  */
-export const PUBLIC_EVENTS = new Set(['created', 'status_changed', 'major_update', 'major_resolved']);
+export const PUBLIC_EVENTS = new Set(['created', 'status_changed', 'major_update', 'major_resolved', 'merged_into']);

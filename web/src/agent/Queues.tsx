@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Badge,
   Button,
   Checkbox,
@@ -15,11 +16,12 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useMe, useOrganizations, usePlans, useStaff } from '../api/queries';
 import { isManagerRole, OPEN_STATUSES } from '../api/types';
 import { TicketTable, type Column } from '../tickets/TicketTable';
 import { ErrorAlert, Loading } from '../ui/feedback';
+import { BulkBar } from '../workspace/BulkBar';
 import {
   QUEUE_COLUMNS,
   SLA_STATES,
@@ -150,9 +152,17 @@ export default function Queues() {
     <Stack>
       <Group justify="space-between" wrap="wrap">
         <Title order={1}>{t('queues.title')}</Title>
-        <Text size="sm" c="dimmed" visibleFrom="sm">
-          {t('queue.keys')}
-        </Text>
+        <Group gap="md">
+          <Text size="sm" c="dimmed" visibleFrom="sm">
+            {t('queue.keys')}
+          </Text>
+          <Anchor component={Link} to="/canned-replies" size="sm">
+            {t('workspace.cannedTitle')}
+          </Anchor>
+          <Anchor component={Link} to="/macros" size="sm">
+            {t('workspace.macros')}
+          </Anchor>
+        </Group>
       </Group>
       <Tabs value={queue} onChange={(v) => v && navigate(`/queues/${v}`)}>
         <Tabs.List>
@@ -359,6 +369,7 @@ export default function Queues() {
           selectable
           selected={selected}
           onSelectionChange={setSelected}
+          bulkBar={<BulkBar selected={list.data.items.filter((i) => selected.includes(i.id))} meId={me.id} onDone={() => setSelected([])} />}
           keyboard
         />
       ) : (

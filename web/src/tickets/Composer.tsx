@@ -4,6 +4,8 @@ import { forwardRef, useImperativeHandle, useRef, useState, type FormEvent } fro
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { ErrorAlert } from '../ui/feedback';
+import { CannedPicker } from '../workspace/CannedPicker';
+import { useCannedPicker } from '../workspace/useCannedPicker';
 
 export interface ComposerHandle {
   focus(mode: 'reply' | 'note'): void;
@@ -20,6 +22,7 @@ export const Composer = forwardRef<ComposerHandle, { ticketId: string; staff: bo
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const announced = useRef(0);
+  const picker = useCannedPicker({ ticketId, enabled: staff, body, setBody, area, t });
   /** Tells colleagues with the request open that a reply is being written (at most every 10 s). */
   const typing = (text: string) => {
     setBody(text);
@@ -77,8 +80,14 @@ export const Composer = forwardRef<ComposerHandle, { ticketId: string; staff: bo
           autosize
           minRows={3}
           value={body}
-          onChange={(e) => typing(e.currentTarget.value)}
+          onChange={(e) => {
+            typing(e.currentTarget.value);
+            picker.track(e.currentTarget);
+          }}
+          onKeyDown={picker.onKeyDown}
+          onClick={(e) => picker.track(e.currentTarget)}
         />
+        <CannedPicker picker={picker} />
         <Group justify="space-between" align="end" wrap="wrap">
           <FileInput label={t('ticket.attach')} multiple clearable value={files} onChange={setFiles} miw={220} maw={360} />
           <Button type="submit" loading={busy} disabled={!body.trim()} color={note ? 'orange.8' : undefined}>

@@ -22,6 +22,8 @@ import { TimePanel } from './TimePanel';
 import { EmailExtras, useTicketEmails } from './EmailExtras';
 import { Timeline } from './Timeline';
 import { unverifiedMarks } from './ticket-emails';
+import { MacroMenu } from '../workspace/MacroMenu';
+import { MergeDialog } from '../workspace/MergeDialog';
 
 /** Reopen or confirm, as the requester may. */
 function ClientActions({ ticket }: { ticket: TicketDetail }) {
@@ -61,6 +63,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
   const unverified = unverifiedMarks(emails.data?.items);
   const composer = useRef<ComposerHandle>(null);
   const [escalating, setEscalating] = useState(false);
+  const [merging, setMerging] = useState(false);
   const qc = useQueryClient();
   useHotkeys(
     staff
@@ -122,6 +125,16 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
           </Group>
         </div>
         {!staff && <ClientActions ticket={ticket} />}
+        {staff && (
+          <Group gap="xs">
+            <MacroMenu tickets={[ticket.id]} numberOf={() => ticket.number} shortcuts />
+            {ticket.status !== 'closed' && (
+              <Button variant="default" onClick={() => setMerging(true)} data-testid="merge-open">
+                {t('workspace.mergeHere')}
+              </Button>
+            )}
+          </Group>
+        )}
       </Group>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
@@ -172,6 +185,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
           </Stack>
         </Grid.Col>
       </Grid>
+      {staff && merging && <MergeDialog opened onClose={() => setMerging(false)} target={{ id: ticket.id, number: ticket.number, subject: ticket.subject }} />}
       {staff && <EscalateModal key={ticket.line} ticket={ticket} opened={escalating} onClose={() => setEscalating(false)} />}
     </Stack>
   );

@@ -25,6 +25,10 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
       const by = d.by === 'time' ? ` (${t('event.byTime')})` : d.by === 'difficulty' ? ` (${t('event.byDifficulty')})` : '';
       return t('event.line_changed', { from: d.from, to: d.to }) + by;
     }
+    case 'merged_into':
+      return t('workspace.mergedInto', { number: d.number });
+    case 'merged_from':
+      return t('workspace.mergedFrom', { number: d.number });
     case 'priority_changed':
       return t('event.priority_changed', { from: d.from, to: d.to });
     case 'assignee_changed':
