@@ -462,8 +462,6 @@ export const en = {
     shared: 'shared',
     deleteView: 'Delete view',
     save: 'Save',
-    selectAll: 'Select all on this page',
-    selectRow: 'Select {{number}}',
     selected: '{{count}} selected',
     keys: 'Keys: j / k move, Enter opens, x selects',
     col: {

@@ -464,8 +464,6 @@ export const ru: Strings = {
     shared: 'общее',
     deleteView: 'Удалить представление',
     save: 'Сохранить',
-    selectAll: 'Выбрать все на странице',
-    selectRow: 'Выбрать {{number}}',
     selected: 'Выбрано: {{count}}',
     keys: 'Клавиши: j / k — перейти, Enter — открыть, x — выбрать',
     col: {

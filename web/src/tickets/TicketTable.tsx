@@ -75,7 +75,7 @@ export interface TicketTableProps {
   /** The selected request ids when the parent keeps them (controlled). */
   selected?: string[];
   onSelectionChange?: (ids: string[]) => void;
-  /** Shown above the table while something is selected: the place for bulk actions. */
+  /** Shown above the table while something is selected, instead of the bare count: the bulk actions. */
   bulkBar?: ReactNode;
   /** j / k move, Enter opens, x selects. */
   keyboard?: boolean;
@@ -235,14 +235,15 @@ export function TicketTable({
   const allChosen = items.length > 0 && items.every((i) => chosen.includes(i.id));
   return (
     <>
-      {selectable && chosen.length > 0 && (
-        <Group gap="sm" data-testid="bulk-bar" wrap="wrap">
-          <Text size="sm" fw={600}>
-            {t('queue.selected', { count: chosen.length })}
-          </Text>
-          {bulkBar}
-        </Group>
-      )}
+      {selectable &&
+        chosen.length > 0 &&
+        (bulkBar ?? (
+          <Group gap="sm" data-testid="bulk-bar" wrap="wrap">
+            <Text size="sm" fw={600}>
+              {t('queue.selected', { count: chosen.length })}
+            </Text>
+          </Group>
+        ))}
       <Table.ScrollContainer minWidth={720}>
         <Table striped highlightOnHover verticalSpacing="xs" data-testid="ticket-table">
           <Table.Thead>
