@@ -21,5 +21,5 @@ export async function onLineBudgetUsed(app: AppContext, timer: DueTimer) {
   const to = nextLine(line);
   if (!t || !to || t.line !== line || !clock || clock.state !== 'running' || clock.cycle !== cycle) return;
   const minutes = Math.round(Number(clock.target_minutes));
-  await changeAutomatically(app, t.id, { line: to, reason: `The ${line} time budget of ${minutes} business minutes was used up`, by: 'time' });
+  await changeAutomatically(app, t.id, { line: to, reason: { code: 'line_budget_used', params: { line, minutes } }, by: 'time' });
 }

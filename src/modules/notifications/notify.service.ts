@@ -101,7 +101,7 @@ async function plan(
         kind: 'ticket_escalated',
         from,
         to,
-        reason: typeof data.reason === 'string' ? data.reason : null,
+        why: data,
         byTime: data.by === 'time',
       };
       return { notice, rules: ['requester', 'watchers', 'assignee_or_line', 'managers'] };

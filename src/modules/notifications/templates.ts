@@ -1,5 +1,5 @@
 import type { Line, Locale } from '../identity/index.js';
-import type { Status } from '../tickets/index.js';
+import { localizedReason, type Status } from '../tickets/index.js';
 import type { NoticeKind } from './catalog.js';
 
 /** What happened, with the facts its message needs. */
@@ -7,7 +7,7 @@ export type Notice =
   | { kind: 'ticket_received' }
   | { kind: 'ticket_replied'; authorName: string; body: string }
   | { kind: 'ticket_status_changed'; from: Status; to: Status }
-  | { kind: 'ticket_escalated'; from: Line; to: Line; reason: string | null; byTime: boolean }
+  | { kind: 'ticket_escalated'; from: Line; to: Line; /** The event's data, whose reason is rendered per reader. */ why: Record<string, unknown>; byTime: boolean }
   | { kind: 'ticket_resolved'; reopenDays: number; ratingLinks: string[] | null }
   | { kind: 'sla_warning'; metric: Metric; share: number }
   | { kind: 'sla_breached'; metric: Metric }
@@ -54,6 +54,10 @@ const METRIC: Record<Locale, Record<Metric, string>> = {
   ru: { first_response: 'первый ответ', resolution: 'решение', line: 'время на линии' },
 };
 
+const reasonLine = (l: Locale, why: Record<string, unknown>, label: string) => {
+  const text = localizedReason(l, why);
+  return text ? [`${label}: ${text}`] : [];
+};
 const status = (l: Locale, c: Context, s: Status) => (c.side === 'staff' && STAFF_STATUS[l]?.[s]) || STATUS[l][s];
 const excerpt = (s: string, max = 300) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -81,7 +85,7 @@ const EN: Record<NoticeKind, (c: Context, n: never) => Parts> = {
       : {
           head: `Escalated ${n.from} → ${n.to}: ${c.subject}`,
           title: `Escalated ${n.from} → ${n.to}`,
-          lines: [`The request ${c.number} "${c.subject}" of ${c.organizationName} moved from ${n.from} to ${n.to}${n.byTime ? ' by itself: its time budget was used up' : ''}.`, ...(n.reason ? [`Reason: ${n.reason}`] : [])],
+          lines: [`The request ${c.number} "${c.subject}" of ${c.organizationName} moved from ${n.from} to ${n.to}${n.byTime ? ' by itself: its time budget was used up' : ''}.`, ...reasonLine('en', n.why, 'Reason')],
         },
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) => ({
     head: `Resolved: ${c.subject}`,
@@ -133,7 +137,7 @@ const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
       : {
           head: `Эскалация ${n.from} → ${n.to}: ${c.subject}`,
           title: `Эскалация ${n.from} → ${n.to}`,
-          lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}) перешло с ${n.from} на ${n.to}${n.byTime ? ' автоматически: истёк лимит времени на линии' : ''}.`, ...(n.reason ? [`Причина: ${n.reason}`] : [])],
+          lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}) перешло с ${n.from} на ${n.to}${n.byTime ? ' автоматически: истёк лимит времени на линии' : ''}.`, ...reasonLine('ru', n.why, 'Причина')],
         },
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) => ({
     head: `Решено: ${c.subject}`,

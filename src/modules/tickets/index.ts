@@ -17,3 +17,4 @@ export { PUBLIC_EVENTS } from './tickets.policy.js';
 /** The ids of the resolved and closed requests (the knowledge base indexes them). */
 export const listResolvedTicketIds = async (db: Db) =>
   (await db.selectFrom('tickets').select('id').where('status', 'in', ['resolved', 'closed']).orderBy('id').execute()).map((r) => r.id);
+export { localizedReason, reasonOf, reasonText, type Reason } from './reasons.js';

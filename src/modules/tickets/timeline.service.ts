@@ -9,6 +9,9 @@ import * as repo from './tickets.repo.js';
 import { loadTicket } from './tickets.service.js';
 import type { Status } from './tickets.tables.js';
 
+/** Names of what change events point to, by id, in both languages. */
+export type ChangeNames = Map<string, { en: string; ru: string }>;
+
 export interface UploadedFile {
   filename: string;
   contentType: string;
@@ -147,7 +150,27 @@ export async function listTimeline(app: AppContext, actor: Actor, idOrNumber: st
   ]);
   const byEntry = new Map<number, repo.AttachmentRow[]>();
   for (const a of attachments) byEntry.set(Number(a.entry_id), [...(byEntry.get(Number(a.entry_id)) ?? []), a]);
-  return { ticket: t, entries: entries.map((e) => ({ ...e, attachments: byEntry.get(Number(e.id)) ?? [] })) };
+  return { ticket: t, entries: entries.map((e) => ({ ...e, attachments: byEntry.get(Number(e.id)) ?? [] })), names: await changeNames(app, entries) };
+}
+
+/** The table each change event's from/to ids name, so the timeline reads "assignee: Lena → Egor". */
+const NAMED_CHANGES: Record<string, 'users' | 'groups' | 'categories'> = { assignee_changed: 'users', group_changed: 'groups', category_changed: 'categories' };
+
+/** Names (English and Russian where they differ) of the people, groups and categories the changes name. */
+async function changeNames(app: AppContext, entries: { kind: string; event_type: string | null; data: string | null }[]): Promise<ChangeNames> {
+  const ids = { users: new Set<string>(), groups: new Set<string>(), categories: new Set<string>() };
+  for (const e of entries) {
+    const table = e.kind === 'event' && e.event_type ? NAMED_CHANGES[e.event_type] : undefined;
+    if (!table || !e.data) continue;
+    const d = JSON.parse(e.data) as { from?: unknown; to?: unknown };
+    for (const v of [d.from, d.to]) if (typeof v === 'string') ids[table].add(v);
+  }
+  const names: ChangeNames = new Map();
+  if (ids.users.size) for (const u of await app.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...ids.users]).execute()) names.set(u.id, { en: u.name, ru: u.name });
+  if (ids.groups.size) for (const g of await app.db.selectFrom('groups').select(['id', 'name']).where('id', 'in', [...ids.groups]).execute()) names.set(g.id, { en: g.name, ru: g.name });
+  if (ids.categories.size)
+    for (const c of await app.db.selectFrom('categories').select(['id', 'name', 'name_ru']).where('id', 'in', [...ids.categories]).execute()) names.set(c.id, { en: c.name, ru: c.name_ru || c.name });
+  return names;
 }
 
 /** An attachment with its stored file, if the actor may see the entry it belongs to. */

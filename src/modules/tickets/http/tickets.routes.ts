@@ -139,8 +139,8 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     schema: { tags: ticketTag, params: IdParam, response: { 200: c.Timeline, ...errorResponses } },
     handler: async (req) => {
       const actor = actorOf(req);
-      const { ticket, entries } = await timeline.listTimeline(app, actor, req.params.id);
-      return { items: entries.map((e) => presentEntry(ticket.id, e, actor)) };
+      const { ticket, entries, names } = await timeline.listTimeline(app, actor, req.params.id);
+      return { items: entries.map((e) => presentEntry(ticket.id, e, actor, names)) };
     },
   });
 
