@@ -29,6 +29,7 @@ export const NOTIFIABLE_EVENTS = [
   'ticket.line_changed',
   'ticket.handoff_returned',
   'sla.warning',
+  'sla.budget_warning',
   'sla.breached',
 ];
 
@@ -118,6 +119,12 @@ async function plan(
       return {
         notice: { kind: 'sla_warning', metric: data.metric as 'resolution', share: Number(data.share) },
         rules: ['assignee', 'line'],
+      };
+    case 'sla.budget_warning':
+      // Only the agent holding the request can act on it; an unassigned one escalates on time.
+      return {
+        notice: { kind: 'sla_warning', metric: 'line', share: Number(data.share) },
+        rules: ['assignee'],
       };
     case 'sla.breached':
       return {

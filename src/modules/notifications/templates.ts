@@ -54,6 +54,8 @@ const METRIC: Record<Locale, Record<Metric, string>> = {
   ru: { first_response: 'первый ответ', resolution: 'решение', line: 'время на линии' },
 };
 
+/** A share as the reader writes it: "75%", "75 %", "71,4 %". */
+const percent = (l: Locale, share: number) => new Intl.NumberFormat(l === 'ru' ? 'ru-RU' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(share);
 const reasonLine = (l: Locale, why: Record<string, unknown>, label: string) => {
   const text = localizedReason(l, why);
   return text ? [`${label}: ${text}`] : [];
@@ -102,7 +104,11 @@ const EN: Record<NoticeKind, (c: Context, n: never) => Parts> = {
     ],
   }),
   sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => {
-    const what = `${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used`;
+    if (n.metric === 'line') {
+      const what = `${percent('en', n.share)} of the ${c.line} time budget used`;
+      return { head: `${what}: ${c.subject}`, title: what, lines: [`Request ${c.number} "${c.subject}" (${c.organizationName}): ${what}. Escalate it now, or say why you keep it; otherwise it moves on by itself when the budget is used up.`] };
+    }
+    const what = `${percent('en', n.share)} of the SLA ${METRIC.en[n.metric]} target used`;
     return { head: `${what}: ${c.subject}`, title: what, lines: [`Request ${c.number} "${c.subject}" (${c.organizationName}, ${c.line}): ${what}.`] };
   },
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => {
@@ -154,7 +160,11 @@ const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
     ],
   }),
   sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => {
-    const what = `израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]})`;
+    if (n.metric === 'line') {
+      const what = `израсходовано ${percent('ru', n.share)} лимита времени на ${c.line}`;
+      return { head: `${what}: ${c.subject}`, title: what, lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}): ${what}. Передайте его дальше сейчас или напишите, почему оставляете; иначе оно уйдёт само, когда лимит будет исчерпан.`] };
+    }
+    const what = `израсходовано ${percent('ru', n.share)} срока SLA (${METRIC.ru[n.metric]})`;
     return { head: `${what}: ${c.subject}`, title: what, lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}, ${c.line}): ${what}.`] };
   },
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => {
@@ -204,7 +214,8 @@ const SMS_EN: Record<NoticeKind, (c: Context, n: never) => string> = {
   ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) => (c.side === 'client' ? `${c.number} passed to ${LINE.en[n.to]}.` : `${c.number} escalated ${n.from}→${n.to}.`),
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) =>
     `${c.number} "${short(c.subject, 40)}" is resolved.${c.side === 'client' ? ` Still a problem? Reply with ${c.number} within ${n.reopenDays} days.` : ''}`,
-  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: ${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used.`,
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) =>
+    n.metric === 'line' ? `${c.number}: ${percent('en', n.share)} of the ${c.line} time budget used.` : `${c.number}: ${percent('en', n.share)} of the SLA ${METRIC.en[n.metric]} target used.`,
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: SLA ${METRIC.en[n.metric]} target breached.`,
   handoff_returned: (c) => `${c.number}: fixed by the developers; check with the customer.`,
 };
@@ -216,7 +227,8 @@ const SMS_RU: Record<NoticeKind, (c: Context, n: never) => string> = {
   ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) => (c.side === 'client' ? `${c.number} передано: ${LINE.ru[n.to]}.` : `${c.number}: эскалация ${n.from}→${n.to}.`),
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) =>
     `${c.number} «${short(c.subject, 40)}» решено.${c.side === 'client' ? ` Проблема осталась? Ответьте с номером ${c.number} в течение ${n.reopenDays} дн.` : ''}`,
-  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]}).`,
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) =>
+    n.metric === 'line' ? `${c.number}: израсходовано ${percent('ru', n.share)} лимита времени на ${c.line}.` : `${c.number}: израсходовано ${percent('ru', n.share)} срока SLA (${METRIC.ru[n.metric]}).`,
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: нарушен срок SLA (${METRIC.ru[n.metric]}).`,
   handoff_returned: (c) => `${c.number}: исправлено разработчиками; проверьте с клиентом.`,
 };

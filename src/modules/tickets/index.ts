@@ -8,7 +8,7 @@ import type { Db } from '../db.js';
 /** A ticket by id without any caller's scope: for the engine's own work (timers, escalation). */
 export const findTicketById = (db: Db, id: string) => db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
 export { changeAutomatically, SYSTEM_ACTOR, updateTicket } from './tickets.service.js';
-export { addComment, attachToCreation, checkUpload, type UploadedFile } from './timeline.service.js';
+export { addComment, attachToCreation, checkUpload, recordTimelineEvent, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';
 export { listTickets } from './tickets.service.js';
 export { findEntry, listWatchers, recentOpenTicket } from './tickets.repo.js';

@@ -1,7 +1,7 @@
 import { inTransaction } from '../../core/db/connect.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
-import type { AppContext } from '../db.js';
+import type { AppContext, Db } from '../db.js';
 import { isStaff, type Actor } from '../identity/index.js';
 import { isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { PUBLIC_EVENTS } from './tickets.policy.js';
@@ -213,4 +213,14 @@ export async function attachToCreation(app: AppContext, actor: Actor, ticketId: 
     await Promise.all(keys.map((k) => app.files.remove(k)));
     throw err;
   }
+}
+
+/**
+ * Writes an event another module records on a request's timeline (e.g. an agent keeping it past
+ * its line's time budget), with its domain event, inside that module's transaction.
+ */
+export async function recordTimelineEvent(app: AppContext, trx: Db, actor: Actor, ticketId: string, type: string, data: Record<string, unknown>) {
+  const now = app.clock.now().toISOString();
+  await repo.insertEntry(trx, { ticket_id: ticketId, kind: 'event', author_id: actor.id, body: '', event_type: type, data: JSON.stringify(data), created_at: now });
+  await app.events.append(trx, { type: `ticket.${type}`, subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, data });
 }
