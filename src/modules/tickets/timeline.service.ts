@@ -1,5 +1,5 @@
 import { inTransaction } from '../../core/db/connect.js';
-import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
 import { isStaff, type Actor } from '../identity/index.js';
@@ -138,6 +138,20 @@ export async function addComment(
     await Promise.all(keys.map((k) => app.files.remove(k)));
     throw err;
   }
+}
+
+/**
+ * A reply written on a stale view: refused (409 `ticket_changed`) when the timeline has entries the
+ * writer has not seen, naming them, so that they can read first or send anyway.
+ */
+export async function assertNothingNewSince(app: AppContext, actor: Actor, idOrNumber: string, seenEntryId: number) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const entries = await repo.listEntries(app.db, t.id, !isStaff(actor), PUBLIC_EVENTS);
+  // What the writer did themselves (their own reply opening the request) is no news to them.
+  const unseen = entries.filter((e) => Number(e.id) > seenEntryId && e.author_id !== actor.id);
+  if (!unseen.length) return;
+  const changes = unseen.map((e) => ({ id: Number(e.id), kind: e.kind, event: e.event_type, author: e.author_name, createdAt: e.created_at }));
+  throw new Conflict('The request changed while you were writing; read what changed, or send anyway', 'ticket_changed', { changes });
 }
 
 /** The timeline as the actor may see it, oldest first, with each entry's attachments. */

@@ -16,6 +16,8 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     if (field === 'status') return staff && (v === 'pending_customer' || v === 'pending_vendor') ? t(`statusStaff.${v}`) : t(`status.${v}`, { defaultValue: v });
     return v;
   };
+  // "assignee: Lena → Egor": the names the server looked up for the ids, "nobody" for none.
+  const named = (key: string) => t(`changes.${key}`, { from: d.fromName ?? (d.from ? '—' : t('changes.nobody')), to: d.toName ?? (d.to ? '—' : t('changes.nobody')) });
   switch (e.type) {
     case 'created':
       return t('event.created');
@@ -23,18 +25,32 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
       return t('event.status_changed', { from: label('status', d.from), to: label('status', d.to) });
     case 'line_changed': {
       const by = d.by === 'time' ? ` (${t('event.byTime')})` : d.by === 'difficulty' ? ` (${t('event.byDifficulty')})` : '';
-      return t('event.line_changed', { from: d.from, to: d.to }) + by;
+      return t('changes.line', { from: d.from, to: d.to }) + by;
     }
     case 'priority_changed':
-      return t('event.priority_changed', { from: d.from, to: d.to });
+      return t('changes.priority', { from: d.from, to: d.to });
     case 'assignee_changed':
+      return named('assignee');
     case 'category_changed':
+      return named('category');
     case 'group_changed':
-      return t(`event.${e.type}`);
+      return named('group');
+    case 'budget_kept':
+      return t('changes.budgetKept', { line: d.line });
     default:
       return t('event.other', { type: e.type });
   }
 }
+
+/** Why a change happened: a reason the desk wrote, by its code in the reader's language; a person's own words as written. */
+export function reasonText(t: TFunction, lang: string, data: Record<string, unknown>): string | null {
+  const code = data.reasonCode as string | undefined;
+  const params = (data.reasonParams ?? {}) as Record<string, unknown>;
+  if (code && i18nHas(t, `reason.${code}`)) return t(`reason.${code}`, { ...params, category: lang === 'ru' ? params.categoryRu || params.category : params.category });
+  return (data.reasonText as string | undefined) ?? (data.reason as string | undefined) ?? null;
+}
+
+const i18nHas = (t: TFunction, key: string) => t(key, { defaultValue: '' }) !== '';
 
 /** A request's timeline, oldest first: replies, internal notes (marked, staff only) and changes. */
 export function Timeline({ entries, staff, emails = [], unverified }: { entries: TimelineEntry[]; staff: boolean; emails?: InboundMessage[]; unverified?: UnverifiedMarks }) {
@@ -53,7 +69,7 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
         const when = dateTime(e.createdAt, i18n.language);
         if (e.kind === 'event') {
           if (!e.event) return null;
-          const reason = (e.event.data as { reason?: string }).reason;
+          const reason = reasonText(t, i18n.language, e.event.data);
           return (
             <li key={e.id} data-kind="event" data-event={e.event.type}>
               <Text size="sm" c="dimmed">

@@ -32,8 +32,8 @@ async function readComment(req: FastifyRequest) {
     if (part.type === 'file') files.push({ filename: part.filename || 'file', contentType: part.mimetype, data: await part.toBuffer() });
     else fields[part.fieldname] = String(part.value);
   }
-  const internal = fields.internal === undefined ? undefined : ['true', '1', 'on'].includes(fields.internal);
-  return { ...validate(c.CommentBody, { body: fields.body, internal }), files };
+  const flag = (v: string | undefined) => (v === undefined ? undefined : ['true', '1', 'on'].includes(v));
+  return { ...validate(c.CommentBody, { body: fields.body, internal: flag(fields.internal), seenEntryId: fields.seenEntryId, force: flag(fields.force) }), files };
 }
 
 const ticketTag = ['tickets'];
@@ -128,6 +128,7 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const input = await readComment(req);
+      if (input.seenEntryId !== undefined && !input.force) await timeline.assertNothingNewSince(app, actor, req.params.id, input.seenEntryId);
       const { ticketId, entryId } = await timeline.addComment(app, actor, req.params.id, input);
       const { entries } = await timeline.listTimeline(app, actor, ticketId);
       const entry = entries.find((e) => Number(e.id) === entryId)!;
