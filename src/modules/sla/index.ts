@@ -13,3 +13,4 @@ export { getCalendarSpec, type Calendar } from './calendars.service.js';
 export type { SlaTables } from './sla.tables.js';
 export { findClock } from './sla.repo.js';
 export { CLOCK_EVENTS, nextLine, onTicketEvent, onWarning, onLineWarning, onBreach, onOrganizationChanged } from './sla.engine.js';
+export { timeLeft, timeLeftFor, calendarLookup, type TimeLeft, type CalendarLookup } from './time-left.js';
