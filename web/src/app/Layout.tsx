@@ -9,6 +9,7 @@ import { post, setCsrfToken, whenSessionEnds } from '../api/client';
 import { keys, useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { Bell } from '../notifications/Bell';
+import { LineBudgetWatcher } from '../tickets/LineBudget';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLive, useLiveChange, type LiveChange } from './live';
 
@@ -141,6 +142,7 @@ export default function Layout() {
       <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
+      {staff && <LineBudgetWatcher meId={me.id} />}
     </AppShell>
   );
 }

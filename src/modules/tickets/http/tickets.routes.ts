@@ -8,6 +8,7 @@ import { bodyCheckedByHandler, validate } from '../../../core/http/validate.js';
 import type { AppContext } from '../../db.js';
 import { actorOf } from '../../identity/http/auth.hooks.js';
 import type { Actor } from '../../identity/index.js';
+import { localizedReason } from '../reasons.js';
 import * as relations from '../relations.service.js';
 import * as tickets from '../tickets.service.js';
 import * as timeline from '../timeline.service.js';
@@ -249,7 +250,8 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
       },
     },
     handler: async (req) => {
-      assertMayWork(actorOf(req));
+      const actor = actorOf(req);
+      assertMayWork(actor);
       const rows = await app.db
         .selectFrom('timeline_entries as e')
         .innerJoin('tickets as t', 't.id', 'e.ticket_id')
@@ -271,7 +273,8 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
             from: d.from ?? null,
             to: d.to ?? null,
             by: d.by ?? null,
-            reason: d.reason ?? null,
+            // A reason the desk wrote, in the reader's language; a person's own words as written.
+            reason: localizedReason(actor.locale, d),
             actor: r.author_id ? { id: r.author_id, name: r.author_name ?? '' } : null,
             createdAt: r.created_at,
           };
