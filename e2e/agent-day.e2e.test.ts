@@ -126,6 +126,7 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
     // A view that hears of no changes (the live stream is cut), so it goes stale.
     const streamErrors: string[] = [];
     const stale = await signIn('l1@demo.test', `/tickets/${ticket.number}`, streamErrors);
+    await russian(stale);
     await stale.route('**/api/v1/live', (route) => route.abort());
     await stale.reload();
     await stale.getByRole('heading', { name: 'Не приходит почта' }).waitFor();
