@@ -130,6 +130,8 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
     await stale.route('**/api/v1/live', (route) => route.abort());
     await stale.reload();
     await stale.getByRole('heading', { name: 'Не приходит почта' }).waitFor();
+    // The view as it stands: the timeline read (the automatic assignment is on it).
+    await stale.locator('li[data-event="assignee_changed"]').first().waitFor();
     expect(await alice('POST', `/tickets/${ticket.id}/comments`, { body: 'Уже пришла, спасибо!' })).toMatchObject({ status: 201 });
     const box = stale.getByRole('textbox', { name: 'Ответ' });
     await box.fill('Проверьте, пожалуйста, папку «Спам».');
@@ -149,7 +151,7 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
   it('asks for the resolution when resolving and for confirmation when closing', async () => {
     const ticket = (await alice('POST', '/tickets', { subject: 'Сломалась мышь', description: 'Не кликает' })).body;
     await lena.goto(`/tickets/${ticket.number}`);
-    await lena.getByRole('textbox', { name: 'Статус' }).click();
+    await lena.getByTestId('staff-panel').getByRole('combobox', { name: 'Статус' }).click();
     await lena.getByRole('option', { name: 'Решена', exact: false }).click();
     const modal = lena.getByTestId('resolve-modal');
     await modal.waitFor();
@@ -157,7 +159,7 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
     await modal.getByRole('button', { name: 'Решить' }).click();
     await lena.locator('li[data-kind="reply"]').getByText('Заменили мышь на новую.').waitFor();
     await expect.poll(async () => (await alice('GET', `/tickets/${ticket.id}`)).body.status).toBe('resolved');
-    await lena.getByRole('textbox', { name: 'Статус' }).click();
+    await lena.getByTestId('staff-panel').getByRole('combobox', { name: 'Статус' }).click();
     await lena.getByRole('option', { name: /Закрыт/ }).click();
     await lena.getByTestId('close-confirm').getByRole('button', { name: 'Закрыть заявку' }).click();
     await expect.poll(async () => (await alice('GET', `/tickets/${ticket.id}`)).body.status).toBe('closed');

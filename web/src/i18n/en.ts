@@ -271,6 +271,11 @@ export const en = {
     byTime: 'by time',
     byDifficulty: 'by difficulty',
   },
+  contractOption: {
+    system_administration: 'System administration',
+    off_hours_support: 'Off-hours support',
+    english_speaking_expert: 'English-speaking expert',
+  },
   changes: {
     assignee: 'assignee: {{from}} → {{to}}',
     line: 'line: {{from}} → {{to}}',
@@ -427,7 +432,7 @@ export const en = {
     slaTargets: 'SLA targets',
     calendar: 'Calendar the clocks run on',
     extendedCalendar: 'Calendar with off-hours support',
-    extendedCalendarHint: 'For contracts with the off_hours_support option.',
+    extendedCalendarHint: 'For contracts with off-hours support.',
     roundTheClock: 'Round the clock (no calendar)',
     pauseOnVendor: 'Pause the clocks while a request waits for a vendor',
     minutesHint: 'All targets in business minutes of the calendar. L2 budget 0: never escalate to L3 by time.',

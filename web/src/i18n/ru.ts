@@ -273,6 +273,11 @@ export const ru: Strings = {
     byTime: 'по времени',
     byDifficulty: 'по сложности',
   },
+  contractOption: {
+    system_administration: 'Системное администрирование',
+    off_hours_support: 'Поддержка в нерабочее время',
+    english_speaking_expert: 'Англоговорящий специалист',
+  },
   changes: {
     assignee: 'исполнитель: {{from}} → {{to}}',
     line: 'линия: {{from}} → {{to}}',
@@ -429,7 +434,7 @@ export const ru: Strings = {
     slaTargets: 'Целевые сроки SLA',
     calendar: 'Календарь, по которому идут часы',
     extendedCalendar: 'Календарь с поддержкой в нерабочее время',
-    extendedCalendarHint: 'Для договоров с опцией off_hours_support.',
+    extendedCalendarHint: 'Для договоров с поддержкой в нерабочее время.',
     roundTheClock: 'Круглосуточно (без календаря)',
     pauseOnVendor: 'Останавливать часы, пока заявка ждёт поставщика',
     minutesHint: 'Все сроки — в рабочих минутах календаря. Бюджет L2 = 0: не передавать на L3 по времени.',

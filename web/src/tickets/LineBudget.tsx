@@ -43,7 +43,7 @@ function Decide({ warning, onDone }: { warning: Warning; onDone: () => void }) {
   return (
     <Stack gap="xs">
       <Group gap="xs" wrap="wrap">
-        <Button size="xs" color="orange.9" loading={busy && !keeping} onClick={() => void act('escalate', {}, (r) => t('lineBudget.escalated', { line: r.line }))} data-testid="budget-escalate">
+        <Button size="xs" loading={busy && !keeping} onClick={() => void act('escalate', {}, (r) => t('lineBudget.escalated', { line: r.line }))} data-testid="budget-escalate">
           {t('lineBudget.escalateNow')}
         </Button>
         {!keeping && (
