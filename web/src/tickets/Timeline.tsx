@@ -7,7 +7,11 @@ import { dateTime } from '../ui/format';
 import type { UnverifiedMarks } from './ticket-emails';
 import { EmailExtras } from './EmailExtras';
 
-const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+/** A file size in the reader's units and digits: "12 KB", "1,5 МБ". */
+function fileSize(n: number, lang: string) {
+  const [value, unit] = n < 1024 ? [n, 'byte'] : n < 1024 * 1024 ? [Math.round(n / 1024), 'kilobyte'] : [Math.round((n / 1024 / 1024) * 10) / 10, 'megabyte'];
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
 
 function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: boolean): string {
   const d = e.data as Record<string, string | undefined>;
@@ -111,7 +115,7 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
                 <Group gap="xs" mt="xs">
                   {e.attachments.map((a) => (
                     <Anchor key={a.id} href={a.url} size="sm" download={a.filename}>
-                      {a.filename} ({kb(a.size)})
+                      {a.filename} ({fileSize(a.size, i18n.language)})
                     </Anchor>
                   ))}
                 </Group>
