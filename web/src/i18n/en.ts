@@ -333,6 +333,7 @@ export const en = {
     why: 'Why',
     over: 'Over by',
     dismiss: 'Hide this warning',
+    more: '{{count}} more in the notifications (the bell)',
   },
   queues: {
     title: 'Queues',

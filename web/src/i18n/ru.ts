@@ -335,6 +335,7 @@ export const ru: Strings = {
     why: 'Причина',
     over: 'Сверх лимита',
     dismiss: 'Скрыть предупреждение',
+    more: 'Ещё {{count}} — в уведомлениях (колокольчик)',
   },
   queues: {
     title: 'Очереди',

@@ -12,6 +12,8 @@ import { percent } from '../ui/time-left';
 
 /** The share of a line's time budget at which its agent is warned (as the server's timer). */
 const WARNING_SHARE = 0.75;
+/** Warnings on screen at once; more are counted (each is in the notification feed too). */
+const MAX_SHOWN = 3;
 
 interface Warning {
   ticketId: string;
@@ -81,6 +83,8 @@ export function LineBudgetWatcher({ meId }: { meId: string }) {
   useLiveChange(
     useCallback(
       (c: LiveChange) => {
+        // A request that moved on (by time or by someone) needs no decision any more.
+        if (c.type === 'ticket.line_changed' || c.type === 'ticket.assigned') setWarnings((ws) => ws.filter((x) => x.ticketId !== c.subjectId));
         if (c.type !== 'sla.budget_warning') return;
         void (async () => {
           const [ticket, sla] = await Promise.all([get<TicketDetail>(`/tickets/${c.subjectId}`), get<TicketSla>(`/tickets/${c.subjectId}/sla`)]);
@@ -97,8 +101,14 @@ export function LineBudgetWatcher({ meId }: { meId: string }) {
   const dismiss = (id: string) => setWarnings((ws) => ws.filter((x) => x.ticketId !== id));
   return (
     <Portal>
-      <Stack gap="xs" pos="fixed" bottom={16} right={16} maw="min(420px, calc(100vw - 32px))" style={{ zIndex: 300 }} role="alert" data-testid="budget-warnings">
-        {warnings.map((w) => (
+      <Stack gap="xs" pos="fixed" bottom={16} right={16} maw="min(420px, calc(100vw - 32px))" mah="calc(100vh - 88px)" style={{ zIndex: 300, overflowY: 'auto' }} role="alert" data-testid="budget-warnings">
+        {/* A burst (a plan's budget shortened for many requests at once) shows the latest few; the rest are in the bell. */}
+        {warnings.length > MAX_SHOWN && (
+          <Paper withBorder p={6}>
+            <Text size="sm">{t('lineBudget.more', { count: warnings.length - MAX_SHOWN })}</Text>
+          </Paper>
+        )}
+        {warnings.slice(-MAX_SHOWN).map((w) => (
           <Paper key={w.ticketId} withBorder shadow="md" p="sm" data-testid="budget-warning" data-number={w.number} style={{ borderColor: 'var(--mantine-color-orange-6)' }}>
             <Group justify="space-between" wrap="nowrap" align="start" mb={4}>
               <Text fw={600} size="sm">
