@@ -161,7 +161,7 @@ describe.each(DATABASES)('the L1 budget warning survives a restart (%s)', (kind)
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('fires the warning set before the restart, once, after it', async () => {
+  it('fires the warning set before the restart, once, after it', { timeout: 60_000 }, async () => {
     const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     let pgSchema: string | undefined;
     if (kind === 'postgres') {
