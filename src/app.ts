@@ -19,6 +19,7 @@ import { ticketRoutes } from './modules/tickets/http/tickets.routes.js';
 import { calendarRoutes } from './modules/sla/http/calendars.routes.js';
 import { slaRoutes } from './modules/sla/http/sla.routes.js';
 import { handoffRoutes } from './modules/escalation/http/handoff.routes.js';
+import { lineBudgetRoutes } from './modules/escalation/http/line-budget.routes.js';
 import { emailRoutes } from './modules/channels/email/index.js';
 import { smsRoutes } from './modules/channels/sms/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
@@ -119,6 +120,7 @@ export async function buildTierdesk(
   await calendarRoutes(http, app);
   await slaRoutes(http, app);
   await handoffRoutes(http, app);
+  lineBudgetRoutes(http, app);
   await emailRoutes(http, app);
   await smsRoutes(http, app);
   await notificationRoutes(http, app);

@@ -42,7 +42,19 @@ export const SlaClock = z.object({
   stoppedAt: z.string().nullable(),
 });
 
-export const TicketSla = z.object({ ticketId: z.string(), calendarId: z.string().nullable(), clocks: z.array(SlaClock) });
+/** The one "time left" of a request (as in the queue): business minutes left on the clock due first. */
+export const TicketTimeLeft = z.object({
+  metric: z.enum(['first_response', 'resolution', 'line']),
+  line: z.string().nullable(),
+  state: z.enum(['running', 'paused']),
+  targetMinutes: z.number(),
+  leftMinutes: z.number().describe('business minutes; negative when overdue'),
+  usedShare: z.number(),
+  dueAt: z.string().nullable(),
+  breached: z.boolean(),
+});
+
+export const TicketSla = z.object({ ticketId: z.string(), calendarId: z.string().nullable(), timeLeft: TicketTimeLeft.nullable(), clocks: z.array(SlaClock) });
 
 export const ClockLogEntry = z.object({
   id: z.number(),
@@ -68,4 +80,6 @@ export const NextBreach = z.object({
   metric: z.string(),
   deadline: z.string(),
   breached: z.boolean(),
+  /** The request's one "time left" (the clock due first, in business minutes), as in the queue. */
+  timeLeft: TicketTimeLeft.nullable(),
 });

@@ -136,6 +136,8 @@ export const TicketPage = z.object({
 export const CommentBody = z.object({
   body: z.string().trim().min(1).max(100_000),
   internal: z.boolean().default(false),
+  seenEntryId: z.coerce.number().int().min(0).optional().describe('the last timeline entry the writer saw: a newer one answers 409 `ticket_changed`, naming what changed'),
+  force: z.boolean().optional().describe('send even though the request changed since `seenEntryId`'),
 }).meta({ example: ex.commentExample });
 
 export const Attachment = z.object({

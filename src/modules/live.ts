@@ -10,9 +10,9 @@ import { loadTicket } from './tickets/index.js';
 /** Ticket events the client side hears of: what changes its view of the request (replies, status). */
 const CLIENT_VISIBLE = new Set(['ticket.created', 'ticket.replied', 'ticket.reopened', ...[...PUBLIC_EVENTS].map((e) => `ticket.${e}`)]);
 
-/** Which changes reach the live stream: every ticket and call event, published with the change. */
+/** Which changes reach the live stream: every ticket, SLA and call event, published with the change. */
 export function publishLiveChanges(app: AppContext, hub: LiveHub) {
-  for (const prefix of ['ticket.', 'call.'])
+  for (const prefix of ['ticket.', 'sla.', 'call.'])
     app.events.on(prefix, async (trx, e) => {
       if (hub.active) await hub.publish(trx, { type: e.type, subjectType: e.subjectType, subjectId: e.subjectId });
     });

@@ -2,7 +2,7 @@ import type { TimerHandler } from '../core/jobs/timers.js';
 import { type AppContext, within } from './db.js';
 import { onLineBudgetUsed, onTicketRouted } from './escalation/escalation.engine.js';
 import { applyHandOff, prepareHandOff } from './escalation/handoff.service.js';
-import { CLOCK_EVENTS, onBreach, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
+import { CLOCK_EVENTS, onBreach, onLineWarning, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
 import { NOTIFIABLE_EVENTS, onNotifiableEvent } from './notifications/index.js';
 import { onTicketStatusChanged } from './kb/index.js';
 import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
@@ -40,6 +40,7 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
   return {
     'sla.warning': (trx, t) => onWarning(within(app, trx), trx, t),
     'sla.breach': (trx, t) => onBreach(within(app, trx), trx, t),
+    'sla.line_warning': (trx, t) => onLineWarning(within(app, trx), trx, t),
     'sla.line_budget': (trx, t) => onLineBudgetUsed(within(app, trx), t),
     'escalation.handoff': {
       prepare: (_db, t) => prepareHandOff(app, t),

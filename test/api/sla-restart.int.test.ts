@@ -22,7 +22,7 @@ describe.each(DATABASES)('timers survive a restart (%s)', (kind) => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('escalates, warns and records the breach once for a request whose timers came due while the desk was down', async () => {
+  it('escalates, warns and records the breach once for a request whose timers came due while the desk was down', { timeout: 60_000 }, async () => {
     const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     let pgSchema: string | undefined;
     if (kind === 'postgres') {

@@ -69,6 +69,6 @@ export async function assignAutomatically(app: AppContext, ticketId: string) {
   if (!t || t.assignee_id || !['new', 'open'].includes(t.status)) return undefined;
   const agent = chooseAgent(await candidatesAt(app.db, t.line), requestLanguage(t), await categoryNames(app.db, t.category_id));
   if (!agent) return undefined;
-  await changeAutomatically(app, t.id, { assigneeId: agent.id, reason: `Available ${t.line} agent with the fewest open requests`, by: 'auto' });
+  await changeAutomatically(app, t.id, { assigneeId: agent.id, reason: { code: 'auto_assigned', params: { line: t.line } }, by: 'auto' });
   return agent.id;
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../db.js';
 import { changeAutomatically, findTicketById } from '../tickets/index.js';
 import { findClock, nextLine } from '../sla/index.js';
 import { assignAutomatically } from './assignment.js';
+import { isKept } from './line-budget.service.js';
 
 /** A new request, or one that moved to another line unassigned, goes to an agent of that line. */
 export async function onTicketRouted(app: AppContext, e: DomainEvent) {
@@ -12,7 +13,7 @@ export async function onTicketRouted(app: AppContext, e: DomainEvent) {
 
 /**
  * Timer: the request's budget at its line is used up (business time, pauses excluded) without it
- * being resolved: it moves to the next line by itself, saying why.
+ * being resolved: it moves to the next line by itself, saying why, unless its agent keeps it.
  */
 export async function onLineBudgetUsed(app: AppContext, timer: DueTimer) {
   const { line, cycle } = timer.payload as { line: string; cycle: number };
@@ -20,6 +21,8 @@ export async function onLineBudgetUsed(app: AppContext, timer: DueTimer) {
   const clock = await findClock(app.db, timer.subjectId, 'line');
   const to = nextLine(line);
   if (!t || !to || t.line !== line || !clock || clock.state !== 'running' || clock.cycle !== cycle) return;
+  // The agent said why they keep it: it stays, and the manager sees it among those past the budget.
+  if (await isKept(app.db, t, cycle)) return;
   const minutes = Math.round(Number(clock.target_minutes));
-  await changeAutomatically(app, t.id, { line: to, reason: `The ${line} time budget of ${minutes} business minutes was used up`, by: 'time' });
+  await changeAutomatically(app, t.id, { line: to, reason: { code: 'line_budget_used', params: { line, minutes } }, by: 'time' });
 }

@@ -27,6 +27,16 @@ export interface EscalationTables {
     /** Why the last call to the tracker failed, if it did. */
     last_error: string | null;
   };
+  /** An agent's word that they keep a request at its line past the time budget, and why (one per line cycle). */
+  line_budget_keeps: {
+    ticket_id: string;
+    /** The cycle of the line clock the word is for; a move to another line starts a new one. */
+    cycle: number;
+    line: string;
+    kept_by: string;
+    note: string;
+    kept_at: string;
+  };
 }
 
 export const escalationMigrations: ModuleMigration[] = [
@@ -65,6 +75,21 @@ export const escalationMigrations: ModuleMigration[] = [
         .where((eb) =>
           eb.and([eb(sql.ref('status'), 'in', ['pending', 'created']), eb(sql.ref('fixed_at'), 'is', null)]),
         )
+        .execute();
+    },
+  },
+  {
+    name: '2026-12-07-5x-escalation-line-budget-keeps',
+    async up(db, t) {
+      await db.schema
+        .createTable('line_budget_keeps')
+        .addColumn('ticket_id', 'text', (c) => c.notNull().references('tickets.id').onDelete('cascade'))
+        .addColumn('cycle', 'integer', (c) => c.notNull())
+        .addColumn('line', 'text', (c) => c.notNull())
+        .addColumn('kept_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('kept_at', t.timestamp, (c) => c.notNull())
+        .addPrimaryKeyConstraint('line_budget_keeps_pk', ['ticket_id', 'cycle'])
         .execute();
     },
   },

@@ -29,6 +29,7 @@ export const NOTIFIABLE_EVENTS = [
   'ticket.line_changed',
   'ticket.handoff_returned',
   'sla.warning',
+  'sla.budget_warning',
   'sla.breached',
 ];
 
@@ -101,7 +102,7 @@ async function plan(
         kind: 'ticket_escalated',
         from,
         to,
-        reason: typeof data.reason === 'string' ? data.reason : null,
+        why: data,
         byTime: data.by === 'time',
       };
       return { notice, rules: ['requester', 'watchers', 'assignee_or_line', 'managers'] };
@@ -118,6 +119,12 @@ async function plan(
       return {
         notice: { kind: 'sla_warning', metric: data.metric as 'resolution', share: Number(data.share) },
         rules: ['assignee', 'line'],
+      };
+    case 'sla.budget_warning':
+      // Only the agent holding the request can act on it; an unassigned one escalates on time.
+      return {
+        notice: { kind: 'sla_warning', metric: 'line', share: Number(data.share) },
+        rules: ['assignee'],
       };
     case 'sla.breached':
       return {

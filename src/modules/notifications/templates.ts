@@ -1,5 +1,5 @@
 import type { Line, Locale } from '../identity/index.js';
-import type { Status } from '../tickets/index.js';
+import { localizedReason, type Status } from '../tickets/index.js';
 import type { NoticeKind } from './catalog.js';
 
 /** What happened, with the facts its message needs. */
@@ -7,7 +7,7 @@ export type Notice =
   | { kind: 'ticket_received' }
   | { kind: 'ticket_replied'; authorName: string; body: string }
   | { kind: 'ticket_status_changed'; from: Status; to: Status }
-  | { kind: 'ticket_escalated'; from: Line; to: Line; reason: string | null; byTime: boolean }
+  | { kind: 'ticket_escalated'; from: Line; to: Line; /** The event's data, whose reason is rendered per reader. */ why: Record<string, unknown>; byTime: boolean }
   | { kind: 'ticket_resolved'; reopenDays: number; ratingLinks: string[] | null }
   | { kind: 'sla_warning'; metric: Metric; share: number }
   | { kind: 'sla_breached'; metric: Metric }
@@ -56,6 +56,12 @@ const METRIC: Record<Locale, Record<Metric, string>> = {
   ru: { first_response: 'первый ответ', resolution: 'решение', line: 'время на линии' },
 };
 
+/** A share as the reader writes it: "75%", "75 %", "71,4 %". */
+const percent = (l: Locale, share: number) => new Intl.NumberFormat(l === 'ru' ? 'ru-RU' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(share);
+const reasonLine = (l: Locale, why: Record<string, unknown>, label: string) => {
+  const text = localizedReason(l, why);
+  return text ? [`${label}: ${text}`] : [];
+};
 const status = (l: Locale, c: Context, s: Status) => (c.side === 'staff' && STAFF_STATUS[l]?.[s]) || STATUS[l][s];
 const excerpt = (s: string, max = 300) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -83,7 +89,7 @@ const EN: Record<NoticeKind, (c: Context, n: never) => Parts> = {
       : {
           head: `Escalated ${n.from} → ${n.to}: ${c.subject}`,
           title: `Escalated ${n.from} → ${n.to}`,
-          lines: [`The request ${c.number} "${c.subject}" of ${c.organizationName} moved from ${n.from} to ${n.to}${n.byTime ? ' by itself: its time budget was used up' : ''}.`, ...(n.reason ? [`Reason: ${n.reason}`] : [])],
+          lines: [`The request ${c.number} "${c.subject}" of ${c.organizationName} moved from ${n.from} to ${n.to}${n.byTime ? ' by itself: its time budget was used up' : ''}.`, ...reasonLine('en', n.why, 'Reason')],
         },
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) => ({
     head: `Resolved: ${c.subject}`,
@@ -100,7 +106,11 @@ const EN: Record<NoticeKind, (c: Context, n: never) => Parts> = {
     ],
   }),
   sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => {
-    const what = `${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used`;
+    if (n.metric === 'line') {
+      const what = `${percent('en', n.share)} of the ${c.line} time budget used`;
+      return { head: `${what}: ${c.subject}`, title: what, lines: [`Request ${c.number} "${c.subject}" (${c.organizationName}): ${what}. Escalate it now, or say why you keep it; otherwise it moves on by itself when the budget is used up.`] };
+    }
+    const what = `${percent('en', n.share)} of the SLA ${METRIC.en[n.metric]} target used`;
     return { head: `${what}: ${c.subject}`, title: what, lines: [`Request ${c.number} "${c.subject}" (${c.organizationName}, ${c.line}): ${what}.`] };
   },
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => {
@@ -140,7 +150,7 @@ const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
       : {
           head: `Эскалация ${n.from} → ${n.to}: ${c.subject}`,
           title: `Эскалация ${n.from} → ${n.to}`,
-          lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}) перешло с ${n.from} на ${n.to}${n.byTime ? ' автоматически: истёк лимит времени на линии' : ''}.`, ...(n.reason ? [`Причина: ${n.reason}`] : [])],
+          lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}) перешло с ${n.from} на ${n.to}${n.byTime ? ' автоматически: истёк лимит времени на линии' : ''}.`, ...reasonLine('ru', n.why, 'Причина')],
         },
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) => ({
     head: `Решено: ${c.subject}`,
@@ -157,7 +167,11 @@ const RU: Record<NoticeKind, (c: Context, n: never) => Parts> = {
     ],
   }),
   sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => {
-    const what = `израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]})`;
+    if (n.metric === 'line') {
+      const what = `израсходовано ${percent('ru', n.share)} лимита времени на ${c.line}`;
+      return { head: `${what}: ${c.subject}`, title: what, lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}): ${what}. Передайте его дальше сейчас или напишите, почему оставляете; иначе оно уйдёт само, когда лимит будет исчерпан.`] };
+    }
+    const what = `израсходовано ${percent('ru', n.share)} срока SLA (${METRIC.ru[n.metric]})`;
     return { head: `${what}: ${c.subject}`, title: what, lines: [`Обращение ${c.number} «${c.subject}» (${c.organizationName}, ${c.line}): ${what}.`] };
   },
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => {
@@ -212,7 +226,8 @@ const SMS_EN: Record<NoticeKind, (c: Context, n: never) => string> = {
   ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) => (c.side === 'client' ? `${c.number} passed to ${LINE.en[n.to]}.` : `${c.number} escalated ${n.from}→${n.to}.`),
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) =>
     `${c.number} "${short(c.subject, 40)}" is resolved.${c.side === 'client' ? ` Still a problem? Reply with ${c.number} within ${n.reopenDays} days.` : ''}`,
-  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: ${Math.round(n.share * 100)}% of the SLA ${METRIC.en[n.metric]} target used.`,
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) =>
+    n.metric === 'line' ? `${c.number}: ${percent('en', n.share)} of the ${c.line} time budget used.` : `${c.number}: ${percent('en', n.share)} of the SLA ${METRIC.en[n.metric]} target used.`,
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: SLA ${METRIC.en[n.metric]} target breached.`,
   handoff_returned: (c) => `${c.number}: fixed by the developers; check with the customer.`,
   major_incident_update: (c, n: Extract<Notice, { kind: 'major_incident_update' }>) => `${c.number} incident update: ${short(n.body, 100)}`,
@@ -225,7 +240,8 @@ const SMS_RU: Record<NoticeKind, (c: Context, n: never) => string> = {
   ticket_escalated: (c, n: Extract<Notice, { kind: 'ticket_escalated' }>) => (c.side === 'client' ? `${c.number} передано: ${LINE.ru[n.to]}.` : `${c.number}: эскалация ${n.from}→${n.to}.`),
   ticket_resolved: (c, n: Extract<Notice, { kind: 'ticket_resolved' }>) =>
     `${c.number} «${short(c.subject, 40)}» решено.${c.side === 'client' ? ` Проблема осталась? Ответьте с номером ${c.number} в течение ${n.reopenDays} дн.` : ''}`,
-  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) => `${c.number}: израсходовано ${Math.round(n.share * 100)} % срока SLA (${METRIC.ru[n.metric]}).`,
+  sla_warning: (c, n: Extract<Notice, { kind: 'sla_warning' }>) =>
+    n.metric === 'line' ? `${c.number}: израсходовано ${percent('ru', n.share)} лимита времени на ${c.line}.` : `${c.number}: израсходовано ${percent('ru', n.share)} срока SLA (${METRIC.ru[n.metric]}).`,
   sla_breached: (c, n: Extract<Notice, { kind: 'sla_breached' }>) => `${c.number}: нарушен срок SLA (${METRIC.ru[n.metric]}).`,
   handoff_returned: (c) => `${c.number}: исправлено разработчиками; проверьте с клиентом.`,
   major_incident_update: (c, n: Extract<Notice, { kind: 'major_incident_update' }>) => `${c.number} новости об аварии: ${short(n.body, 100)}`,

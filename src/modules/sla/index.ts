@@ -12,5 +12,5 @@ export {
 export { getCalendarSpec, type Calendar } from './calendars.service.js';
 export type { SlaTables } from './sla.tables.js';
 export { findClock } from './sla.repo.js';
-export { CLOCK_EVENTS, nextLine, onTicketEvent, onWarning, onBreach, onOrganizationChanged } from './sla.engine.js';
+export { CLOCK_EVENTS, nextLine, onTicketEvent, onWarning, onLineWarning, onBreach, onOrganizationChanged } from './sla.engine.js';
 export { timeLeft, timeLeftFor, rowClocksFor, calendarLookup, type TimeLeft, type RowClocks, type CalendarLookup } from './time-left.js';

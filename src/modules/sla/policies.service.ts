@@ -7,6 +7,7 @@ import { assertAdmin, assertStaff, isStaff, type Actor } from '../identity/index
 import { findTicketById, loadTicket } from '../tickets/index.js';
 import { consumedAt } from './clock.js';
 import * as repo from './sla.repo.js';
+import { calendarLookup, timeLeft } from './time-left.js';
 import { retargetAll, termsFor, toClock } from './sla.engine.js';
 import type { Metric } from './clock.js';
 
@@ -93,6 +94,8 @@ export async function ticketSla(app: AppContext, actor: Actor, idOrNumber: strin
   return {
     ticket: t,
     calendarId: terms.calendarId,
+    // The same figure as in the queue and on the dashboard: the clock due first.
+    timeLeft: await timeLeft(rows, calendarLookup(app.db), now, isStaff(actor)),
     clocks: rows
       .filter((r) => isStaff(actor) || CLIENT_METRICS.includes(r.metric))
       .map((r) => {

@@ -21,6 +21,8 @@ import * as repo from './sla.repo.js';
 
 const ALWAYS_OPEN: CalendarSpec = { timeZone: 'UTC', alwaysOpen: true };
 export const WARNING_SHARES = [0.75, 0.9] as const;
+/** The share of a line's time budget at which the assigned agent is warned. */
+export const LINE_WARNING_SHARE = 0.75;
 
 /** What governs a request's clocks: its contract's calendar and the policy for its priority and type. */
 export interface Terms {
@@ -143,6 +145,9 @@ function planTimers(w: ClockWrites, ticketId: string, metric: Metric, row: { cyc
   if (c.state === 'running' && c.deadline) {
     if (metric === 'line') {
       timers.push({ ...base, key: timerKey(ticketId, metric, 'budget'), kind: 'sla.line_budget', dueAt: c.deadline, payload: { ...base.payload, line: row.line } });
+      // The agent who holds the request hears at 75 % of a budget that moves it on, while there is time to act.
+      const at = row.line && nextLine(row.line) && !row.warned_75 ? thresholdAt(c, cal, LINE_WARNING_SHARE) : null;
+      if (at) timers.push({ ...base, key: timerKey(ticketId, metric, 'warn75'), kind: 'sla.line_warning', dueAt: at, payload: { ...base.payload, line: row.line, share: LINE_WARNING_SHARE } });
     } else {
       for (const share of WARNING_SHARES) {
         const warned = share === 0.75 ? row.warned_75 : row.warned_90;
@@ -153,7 +158,7 @@ function planTimers(w: ClockWrites, ticketId: string, metric: Metric, row: { cyc
     }
   }
   // Scheduling by key replaces a pending timer; only the ones not scheduled again need cancelling.
-  const whats = metric === 'line' ? ['budget'] : ['warn75', 'warn90', 'breach'];
+  const whats = metric === 'line' ? ['budget', 'warn75'] : ['warn75', 'warn90', 'breach'];
   const kept = new Set(timers.map((x) => x.key));
   if (!isNew) w.cancels.push(...whats.map((x) => timerKey(ticketId, metric, x)).filter((k) => !kept.has(k)));
   w.timers.push(...timers);
@@ -288,6 +293,19 @@ export async function onWarning(app: AppContext, db: Db, timer: DueTimer) {
   await db.updateTable('sla_clocks').set({ [column]: 1 }).where('ticket_id', '=', row.ticket_id).where('metric', '=', metric).execute();
   countSla('warning', await logTimer(app, db, row, 'warning', { share }));
   await app.events.append(db, { type: 'sla.warning', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { metric, share } });
+}
+
+/**
+ * Timer: 75 % of the line's time budget is used up; warn once per cycle. The event tells the
+ * assigned agent (in the app and live on screen), who may escalate now or say why they keep it.
+ */
+export async function onLineWarning(app: AppContext, db: Db, timer: DueTimer) {
+  const { cycle, share } = timer.payload as { cycle: number; share: number };
+  const row = await repo.findClock(db, timer.subjectId, 'line');
+  if (!row || row.state !== 'running' || row.cycle !== cycle || row.warned_75) return;
+  await db.updateTable('sla_clocks').set({ warned_75: 1 }).where('ticket_id', '=', row.ticket_id).where('metric', '=', 'line').execute();
+  await logTimer(app, db, row, 'warning', { share });
+  await app.events.append(db, { type: 'sla.budget_warning', subjectType: 'ticket', subjectId: row.ticket_id, actorId: null, data: { line: row.line, share, cycle, deadline: row.deadline } });
 }
 
 /** Timer: a target is used up; record the breach once (the event tells the people concerned, managers too). */

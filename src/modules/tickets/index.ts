@@ -8,7 +8,7 @@ import type { Db } from '../db.js';
 /** A ticket by id without any caller's scope: for the engine's own work (timers, escalation). */
 export const findTicketById = (db: Db, id: string) => db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
 export { changeAutomatically, SYSTEM_ACTOR, updateTicket, type UpdateTicketInput } from './tickets.service.js';
-export { addComment, attachToCreation, checkUpload, type UploadedFile } from './timeline.service.js';
+export { addComment, attachToCreation, checkUpload, recordTimelineEvent, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';
 export { listTickets } from './tickets.service.js';
 export { findEntry, listTags, listWatchers, recentOpenTicket } from './tickets.repo.js';
@@ -20,3 +20,4 @@ export const listResolvedTicketIds = async (db: Db) =>
 /** Writes an event on a request's timeline in the caller's transaction (for modules that act on requests). */
 export { insertEntry as insertTimelineEntry } from './tickets.repo.js';
 export { mergeTickets } from './merge.service.js';
+export { localizedReason, reasonOf, reasonText, type Reason } from './reasons.js';

@@ -6,6 +6,7 @@ import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
 import { findUserById, isManager, isStaff, SYSTEM_USER_ID, type Actor, type Line } from '../identity/index.js';
 import { priorityFor } from './priority.js';
+import { reasonData, reasonText, type Reason } from './reasons.js';
 import { canTransition, isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { assertMayWork, ticketScope } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
@@ -194,14 +195,15 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   set('group_id', input.groupId);
   set('line', input.line);
   let escalation: 'hand' | 'difficulty' | undefined = changes.line ? 'hand' : undefined;
-  let reason = input.reason;
+  const reason = input.reason;
+  let coded: Reason | undefined;
   if (changes.line) assertMayMoveLine(actor, t, reason);
   // A harder category set later lifts the request to the line that can solve it.
   const needed = category && input.categoryId !== t.category_id ? lineForDifficulty(category.difficulty) : undefined;
   if (needed && input.line === undefined && LINE_RANK[needed] > LINE_RANK[t.line]) {
     changes.line = needed;
     escalation = 'difficulty';
-    reason ??= `The category ${category!.name} needs ${needed}`;
+    if (!reason) coded = { code: 'category_needs_line', params: { category: category!.name, categoryRu: category!.name_ru, line: needed } };
   }
   set('assignee_id', input.assigneeId);
   // Moving to another line leaves the request for that line's queue unless someone is named.
@@ -215,7 +217,7 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   if (!Object.keys(changes).length && !tagsChanged) return t.id;
 
   await inTransaction(app.db, async (trx) => {
-    const meta = { reason, lineBy: escalation, ...(tagsChanged && { auditBefore: { tags: oldTags }, auditAfter: { tags: newTags } }) };
+    const meta = { reason, coded, lineBy: escalation, ...(tagsChanged && { auditBefore: { tags: oldTags }, auditAfter: { tags: newTags } }) };
     if (!(await commitChange(app, trx, actor, t, changes, now, meta))) throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
     if (tagsChanged) await repo.replaceTags(trx, t.id, newTags);
   });
@@ -223,8 +225,10 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
 }
 
 interface ChangeMeta {
-  /** Why: shown with a line change or an automatic assignment. */
+  /** Why, in a person's own words: shown with a line change. */
   reason?: string;
+  /** Why, when the desk decides: a coded reason, rendered in each reader's language. */
+  coded?: Reason;
   lineBy?: 'hand' | 'difficulty' | 'time';
   assignedBy?: 'auto';
   /** The audit action; `updated` by default. */
@@ -263,15 +267,16 @@ const TRACKED: Partial<Record<keyof repo.TicketRow, { event: string; domain: str
 };
 
 async function writeChangeEvents(app: AppContext, db: Db, actor: Actor, t: repo.TicketRow, changes: Changes, now: string, meta: ChangeMeta) {
-  const { reason, lineBy, assignedBy } = meta;
+  const { lineBy, assignedBy } = meta;
+  const why = meta.coded ? reasonData(meta.coded) : meta.reason ? { reason: meta.reason } : undefined;
   for (const [field, spec] of Object.entries(TRACKED)) {
     if (!(field in changes)) continue;
     const data = {
       from: t[field as keyof repo.TicketRow],
       to: changes[field as keyof repo.TicketRow],
-      ...(field === 'line' && reason && { reason }),
+      ...(field === 'line' && why),
       ...(field === 'line' && lineBy && { by: lineBy }),
-      ...(field === 'assignee_id' && assignedBy && { by: assignedBy, reason }),
+      ...(field === 'assignee_id' && assignedBy && { by: assignedBy, ...why }),
     };
     await repo.insertEntry(db, { ticket_id: t.id, kind: 'event', author_id: actor.id, body: '', event_type: spec.event, data: JSON.stringify(data), created_at: now });
     await app.events.append(db, { type: spec.domain, subjectType: 'ticket', subjectId: t.id, actorId: actor.id, data });
@@ -400,12 +405,14 @@ export const SYSTEM_ACTOR: Actor = { id: SYSTEM_USER_ID, email: '', name: 'Tierd
 
 /**
  * Changes a request's line or assignee on the desk's own initiative (a budget used up, a free
- * agent found), with the reason in its timeline. Skips silently if the request moved on.
+ * agent found) or on a one-click action whose reason the desk words (`actor` then did it), with the
+ * coded reason in its timeline. Skips silently if the request moved on.
  */
 export async function changeAutomatically(
   app: AppContext,
   ticketId: string,
-  change: { line?: Line; assigneeId?: string; reason: string; by: 'time' | 'auto' },
+  change: { line?: Line; assigneeId?: string; reason: Reason; by: 'time' | 'auto' | 'hand' },
+  actor?: Actor,
 ) {
   const t = await repo.findTicket(app.db, {}, ticketId);
   if (!t) return false;
@@ -415,10 +422,10 @@ export async function changeAutomatically(
   if (!Object.keys(changes).length) return false;
   const now = app.clock.now().toISOString();
   return inTransaction(app.db, (trx) =>
-    commitChange(app, trx, SYSTEM_ACTOR, t, changes, now, {
-      reason: change.reason,
-      ...(change.by === 'time' ? { lineBy: 'time', action: 'escalated' } : { assignedBy: 'auto', action: 'assigned' }),
-      auditAfter: { reason: change.reason },
+    commitChange(app, trx, actor ?? SYSTEM_ACTOR, t, changes, now, {
+      coded: change.reason,
+      ...(change.by === 'auto' ? { assignedBy: 'auto', action: 'assigned' } : { lineBy: change.by, action: 'escalated' }),
+      auditAfter: { reason: reasonText('en', change.reason) },
     }),
   );
 }

@@ -1,13 +1,16 @@
 import { inTransaction } from '../../core/db/connect.js';
-import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
-import type { AppContext } from '../db.js';
+import type { AppContext, Db } from '../db.js';
 import { isStaff, type Actor } from '../identity/index.js';
 import { isReopen, statusTimestamps, withinReopenWindow } from './status.js';
 import { PUBLIC_EVENTS } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
 import { loadTicket } from './tickets.service.js';
 import type { Status } from './tickets.tables.js';
+
+/** Names of what change events point to, by id, in both languages. */
+export type ChangeNames = Map<string, { en: string; ru: string }>;
 
 export interface UploadedFile {
   filename: string;
@@ -137,6 +140,20 @@ export async function addComment(
   }
 }
 
+/**
+ * A reply written on a stale view: refused (409 `ticket_changed`) when the timeline has entries the
+ * writer has not seen, naming them, so that they can read first or send anyway.
+ */
+export async function assertNothingNewSince(app: AppContext, actor: Actor, idOrNumber: string, seenEntryId: number) {
+  const t = await loadTicket(app.db, actor, idOrNumber);
+  const entries = await repo.listEntries(app.db, t.id, !isStaff(actor), PUBLIC_EVENTS);
+  // What the writer did themselves (their own reply opening the request) is no news to them.
+  const unseen = entries.filter((e) => Number(e.id) > seenEntryId && e.author_id !== actor.id);
+  if (!unseen.length) return;
+  const changes = unseen.map((e) => ({ id: Number(e.id), kind: e.kind, event: e.event_type, author: e.author_name, createdAt: e.created_at }));
+  throw new Conflict('The request changed while you were writing; read what changed, or send anyway', 'ticket_changed', { changes });
+}
+
 /** The timeline as the actor may see it, oldest first, with each entry's attachments. */
 export async function listTimeline(app: AppContext, actor: Actor, idOrNumber: string) {
   const t = await loadTicket(app.db, actor, idOrNumber);
@@ -147,7 +164,27 @@ export async function listTimeline(app: AppContext, actor: Actor, idOrNumber: st
   ]);
   const byEntry = new Map<number, repo.AttachmentRow[]>();
   for (const a of attachments) byEntry.set(Number(a.entry_id), [...(byEntry.get(Number(a.entry_id)) ?? []), a]);
-  return { ticket: t, entries: entries.map((e) => ({ ...e, attachments: byEntry.get(Number(e.id)) ?? [] })) };
+  return { ticket: t, entries: entries.map((e) => ({ ...e, attachments: byEntry.get(Number(e.id)) ?? [] })), names: await changeNames(app, entries) };
+}
+
+/** The table each change event's from/to ids name, so the timeline reads "assignee: Lena → Egor". */
+const NAMED_CHANGES: Record<string, 'users' | 'groups' | 'categories'> = { assignee_changed: 'users', group_changed: 'groups', category_changed: 'categories' };
+
+/** Names (English and Russian where they differ) of the people, groups and categories the changes name. */
+async function changeNames(app: AppContext, entries: { kind: string; event_type: string | null; data: string | null }[]): Promise<ChangeNames> {
+  const ids = { users: new Set<string>(), groups: new Set<string>(), categories: new Set<string>() };
+  for (const e of entries) {
+    const table = e.kind === 'event' && e.event_type ? NAMED_CHANGES[e.event_type] : undefined;
+    if (!table || !e.data) continue;
+    const d = JSON.parse(e.data) as { from?: unknown; to?: unknown };
+    for (const v of [d.from, d.to]) if (typeof v === 'string') ids[table].add(v);
+  }
+  const names: ChangeNames = new Map();
+  if (ids.users.size) for (const u of await app.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...ids.users]).execute()) names.set(u.id, { en: u.name, ru: u.name });
+  if (ids.groups.size) for (const g of await app.db.selectFrom('groups').select(['id', 'name']).where('id', 'in', [...ids.groups]).execute()) names.set(g.id, { en: g.name, ru: g.name });
+  if (ids.categories.size)
+    for (const c of await app.db.selectFrom('categories').select(['id', 'name', 'name_ru']).where('id', 'in', [...ids.categories]).execute()) names.set(c.id, { en: c.name, ru: c.name_ru || c.name });
+  return names;
 }
 
 /** An attachment with its stored file, if the actor may see the entry it belongs to. */
@@ -190,4 +227,14 @@ export async function attachToCreation(app: AppContext, actor: Actor, ticketId: 
     await Promise.all(keys.map((k) => app.files.remove(k)));
     throw err;
   }
+}
+
+/**
+ * Writes an event another module records on a request's timeline (e.g. an agent keeping it past
+ * its line's time budget), with its domain event, inside that module's transaction.
+ */
+export async function recordTimelineEvent(app: AppContext, trx: Db, actor: Actor, ticketId: string, type: string, data: Record<string, unknown>) {
+  const now = app.clock.now().toISOString();
+  await repo.insertEntry(trx, { ticket_id: ticketId, kind: 'event', author_id: actor.id, body: '', event_type: type, data: JSON.stringify(data), created_at: now });
+  await app.events.append(trx, { type: `ticket.${type}`, subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, data });
 }

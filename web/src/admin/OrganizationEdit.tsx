@@ -1,4 +1,4 @@
-import { Anchor, Select, SimpleGrid, Stack, TagsInput, TextInput, Title } from '@mantine/core';
+import { Anchor, MultiSelect, Select, SimpleGrid, Stack, TagsInput, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,8 @@ import { FormCard } from '../ui/FormCard';
 import { DirectorySettings } from './DirectorySettings';
 import { SsoSettings } from './SsoSettings';
 
-const KNOWN_OPTIONS = ['system_administration', 'off_hours_support'];
+/** The contract options the desk acts on (off-hours support: the plan's extended calendar). */
+const KNOWN_OPTIONS = ['system_administration', 'off_hours_support', 'english_speaking_expert'];
 
 function OrganizationForm({ org }: { org: Organization }) {
   const { t } = useTranslation();
@@ -43,7 +44,12 @@ function OrganizationForm({ org }: { org: Organization }) {
         <TextInput label={t('ticket.organization')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
         <Select label={t('ticket.plan')} value={planId} onChange={setPlanId} data={(plans.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} clearable />
         <TagsInput label={t('admin.domains')} description={t('admin.domainsHint')} value={domains} onChange={setDomains} />
-        <TagsInput label={t('admin.contractOptions')} value={options} onChange={setOptions} data={KNOWN_OPTIONS} />
+        <MultiSelect
+          label={t('admin.contractOptions')}
+          value={options}
+          onChange={setOptions}
+          data={[...new Set([...KNOWN_OPTIONS, ...options])].map((o) => ({ value: o, label: t(`contractOption.${o}`, { defaultValue: o }) }))}
+        />
         <TextInput type="date" label={t('admin.contractStarts')} value={startsOn} onChange={(e) => setStartsOn(e.currentTarget.value)} />
         <TextInput type="date" label={t('admin.contractEnds')} description={t('admin.contractEndsHint')} value={endsOn} onChange={(e) => setEndsOn(e.currentTarget.value)} />
         <Select

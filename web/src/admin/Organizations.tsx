@@ -73,8 +73,8 @@ export default function Organizations() {
               <>
                 {o.contractStartsOn ?? '…'} – {o.contractEndsOn ?? '…'}{' '}
                 {o.contractOptions.map((x) => (
-                  <Badge key={x} size="xs" variant="outline" ml={4}>
-                    {x}
+                  <Badge key={x} size="xs" variant="outline" ml={4} tt="none">
+                    {t(`contractOption.${x}`, { defaultValue: x })}
                   </Badge>
                 ))}
               </>

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { useOrganizations, useStaff } from '../api/queries';
 import type { NextBreach, Priority } from '../api/types';
 import { PriorityBadge } from '../ui/badges';
-import { SlaCountdown } from '../ui/sla';
+import { TimeLeftBadge } from '../ui/time-left';
 
 /** Requests whose clocks run out soonest (or have run out), from GET /sla/next-breaches. */
 export function AtRiskTable({ items, onReassign }: { items: NextBreach[]; onReassign?: (ticketId: string, assigneeId: string | null) => void }) {
@@ -65,9 +65,8 @@ export function AtRiskTable({ items, onReassign }: { items: NextBreach[]; onReas
                 )}
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 150 }}>
-                <SlaCountdown
-                  clock={{ ticketId: b.ticketId, metric: b.metric, state: 'running', targetMinutes: 0, deadline: b.deadline, breachedAt: b.breached ? b.deadline : null, met: null }}
-                />
+                {/* The request's one time left (business time, the clock due first), as in the queue and on its page. */}
+                <TimeLeftBadge left={b.timeLeft} />
               </Table.Td>
             </Table.Tr>
           ))}

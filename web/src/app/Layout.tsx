@@ -10,6 +10,7 @@ import { keys, useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { Bell } from '../notifications/Bell';
 import { AnnouncementBanner } from '../problems/AnnouncementBanner';
+import { LineBudgetWatcher } from '../tickets/LineBudget';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLive, useLiveChange, type LiveChange } from './live';
 
@@ -144,6 +145,7 @@ export default function Layout() {
         {!staff && <AnnouncementBanner />}
         <Outlet />
       </AppShell.Main>
+      {staff && <LineBudgetWatcher meId={me.id} />}
     </AppShell>
   );
 }

@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import MarkdownIt from 'markdown-it';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
+import type { KbDraft } from '../tickets/StatusDialogs';
 import { ApiError, post, api } from '../api/client';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
 import { safeHtml, useKbPage, type KbPage } from './kb.api';
@@ -16,8 +17,10 @@ function Editor({ page, spaceId }: { page?: KbPage; spaceId?: string }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const [title, setTitle] = useState(page?.title ?? '');
-  const [body, setBody] = useState(page?.body ?? '');
+  // A new page may start from a draft, e.g. "make an article from this" when resolving a request.
+  const draft = (useLocation().state as { draft?: KbDraft } | null)?.draft;
+  const [title, setTitle] = useState(page?.title ?? draft?.title ?? '');
+  const [body, setBody] = useState(page?.body ?? draft?.body ?? '');
   const [summary, setSummary] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

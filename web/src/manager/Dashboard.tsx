@@ -8,6 +8,7 @@ import { get, patch } from '../api/client';
 import { useNextBreaches, useStaff, useTickets } from '../api/queries';
 import { OPEN_STATUSES, type Line, type Ticket } from '../api/types';
 import { AtRiskTable } from '../agent/AtRiskTable';
+import { KeptPastBudget } from './KeptPastBudget';
 import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 
@@ -193,6 +194,7 @@ export default function Dashboard() {
         </Title>
         {atRisk.length ? <AtRiskTable items={atRisk} onReassign={reassign} /> : <Text c="dimmed">{t('dashboard.nothing')}</Text>}
       </Paper>
+      <KeptPastBudget />
       <EscalationFeed />
     </Stack>
   );

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useTicketSla } from '../api/queries';
 import { dateTime, duration } from '../ui/format';
 import { slaColor } from '../ui/sla';
+import { percent, TimeLeftBadge } from '../ui/time-left';
 
 /** Every clock of the request: target, used, left, deadline, state; the line clock to staff only. */
 export function SlaPanel({ ticketId, showLog }: { ticketId: string; showLog: boolean }) {
@@ -15,6 +16,12 @@ export function SlaPanel({ ticketId, showLog }: { ticketId: string; showLog: boo
         {t('sla.title')}
       </Title>
       {!clocks.length && <Text size="sm" c="dimmed">{t('sla.none')}</Text>}
+      {sla.data?.timeLeft && (
+        <Group gap={6} mb="xs" wrap="wrap">
+          <Text size="sm">{t('timeLeft.label')}:</Text>
+          <TimeLeftBadge left={sla.data.timeLeft} />
+        </Group>
+      )}
       <Stack gap="sm">
         {clocks.map((c) => {
           const target = c.targetMinutes ?? 0;
@@ -34,7 +41,9 @@ export function SlaPanel({ ticketId, showLog }: { ticketId: string; showLog: boo
               </Group>
               {target > 0 && <Progress value={pct} color={color} size="sm" mt={4} aria-label={t(`metric.${c.metric}`)} />}
               <Text size="xs" c="dimmed">
-                {target > 0 ? `${t('sla.target', { time: duration(t, target) })} · ${t('sla.used', { time: duration(t, c.usedMinutes, true) })}` : t('sla.none')}
+                {target > 0
+                  ? `${t('sla.target', { time: duration(t, target) })} · ${t('sla.used', { time: duration(t, c.usedMinutes, true) })} (${percent(c.usedMinutes / target, i18n.language)})`
+                  : t('sla.none')}
                 {c.state === 'running' && target > 0 && (left >= 0 ? ` · ${t('sla.dueIn', { time: duration(t, left) })}` : ` · ${t('sla.overdue', { time: duration(t, -left) })}`)}
               </Text>
               {c.deadline && c.state !== 'stopped' && (

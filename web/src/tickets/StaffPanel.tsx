@@ -8,6 +8,7 @@ import { useCategories, useMe, useOrganizations, usePlans, useStaff, useTickets 
 import { OPEN_STATUSES, type DeveloperItem, type Line, type Priority, type Status, type TicketDetail, type TicketPatch } from '../api/types';
 import { RecentCalls } from '../phone/RecentCalls';
 import { notifyError, notifyOk } from '../ui/feedback';
+import { CloseConfirm, ResolveModal } from './StatusDialogs';
 
 const STATUSES: Status[] = ['new', 'open', 'pending_customer', 'pending_vendor', 'resolved', 'closed'];
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
@@ -135,6 +136,7 @@ export function StaffPanel({ ticket, onEscalate }: { ticket: TicketDetail; onEsc
     }
     await refresh();
   };
+  const [dialog, setDialog] = useState<'resolve' | 'close' | null>(null);
   const catName = (c: { name: string; nameRu: string }) => (i18n.language === 'ru' && c.nameRu ? c.nameRu : c.name);
   return (
     <Paper withBorder p="sm" data-testid="staff-panel">
@@ -147,8 +149,16 @@ export function StaffPanel({ ticket, onEscalate }: { ticket: TicketDetail; onEsc
           value={ticket.status}
           allowDeselect={false}
           data={STATUSES.map((s) => ({ value: s, label: s === 'pending_customer' || s === 'pending_vendor' ? t(`statusStaff.${s}`) : t(`status.${s}`) }))}
-          onChange={(v) => v && v !== ticket.status && void change({ status: v as Status })}
+          onChange={(v) => {
+            if (!v || v === ticket.status) return;
+            // Resolving asks for the resolution; closing asks to confirm.
+            if (v === 'resolved') setDialog('resolve');
+            else if (v === 'closed') setDialog('close');
+            else void change({ status: v as Status });
+          }}
         />
+        <ResolveModal ticket={ticket} opened={dialog === 'resolve'} onClose={() => setDialog(null)} />
+        <CloseConfirm ticket={ticket} opened={dialog === 'close'} onClose={() => setDialog(null)} />
         <Select
           label={t('ticket.priority')}
           value={ticket.priority}

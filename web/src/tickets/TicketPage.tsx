@@ -5,7 +5,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { post } from '../api/client';
-import { useMe, useTicket, useTimeline } from '../api/queries';
+import { useMe, useTicket, useTicketSla, useTimeline } from '../api/queries';
 import { isManagerRole, isStaffRole, type TicketDetail } from '../api/types';
 import { NotFound } from '../app/guards';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
@@ -16,6 +16,7 @@ import { SatisfactionPanel } from '../portal/Satisfaction';
 import { ProblemAndMajorPanels } from '../problems/TicketPanels';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
+import { LineBudgetAlert } from './LineBudget';
 import { SlaPanel } from './SlaPanel';
 import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
 import { TimePanel } from './TimePanel';
@@ -58,6 +59,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
   const me = useMe().data!;
   const staff = isStaffRole(me.role);
   const timeline = useTimeline(ticket.id);
+  const sla = useTicketSla(ticket.id);
   const emails = useTicketEmails(ticket.id, staff);
   const creation = emails.data?.items.find((m) => m.status === 'created');
   const unverified = unverifiedMarks(emails.data?.items);
@@ -158,7 +160,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
                 {t('ticket.someoneReplying', { name: someoneReplying })}
               </Alert>
             )}
-            {closedForClient ? <Alert color="gray">{t('portal.closedNote')}</Alert> : <Composer ref={composer} ticketId={ticket.id} staff={staff} />}
+            {closedForClient ? <Alert color="gray">{t('portal.closedNote')}</Alert> : <Composer ref={composer} ticketId={ticket.id} staff={staff} seenEntryId={timeline.data?.items.at(-1)?.id} />}
             {staff && (
               <Text size="xs" c="dimmed">
                 {t('ticket.shortcuts')}
@@ -168,6 +170,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
+            {staff && <LineBudgetAlert ticket={ticket} sla={sla.data} timeline={timeline.data?.items ?? []} meId={me.id} />}
             {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
             {staff && <ProblemAndMajorPanels ticket={ticket} />}
             <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />

@@ -7,7 +7,11 @@ import { dateTime } from '../ui/format';
 import type { UnverifiedMarks } from './ticket-emails';
 import { EmailExtras } from './EmailExtras';
 
-const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+/** A file size in the reader's units and digits: "12 KB", "1,5 МБ". */
+function fileSize(n: number, lang: string) {
+  const [value, unit] = n < 1024 ? [n, 'byte'] : n < 1024 * 1024 ? [Math.round(n / 1024), 'kilobyte'] : [Math.round((n / 1024 / 1024) * 10) / 10, 'megabyte'];
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
 
 function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: boolean): string {
   const d = e.data as Record<string, string | undefined>;
@@ -16,6 +20,8 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     if (field === 'status') return staff && (v === 'pending_customer' || v === 'pending_vendor') ? t(`statusStaff.${v}`) : t(`status.${v}`, { defaultValue: v });
     return v;
   };
+  // "assignee: Lena → Egor": the names the server looked up for the ids, "nobody" for none.
+  const named = (key: string) => t(`changes.${key}`, { from: d.fromName ?? (d.from ? '—' : t('changes.nobody')), to: d.toName ?? (d.to ? '—' : t('changes.nobody')) });
   switch (e.type) {
     case 'created':
       return t('event.created');
@@ -23,18 +29,20 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
       return t('event.status_changed', { from: label('status', d.from), to: label('status', d.to) });
     case 'line_changed': {
       const by = d.by === 'time' ? ` (${t('event.byTime')})` : d.by === 'difficulty' ? ` (${t('event.byDifficulty')})` : '';
-      return t('event.line_changed', { from: d.from, to: d.to }) + by;
+      return t('changes.line', { from: d.from, to: d.to }) + by;
     }
     case 'merged_into':
       return t('workspace.mergedInto', { number: d.number });
     case 'merged_from':
       return t('workspace.mergedFrom', { number: d.number });
     case 'priority_changed':
-      return t('event.priority_changed', { from: d.from, to: d.to });
+      return t('changes.priority', { from: d.from, to: d.to });
     case 'assignee_changed':
+      return named('assignee');
     case 'category_changed':
+      return named('category');
     case 'group_changed':
-      return t(`event.${e.type}`);
+      return named('group');
     case 'problem_linked':
     case 'problem_unlinked':
     case 'problem_resolved':
@@ -45,10 +53,22 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'major_update':
     case 'major_resolved':
       return t(`problems.event.${e.type}`, d);
+    case 'budget_kept':
+      return t('changes.budgetKept', { line: d.line });
     default:
       return t('event.other', { type: e.type });
   }
 }
+
+/** Why a change happened: a reason the desk wrote, by its code in the reader's language; a person's own words as written. */
+export function reasonText(t: TFunction, lang: string, data: Record<string, unknown>): string | null {
+  const code = data.reasonCode as string | undefined;
+  const params = (data.reasonParams ?? {}) as Record<string, unknown>;
+  if (code && i18nHas(t, `reason.${code}`)) return t(`reason.${code}`, { ...params, category: lang === 'ru' ? params.categoryRu || params.category : params.category });
+  return (data.reasonText as string | undefined) ?? (data.reason as string | undefined) ?? null;
+}
+
+const i18nHas = (t: TFunction, key: string) => t(key, { defaultValue: '' }) !== '';
 
 /** A request's timeline, oldest first: replies, internal notes (marked, staff only) and changes. */
 export function Timeline({ entries, staff, emails = [], unverified }: { entries: TimelineEntry[]; staff: boolean; emails?: InboundMessage[]; unverified?: UnverifiedMarks }) {
@@ -67,7 +87,8 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
         const when = dateTime(e.createdAt, i18n.language);
         if (e.kind === 'event') {
           if (!e.event) return null;
-          const { reason, text } = e.event.data as { reason?: string; text?: string };
+          const { text } = e.event.data as { text?: string };
+          const reason = reasonText(t, i18n.language, e.event.data);
           return (
             <li key={e.id} data-kind="event" data-event={e.event.type}>
               <Text size="sm" c="dimmed">
@@ -114,7 +135,7 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
                 <Group gap="xs" mt="xs">
                   {e.attachments.map((a) => (
                     <Anchor key={a.id} href={a.url} size="sm" download={a.filename}>
-                      {a.filename} ({kb(a.size)})
+                      {a.filename} ({fileSize(a.size, i18n.language)})
                     </Anchor>
                   ))}
                 </Group>

@@ -9,6 +9,7 @@ import { isStaff } from '../../identity/index.js';
 import { ticketScope } from '../../tickets/tickets.policy.js';
 import * as policies from '../policies.service.js';
 import type { PlanSlaRow, PolicyRow } from '../sla.repo.js';
+import { timeLeftFor } from '../time-left.js';
 
 const tags = ['sla'];
 
@@ -54,7 +55,7 @@ export async function slaRoutes(http: HttpServer, app: AppContext) {
     schema: { tags, params: IdParam, response: { 200: c.TicketSla, ...errorResponses } },
     handler: async (req) => {
       const r = await policies.ticketSla(app, actorOf(req), req.params.id);
-      return { ticketId: r.ticket.id, calendarId: r.calendarId, clocks: r.clocks };
+      return { ticketId: r.ticket.id, calendarId: r.calendarId, timeLeft: r.timeLeft, clocks: r.clocks };
     },
   });
 
@@ -95,7 +96,9 @@ export async function slaRoutes(http: HttpServer, app: AppContext) {
       response: { 200: z.object({ items: z.array(c.NextBreach) }), ...errorResponses },
     },
     handler: async (req) => {
-      const rows = await policies.nextBreaches(app, actorOf(req), req.query.limit);
+      const actor = actorOf(req);
+      const rows = await policies.nextBreaches(app, actor, req.query.limit);
+      const left = await timeLeftFor(app.db, [...new Set(rows.map((r) => r.ticket_id))], app.clock.now(), isStaff(actor));
       return {
         items: rows.map((r) => ({
           ticketId: r.ticket_id,
@@ -108,6 +111,7 @@ export async function slaRoutes(http: HttpServer, app: AppContext) {
           metric: r.metric,
           deadline: r.deadline!,
           breached: r.breached_at !== null,
+          timeLeft: left.get(r.ticket_id) ?? null,
         })),
       };
     },

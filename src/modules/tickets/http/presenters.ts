@@ -1,6 +1,8 @@
 import type { TimeLeft } from '../../sla/index.js';
 import type { AuditRecord } from '../../../core/audit/audit.js';
-import { isStaff, type Actor } from '../../identity/index.js';
+import { isStaff, type Actor, type Locale } from '../../identity/index.js';
+import { localizedReason, reasonOf } from '../reasons.js';
+import type { ChangeNames } from '../timeline.service.js';
 import { linkKindFrom } from '../relations.service.js';
 import type { AttachmentRow, CategoryRow, EntryRow, TicketRow, TicketWithNames } from '../tickets.repo.js';
 import { PUBLIC_EVENTS } from '../tickets.policy.js';
@@ -97,12 +99,29 @@ export function presentDetail(
   };
 }
 
+/**
+ * An event's data with what a reader needs beside the codes: the names its from/to ids stand for,
+ * and a reason the desk wrote, coded (old rows: recognized) and worded in the viewer's language.
+ */
+function withReadableParts(data: Record<string, unknown>, names: ChangeNames, locale: Locale) {
+  const name = (v: unknown) => (typeof v === 'string' ? names.get(v)?.[locale] : undefined);
+  const coded = reasonOf(data);
+  return {
+    ...data,
+    ...(name(data.from) && { fromName: name(data.from) }),
+    ...(name(data.to) && { toName: name(data.to) }),
+    ...(coded && { reasonCode: coded.code, reasonParams: coded.params }),
+    ...(typeof data.reason === 'string' && { reasonText: localizedReason(locale, data) }),
+  };
+}
+
 export function presentEntry(
   ticketId: string,
   e: EntryRow & { author_name: string | null; attachments: AttachmentRow[] },
   viewer: Actor,
+  names: ChangeNames = new Map(),
 ) {
-  const data = e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {};
+  const data = e.data ? withReadableParts(JSON.parse(e.data) as Record<string, unknown>, names, viewer.locale) : {};
   // Client-side viewers only ever receive public events (filtered in the query); this keeps it so.
   const event = e.kind === 'event' && (isStaff(viewer) || PUBLIC_EVENTS.has(e.event_type ?? '')) ? { type: e.event_type!, data } : null;
   return {

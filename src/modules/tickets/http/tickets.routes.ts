@@ -9,6 +9,7 @@ import { bodyCheckedByHandler, validate } from '../../../core/http/validate.js';
 import type { AppContext } from '../../db.js';
 import { actorOf } from '../../identity/http/auth.hooks.js';
 import type { Actor } from '../../identity/index.js';
+import { localizedReason } from '../reasons.js';
 import * as relations from '../relations.service.js';
 import * as tickets from '../tickets.service.js';
 import * as timeline from '../timeline.service.js';
@@ -34,8 +35,8 @@ async function readComment(req: FastifyRequest) {
     if (part.type === 'file') files.push({ filename: part.filename || 'file', contentType: part.mimetype, data: await part.toBuffer() });
     else fields[part.fieldname] = String(part.value);
   }
-  const internal = fields.internal === undefined ? undefined : ['true', '1', 'on'].includes(fields.internal);
-  return { ...validate(c.CommentBody, { body: fields.body, internal }), files };
+  const flag = (v: string | undefined) => (v === undefined ? undefined : ['true', '1', 'on'].includes(v));
+  return { ...validate(c.CommentBody, { body: fields.body, internal: flag(fields.internal), seenEntryId: fields.seenEntryId, force: flag(fields.force) }), files };
 }
 
 const ticketTag = ['tickets'];
@@ -145,6 +146,7 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const input = await readComment(req);
+      if (input.seenEntryId !== undefined && !input.force) await timeline.assertNothingNewSince(app, actor, req.params.id, input.seenEntryId);
       const { ticketId, entryId } = await timeline.addComment(app, actor, req.params.id, input);
       const { entries } = await timeline.listTimeline(app, actor, ticketId);
       const entry = entries.find((e) => Number(e.id) === entryId)!;
@@ -156,8 +158,8 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
     schema: { tags: ticketTag, params: IdParam, response: { 200: c.Timeline, ...errorResponses } },
     handler: async (req) => {
       const actor = actorOf(req);
-      const { ticket, entries } = await timeline.listTimeline(app, actor, req.params.id);
-      return { items: entries.map((e) => presentEntry(ticket.id, e, actor)) };
+      const { ticket, entries, names } = await timeline.listTimeline(app, actor, req.params.id);
+      return { items: entries.map((e) => presentEntry(ticket.id, e, actor, names)) };
     },
   });
 
@@ -265,7 +267,8 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
       },
     },
     handler: async (req) => {
-      assertMayWork(actorOf(req));
+      const actor = actorOf(req);
+      assertMayWork(actor);
       const rows = await app.db
         .selectFrom('timeline_entries as e')
         .innerJoin('tickets as t', 't.id', 'e.ticket_id')
@@ -287,7 +290,8 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
             from: d.from ?? null,
             to: d.to ?? null,
             by: d.by ?? null,
-            reason: d.reason ?? null,
+            // A reason the desk wrote, in the reader's language; a person's own words as written.
+            reason: localizedReason(actor.locale, d),
             actor: r.author_id ? { id: r.author_id, name: r.author_name ?? '' } : null,
             createdAt: r.created_at,
           };
