@@ -28,6 +28,8 @@ import { ensureReportSchedules, reportRoutes } from './modules/reports/index.js'
 import { ensureRetentionSchedule } from './modules/retention/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { phoneRoutes } from './modules/channels/phone/index.js';
+import { catalogRoutes } from './modules/catalog/index.js';
+import { changeRoutes } from './modules/changes/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { serveApiDocs } from './core/http/docs.js';
@@ -125,6 +127,8 @@ export async function buildTierdesk(
   await reportRoutes(http, app);
   await phoneRoutes(http, app);
   await webhookRoutes(http, app);
+  await catalogRoutes(http, app);
+  await changeRoutes(http, app);
   await http.ready();
   return {
     app,

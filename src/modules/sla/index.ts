@@ -13,3 +13,4 @@ export { getCalendarSpec, type Calendar } from './calendars.service.js';
 export type { SlaTables } from './sla.tables.js';
 export { findClock } from './sla.repo.js';
 export { CLOCK_EVENTS, nextLine, onTicketEvent, onWarning, onBreach, onOrganizationChanged } from './sla.engine.js';
+export { addTargetSource, holdClocks, refreshTargets, type OwnTargets } from './sla.engine.js';

@@ -30,5 +30,8 @@ export function assertMayReadAudit(actor: Actor) {
   if (!isManager(actor)) throw new Forbidden('Only a service desk manager may read the audit log');
 }
 
+/** A change's planning and approval (written by the changes module), which its client follows. */
+const CHANGE_EVENTS = ['change_planned', 'approval_requested', 'approval_decided', 'change_approved', 'change_rejected'];
+
 /** Client-side users see replies and the status changes of their requests, never notes or internal events. */
-export const PUBLIC_EVENTS = new Set(['created', 'status_changed']);
+export const PUBLIC_EVENTS = new Set(['created', 'status_changed', ...CHANGE_EVENTS]);
