@@ -1,11 +1,12 @@
 import type { Insertable, Updateable } from 'kysely';
+import type { DialectName } from '../../core/db/connect.js';
 import type { Db } from '../db.js';
 import type { ApprovalState, ChangeTables } from './changes.tables.js';
 
-export const findChange = (db: Db, ticketId: string, forUpdate = false) => {
+export const findChange = (db: Db, ticketId: string, lockOn?: DialectName) => {
   const q = db.selectFrom('changes').selectAll().where('ticket_id', '=', ticketId);
-  // On PostgreSQL two approvers deciding at once take turns on the change's row.
-  return (forUpdate && db.isTransaction ? q.forUpdate() : q).executeTakeFirst();
+  // On PostgreSQL two approvers deciding at once take turns on the change's row (SQLite has one writer).
+  return (lockOn === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 };
 
 export const insertChange = (db: Db, row: Insertable<ChangeTables['changes']>) => db.insertInto('changes').values(row).execute();

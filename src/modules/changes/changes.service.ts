@@ -209,7 +209,7 @@ export async function decide(app: AppContext, actor: Actor, idOrNumber: string, 
   const t = await loadTicket(app.db, actor, idOrNumber);
   return inTransaction(app.db, async (trx) => {
     const a = within(app, trx);
-    const change = await repo.findChange(trx, t.id, true);
+    const change = await repo.findChange(trx, t.id, app.dialect);
     if (!change) throw new NotFound('Change');
     if (change.approval_state !== 'pending' || change.current_step === null)
       throw new Conflict(`This change is not waiting for approval (it is ${change.approval_state})`, 'approval_not_pending');
