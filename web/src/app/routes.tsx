@@ -19,6 +19,7 @@ export const router = createBrowserRouter([
   { path: '/sign-in', element: page(() => import('../auth/SignIn')) },
   { path: '/forgot-password', element: page(() => import('../auth/ForgotPassword')) },
   { path: '/reset-password', element: page(() => import('../auth/ResetPassword')) },
+  { path: '/approve/:token', element: page(() => import('../changes/ApprovalLinkPage')) },
   { path: '/enrol', element: <RequireSignIn>{page(() => import('../auth/Enrol'))}</RequireSignIn> },
   {
     element: (
@@ -33,6 +34,10 @@ export const router = createBrowserRouter([
       { path: '/profile', element: page(() => import('../auth/Profile')) },
       { path: '/requests', element: page(() => import('../portal/Requests')) },
       { path: '/requests/new', element: page(() => import('../portal/NewRequest')) },
+      { path: '/catalog', element: page(() => import('../catalog/CatalogPage')) },
+      { path: '/catalog/:id', element: page(() => import('../catalog/OrderPage')) },
+      { path: '/approvals', element: page(() => import('../changes/Approvals')) },
+      { path: '/changes/calendar', element: page(() => import('../changes/ChangeCalendar')) },
       { path: '/tickets/:ref', element: page(() => import('../tickets/TicketPage')) },
       { path: '/queues', element: <Navigate to="/queues/mine" replace /> },
       { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },
@@ -51,6 +56,8 @@ export const router = createBrowserRouter([
           { path: 'calendars', element: page(() => import('../admin/Calendars')) },
           { path: 'calendars/:id', element: page(() => import('../admin/CalendarEdit')) },
           { path: 'categories', element: page(() => import('../admin/Categories')) },
+          { path: 'catalog', element: page(() => import('../admin/CatalogAdmin')) },
+          { path: 'catalog/:id', element: page(() => import('../admin/CatalogItemEdit')) },
           { path: 'people', element: page(() => import('../admin/People')) },
           { path: 'people/:id', element: page(() => import('../admin/PersonEdit')) },
           { path: 'groups', element: page(() => import('../admin/Groups')) },

@@ -9,6 +9,23 @@ import { EmailExtras } from './EmailExtras';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
+/** A change's planning and approval steps, written by the changes module. */
+function changeEventText(t: TFunction, e: NonNullable<TimelineEntry['event']>): string | null {
+  const d = e.data as { kind?: string; decision?: string; via?: string; comment?: string | null };
+  switch (e.type) {
+    case 'change_planned':
+    case 'change_approved':
+    case 'change_rejected':
+      return t(`changes.event.${e.type}`);
+    case 'approval_requested':
+      return t('changes.event.approval_requested', { who: t(`changes.kind.${d.kind ?? 'client_manager'}`) });
+    case 'approval_decided':
+      return t(`changes.event.${d.decision === 'rejected' ? 'rejectedBy' : 'approvedBy'}`, { via: t(`changes.via.${d.via ?? 'portal'}`) }) + (d.comment ? `: «${d.comment}»` : '');
+    default:
+      return null;
+  }
+}
+
 function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: boolean): string {
   const d = e.data as Record<string, string | undefined>;
   const label = (field: string, v: string | undefined) => {
@@ -32,7 +49,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'group_changed':
       return t(`event.${e.type}`);
     default:
-      return t('event.other', { type: e.type });
+      return changeEventText(t, e) ?? t('event.other', { type: e.type });
   }
 }
 
