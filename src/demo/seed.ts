@@ -15,6 +15,7 @@ import { seedDemoMailboxes } from '../modules/channels/email/index.js';
 import { seedDemoCalls } from '../modules/channels/phone/index.js';
 import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
+import { seedDemoCatalog } from './catalog.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -201,5 +202,6 @@ async function loadDemo(app: AppContext) {
   }
   await seedKnowledgeBase(app, { manager, author: l2, organizationId: orgA.id });
   await seedDemoCalls(app, admin);
+  await seedDemoCatalog(app, { admin, requester: alice, planIds: Object.values(plans), categories });
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

@@ -67,10 +67,11 @@ describe.each(DATABASES)('service catalog (%s)', (kind) => {
   });
 
   it('a client sees the items of its own plan only; another organization’s item does not exist for it', async () => {
-    const mine = await alice.get('/api/v1/catalog/items');
-    expect(mine.body.items.map((i: any) => i.id)).toEqual([itemId]);
-    expect(mine.body.items[0].fields.map((f: any) => f.kind)).toEqual(['text', 'choice', 'date', 'person', 'file']);
-    expect((await bob.get('/api/v1/catalog/items')).body.items).toEqual([]);
+    const mine = (await alice.get('/api/v1/catalog/items')).body.items as any[];
+    expect(mine.find((i) => i.id === itemId).fields.map((f: any) => f.kind)).toEqual(['text', 'choice', 'date', 'person', 'file']);
+    const bobs = (await bob.get('/api/v1/catalog/items')).body.items as any[];
+    expect(bobs.length).toBeGreaterThan(0);
+    expect(bobs.map((i) => i.id)).not.toContain(itemId);
     expect((await bob.get(`/api/v1/catalog/items/${itemId}`)).status).toBe(404);
     expect((await order(bob, valid)).status).toBe(404);
     // Staff ordering for Bob: the item is not in his organization's plan either.

@@ -6,7 +6,7 @@ import { hashSecret, newId, newSecret } from '../../core/ids/ids.js';
 import { domainOf, enqueueMail, newMessageId } from '../../core/mail/outbox.js';
 import { within, type AppContext, type Db } from '../db.js';
 import { findOrganization, findUserById, isStaff, toActor, type Actor, type UserRow } from '../identity/index.js';
-import { addFeedNotice } from '../notifications/index.js';
+import { addFeedNotice, notificationsPaused } from '../notifications/index.js';
 import { holdClocks } from '../sla/index.js';
 import { createTicket, findEntry, findTicketById, loadTicket, SYSTEM_ACTOR, ticketNumber, updateTicket, type TicketRow } from '../tickets/index.js';
 import { decisionInReply, formatWindow, renderChangeNotice, type ChangeNotice } from './changes.messages.js';
@@ -167,6 +167,8 @@ async function askStep(app: AppContext, db: Db, t: TicketRow, step: number) {
 }
 
 async function notify(app: AppContext, db: Db, t: TicketRow, user: UserRow, notice: ChangeNotice) {
+  // Loading the demo data notifies nobody (its e-mailed links would lead nowhere anyway).
+  if (notificationsPaused()) return;
   const org = await findOrganization(db, t.organization_id);
   const number = ticketNumber(t.number);
   const context = { number, subject: t.subject, link: `${app.config.publicUrl}/tickets/${number}`, organizationName: org?.name ?? '' };

@@ -1,6 +1,6 @@
 /** What other modules may use of notifications. */
 export { NOTIFIABLE_EVENTS, onEvent as onNotifiableEvent } from './notify.service.js';
-export { withoutNotifications } from './quiet.js';
+export { notificationsPaused, withoutNotifications } from './quiet.js';
 export { notificationRoutes } from './http/notifications.routes.js';
 export type { NotificationTables } from './notifications.tables.js';
 export { notificationMigrations } from './notifications.tables.js';
