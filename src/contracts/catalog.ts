@@ -88,3 +88,4 @@ export const Orders = z.object({
   ),
 });
 export const Ordered = z.object({ ticketId: Uuid, number: z.string() });
+export const People = z.object({ items: z.array(z.object({ id: Uuid, name: z.string() })) });

@@ -74,6 +74,14 @@ describe.each(DATABASES)('service catalog (%s)', (kind) => {
     expect(bobs.map((i) => i.id)).not.toContain(itemId);
     expect((await bob.get(`/api/v1/catalog/items/${itemId}`)).status).toBe(404);
     expect((await order(bob, valid)).status).toBe(404);
+    // Whom a person field may name: one's own colleagues only.
+    const colleagues = (await alice.get('/api/v1/catalog/people')).body.items.map((p: any) => p.id);
+    expect(colleagues).toContain(dmitryId);
+    expect(colleagues).not.toContain(bobId);
+    const orgB = ((await admin.get('/api/v1/organizations')).body.items as any[]).find((o) => o.name === 'Client B Retail').id;
+    expect((await alice.get(`/api/v1/catalog/people?organizationId=${orgB}`)).status).toBe(403);
+    expect((await agent.get('/api/v1/catalog/people')).status).toBe(400);
+    expect((await agent.get(`/api/v1/catalog/people?organizationId=${orgB}`)).body.items.map((p: any) => p.id)).toContain(bobId);
     // Staff ordering for Bob: the item is not in his organization's plan either.
     expect((await order(agent, valid, { requesterId: bobId })).status).toBe(404);
   });

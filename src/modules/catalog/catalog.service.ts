@@ -208,6 +208,17 @@ export async function orderItem(app: AppContext, actor: Actor, itemId: string, i
   });
 }
 
+/**
+ * The people a "person" field may name: the active people of the requester's organization (the
+ * caller's own; staff name the organization), names only.
+ */
+export async function colleagues(app: AppContext, actor: Actor, organizationId?: string) {
+  const orgId = isStaff(actor) ? organizationId : actor.organizationId;
+  if (!orgId) throw new Invalid('Name the organization (organizationId)', 'organizationId');
+  if (!isStaff(actor) && organizationId && organizationId !== actor.organizationId) throw new Forbidden('Only the people of your own organization');
+  return app.db.selectFrom('users').select(['id', 'name']).where('organization_id', '=', orgId).where('active', '=', 1).orderBy('name').limit(1000).execute();
+}
+
 /** The structured fields of a request ordered from the catalog, for whoever may see the request. */
 export async function answersOf(app: AppContext, actor: Actor, idOrNumber: string) {
   const t = await loadTicket(app.db, actor, idOrNumber);

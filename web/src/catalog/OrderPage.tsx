@@ -4,16 +4,17 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, get } from '../api/client';
-import type { Person } from '../api/types';
 import { NotFound } from '../app/guards';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
 import { inLang, useCatalogItem, type FormField } from './catalog.api';
 
 type Values = Record<string, string>;
 const RISKS = ['low', 'medium', 'high'] as const;
+/** Error text dark enough to read on white (WCAG AA). */
+const ERROR_PROPS = { c: 'red.9' };
 
 /** The colleagues a "person" field offers: the people of the requester's own company. */
-const useColleagues = (enabled: boolean) => useQuery({ queryKey: ['colleagues'], queryFn: () => get<{ items: Person[] }>('/users?limit=500'), enabled, staleTime: 5 * 60_000 });
+const useColleagues = (enabled: boolean) => useQuery({ queryKey: ['colleagues'], queryFn: () => get<{ items: { id: string; name: string }[] }>('/catalog/people'), enabled, staleTime: 5 * 60_000 });
 
 /** `/catalog/:id`: an item's order form, in the reader's language; a change also states its plan and window. */
 export default function OrderPage() {
@@ -84,7 +85,7 @@ export default function OrderPage() {
 
   const set = (key: string, v: string) => setValues((old) => ({ ...old, [key]: v }));
   const input = (f: FormField) => {
-    const common = { key: f.key, label: label(f), required: f.required, error: errors[f.key], 'data-field': f.key };
+    const common = { key: f.key, label: label(f), required: f.required, error: errors[f.key], errorProps: ERROR_PROPS, 'data-field': f.key };
     switch (f.kind) {
       case 'text':
         return <Textarea {...common} autosize minRows={1} maxRows={6} value={values[f.key] ?? ''} onChange={(e) => set(f.key, e.currentTarget.value)} />;
@@ -93,7 +94,7 @@ export default function OrderPage() {
       case 'date':
         return <TextInput {...common} type="date" value={values[f.key] ?? ''} onChange={(e) => set(f.key, e.currentTarget.value)} />;
       case 'person':
-        return <Select {...common} searchable data={(colleagues.data?.items ?? []).filter((p) => p.active).map((p) => ({ value: p.id, label: p.name }))} value={values[f.key] ?? null} onChange={(v) => set(f.key, v ?? '')} clearable={!f.required} />;
+        return <Select {...common} searchable data={(colleagues.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} value={values[f.key] ?? null} onChange={(v) => set(f.key, v ?? '')} clearable={!f.required} />;
       case 'file':
         return <FileInput {...common} clearable placeholder={t('catalog.chooseFile')} value={files[f.key] ?? null} onChange={(file) => setFiles((old) => ({ ...old, [f.key]: file }))} />;
     }
@@ -124,11 +125,11 @@ export default function OrderPage() {
                   {t('changes.planTitle')}
                 </Title>
                 <Select label={t('changes.risk')} required allowDeselect={false} value={change.risk} onChange={(v) => setChange({ ...change, risk: v ?? 'low' })} data={RISKS.map((r) => ({ value: r, label: t(`changes.riskLevel.${r}`) }))} data-field="risk" />
-                <Textarea label={t('changes.plan')} required autosize minRows={2} value={change.plan} error={errors.plan} onChange={(e) => setChange({ ...change, plan: e.currentTarget.value })} data-field="plan" />
-                <Textarea label={t('changes.rollbackPlan')} required autosize minRows={2} value={change.rollbackPlan} error={errors.rollbackPlan} onChange={(e) => setChange({ ...change, rollbackPlan: e.currentTarget.value })} data-field="rollbackPlan" />
+                <Textarea label={t('changes.plan')} required autosize minRows={2} value={change.plan} error={errors.plan} errorProps={ERROR_PROPS} onChange={(e) => setChange({ ...change, plan: e.currentTarget.value })} data-field="plan" />
+                <Textarea label={t('changes.rollbackPlan')} required autosize minRows={2} value={change.rollbackPlan} error={errors.rollbackPlan} errorProps={ERROR_PROPS} onChange={(e) => setChange({ ...change, rollbackPlan: e.currentTarget.value })} data-field="rollbackPlan" />
                 <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                  <TextInput type="datetime-local" label={t('changes.windowStart')} required value={change.windowStart} error={errors.windowStart} onChange={(e) => setChange({ ...change, windowStart: e.currentTarget.value })} data-field="windowStart" />
-                  <TextInput type="datetime-local" label={t('changes.windowEnd')} required value={change.windowEnd} error={errors.windowEnd} onChange={(e) => setChange({ ...change, windowEnd: e.currentTarget.value })} data-field="windowEnd" />
+                  <TextInput type="datetime-local" label={t('changes.windowStart')} required value={change.windowStart} error={errors.windowStart} errorProps={ERROR_PROPS} onChange={(e) => setChange({ ...change, windowStart: e.currentTarget.value })} data-field="windowStart" />
+                  <TextInput type="datetime-local" label={t('changes.windowEnd')} required value={change.windowEnd} error={errors.windowEnd} errorProps={ERROR_PROPS} onChange={(e) => setChange({ ...change, windowEnd: e.currentTarget.value })} data-field="windowEnd" />
                 </SimpleGrid>
               </Stack>
             </Paper>

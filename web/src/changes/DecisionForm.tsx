@@ -37,7 +37,7 @@ export function DecisionForm({ initial, onDecide }: { initial?: Choice; onDecide
       />
       <Textarea label={t('changes.comment')} autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
       <Group>
-        <Button color={decision === 'approved' ? 'teal' : 'red'} loading={busy} onClick={() => void send()} data-testid="decide">
+        <Button color={decision === 'approved' ? 'teal.9' : 'red.9'} loading={busy} onClick={() => void send()} data-testid="decide">
           {decision === 'approved' ? t('changes.confirmApprove') : t('changes.confirmReject')}
         </Button>
       </Group>

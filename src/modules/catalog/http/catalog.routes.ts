@@ -159,6 +159,11 @@ export async function catalogRoutes(http: HttpServer, app: AppContext) {
     },
   });
 
+  http.get('/api/v1/catalog/people', {
+    schema: { tags, querystring: c.CatalogListQuery, description: 'Whom a “person” field may name: the active people of the caller’s organization (staff: of `organizationId`).', response: { 200: c.People, ...errorResponses } },
+    handler: async (req) => ({ items: await catalog.colleagues(app, actorOf(req), req.query.organizationId) }),
+  });
+
   http.get('/api/v1/tickets/:id/answers', {
     schema: { tags, params: IdParam, description: 'The structured fields of a request ordered from the catalog (item null otherwise).', response: { 200: c.TicketAnswers, ...errorResponses } },
     handler: async (req) => {
