@@ -74,9 +74,9 @@ describe('the service catalog and changes with approval in a real browser', () =
     await checkScreen(alice, 'catalog-02-order-form-en');
     await alice.getByLabel('Full name').fill(`Maria Volkova ${stamp}`);
     await alice.getByLabel('First working day').fill('2026-12-14');
-    await alice.getByRole('textbox', { name: 'Department' }).click();
+    await alice.getByRole('combobox', { name: /^Department/ }).click();
     await alice.getByRole('option', { name: 'Warehouse' }).click();
-    await alice.getByRole('textbox', { name: 'Line manager' }).click();
+    await alice.getByRole('combobox', { name: /^Line manager/ }).click();
     await alice.getByRole('option', { name: 'Dmitry Sokolov' }).click();
     await alice.getByRole('button', { name: 'Send the order' }).click();
     await alice.waitForURL(/\/tickets\/TD-\d{6}$/);
