@@ -27,16 +27,15 @@ export default function CatalogPage() {
           {catalog.data.items.map((item) => (
             <Card key={item.id} withBorder padding="md" data-testid="catalog-item">
               <Stack gap="xs" h="100%">
-                <Group justify="space-between" align="flex-start" wrap="nowrap">
-                  <Title order={2} size="h4">
-                    {inLang(i18n.language, item.name, item.nameRu)}
-                  </Title>
-                  {item.type === 'change' && (
-                    <Badge variant="light" color="grape" style={{ flexShrink: 0 }}>
-                      {item.needsApproval ? t('catalog.needsApproval') : t('type.change')}
-                    </Badge>
-                  )}
-                </Group>
+                {/* The badge on a line of its own: "Требует согласования" is too long beside a title on a phone. */}
+                {item.type === 'change' && (
+                  <Badge variant="light" color="grape">
+                    {item.needsApproval ? t('catalog.needsApproval') : t('type.change')}
+                  </Badge>
+                )}
+                <Title order={2} size="h4">
+                  {inLang(i18n.language, item.name, item.nameRu)}
+                </Title>
                 <Text size="sm" c="dimmed" style={{ flexGrow: 1 }}>
                   {inLang(i18n.language, item.description, item.descriptionRu)}
                 </Text>

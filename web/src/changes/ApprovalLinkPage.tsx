@@ -64,12 +64,12 @@ export default function ApprovalLinkPage() {
   return (
     <Container size="sm" py="xl">
       <Stack>
-        <Group justify="space-between" wrap="nowrap">
-          <Title order={1} size="h2">
-            {t('changes.linkTitle')}
-          </Title>
+        <Group justify="flex-end">
           <LanguageSwitch />
         </Group>
+        <Title order={1} size="h2">
+          {t('changes.linkTitle')}
+        </Title>
         {body}
       </Stack>
     </Container>

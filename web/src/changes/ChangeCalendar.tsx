@@ -93,7 +93,7 @@ export default function ChangeCalendar() {
                       {e.organizationName}
                     </Text>
                     <Badge variant="outline" size="sm">
-                      {t(`changes.riskLevel.${e.risk}`)}
+                      {t('changes.riskIs', { risk: t(`changes.riskLevel.${e.risk}`) })}
                     </Badge>
                     {e.approvalState !== 'approved' && <ApprovalBadge state={e.approvalState} />}
                   </Group>
