@@ -119,7 +119,9 @@ describe.each(DATABASES)('changes with approval (%s)', (kind) => {
     expect((await mailTo('alice@client-a.test', id)).map((m) => m.subject).join('\n')).toMatch(/Изменение согласовано/);
   });
 
-  it('a rejection ends the change: the request closes, nothing more is decided', async () => {
+  it('a rejection ends the change: the request closes, nothing more is decided; webhooks hear of it', async () => {
+    const hook = await admin.post('/api/v1/webhooks', { name: 'CAB board', url: 'http://127.0.0.1:9/hooks', events: ['catalog.ordered', 'change.approval_requested', 'change.approval_decided', 'change.rejected'] });
+    expect(hook.status).toBe(201);
     const id = await orderChange('FS-02');
     const r = await itA.post(`/api/v1/tickets/${id}/change/decision`, { decision: 'rejected', comment: 'Not during the stock-take' });
     expect(r.body.approvalState).toBe('rejected');
@@ -129,6 +131,10 @@ describe.each(DATABASES)('changes with approval (%s)', (kind) => {
     expect(await clockStates(id)).toEqual(['first_response:stopped', 'line:stopped', 'resolution:stopped']);
     const told = await mailTo('alice@client-a.test', id);
     expect(told.map((m) => m.text_body).join('\n')).toContain('Not during the stock-take');
+    const deliveries = await t.td.app.db.selectFrom('webhook_deliveries').select(['event', 'payload']).where('webhook_id', '=', hook.body.id).where('ticket_id', '=', id).orderBy('id').execute();
+    expect(deliveries.map((d) => d.event)).toEqual(['catalog.ordered', 'change.approval_requested', 'change.approval_decided', 'change.rejected']);
+    expect(JSON.parse(deliveries[2]!.payload).data).toMatchObject({ decision: 'rejected', comment: 'Not during the stock-take', via: 'portal' });
+    await admin.delete(`/api/v1/webhooks/${hook.body.id}`);
   });
 
   it('approves by an e-mail reply "согласовано", and the change manager by "approve"', async () => {
