@@ -192,6 +192,13 @@ describe('the service catalog and changes with approval in a real browser', () =
     await manager.getByTestId('catalog-answers').waitFor();
     await manager.getByTestId('change-panel').waitFor();
     await checkScreen(manager, 'catalog-13-change-staff-en');
+    // The orders, searched by an answer.
+    await manager.getByRole('link', { name: 'Catalog orders' }).click();
+    await manager.getByLabel('Search the answers').fill(`Maria Volkova ${stamp}`);
+    await manager.getByLabel('Search the answers').press('Enter');
+    await expect.poll(() => manager.getByTestId('catalog-orders').locator('tbody tr').count()).toBe(1);
+    await manager.getByTestId('catalog-orders').getByText('New employee account').waitFor();
+    await checkScreen(manager, 'catalog-16-orders-en');
   }, 90_000);
 
   it('the administrator edits an item’s form and the approval settings of the plans', async () => {

@@ -35,6 +35,7 @@ export const router = createBrowserRouter([
       { path: '/requests', element: page(() => import('../portal/Requests')) },
       { path: '/requests/new', element: page(() => import('../portal/NewRequest')) },
       { path: '/catalog', element: page(() => import('../catalog/CatalogPage')) },
+      { path: '/catalog/orders', element: page(() => import('../catalog/Orders')) },
       { path: '/catalog/:id', element: page(() => import('../catalog/OrderPage')) },
       { path: '/approvals', element: page(() => import('../changes/Approvals')) },
       { path: '/changes/calendar', element: page(() => import('../changes/ChangeCalendar')) },

@@ -8,6 +8,7 @@ export const en = {
     catalog: 'Order a service',
     approvals: 'Approvals',
     changeCalendar: 'Change calendar',
+    catalogOrders: 'Catalog orders',
     queues: 'Queues',
     dashboard: 'Dashboard',
     admin: 'Administration',
@@ -206,6 +207,10 @@ export const en = {
     required: 'Required',
     invalidField: 'This value cannot be accepted',
     orderedItem: 'Ordered from the catalog: {{name}}',
+    ordersTitle: 'Orders from the service catalog',
+    item: 'Item',
+    search: 'Search the answers',
+    answers: 'Answers',
   },
   changes: {
     title: 'Change',

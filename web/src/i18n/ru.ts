@@ -10,6 +10,7 @@ export const ru: Strings = {
     catalog: 'Заказать услугу',
     approvals: 'Согласования',
     changeCalendar: 'Календарь изменений',
+    catalogOrders: 'Заказы из каталога',
     queues: 'Очереди',
     dashboard: 'Панель руководителя',
     admin: 'Администрирование',
@@ -208,6 +209,10 @@ export const ru: Strings = {
     required: 'Обязательное поле',
     invalidField: 'Это значение не подходит',
     orderedItem: 'Заказ из каталога: {{name}}',
+    ordersTitle: 'Заказы из каталога услуг',
+    item: 'Услуга',
+    search: 'Поиск по ответам',
+    answers: 'Ответы',
   },
   changes: {
     title: 'Изменение',
