@@ -32,6 +32,8 @@ import { phoneRoutes } from './modules/channels/phone/index.js';
 import { problemRoutes } from './modules/problems/index.js';
 import { cannedRoutes } from './modules/canned/index.js';
 import { macroRoutes } from './modules/macros/index.js';
+import { catalogRoutes } from './modules/catalog/index.js';
+import { changeRoutes } from './modules/changes/index.js';
 import { landingPage } from './landing.js';
 import { serveWebApp } from './core/http/static.js';
 import { serveApiDocs } from './core/http/docs.js';
@@ -133,6 +135,8 @@ export async function buildTierdesk(
   await problemRoutes(http, app);
   await cannedRoutes(http, app);
   await macroRoutes(http, app);
+  await catalogRoutes(http, app);
+  await changeRoutes(http, app);
   await http.ready();
   return {
     app,

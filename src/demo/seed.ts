@@ -17,6 +17,7 @@ import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 import { seedDemoProblems } from '../modules/problems/problems.demo.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
 import { seedWorkspaceDemo } from '../modules/macros/macros.demo.js';
+import { seedDemoCatalog } from './catalog.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -205,5 +206,6 @@ async function loadDemo(app: AppContext) {
   await seedDemoProblems(app, l2);
   await seedWorkspaceDemo(app, manager);
   await seedDemoCalls(app, admin);
+  await seedDemoCatalog(app, { admin, requester: alice, planIds: Object.values(plans), categories });
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

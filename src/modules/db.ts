@@ -13,6 +13,8 @@ import type { SecretBox } from '../core/crypto/secrets.js';
 import type { IdentityTables } from './identity/identity.tables.js';
 import type { SecurityTables } from './identity/security.tables.js';
 import type { TicketTables } from './tickets/tickets.tables.js';
+import type { CatalogTables } from './catalog/catalog.tables.js';
+import type { ChangeTables } from './changes/changes.tables.js';
 import type { SlaTables } from './sla/sla.tables.js';
 import type { SlaClockTables } from './sla/clocks.tables.js';
 import type { EscalationTables } from './escalation/escalation.tables.js';
@@ -30,7 +32,7 @@ import type { CannedTables } from './canned/canned.tables.js';
 import type { MacroTables } from './macros/macros.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables & CannedTables & MacroTables & ProblemTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & CatalogTables & ChangeTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables & CannedTables & MacroTables & ProblemTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

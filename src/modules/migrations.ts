@@ -6,6 +6,8 @@ import { timerMigrations } from '../core/jobs/timers.js';
 import { mailMigrations } from '../core/mail/outbox.js';
 import { identityMigrations } from './identity/identity.tables.js';
 import { ticketMigrations } from './tickets/tickets.tables.js';
+import { catalogMigrations } from './catalog/catalog.tables.js';
+import { changeMigrations } from './changes/changes.tables.js';
 import { slaMigrations } from './sla/sla.tables.js';
 import { slaClockMigrations } from './sla/clocks.tables.js';
 import { escalationMigrations } from './escalation/escalation.tables.js';
@@ -33,6 +35,8 @@ export const allMigrations: ModuleMigration[] = [
   ...timerMigrations,
   ...identityMigrations,
   ...ticketMigrations,
+  ...catalogMigrations,
+  ...changeMigrations,
   ...slaMigrations,
   ...slaClockMigrations,
   ...escalationMigrations,

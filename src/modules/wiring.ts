@@ -11,6 +11,9 @@ import { applyScheduledSync, prepareScheduledSync, SYNC_TIMER } from './identity
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
 import { RETENTION_TIMER, retentionHandler } from './retention/index.js';
 import { onMajorIncidentReplied, onMajorIncidentStatusChanged } from './problems/index.js';
+import { addTargetSource } from './sla/index.js';
+import { catalogTargets } from './catalog/index.js';
+import { guardStatusChange, onReply as onChangeReply } from './changes/index.js';
 
 
 /**
@@ -33,6 +36,11 @@ export function subscribeModules(app: AppContext) {
   for (const type of NOTIFIABLE_EVENTS) app.events.on(type, (trx, e) => onNotifiableEvent(within(app, trx), trx, e));
   // Outbound webhooks: a delivery row per subscriber, posted after the commit by a timer.
   for (const type of WEBHOOK_EVENTS) app.events.on(type, (trx, e) => onWebhookEvent(within(app, trx), trx, e));
+  // Changes: nothing is worked before approval (409); an approver's reply "approve"/"reject" decides.
+  app.events.on('ticket.status_changed', (trx, e) => guardStatusChange(within(app, trx), trx, e));
+  app.events.on('ticket.replied', (trx, e) => onChangeReply(within(app, trx), trx, e));
+  // A request ordered from the catalog runs on its item's SLA targets.
+  addTargetSource(catalogTargets);
 }
 
 /** The handler of each kind of durable timer. */

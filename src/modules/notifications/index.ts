@@ -1,7 +1,9 @@
 /** What other modules may use of notifications. */
 export { deliver as deliverNotice, NOTIFIABLE_EVENTS, onEvent as onNotifiableEvent } from './notify.service.js';
 export { sideOf, type Recipient } from './recipients.js';
-export { withoutNotifications } from './quiet.js';
+export { notificationsPaused, withoutNotifications } from './quiet.js';
 export { notificationRoutes } from './http/notifications.routes.js';
 export type { NotificationTables } from './notifications.tables.js';
 export { notificationMigrations } from './notifications.tables.js';
+/** Adds a notice to a person's in-app feed, in the caller's transaction (for notices other modules write themselves). */
+export { insertNotification as addFeedNotice } from './notifications.repo.js';

@@ -30,6 +30,26 @@ export interface Terms {
   cal: CalendarSpec;
   policy?: repo.PolicyRow;
   pauseOnVendor: boolean;
+  /** Targets the request carries of its own (a catalog item's), over the policy's. */
+  own?: OwnTargets;
+}
+
+/** Business minutes; null: the policy's target. */
+export interface OwnTargets {
+  firstResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+}
+/** Where a request's own targets come from (the service catalog registers one). */
+export type TargetSource = (db: Db, ticketId: string) => Promise<OwnTargets | undefined>;
+const targetSources = new Set<TargetSource>();
+export const addTargetSource = (source: TargetSource) => void targetSources.add(source);
+
+async function ownTargets(db: Db, ticketId: string) {
+  for (const source of targetSources) {
+    const own = await source(db, ticketId);
+    if (own) return own;
+  }
+  return undefined;
 }
 
 export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
@@ -42,13 +62,14 @@ export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<T
     cal: calendarId ? await getCalendarSpec(db, calendarId) : ALWAYS_OPEN,
     policy: org?.plan_id ? await repo.findPolicy(db, org.plan_id, t.priority, t.type) : undefined,
     pauseOnVendor: Boolean(planSla?.pause_on_vendor),
+    own: await ownTargets(db, t.id),
   };
 }
 
 /** The target of a metric under the terms; for the line clock, the budget before escalation by time. */
 export function targetOf(app: AppContext, terms: Terms, metric: Metric, line: string): number {
-  if (metric === 'first_response') return terms.policy?.first_response_minutes ?? 0;
-  if (metric === 'resolution') return terms.policy?.resolution_minutes ?? 0;
+  if (metric === 'first_response') return terms.own?.firstResponseMinutes ?? terms.policy?.first_response_minutes ?? 0;
+  if (metric === 'resolution') return terms.own?.resolutionMinutes ?? terms.policy?.resolution_minutes ?? 0;
   if (line === 'L1') return terms.policy?.l1_budget_minutes ?? app.config.l1BudgetMinutes;
   if (line === 'L2') return terms.policy?.l2_budget_minutes ?? 0;
   return 0;
@@ -266,6 +287,29 @@ export async function retargetAll(app: AppContext, db: Db, t: TicketRow, terms: 
     await saveClock(app, db, t, metric, terms, row, retargetClock(c, terms.cal, now, target), 'target_changed', {
       detail: { ...detail, from: Number(row.target_minutes), to: target, ...(calendarChanged && { calendarFrom: row.calendar_id, calendarTo: terms.calendarId }) },
     });
+  }
+}
+
+/** A request's targets may have changed (e.g. it was ordered from the catalog): its clocks take them. */
+export async function refreshTargets(app: AppContext, db: Db, ticketId: string, detail: Record<string, unknown>) {
+  const t = await findTicketById(db, ticketId);
+  if (!t) return;
+  const clocks = new Map((await repo.listClocks(db, ticketId)).map((r) => [r.metric, r]));
+  await retargetAll(app, db, t, await termsFor(app, db, t), clocks, detail);
+}
+
+/**
+ * Holds a request's running clocks whatever its status (e.g. while a change waits for approval), or
+ * lets them run again where its status runs them; `detail` says why, in the clock log.
+ */
+export async function holdClocks(app: AppContext, db: Db, ticketId: string, hold: boolean, detail: Record<string, unknown>) {
+  const t = await findTicketById(db, ticketId);
+  if (!t) return;
+  const now = app.clock.now();
+  const terms = await termsFor(app, db, t);
+  for (const r of await repo.listClocks(db, ticketId)) {
+    if (hold && r.state === 'running') await saveClock(app, db, t, r.metric, terms, r, pauseClock(toClock(r), terms.cal, now), 'pause', { detail });
+    if (!hold && r.state === 'paused' && runsIn(t.status, terms)) await saveClock(app, db, t, r.metric, terms, r, resumeClock(toClock(r), terms.cal, now), 'resume', { detail });
   }
 }
 

@@ -30,8 +30,11 @@ export function assertMayReadAudit(actor: Actor) {
   if (!isManager(actor)) throw new Forbidden('Only a service desk manager may read the audit log');
 }
 
+/** A change's planning and approval (written by the changes module), which its client follows. */
+const CHANGE_EVENTS = ['change_planned', 'approval_requested', 'approval_decided', 'change_approved', 'change_rejected'];
+
 /**
  * Client-side users see replies and the status changes of their requests, never notes or internal
  * events; and the public updates and resolution of a major incident their request is part of.
  */
-export const PUBLIC_EVENTS = new Set(['created', 'status_changed', 'major_update', 'major_resolved', 'merged_into']);
+export const PUBLIC_EVENTS = new Set(['created', 'status_changed', 'major_update', 'major_resolved', 'merged_into', ...CHANGE_EVENTS]);

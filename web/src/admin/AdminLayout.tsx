@@ -10,6 +10,7 @@ export const SECTIONS = [
   { path: 'plans', group: 'clients' },
   { path: 'calendars', group: 'clients' },
   { path: 'categories', group: 'clients' },
+  { path: 'catalog', group: 'clients' },
   { path: 'people', group: 'team' },
   { path: 'groups', group: 'team' },
   { path: 'sso', group: 'team' },

@@ -66,6 +66,8 @@ export default function Layout() {
   );
   const links = [
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
+    ...(!staff ? [{ to: '/catalog', label: t('nav.catalog'), match: '/catalog' }] : [{ to: '/catalog/orders', label: t('nav.catalogOrders') }]),
+    ...(me.role !== 'requester' ? [{ to: '/approvals', label: t('nav.approvals') }, { to: '/changes/calendar', label: t('nav.changeCalendar') }] : []),
     ...(staff ? [{ to: '/queues/mine', label: t('nav.queues'), match: '/queues' }] : []),
     ...(staff ? [{ to: '/calls', label: t('nav.calls'), match: '/calls' }] : []),
     ...(staff ? [{ to: '/problems', label: t('problems.nav'), match: '/problems' }] : []),

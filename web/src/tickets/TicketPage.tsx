@@ -22,6 +22,8 @@ import { ContextPanel, EscalateModal, StaffPanel } from './StaffPanel';
 import { TimePanel } from './TimePanel';
 import { EmailExtras, useTicketEmails } from './EmailExtras';
 import { Timeline } from './Timeline';
+import { AnswersPanel } from '../catalog/AnswersPanel';
+import { ChangePanel } from '../changes/ChangePanel';
 import { unverifiedMarks } from './ticket-emails';
 import { MacroMenu } from '../workspace/MacroMenu';
 import { MergeDialog } from '../workspace/MergeDialog';
@@ -150,6 +152,8 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
               </Text>
               {creation && <EmailExtras message={creation} />}
             </Paper>
+            <AnswersPanel ticketId={ticket.id} />
+            <ChangePanel ticketId={ticket.id} isChange={ticket.type === 'change'} />
             <Title order={2} size="h4">
               {t('ticket.timeline')}
             </Title>

@@ -13,6 +13,23 @@ function fileSize(n: number, lang: string) {
   return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
 
+/** A change's planning and approval steps, written by the changes module. */
+function changeEventText(t: TFunction, e: NonNullable<TimelineEntry['event']>): string | null {
+  const d = e.data as { kind?: string; decision?: string; via?: string; comment?: string | null };
+  switch (e.type) {
+    case 'change_planned':
+    case 'change_approved':
+    case 'change_rejected':
+      return t(`changes.event.${e.type}`);
+    case 'approval_requested':
+      return t('changes.event.approval_requested', { who: t(`changes.kind.${d.kind ?? 'client_manager'}`) });
+    case 'approval_decided':
+      return t(`changes.event.${d.decision === 'rejected' ? 'rejectedBy' : 'approvedBy'}`, { via: t(`changes.via.${d.via ?? 'portal'}`) }) + (d.comment ? `: «${d.comment}»` : '');
+    default:
+      return null;
+  }
+}
+
 function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: boolean): string {
   const d = e.data as Record<string, string | undefined>;
   const label = (field: string, v: string | undefined) => {
@@ -56,7 +73,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'budget_kept':
       return t('changes.budgetKept', { line: d.line });
     default:
-      return t('event.other', { type: e.type });
+      return changeEventText(t, e) ?? t('event.other', { type: e.type });
   }
 }
 
