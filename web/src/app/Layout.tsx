@@ -9,6 +9,7 @@ import { post, setCsrfToken, whenSessionEnds } from '../api/client';
 import { keys, useMe } from '../api/queries';
 import { isManagerRole, isStaffRole } from '../api/types';
 import { Bell } from '../notifications/Bell';
+import { RequireRole } from './guards';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLive, useLiveChange, type LiveChange } from './live';
 
@@ -63,6 +64,7 @@ export default function Layout() {
     ),
   );
   const links = [
+    ...(me.role === 'client_manager' ? [{ to: '/requests/company', label: t('portal.companyRequests') }] : []),
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
     ...(staff ? [{ to: '/queues/mine', label: t('nav.queues'), match: '/queues' }] : []),
     ...(staff ? [{ to: '/calls', label: t('nav.calls'), match: '/calls' }] : []),
@@ -139,7 +141,9 @@ export default function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
-        <Outlet />
+        <RequireRole>
+          <Outlet />
+        </RequireRole>
       </AppShell.Main>
     </AppShell>
   );

@@ -33,6 +33,7 @@ export const router = createBrowserRouter([
       { path: '/profile', element: page(() => import('../auth/Profile')) },
       { path: '/requests', element: page(() => import('../portal/Requests')) },
       { path: '/requests/new', element: page(() => import('../portal/NewRequest')) },
+      { path: '/requests/company', element: page(() => import('../portal/Requests')) },
       { path: '/tickets/:ref', element: page(() => import('../tickets/TicketPage')) },
       { path: '/queues', element: <Navigate to="/queues/mine" replace /> },
       { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },

@@ -16,6 +16,12 @@ export const en = {
     calls: 'Calls',
     rosters: 'Rosters',
   },
+  access: {
+    title: 'This screen is not for you',
+    clientText: 'It belongs to the service desk\'s staff. Your requests and the knowledge base are in the menu.',
+    staffText: 'It needs another role. Ask an administrator if you need it.',
+    home: 'Go to my start page',
+  },
   auth: {
     signInTitle: 'Sign in to Tierdesk',
     email: 'E-mail',
