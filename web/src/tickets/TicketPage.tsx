@@ -13,6 +13,8 @@ import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
 import { dateTime, useNow } from '../ui/format';
 import { useLiveChange, type LiveChange } from '../app/live';
 import { SatisfactionPanel } from '../portal/Satisfaction';
+import { ClientSla } from '../portal/ClientSla';
+import { ClientSolutions } from '../portal/ClientSolutions';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
 import { SlaPanel } from './SlaPanel';
@@ -155,9 +157,9 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
             {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
-            <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />
+            {me.role === 'requester' ? <ClientSla ticketId={ticket.id} /> : <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />}
             {staff && <TimePanel ticketId={ticket.id} />}
-            {staff && <ArticlesPanel ticketId={ticket.id} />}
+            {staff ? <ArticlesPanel ticketId={ticket.id} /> : <ClientSolutions ticketId={ticket.id} />}
             {staff && <ContextPanel ticket={ticket} />}
             {!staff && ticket.requester.id === me.id && (ticket.status === 'resolved' || ticket.status === 'closed') && <SatisfactionPanel ticketId={ticket.id} />}
             {!staff && ticket.assignee && (
