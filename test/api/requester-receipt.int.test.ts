@@ -38,7 +38,7 @@ describe.each(DATABASES)("the requester's receipt, by every channel (%s)", (kind
     return sink.take().filter((m) => m.to.includes(address) && m.mail.subject?.includes(`[${number}]`));
   };
   /** The newest request that came by `channel`. */
-  const newest = async (channel: string) => {
+  const newest = async (channel: 'email' | 'sms') => {
     const row = await t.td.app.db.selectFrom('tickets').select(['id', 'number', 'subject', 'channel']).where('channel', '=', channel).orderBy('number', 'desc').executeTakeFirstOrThrow();
     return { ...row, number: ticketNumber(row.number) };
   };
