@@ -485,6 +485,7 @@ export const ru: Strings = {
     retry: 'Отправить снова',
     retried: 'Поставлено в очередь на отправку.',
   },
+  planTemplate: { from: 'Начать с', template: 'Шаблона: цели P1–P4, 15 минут на L1', copyOf: 'Копии тарифа {{name}}' },
   coverage: { business_hours: 'Рабочие часы', extended_hours: 'Расширенные часы', round_the_clock: 'Круглосуточно' },
   live: { connected: 'Обновления в реальном времени включены', offline: 'Обновления приостановлены; переподключаемся…' },
   time: { now: 'сейчас', minutes: '{{count}} мин', hours: '{{h}} ч {{m}} мин', days: '{{d}} д {{h}} ч' },
