@@ -67,6 +67,19 @@ describe('admin onboarding without traps', () => {
     expect(sorted(copy)).toEqual(sorted(source));
   }, 90_000);
 
+  it('a new agent is asked their languages and is available at once', async () => {
+    const email = `agent-${stamp}@demo.test`;
+    await admin.goto('/admin/people');
+    await admin.getByRole('textbox', { name: /^E-mail/ }).fill(email);
+    await admin.getByRole('textbox', { name: /^Name/ }).fill('Nina New');
+    await admin.getByText('Requests in these languages are routed to them.').waitFor();
+    await checkScreen(admin, 'onboarding-02-new-agent');
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByText('Added.').first().waitFor();
+    const people = (await (await admin.request.get(`/api/v1/users?role=agent&limit=500`)).json()) as { items: { email: string; languages: string[]; availability: string }[] };
+    expect(people.items.find((p) => p.email === email)).toMatchObject({ languages: ['ru', 'en'], availability: 'available' });
+  }, 60_000);
+
   it('had no console errors', () => {
     expect(errors).toEqual([]);
   });

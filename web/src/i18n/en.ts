@@ -484,6 +484,7 @@ export const en = {
     retried: 'Queued to be sent again.',
   },
   planTemplate: { from: 'Start from', template: 'The template: P1–P4 targets, 15 minutes at L1', copyOf: 'A copy of {{name}}' },
+  newAgent: { languagesHint: 'Requests in these languages are routed to them.' },
   coverage: { business_hours: 'Business hours', extended_hours: 'Extended hours', round_the_clock: 'Round the clock' },
   live: { connected: 'Live updates on', offline: 'Live updates paused; reconnecting…' },
   time: { now: 'now', minutes: '{{count}} min', hours: '{{h}} h {{m}} min', days: '{{d}} d {{h}} h' },

@@ -486,6 +486,7 @@ export const ru: Strings = {
     retried: 'Поставлено в очередь на отправку.',
   },
   planTemplate: { from: 'Начать с', template: 'Шаблона: цели P1–P4, 15 минут на L1', copyOf: 'Копии тарифа {{name}}' },
+  newAgent: { languagesHint: 'Обращения на этих языках будут направляться этому сотруднику.' },
   coverage: { business_hours: 'Рабочие часы', extended_hours: 'Расширенные часы', round_the_clock: 'Круглосуточно' },
   live: { connected: 'Обновления в реальном времени включены', offline: 'Обновления приостановлены; переподключаемся…' },
   time: { now: 'сейчас', minutes: '{{count}} мин', hours: '{{h}} ч {{m}} мин', days: '{{d}} д {{h}} ч' },
