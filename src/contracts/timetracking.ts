@@ -26,6 +26,9 @@ export const WorkEntryPatch = z
 export const WorkEntry = z.object({
   id: z.string(),
   ticketId: z.string(),
+  /** The request's number and subject, in lists (a timesheet, a request's work). */
+  ticketNumber: z.string().optional(),
+  ticketSubject: z.string().optional(),
   organizationId: z.string(),
   agentId: z.string(),
   agentName: z.string().optional(),

@@ -144,6 +144,9 @@ describe.each(DATABASES)('time tracking (%s)', (kind) => {
     sheet = ok(await lena.get(`/api/v1/timesheets/me/${WEEK}`));
     expect(sheet.totals).toEqual({ minutes: 177, billableMinutes: 177, flaggedMinutes: 0, flaggedEntries: 0 });
     expect(sheet.days.map((d: any) => d.minutes)).toEqual([50, 37, 90, 0, 0, 0, 0]);
+    // Each entry names its request: number and subject.
+    const request = ok(await lena.get(`/api/v1/tickets/${ids.tH}`));
+    expect(sheet.entries.find((e: any) => e.id === flagged.id)).toMatchObject({ ticketNumber: request.number, ticketSubject: request.subject });
 
     // With the worker down over midnight (no timer fired), stopping after midnight still flags it.
     clock.set('2026-11-26T23:30:00.000Z'); // Thursday 23:30 in London

@@ -18,8 +18,6 @@ export const SATISFACTION_LINK_DAYS = 30;
 /** At most this many earlier Message-IDs in References: the first and the latest (RFC 5322 allows trimming). */
 const MAX_REFERENCES = 10;
 const LINE_RANK: Record<Line, number> = { L1: 1, L2: 2, L3: 3 };
-/** The channels where a request's creator sees its number only by mail: they get the receipt of their own request. */
-const RECEIPT_CHANNELS = new Set(['email', 'sms', 'phone']);
 
 /** The events that may call for a notice. */
 export const NOTIFIABLE_EVENTS = [
@@ -43,11 +41,9 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   if (!planned) return;
   const t = (await findTicketById(trx, e.subjectId))!;
   let recipients = await recipientsOf(trx, t, planned.rules, e.actorId);
-  if (
-    planned.notice.kind === 'ticket_received' &&
-    e.actorId === t.requester_id &&
-    RECEIPT_CHANNELS.has(t.channel)
-  ) {
+  // Whoever makes a request is told its number, by every channel (the portal too: the receipt is
+  // what they keep and what they answer to).
+  if (planned.notice.kind === 'ticket_received' && e.actorId === t.requester_id) {
     const requester = await findUserById(trx, t.requester_id);
     if (requester?.active) recipients = [{ user: requester, side: sideOf(requester) }, ...recipients];
   }
@@ -155,8 +151,10 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
   ]);
   const now = app.clock.now().toISOString();
   for (const r of audience) {
-    // The requester of a request made by SMS hears back by SMS, unless they chose otherwise.
-    const bySms = t.channel === 'sms' && r.user.id === t.requester_id && SMS_REQUEST_NOTICES.includes(notice.kind);
+    // The requester of a request made by SMS, or by phone when their number is all we know of them,
+    // hears back by SMS, unless they chose otherwise.
+    const smsOnly = t.channel === 'sms' || (t.channel === 'phone' && r.user.email.endsWith('.invalid'));
+    const bySms = smsOnly && r.user.id === t.requester_id && SMS_REQUEST_NOTICES.includes(notice.kind);
     const choice: ChannelChoice = { ...defaultChoice(r.user.role, notice.kind), ...(bySms && { sms: true }), ...choices.get(r.user.id) };
     if (!choice.email && !choice.in_app && !choice.sms) continue;
     const context: Context = {

@@ -1,4 +1,4 @@
-import { addBusinessMinutes, businessMinutesBetween, type CalendarSpec } from './business-time.js';
+import { addBusinessMinutes, businessMinutesBetween, NoWorkingTime, type CalendarSpec } from './business-time.js';
 
 /** first_response stops at the first public staff reply, resolution at resolved, line when the request changes line. */
 export type Metric = 'first_response' | 'resolution' | 'line';
@@ -22,6 +22,20 @@ export interface Clock {
 
 const iso = (d: Date) => d.toISOString();
 
+/**
+ * The instant `minutes` business minutes after `from`; none when the calendar has not that much
+ * working time within the search horizon: a deadline that far away is no deadline, never a reason
+ * to refuse a request (plans are checked against it when saved; a calendar may shrink later).
+ */
+function dueAfter(cal: CalendarSpec, from: Date, minutes: number): string | null {
+  try {
+    return iso(addBusinessMinutes(cal, from, minutes));
+  } catch (err) {
+    if (err instanceof NoWorkingTime) return null;
+    throw err;
+  }
+}
+
 /** Business minutes used up at `now`, counting the running segment. */
 export function consumedAt(c: Clock, cal: CalendarSpec, now: Date): number {
   if (c.state !== 'running' || !c.segmentStartedAt) return c.consumedMinutes;
@@ -31,14 +45,14 @@ export function consumedAt(c: Clock, cal: CalendarSpec, now: Date): number {
 /** The instant the target is used up, continuing from a running segment that starts at `from`. */
 function deadlineFrom(c: Pick<Clock, 'targetMinutes' | 'consumedMinutes'>, cal: CalendarSpec, from: Date): string | null {
   if (c.targetMinutes <= 0) return null;
-  return iso(addBusinessMinutes(cal, from, Math.max(0, c.targetMinutes - c.consumedMinutes)));
+  return dueAfter(cal, from, Math.max(0, c.targetMinutes - c.consumedMinutes));
 }
 
 /** The instant a share of the target (e.g. 0.75) is used up, for a running clock; null if none. */
 export function thresholdAt(c: Clock, cal: CalendarSpec, share: number): string | null {
   if (c.state !== 'running' || !c.segmentStartedAt || c.targetMinutes <= 0) return null;
   const left = share * c.targetMinutes - c.consumedMinutes;
-  return iso(addBusinessMinutes(cal, new Date(c.segmentStartedAt), Math.max(0, left)));
+  return dueAfter(cal, new Date(c.segmentStartedAt), Math.max(0, left));
 }
 
 export function startClock(targetMinutes: number, cal: CalendarSpec, now: Date): Clock {

@@ -5,6 +5,8 @@ import { newId } from '../../core/ids/ids.js';
 import { type AppContext, within } from '../db.js';
 import { assertAdmin, assertStaff, isStaff, type Actor } from '../identity/index.js';
 import { findTicketById, loadTicket } from '../tickets/index.js';
+import { addBusinessMinutes, HORIZON_YEARS, NoWorkingTime } from './business-time.js';
+import { getCalendarSpec } from './calendars.service.js';
 import { consumedAt } from './clock.js';
 import * as repo from './sla.repo.js';
 import { calendarLookup, timeLeft } from './time-left.js';
@@ -45,6 +47,7 @@ export async function setPlanSla(app: AppContext, actor: Actor, planId: string, 
     if (id && !(await app.db.selectFrom('calendars').select('id').where('id', '=', id).executeTakeFirst())) throw new Invalid('No such calendar', field);
   const keys = input.policies.map((p) => `${p.priority}/${p.ticketType ?? '*'}`);
   if (new Set(keys).size !== keys.length) throw new Invalid('Two policies for the same priority and type', 'policies');
+  await assertWithinHorizon(app, input);
   const now = app.clock.now().toISOString();
   await inTransaction(app.db, async (trx) => {
     await repo.replacePlanSla(
@@ -78,6 +81,33 @@ export async function setPlanSla(app: AppContext, actor: Actor, planId: string, 
     }
   });
   return getPlanSla(app, actor, planId);
+}
+
+const POLICY_MINUTES = ['firstResponseMinutes', 'resolutionMinutes', 'l1BudgetMinutes', 'l2BudgetMinutes'] as const;
+
+/**
+ * Refuses a target or budget that the plan's calendars cannot supply within the deadline search
+ * horizon (e.g. 525 600 minutes on a 5×8 calendar), naming the field: such a value would give every
+ * request of the plan a clock without a deadline.
+ */
+async function assertWithinHorizon(app: AppContext, input: PlanSlaInput) {
+  const from = app.clock.now();
+  for (const calendarId of [input.calendarId, input.extendedCalendarId]) {
+    if (!calendarId) continue;
+    const spec = await getCalendarSpec(app.db, calendarId);
+    input.policies.forEach((p, i) => {
+      for (const field of POLICY_MINUTES) {
+        const minutes = p[field] ?? 0;
+        if (minutes <= 0) continue;
+        try {
+          addBusinessMinutes(spec, from, minutes);
+        } catch (err) {
+          if (!(err instanceof NoWorkingTime)) throw err;
+          throw new Invalid(`policies.${i}.${field}: ${minutes} minutes is more working time than the calendar has in ${HORIZON_YEARS} years`, `policies.${i}.${field}`);
+        }
+      }
+    });
+  }
 }
 
 const CLIENT_METRICS: Metric[] = ['first_response', 'resolution'];

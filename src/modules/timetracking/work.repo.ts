@@ -18,10 +18,16 @@ export const updateEntry = (db: Db, id: string, patch: Updateable<T['work_entrie
 
 export const deleteEntry = (db: Db, id: string) => db.deleteFrom('work_entries').where('id', '=', id).execute();
 
+/** Entries with who did the work and on which request (its number and subject, for timesheets). */
 const withAgent = (db: Db) =>
-  db.selectFrom('work_entries as w').innerJoin('users as u', 'u.id', 'w.agent_id').selectAll('w').select('u.name as agent_name');
+  db
+    .selectFrom('work_entries as w')
+    .innerJoin('users as u', 'u.id', 'w.agent_id')
+    .innerJoin('tickets as t', 't.id', 'w.ticket_id')
+    .selectAll('w')
+    .select(['u.name as agent_name', 't.number as ticket_number', 't.subject as ticket_subject']);
 
-export type EntryWithAgent = EntryRow & { agent_name: string };
+export type EntryWithAgent = EntryRow & { agent_name: string; ticket_number: number; ticket_subject: string };
 
 /** A request's work, oldest first. */
 export const listTicketEntries = (db: Db, ticketId: string): Promise<EntryWithAgent[]> =>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, PasswordInput, SegmentedControl, Select, TextInput } from '@mantine/core';
+import { Anchor, Badge, Group, MultiSelect, PasswordInput, SegmentedControl, Select, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -21,6 +21,7 @@ function AddPerson() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
   const [line, setLine] = useState<Line>('L1');
+  const [languages, setLanguages] = useState<string[]>(['ru', 'en']);
   const [organizationId, setOrganizationId] = useState<string | null>(null);
   const [password, setPassword] = useState('');
   const client = isClientRole(role);
@@ -36,7 +37,8 @@ function AddPerson() {
           email,
           name,
           role,
-          ...(role === 'agent' && { line }),
+          // A new agent takes requests at once: in the languages asked here, available from the start.
+          ...(role === 'agent' && { line, languages, availability: 'available' }),
           ...(client && { organizationId }),
           ...(password && { password }),
         })
@@ -51,6 +53,18 @@ function AddPerson() {
       <TextInput label={t('profile.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
       <Select label={t('admin.role')} value={role} allowDeselect={false} onChange={(v) => v && setRole(v as Role)} data={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
       {role === 'agent' && <Select label={t('ticket.line')} value={line} allowDeselect={false} onChange={(v) => v && setLine(v as Line)} data={LINES} w={90} />}
+      {role === 'agent' && (
+        <MultiSelect
+          label={t('admin.languages')}
+          description={t('newAgent.languagesHint')}
+          value={languages}
+          onChange={setLanguages}
+          data={[
+            { value: 'ru', label: t('lang.ru') },
+            { value: 'en', label: t('lang.en') },
+          ]}
+        />
+      )}
       {client && (
         <Select label={t('ticket.organization')} required value={organizationId} onChange={setOrganizationId} data={(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))} />
       )}

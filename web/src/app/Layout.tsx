@@ -11,6 +11,7 @@ import { isManagerRole, isStaffRole } from '../api/types';
 import { Bell } from '../notifications/Bell';
 import { AnnouncementBanner } from '../problems/AnnouncementBanner';
 import { LineBudgetWatcher } from '../tickets/LineBudget';
+import { RequireRole } from './guards';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLive, useLiveChange, type LiveChange } from './live';
 
@@ -65,6 +66,7 @@ export default function Layout() {
     ),
   );
   const links = [
+    ...(me.role === 'client_manager' ? [{ to: '/requests/company', label: t('portal.companyRequests') }] : []),
     ...(!staff ? [{ to: '/requests', label: t('nav.requests') }, { to: '/requests/new', label: t('nav.newRequest') }] : []),
     ...(!staff ? [{ to: '/catalog', label: t('nav.catalog'), match: '/catalog' }] : [{ to: '/catalog/orders', label: t('nav.catalogOrders') }]),
     ...(me.role !== 'requester' ? [{ to: '/approvals', label: t('nav.approvals') }, { to: '/changes/calendar', label: t('nav.changeCalendar') }] : []),
@@ -145,7 +147,9 @@ export default function Layout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         {!staff && <AnnouncementBanner />}
-        <Outlet />
+        <RequireRole>
+          <Outlet />
+        </RequireRole>
       </AppShell.Main>
       {staff && <LineBudgetWatcher meId={me.id} />}
     </AppShell>

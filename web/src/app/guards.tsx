@@ -1,15 +1,66 @@
 import { Anchor, Stack, Text, Title } from '@mantine/core';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useLocation } from 'react-router';
+import { Link, Navigate, useLocation, useMatches } from 'react-router';
 import { setCsrfToken } from '../api/client';
 import { useMe } from '../api/queries';
 import { isManagerRole, isStaffRole, type Role } from '../api/types';
 import { setLanguage } from '../i18n';
 import { ErrorAlert, Loading } from '../ui/feedback';
 
-/** Where each role starts. */
-export const homeOf = (role: Role) => (isManagerRole(role) ? '/dashboard' : isStaffRole(role) ? '/queues/mine' : '/requests');
+/** Where each role starts: the client's IT manager with all of the company's requests. */
+export const homeOf = (role: Role) =>
+  isManagerRole(role) ? '/dashboard' : isStaffRole(role) ? '/queues/mine' : role === 'client_manager' ? '/requests/company' : '/requests';
+
+/**
+ * The screens client roles may open (everything else is the service desk's own), and the staff
+ * screens kept to some staff roles. A path no route knows is left to the router's 404.
+ */
+const CLIENT_SCREENS: [RegExp, Role[]][] = [
+  [/^\/((requests|requests\/new|profile|enrol|kb)\/?)?$/, ['requester', 'client_manager']],
+  [/^\/tickets\/[^/]+$/, ['requester', 'client_manager']],
+  [/^\/kb\/(?!new$)[^/]+$/, ['requester', 'client_manager']],
+  [/^\/requests\/company$/, ['client_manager']],
+  [/^\/catalog(\/orders|\/[^/]+)?\/?$/, ['requester', 'client_manager']],
+  [/^\/(approvals|changes\/calendar)\/?$/, ['client_manager']],
+  [/^\/reports\/?$/, ['client_manager']],
+];
+const STAFF_ONLY: [RegExp, Role[]][] = [
+  [/^\/admin(\/|$)/, ['admin']],
+  [/^\/(dashboard|rosters|reports)(\/|$)/, ['manager', 'admin']],
+];
+
+/** Whether `role` may open the screen at `path`. */
+export function mayOpen(role: Role, path: string): boolean {
+  if (!isStaffRole(role)) return CLIENT_SCREENS.some(([re, roles]) => re.test(path) && roles.includes(role));
+  const rule = STAFF_ONLY.find(([re]) => re.test(path));
+  return !rule || rule[1].includes(role);
+}
+
+/** The signed-in screens, each shown only to the roles it is for; others get a plain "not for you". */
+export function RequireRole({ children }: { children: ReactNode }) {
+  const me = useMe().data!;
+  const { pathname } = useLocation();
+  const matches = useMatches();
+  // An address no screen has (the top-level catch-all) is "nothing here", for everyone.
+  const unknown = matches.at(-1)?.params['*'] === pathname.slice(1);
+  if (unknown || mayOpen(me.role, pathname)) return children;
+  return <NotForYou />;
+}
+
+function NotForYou() {
+  const { t } = useTranslation();
+  const me = useMe().data!;
+  return (
+    <Stack data-testid="not-for-you">
+      <Title order={1}>{t('access.title')}</Title>
+      <Text>{isStaffRole(me.role) ? t('access.staffText') : t('access.clientText')}</Text>
+      <Anchor component={Link} to={homeOf(me.role)}>
+        {t('access.home')}
+      </Anchor>
+    </Stack>
+  );
+}
 
 /** Shows its children to a signed-in person; anyone else goes to sign-in and comes back after. */
 export function RequireSignIn({ children }: { children: ReactNode }) {

@@ -66,7 +66,8 @@ export default function KbHome() {
             {pages.isPending && spaceId ? <Loading /> : null}
             {pages.data?.items.length === 0 && <Text c="dimmed">{t('kb.empty')}</Text>}
             {pages.data?.items.map((p) => (
-              <Group key={p.id} justify="space-between" wrap="nowrap">
+              // Tags and date go under the title on a phone rather than squeezing the tags to a letter.
+              <Group key={p.id} justify="space-between" gap={4}>
                 <Anchor component={Link} to={`/kb/${p.id}`}>
                   {p.title}
                 </Anchor>

@@ -47,14 +47,15 @@ export function KbSuggestions({ text, onSolved }: { text: string; onSolved: (id:
       </Title>
       <Stack gap="xs">
         {items.slice(0, 5).map((s) => (
-          <Group key={s.id} justify="space-between" wrap="nowrap" align="start">
-            <div>
+          // The button keeps its whole label: on a narrow screen it goes under the article instead.
+          <Group key={s.id} justify="space-between" align="start" gap="xs">
+            <div style={{ flex: '1 1 16rem', minWidth: 0 }}>
               <Anchor href={`/kb/${s.id}`} target="_blank" fw={600}>
                 {s.title}
               </Anchor>
               {s.snippet && <Text size="sm" lineClamp={2} dangerouslySetInnerHTML={{ __html: marked(s.snippet) }} />}
             </div>
-            <Button size="xs" variant="light" onClick={() => {
+            <Button size="xs" variant="light" style={{ flex: 'none' }} onClick={() => {
                 // Counted as a request that did not need to be made; the answer itself matters less.
                 void post('/kb/deflections', { pageId: s.id, text: q }).catch(() => undefined);
                 onSolved(s.id);

@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, FileInput, Group, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { post } from '../api/client';
+import { api, post } from '../api/client';
+import { useCategories } from '../api/queries';
 import type { Level, TicketDetail, TicketType } from '../api/types';
 import { ErrorAlert, notifyOk } from '../ui/feedback';
 import { KbSuggestions } from './KbSuggestions';
@@ -11,7 +12,7 @@ import { KbSuggestions } from './KbSuggestions';
 const TYPES: TicketType[] = ['incident', 'service_request', 'change', 'problem'];
 
 export default function NewRequest() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [subject, setSubject] = useState('');
@@ -19,6 +20,9 @@ export default function NewRequest() {
   const [type, setType] = useState<TicketType>('incident');
   const [impact, setImpact] = useState<Level>('low');
   const [urgency, setUrgency] = useState<Level>('medium');
+  const [categoryId, setCategoryId] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  const categories = useCategories();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [solved, setSolved] = useState(false);
@@ -31,7 +35,15 @@ export default function NewRequest() {
     setBusy(true);
     setError(null);
     try {
-      const tk = await post<TicketDetail>('/tickets', { subject, description, type, impact, urgency });
+      const tk = await post<TicketDetail>('/tickets', { subject, description, type, impact, urgency, categoryId });
+      // The files follow as the request's first message (a request is made from text alone).
+      if (files.length) {
+        const form = new FormData();
+        form.set('body', t('newRequest.attachedBody'));
+        form.set('internal', 'false');
+        for (const f of files) form.append('files', f, f.name);
+        await api('POST', `/tickets/${tk.id}/comments`, form);
+      }
       void qc.invalidateQueries({ queryKey: ['tickets'] });
       notifyOk(t('portal.created', { number: tk.number }));
       navigate(`/tickets/${tk.number}`);
@@ -82,6 +94,15 @@ export default function NewRequest() {
             value={description}
             onChange={(e) => setDescription(e.currentTarget.value)}
             error={touched && !description.trim() ? t('errors.required') : undefined}
+          />
+          <FileInput label={t('newRequest.files')} description={t('newRequest.filesHint')} multiple clearable value={files} onChange={setFiles} />
+          <Select
+            label={t('newRequest.category')}
+            placeholder={t('newRequest.categoryNone')}
+            clearable
+            value={categoryId}
+            onChange={setCategoryId}
+            data={(categories.data?.items ?? []).map((c) => ({ value: c.id, label: i18n.language === 'ru' ? c.nameRu || c.name : c.name }))}
           />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <Select label={t('portal.type')} value={type} allowDeselect={false} onChange={(v) => v && setType(v as TicketType)} data={TYPES.map((x) => ({ value: x, label: t(`type.${x}`) }))} />

@@ -1,16 +1,16 @@
 import { Button, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useMe, useTickets } from '../api/queries';
 import { TicketTable } from '../tickets/TicketTable';
 import { ErrorAlert, Loading } from '../ui/feedback';
 
-/** The portal's list: my requests, or (for the client's IT manager) all of the company's. */
+/** The portal's list: my requests (/requests), or for the client's IT manager all of the company's (/requests/company). */
 export default function Requests() {
   const { t } = useTranslation();
   const me = useMe().data!;
-  const [scope, setScope] = useState<'mine' | 'company'>('mine');
+  const navigate = useNavigate();
+  const scope = useLocation().pathname === '/requests/company' ? 'company' : 'mine';
   const params = new URLSearchParams({ sort: '-updated', limit: '50' });
   if (scope === 'mine') params.set('requesterId', me.id);
   const list = useTickets(params);
@@ -25,7 +25,7 @@ export default function Requests() {
       {me.role === 'client_manager' && (
         <SegmentedControl
           value={scope}
-          onChange={(v) => setScope(v as 'mine' | 'company')}
+          onChange={(v) => navigate(v === 'company' ? '/requests/company' : '/requests')}
           data={[
             { value: 'mine', label: t('portal.myRequests') },
             { value: 'company', label: t('portal.companyRequests') },

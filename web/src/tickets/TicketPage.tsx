@@ -14,6 +14,8 @@ import { dateTime, useNow } from '../ui/format';
 import { useLiveChange, type LiveChange } from '../app/live';
 import { SatisfactionPanel } from '../portal/Satisfaction';
 import { ProblemAndMajorPanels } from '../problems/TicketPanels';
+import { ClientSla } from '../portal/ClientSla';
+import { ClientSolutions } from '../portal/ClientSolutions';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
 import { LineBudgetAlert } from './LineBudget';
@@ -177,9 +179,9 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             {staff && <LineBudgetAlert ticket={ticket} sla={sla.data} timeline={timeline.data?.items ?? []} meId={me.id} />}
             {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
             {staff && <ProblemAndMajorPanels ticket={ticket} />}
-            <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />
+            {me.role === 'requester' ? <ClientSla ticketId={ticket.id} /> : <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />}
             {staff && <TimePanel ticketId={ticket.id} />}
-            {staff && <ArticlesPanel ticketId={ticket.id} />}
+            {staff ? <ArticlesPanel ticketId={ticket.id} /> : <ClientSolutions ticketId={ticket.id} />}
             {staff && <ContextPanel ticket={ticket} />}
             {!staff && ticket.requester.id === me.id && (ticket.status === 'resolved' || ticket.status === 'closed') && <SatisfactionPanel ticketId={ticket.id} />}
             {!staff && ticket.assignee && (

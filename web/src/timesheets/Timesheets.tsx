@@ -241,8 +241,8 @@ export default function Timesheets() {
                 key: 'ticket',
                 label: t('admin.request'),
                 render: (e) => (
-                  <Anchor component={Link} to={`/tickets/${e.ticketId}`} size="sm">
-                    {t('timesheets.open')}
+                  <Anchor component={Link} to={`/tickets/${e.ticketNumber ?? e.ticketId}`} size="sm">
+                    {e.ticketNumber ? `${e.ticketNumber} ${e.ticketSubject ?? ''}` : t('timesheets.open')}
                   </Anchor>
                 ),
               },

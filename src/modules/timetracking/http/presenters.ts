@@ -1,11 +1,13 @@
+import { ticketNumber } from '../../tickets/index.js';
 import type { EntryRow, TimerRow } from '../work.repo.js';
 
 /** Hours with two decimals, as the API gives them. */
 export const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
 
-export const presentEntry = (e: EntryRow & { agent_name?: string }) => ({
+export const presentEntry = (e: EntryRow & { agent_name?: string; ticket_number?: number; ticket_subject?: string }) => ({
   id: e.id,
   ticketId: e.ticket_id,
+  ...(e.ticket_number !== undefined && { ticketNumber: ticketNumber(e.ticket_number), ticketSubject: e.ticket_subject ?? '' }),
   organizationId: e.organization_id,
   agentId: e.agent_id,
   ...(e.agent_name !== undefined && { agentName: e.agent_name }),
