@@ -4,7 +4,7 @@ import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../cor
 import { inboundMessageIds } from '../channels/email/index.js';
 import { enqueueSms } from '../channels/sms/index.js';
 import type { AppContext, Db } from '../db.js';
-import { findOrganization, findUserById, type Line } from '../identity/index.js';
+import { findOrganizationOnce, findUsersOnce, type Line } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
 import { defaultChoice, SMS_REQUEST_NOTICES, type ChannelChoice } from './catalog.js';
 import { isAddressFailing } from './failing-addresses.js';
@@ -47,7 +47,7 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
     e.actorId === t.requester_id &&
     RECEIPT_CHANNELS.has(t.channel)
   ) {
-    const requester = await findUserById(trx, t.requester_id);
+    const requester = (await findUsersOnce(trx, [t.requester_id])).get(t.requester_id);
     if (requester?.active) recipients = [{ user: requester, side: sideOf(requester) }, ...recipients];
   }
   await deliver(app, trx, t, planned.notice, recipients);
@@ -66,7 +66,7 @@ async function plan(
     case 'ticket.replied': {
       const entry = await findEntry(trx, e.subjectId, Number(data.entryId));
       if (!entry || entry.kind !== 'reply') return null;
-      const author = entry.author_id ? await findUserById(trx, entry.author_id) : undefined;
+      const author = entry.author_id ? (await findUsersOnce(trx, [entry.author_id])).get(entry.author_id) : undefined;
       const notice: Notice = {
         kind: 'ticket_replied',
         authorName: author?.name ?? 'Tierdesk',
@@ -142,10 +142,11 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
   );
   const number = ticketNumber(t.number);
   const [requester, org] = await Promise.all([
-    findUserById(trx, t.requester_id),
-    findOrganization(trx, t.organization_id),
+    findUsersOnce(trx, [t.requester_id]).then((m) => m.get(t.requester_id)),
+    findOrganizationOnce(trx, t.organization_id),
   ]);
   const now = app.clock.now().toISOString();
+  const inAppRows: Parameters<typeof repo.insertNotifications>[1] = [];
   for (const r of audience) {
     // The requester of a request made by SMS hears back by SMS, unless they chose otherwise.
     const bySms = t.channel === 'sms' && r.user.id === t.requester_id && SMS_REQUEST_NOTICES.includes(notice.kind);
@@ -163,7 +164,7 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
     };
     if (choice.in_app) {
       const inApp = render(r.user.locale, notice, context);
-      await repo.insertNotification(trx, {
+      inAppRows.push({
         user_id: r.user.id,
         event: notice.kind,
         ticket_id: t.id,
@@ -183,6 +184,7 @@ async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, r
     if (choice.sms && r.user.phone)
       await enqueueSms(app, trx, { to: r.user.phone, text: renderSms(r.user.locale, notice, context), ticketId: t.id, userId: r.user.id });
   }
+  await repo.insertNotifications(trx, inAppRows);
 }
 
 /** The requester's resolution notice carries one-click rating links of their own. */

@@ -107,14 +107,7 @@ export async function createTicket(
       closed_at: null,
       reopened_count: 0,
     });
-    const managers = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('organization_id', '=', organizationId)
-      .where('role', '=', 'client_manager')
-      .where('active', '=', 1)
-      .execute();
-    for (const m of managers) await repo.addWatcher(trx, id, m.id);
+    await repo.addManagersAsWatchers(trx, id, organizationId);
     if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
     await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: JSON.stringify({ line }), created_at: now });
     await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
