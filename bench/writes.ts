@@ -115,9 +115,11 @@ export async function benchWrites(): Promise<object[]> {
     }
 
     const measured = new Map<string, Measured>();
+    let failed: ((err: Error) => void) | undefined;
+    worker.on('error', (err) => failed?.(err));
     const run = (t: Target, connections: number, duration: number) =>
       new Promise<Measured>((resolve, reject) => {
-        worker.once('error', reject);
+        failed = reject;
         worker.once('message', resolve);
         worker.postMessage({ url: base, paths: t.paths, method: t.method, headers: headers(t), connections, duration, ...(t.body !== undefined && { body: JSON.stringify(t.body) }) });
       });

@@ -227,11 +227,11 @@ async function enqueueTicketMail(
   // The thread: what the desk sent to this address about the request and what it received from it.
   // In time order, except that a request made by mail has that first message as the thread's root
   // (it is recorded just after the receipt that answers it).
-  const inbound = await inboundMessageIds({ db: trx }, t.id, to);
+  const inbound = await inboundMessageIds({ db: trx }, t.id, to, MAX_REFERENCES - 1);
   const root = t.channel === 'email' ? inbound[0] : undefined;
   const earlier = [
     ...(root ? [root] : []),
-    ...[...inbound.filter((m) => m !== root), ...(await threadMessageIds(trx, t.id, to))].sort((a, b) =>
+    ...[...inbound.filter((m) => m !== root), ...(await threadMessageIds(trx, t.id, to, MAX_REFERENCES - 1))].sort((a, b) =>
       a.at.localeCompare(b.at),
     ),
   ].map((m) => m.messageId);

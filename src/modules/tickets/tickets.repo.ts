@@ -1,8 +1,8 @@
-import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Insertable, type InsertObject, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
 import { containsText } from '../../core/db/dialect.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
-import type { Db } from '../db.js';
+import type { DB, Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
 import type { TicketTables } from './tickets.tables.js';
 
@@ -56,7 +56,8 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
 
 export type TicketWithNames = NonNullable<Awaited<ReturnType<typeof findTicketWithNames>>>;
 
-export async function insertTicket(db: Db, row: Insertable<TicketTables['tickets']>) {
+/** Inserts a request (its values may be expressions, such as its number's `nextval`) and gives its row. */
+export async function insertTicket(db: Db, row: InsertObject<DB, 'tickets'>) {
   const t = await db.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
   rememberInTransaction(db, `ticket:${t.id}`, t);
   return t;
