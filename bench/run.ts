@@ -271,6 +271,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   deadlines: async () => (await import('./deadlines.js')).benchDeadlines(),
   scheduler: async () => (await import('./scheduler.js')).benchScheduler(),
   'email-intake': async () => (await import('./email-intake.js')).benchEmailIntake(),
+  writes: async () => (await import('./writes.js')).benchWrites(),
   'email-content': async () => (await import('./email-content.js')).benchEmailContent(),
   'kb-search': async () => (await import('./kb-search.js')).benchKbSearch(),
   reports: async () => (await import('./reports.js')).benchReports(),

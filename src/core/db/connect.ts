@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { observeQuery, trackPool } from '../observability/metrics.js';
 
@@ -47,6 +47,7 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     // SQLite's lower() and LIKE fold ASCII letters only; this folds every letter (Cyrillic too).
     sqlite.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: timeQuery });
+    groupCommits.set(db, new GroupCommit(db));
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -71,8 +72,23 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
 }
 
-/** Every query's time, for the metrics (tierdesk_db_query_duration_seconds). */
-const timeQuery = (e: LogEvent) => observeQuery(e.queryDurationMillis / 1000, e.level === 'query');
+let statements = 0;
+
+/** Every query's time, for the metrics (tierdesk_db_query_duration_seconds); and their count. */
+const timeQuery = (e: LogEvent) => {
+  statements++;
+  observeQuery(e.queryDurationMillis / 1000, e.level === 'query');
+};
+
+/**
+ * The statements the process sent while `fn` ran (transaction control not included), for the
+ * bench: meaningful when nothing else runs meanwhile.
+ */
+export async function countStatements<T>(fn: () => Promise<T>): Promise<{ count: number; result: T }> {
+  const before = statements;
+  const result = await fn();
+  return { count: statements - before, result };
+}
 
 /**
  * better-sqlite3 with its prepared statements kept for reuse (the most recently used `max`):
@@ -96,7 +112,86 @@ function reusingStatements(sqlite: SQLite.Database, max = 2000) {
   };
 }
 
-/** Runs `fn` in the caller's transaction if there is one, else in a new one: use cases compose. */
+/**
+ * Runs `fn` in the caller's transaction if there is one, else in a new one: use cases compose. On
+ * SQLite the new one is shared with the other callers of the moment (see GroupCommit).
+ */
 export function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  if (db.isTransaction) return fn(db);
+  const group = groupCommits.get(db);
+  return group ? group.run(fn) : db.transaction().execute(fn);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+interface Job {
+  fn: (trx: AnyDb) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** SQLite databases whose transactions are group-committed. */
+const groupCommits = new WeakMap<AnyDb, GroupCommit>();
+
+/**
+ * Group commit for SQLite, whose one writer runs one transaction at a time anyway: the callers that
+ * are waiting when a transaction starts all run in it, one after another, each inside a savepoint
+ * of its own (a caller that fails rolls back only its own work, and hears its error at once), and
+ * share its one commit; each caller that succeeded is answered only after that commit, so nothing
+ * is acknowledged that a crash could still take back. Each caller gets a transaction object of its
+ * own (same connection), so per-transaction caches never outlive its savepoint.
+ */
+class GroupCommit {
+  private queue: Job[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: AnyDb,
+    private readonly maxCallers = 100,
+  ) {}
+
+  run<T>(fn: (trx: AnyDb) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Starts the next transaction after the I/O already received, so the callers it brings can join. */
+  private schedule() {
+    if (this.scheduled || !this.queue.length) return;
+    this.scheduled = true;
+    setImmediate(() => void this.commitNext());
+  }
+
+  private async commitNext() {
+    const jobs = this.queue.splice(0, this.maxCallers);
+    const done: { job: Job; value: unknown }[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const [i, job] of jobs.entries()) {
+          await sql.raw(`savepoint caller_${i}`).execute(trx);
+          let value: unknown;
+          try {
+            value = await job.fn(trx.withoutPlugins());
+          } catch (err) {
+            // Should the rollback itself fail, the transaction is lost: every caller hears of it.
+            await sql.raw(`rollback to caller_${i}`).execute(trx);
+            await sql.raw(`release caller_${i}`).execute(trx);
+            job.reject(err);
+            continue;
+          }
+          await sql.raw(`release caller_${i}`).execute(trx);
+          done.push({ job, value });
+        }
+      });
+      for (const { job, value } of done) job.resolve(value);
+    } catch (err) {
+      // The commit (or a rollback) failed: no caller's work is kept. Those already rejected stay so.
+      for (const job of jobs) job.reject(err);
+    } finally {
+      this.scheduled = false;
+      this.schedule();
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { narrow, type DialectName } from './connect.js';
 import type { ModuleMigration } from './migrate.js';
 
@@ -54,6 +54,17 @@ export async function nextSequenceValue(trx: Kysely<any>, dialect: DialectName, 
   if (dialect === 'sqlite') return nextCounterValue(trx, name);
   const r = await sql<{ v: number }>`select nextval(${`${name}_seq`}) as v`.execute(trx);
   return Number(r.rows[0]!.v);
+}
+
+/**
+ * The next number of a named sequence, for a value of an insert: on PostgreSQL the `nextval`
+ * expression itself, which saves the round trip of asking first (read the number from the insert's
+ * returning); on SQLite the number.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function nextSequenceValueFor(trx: Kysely<any>, dialect: DialectName, name: string): Promise<number | RawBuilder<number>> {
+  if (!SEQUENCE.test(name)) throw new Error(`Invalid sequence name ${name}`);
+  return dialect === 'sqlite' ? nextCounterValue(trx, name) : sql<number>`nextval(${`${name}_seq`})`;
 }
 
 /** Creates a sequence for `nextSequenceValue` (PostgreSQL; SQLite needs none), starting after `after`. */

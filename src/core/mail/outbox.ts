@@ -160,16 +160,31 @@ export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = n
 }
 
 /** The Message-IDs of the earlier messages about one request to one address, oldest first. */
-export async function threadMessageIds(db: AnyDb, ticketId: string, to: string): Promise<{ messageId: string; at: string }[]> {
-  const rows = await narrow<MailTables>(db)
+export async function threadMessageIds(
+  anyDb: AnyDb,
+  ticketId: string,
+  to: string,
+  /** Only the first and the last `last` (a thread's References need no more): a long thread costs no more to answer. */
+  last?: number,
+): Promise<{ messageId: string; at: string }[]> {
+  const db = narrow<MailTables>(anyDb);
+  const q = db
     .selectFrom('mail_outbox')
-    .select(['message_id', 'created_at'])
+    .select(['id', 'message_id', 'created_at'])
     .where('ticket_id', '=', ticketId)
     .where('to_address', '=', to)
-    .where('message_id', 'is not', null)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ messageId: r.message_id!, at: r.created_at }));
+    .where('message_id', 'is not', null);
+  const rows =
+    last === undefined
+      ? await q.orderBy('id').execute()
+      : await db
+          .selectFrom(q.orderBy('id').limit(1).as('f'))
+          .selectAll()
+          .unionAll(db.selectFrom(q.orderBy('id', 'desc').limit(last).as('l')).selectAll())
+          .execute();
+  return [...new Map(rows.map((r) => [Number(r.id), r])).entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, r]) => ({ messageId: r.message_id!, at: r.created_at }));
 }
 
 /** A dead letter as admins see it. */

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { deleteInBatches } from '../../core/db/batches.js';
+import { isRemembered, memoInTransaction } from '../../core/db/memo.js';
 import type { Db } from '../db.js';
 import { SYSTEM_USER_ID, type IdentityTables, type Line, type Role } from './identity.tables.js';
 
@@ -15,6 +16,19 @@ export const findUserByEmail = (db: Db, email: string) =>
 
 export const findUserById = (db: Db, id: string) =>
   db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+/**
+ * People by id, read once per transaction: for the reactions to a request's events (notices),
+ * which read the same requester, assignee and watchers and change none of them.
+ */
+export async function findUsersOnce(db: Db, ids: string[]): Promise<Map<string, UserRow>> {
+  const wanted = [...new Set(ids)];
+  const missing = wanted.filter((id) => !isRemembered(db, `user:${id}`));
+  // The ones not read yet in one query.
+  const rows = missing.length ? db.selectFrom('users').selectAll().where('id', 'in', missing).execute() : Promise.resolve([]);
+  const found = await Promise.all(wanted.map((id) => memoInTransaction(db, `user:${id}`, async () => (await rows).find((u) => u.id === id))));
+  return new Map(found.filter((u): u is UserRow => u !== undefined).map((u) => [u.id, u]));
+}
 
 /** The active people with this mobile number (E.164), oldest account first. */
 export const findUsersByPhone = (db: Db, e164: string) =>
@@ -139,6 +153,9 @@ export const listOrganizations = (db: Db, onlyId?: string) => {
 
 export const findOrganization = (db: Db, id: string) =>
   db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** An organization read once per transaction: for the reactions to a request's events, which do not change it. */
+export const findOrganizationOnce = (db: Db, id: string) => memoInTransaction(db, `organization:${id}`, () => findOrganization(db, id));
 
 export const insertOrganization = (db: Db, row: Insertable<IdentityTables['organizations']>) =>
   db.insertInto('organizations').values(row).execute();

@@ -8,8 +8,10 @@ export type SatisfactionRow = Selectable<NotificationTables['ticket_satisfaction
 
 // In-app feed: every query starts from the person it belongs to.
 
-export const insertNotification = (db: Db, row: Insertable<NotificationTables['notifications']>) =>
-  db.insertInto('notifications').values(row).execute();
+/** Several in-app notices in one statement. */
+export async function insertNotifications(db: Db, rows: Insertable<NotificationTables['notifications']>[]) {
+  if (rows.length) await db.insertInto('notifications').values(rows).execute();
+}
 
 export function listFeed(db: Db, userId: string, f: { unreadOnly: boolean; before?: number; limit: number }) {
   let q = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);

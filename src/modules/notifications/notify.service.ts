@@ -4,7 +4,7 @@ import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../cor
 import { inboundMessageIds } from '../channels/email/index.js';
 import { enqueueSms } from '../channels/sms/index.js';
 import type { AppContext, Db } from '../db.js';
-import { findOrganization, findUserById, type Line } from '../identity/index.js';
+import { findOrganizationOnce, findUsersOnce, type Line } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
 import { defaultChoice, SMS_REQUEST_NOTICES, type ChannelChoice } from './catalog.js';
 import { isAddressFailing } from './failing-addresses.js';
@@ -44,7 +44,7 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   // Whoever makes a request is told its number, by every channel (the portal too: the receipt is
   // what they keep and what they answer to).
   if (planned.notice.kind === 'ticket_received' && e.actorId === t.requester_id) {
-    const requester = await findUserById(trx, t.requester_id);
+    const requester = (await findUsersOnce(trx, [t.requester_id])).get(t.requester_id);
     if (requester?.active) recipients = [{ user: requester, side: sideOf(requester) }, ...recipients];
   }
   await deliver(app, trx, t, planned.notice, recipients);
@@ -63,7 +63,7 @@ async function plan(
     case 'ticket.replied': {
       const entry = await findEntry(trx, e.subjectId, Number(data.entryId));
       if (!entry || entry.kind !== 'reply') return null;
-      const author = entry.author_id ? await findUserById(trx, entry.author_id) : undefined;
+      const author = entry.author_id ? (await findUsersOnce(trx, [entry.author_id])).get(entry.author_id) : undefined;
       const notice: Notice = {
         kind: 'ticket_replied',
         authorName: author?.name ?? 'Tierdesk',
@@ -146,10 +146,11 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
   );
   const number = ticketNumber(t.number);
   const [requester, org] = await Promise.all([
-    findUserById(trx, t.requester_id),
-    findOrganization(trx, t.organization_id),
+    findUsersOnce(trx, [t.requester_id]).then((m) => m.get(t.requester_id)),
+    findOrganizationOnce(trx, t.organization_id),
   ]);
   const now = app.clock.now().toISOString();
+  const inAppRows: Parameters<typeof repo.insertNotifications>[1] = [];
   for (const r of audience) {
     // The requester of a request made by SMS, or by phone when their number is all we know of them,
     // hears back by SMS, unless they chose otherwise.
@@ -169,7 +170,7 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
     };
     if (choice.in_app) {
       const inApp = render(r.user.locale, notice, context);
-      await repo.insertNotification(trx, {
+      inAppRows.push({
         user_id: r.user.id,
         event: notice.kind,
         ticket_id: t.id,
@@ -189,6 +190,7 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
     if (choice.sms && r.user.phone)
       await enqueueSms(app, trx, { to: r.user.phone, text: renderSms(r.user.locale, notice, context), ticketId: t.id, userId: r.user.id });
   }
+  await repo.insertNotifications(trx, inAppRows);
 }
 
 /** The requester's resolution notice carries one-click rating links of their own. */
@@ -231,11 +233,11 @@ async function enqueueTicketMail(
   // The thread: what the desk sent to this address about the request and what it received from it.
   // In time order, except that a request made by mail has that first message as the thread's root
   // (it is recorded just after the receipt that answers it).
-  const inbound = await inboundMessageIds({ db: trx }, t.id, to);
+  const inbound = await inboundMessageIds({ db: trx }, t.id, to, MAX_REFERENCES - 1);
   const root = t.channel === 'email' ? inbound[0] : undefined;
   const earlier = [
     ...(root ? [root] : []),
-    ...[...inbound.filter((m) => m !== root), ...(await threadMessageIds(trx, t.id, to))].sort((a, b) =>
+    ...[...inbound.filter((m) => m !== root), ...(await threadMessageIds(trx, t.id, to, MAX_REFERENCES - 1))].sort((a, b) =>
       a.at.localeCompare(b.at),
     ),
   ].map((m) => m.messageId);

@@ -1,5 +1,5 @@
 import type { Db } from '../db.js';
-import { CLIENT_ROLES, findUserById, listActiveByRole, SYSTEM_USER_ID, type UserRow } from '../identity/index.js';
+import { CLIENT_ROLES, findUsersOnce, listActiveByRole, SYSTEM_USER_ID, type UserRow } from '../identity/index.js';
 import { listWatchers, type TicketRow } from '../tickets/index.js';
 
 /**
@@ -24,19 +24,21 @@ export const sideOf = (u: UserRow): Recipient['side'] => ((CLIENT_ROLES as reado
  * company (who may not know the request exists).
  */
 export async function recipientsOf(db: Db, t: TicketRow, rules: Rule[], actorId: string | null): Promise<Recipient[]> {
-  const found = new Map<string, UserRow>();
-  const add = (u: UserRow | undefined) => {
-    if (u) found.set(u.id, u);
-  };
-  const byId = async (id: string | null) => add(id ? await findUserById(db, id) : undefined);
+  // In the rules' order: people named by id (read together, once per transaction) or read whole.
+  const named: (string | UserRow)[] = [];
   for (const rule of rules) {
-    if (rule === 'requester') await byId(t.requester_id);
-    if (rule === 'watchers') for (const w of await listWatchers(db, t.id)) await byId(w.id);
-    if (rule === 'assignee') await byId(t.assignee_id);
-    if (rule === 'line' || (rule === 'assignee_or_line' && !t.assignee_id))
-      for (const u of await listActiveByRole(db, 'agent', t.line)) add(u);
-    if (rule === 'assignee_or_line' && t.assignee_id) await byId(t.assignee_id);
-    if (rule === 'managers') for (const u of await listActiveByRole(db, 'manager')) add(u);
+    if (rule === 'requester') named.push(t.requester_id);
+    if (rule === 'watchers') named.push(...(await listWatchers(db, t.id)).map((w) => w.id));
+    if (rule === 'assignee' && t.assignee_id) named.push(t.assignee_id);
+    if (rule === 'line' || (rule === 'assignee_or_line' && !t.assignee_id)) named.push(...(await listActiveByRole(db, 'agent', t.line)));
+    if (rule === 'assignee_or_line' && t.assignee_id) named.push(t.assignee_id);
+    if (rule === 'managers') named.push(...(await listActiveByRole(db, 'manager')));
+  }
+  const byId = await findUsersOnce(db, named.filter((n): n is string => typeof n === 'string'));
+  const found = new Map<string, UserRow>();
+  for (const n of named) {
+    const u = typeof n === 'string' ? byId.get(n) : n;
+    if (u) found.set(u.id, u);
   }
   return [...found.values()]
     .filter((u) => u.id !== actorId && u.id !== SYSTEM_USER_ID && u.active === 1)

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../core/events/events.js';
 import type { Db } from '../db.js';
-import { findOrganization } from '../identity/index.js';
+import { findOrganizationOnce } from '../identity/index.js';
 import { findClock } from '../sla/index.js';
 import { findTicketById, type TicketRow } from '../tickets/index.js';
 import type { FlowKind } from './reports.tables.js';
@@ -65,7 +65,7 @@ const dimensions = (t: TicketRow) => ({
 /** Recomputes a request's row of figures from the request, its clocks and its clock log. */
 export async function refreshRequest(db: Db, t: TicketRow, now: string) {
   const prev = await db.selectFrom('report_requests').select(['plan_id', 'max_line', 'rating']).where('ticket_id', '=', t.id).executeTakeFirst();
-  const planId = prev ? prev.plan_id : ((await findOrganization(db, t.organization_id))?.plan_id ?? null);
+  const planId = prev ? prev.plan_id : ((await findOrganizationOnce(db, t.organization_id))?.plan_id ?? null);
   const fr = await findClock(db, t.id, 'first_response');
   const res = await findClock(db, t.id, 'resolution');
   const dwell = await lineDwell(db, t.id);
@@ -103,7 +103,7 @@ export async function refreshRequest(db: Db, t: TicketRow, now: string) {
 
 /** A new request's row: its clocks have only just started, so there are no times to take yet. */
 async function insertRequest(db: Db, t: TicketRow, now: string) {
-  const org = await findOrganization(db, t.organization_id);
+  const org = await findOrganizationOnce(db, t.organization_id);
   await db
     .insertInto('report_requests')
     .values({

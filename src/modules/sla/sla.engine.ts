@@ -2,7 +2,7 @@ import type { DomainEvent } from '../../core/events/events.js';
 import { cancelTimers, scheduleTimers, type DueTimer, type TimerSpec } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
 import { countSla } from '../../core/observability/metrics.js';
-import { findOrganization, findPlan, type Line } from '../identity/index.js';
+import { findOrganization, findOrganizationOnce, findPlan, type Line } from '../identity/index.js';
 import { findTicketById, type TicketRow } from '../tickets/index.js';
 import type { CalendarSpec } from './business-time.js';
 import { getCalendarSpec } from './calendars.service.js';
@@ -53,7 +53,7 @@ async function ownTargets(db: Db, ticketId: string) {
 }
 
 export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
-  const org = await findOrganization(db, t.organization_id);
+  const org = await findOrganizationOnce(db, t.organization_id);
   const planSla = org?.plan_id ? await repo.findPlanSla(db, org.plan_id) : undefined;
   const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
   const calendarId = (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
@@ -204,7 +204,8 @@ export async function onTicketEvent(app: AppContext, db: Db, e: DomainEvent) {
   const now = app.clock.now();
   const data = (e.data ?? {}) as Record<string, unknown>;
   const terms = await termsFor(app, db, t);
-  const clocks = new Map((await repo.listClocks(db, t.id)).map((r) => [r.metric, r]));
+  // A new request has no clocks yet.
+  const clocks = new Map(e.type === 'ticket.created' ? [] : (await repo.listClocks(db, t.id)).map((r) => [r.metric, r]));
   const each = async (fn: (metric: Metric, row: repo.ClockRow) => Promise<void>) => {
     for (const [metric, row] of clocks) await fn(metric, row);
   };

@@ -1,7 +1,8 @@
-import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Insertable, type InsertObject, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
 import { containsText } from '../../core/db/dialect.js';
-import type { Db } from '../db.js';
+import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
+import type { DB, Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
 import type { TicketTables } from './tickets.tables.js';
 
@@ -19,9 +20,17 @@ const NUMBER = /^TD-(\d{1,12})$/i;
 const ownOrWatched = (requesterCol: 'requester_id' | 't.requester_id', idCol: 'tickets.id' | 't.id', userId: string) =>
   sql<SqlBool>`(${sql.ref(requesterCol)} = ${userId} or exists (select 1 from ticket_watchers tw where tw.ticket_id = ${sql.ref(idCol)} and tw.user_id = ${userId}))`;
 
+/**
+ * A request by id, read once per transaction (the reactions to its events share the row; what the
+ * transaction writes to it through this module keeps the row current).
+ */
+export const findTicketById = (db: Db, id: string): Promise<TicketRow | undefined> =>
+  memoInTransaction(db, `ticket:${id}`, () => db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()).then((t) => t && { ...t });
+
 /** A ticket by id or number (`TD-000123`), within what the scope may see. */
 export function findTicket(db: Db, scope: TicketScope, idOrNumber: string) {
   const m = NUMBER.exec(idOrNumber);
+  if (!m && !scope.organizationId && !scope.requesterId) return findTicketById(db, idOrNumber);
   let q = db.selectFrom('tickets').selectAll();
   q = m ? q.where('number', '=', Number(m[1])) : q.where('id', '=', idOrNumber);
   if (scope.organizationId) q = q.where('organization_id', '=', scope.organizationId);
@@ -47,17 +56,24 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
 
 export type TicketWithNames = NonNullable<Awaited<ReturnType<typeof findTicketWithNames>>>;
 
-export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) => db.insertInto('tickets').values(row).execute();
+/** Inserts a request (its values may be expressions, such as its number's `nextval`) and gives its row. */
+export async function insertTicket(db: Db, row: InsertObject<DB, 'tickets'>) {
+  const t = await db.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
+  rememberInTransaction(db, `ticket:${t.id}`, t);
+  return t;
+}
 
 /** Updates a ticket if it is still at `version`, and bumps the version; false when it moved on. */
 export async function updateTicket(db: Db, id: string, version: number, patch: Updateable<TicketTables['tickets']>) {
-  const r = await db
+  const t = await db
     .updateTable('tickets')
     .set({ ...patch, version: version + 1 })
     .where('id', '=', id)
     .where('version', '=', version)
+    .returningAll()
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  if (t) rememberInTransaction(db, `ticket:${id}`, t);
+  return t !== undefined;
 }
 
 export type SortField = 'created_at' | 'updated_at' | 'number' | 'due';
@@ -208,6 +224,21 @@ export const addWatcher = (db: Db, ticketId: string, userId: string) =>
     .onConflict((oc) => oc.columns(['ticket_id', 'user_id']).doNothing())
     .execute();
 
+/** The organization's active IT managers watch the request, in one statement. */
+export const addManagersAsWatchers = (db: Db, ticketId: string, organizationId: string) =>
+  db
+    .insertInto('ticket_watchers')
+    .columns(['ticket_id', 'user_id'])
+    .expression(
+      db
+        .selectFrom('users')
+        .select([sql<string>`cast(${ticketId} as text)`.as('ticket_id'), 'id as user_id'])
+        .where('organization_id', '=', organizationId)
+        .where('role', '=', 'client_manager')
+        .where('active', '=', 1),
+    )
+    .execute();
+
 export const removeWatcher = (db: Db, ticketId: string, userId: string) =>
   db.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
 
@@ -256,8 +287,9 @@ export const deleteLink = (db: Db, linkId: string) => db.deleteFrom('ticket_link
 // Timeline and attachments
 
 export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline_entries']>): Promise<number> {
-  const r = await db.insertInto('timeline_entries').values(row).returning('id').executeTakeFirstOrThrow();
-  return Number(r.id);
+  const e = await db.insertInto('timeline_entries').values(row).returningAll().executeTakeFirstOrThrow();
+  rememberInTransaction(db, `entry:${e.id}`, e);
+  return Number(e.id);
 }
 
 export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publicEvents: Set<string>) {
@@ -274,8 +306,11 @@ export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publi
   return q.orderBy('e.id').execute();
 }
 
-export const findEntry = (db: Db, ticketId: string, id: number) =>
-  db.selectFrom('timeline_entries').selectAll().where('ticket_id', '=', ticketId).where('id', '=', id).executeTakeFirst();
+/** A timeline entry of the request; one the transaction wrote without reading it again. */
+export const findEntry = (db: Db, ticketId: string, id: number): Promise<EntryRow | undefined> =>
+  memoInTransaction(db, `entry:${id}`, () => db.selectFrom('timeline_entries').selectAll().where('id', '=', id).executeTakeFirst()).then(
+    (e) => (e?.ticket_id === ticketId ? { ...e } : undefined),
+  );
 
 export const insertAttachment = (db: Db, row: Insertable<TicketTables['attachments']>) => db.insertInto('attachments').values(row).execute();
 

@@ -1,6 +1,6 @@
 import { inTransaction } from '../../core/db/connect.js';
 import { recordAudit } from '../../core/audit/audit.js';
-import { nextSequenceValue } from '../../core/db/counters.js';
+import { nextSequenceValueFor } from '../../core/db/counters.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
@@ -82,10 +82,9 @@ export async function createTicket(
   const id = newId();
   const now = app.clock.now().toISOString();
   await inTransaction(app.db, async (trx) => {
-    const number = await nextSequenceValue(trx, app.dialect, 'ticket_number');
-    await repo.insertTicket(trx, {
+    const { number } = await repo.insertTicket(trx, {
       id,
-      number,
+      number: await nextSequenceValueFor(trx, app.dialect, 'ticket_number'),
       type: input.type ?? 'incident',
       subject: input.subject,
       description: input.description,
@@ -109,14 +108,7 @@ export async function createTicket(
       closed_at: null,
       reopened_count: 0,
     });
-    const managers = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('organization_id', '=', organizationId)
-      .where('role', '=', 'client_manager')
-      .where('active', '=', 1)
-      .execute();
-    for (const m of managers) await repo.addWatcher(trx, id, m.id);
+    await repo.addManagersAsWatchers(trx, id, organizationId);
     if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
     await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: JSON.stringify({ line }), created_at: now });
     await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });

@@ -82,8 +82,9 @@ export async function addComment(
   if (staff && !input.internal && t.status === 'new') status = 'open';
   const now = app.clock.now().toISOString();
   const firstResponse = staff && !input.internal && !t.first_response_at;
+  const attachments: repo.AttachmentRow[] = [];
   try {
-    const entryId = await inTransaction(app.db, async (trx) => {
+    const entry = await inTransaction(app.db, async (trx) => {
       const entryId = await repo.insertEntry(trx, {
         ticket_id: t.id,
         kind: input.internal ? 'note' : 'reply',
@@ -93,18 +94,11 @@ export async function addComment(
         data: null,
         created_at: now,
       });
-      for (const [i, f] of files.entries())
-        await repo.insertAttachment(trx, {
-          id: newId(),
-          ticket_id: t.id,
-          entry_id: entryId,
-          filename: f.filename,
-          content_type: types[i]!,
-          size: f.data.length,
-          file_key: keys[i]!,
-          uploaded_by: actor.id,
-          created_at: now,
-        });
+      for (const [i, f] of files.entries()) {
+        const row = { id: newId(), ticket_id: t.id, entry_id: entryId, filename: f.filename, content_type: types[i]!, size: f.data.length, file_key: keys[i]!, uploaded_by: actor.id, created_at: now };
+        await repo.insertAttachment(trx, row);
+        attachments.push(row);
+      }
       // Bumping the version with the reply makes concurrent edits notice it; retried once if a
       // concurrent change got there first, since a reply itself never conflicts.
       let current = t;
@@ -131,9 +125,10 @@ export async function addComment(
         actorId: actor.id,
         data: { entryId, byStaff: staff, firstResponse },
       });
-      return entryId;
+      return (await repo.findEntry(trx, t.id, entryId))!;
     });
-    return { ticketId: t.id, entryId };
+    // The entry as written, for the answer to the caller: no need to read it back.
+    return { ticketId: t.id, entryId: Number(entry.id), entry: { ...entry, author_name: actor.name, attachments } };
   } catch (err) {
     await Promise.all(keys.map((k) => app.files.remove(k)));
     throw err;

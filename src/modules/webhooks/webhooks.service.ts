@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
+import { memoInTransaction } from '../../core/db/memo.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { newId, newSecret } from '../../core/ids/ids.js';
@@ -156,7 +157,9 @@ async function enqueue(app: AppContext, trx: Db, w: WebhookRow, event: string, t
  */
 export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise<void> {
   if (e.subjectType !== 'ticket' && e.subjectType !== 'call') return;
-  const hooks = (await trx.selectFrom('webhooks').selectAll().where('active', '=', 1).execute()).filter((w) =>
+  // Read once per transaction: a change sets off several events.
+  const active = await memoInTransaction(trx, 'webhooks:active', () => trx.selectFrom('webhooks').selectAll().where('active', '=', 1).execute());
+  const hooks = active.filter((w) =>
     (JSON.parse(w.events) as string[]).includes(e.type),
   );
   if (!hooks.length) return;

@@ -89,16 +89,30 @@ export async function clearFailingAddress(app: AppContext, actor: Actor, address
 }
 
 /** The Message-IDs of the mail a person sent about a request, for threading the desk's answers. */
-export async function inboundMessageIds(app: Pick<AppContext, 'db'>, ticketId: string, from: string): Promise<{ messageId: string; at: string }[]> {
-  const rows = await app.db
+export async function inboundMessageIds(
+  app: Pick<AppContext, 'db'>,
+  ticketId: string,
+  from: string,
+  /** Only the first and the last `last` (a thread's References need no more): a long thread costs no more to answer. */
+  last?: number,
+): Promise<{ messageId: string; at: string }[]> {
+  const q = app.db
     .selectFrom('email_messages')
-    .select(['message_id', 'received_at'])
+    .select(['id', 'message_id', 'received_at'])
     .where('ticket_id', '=', ticketId)
     .where((eb) => eb(eb.fn('lower', ['from_address']), '=', from.trim().toLowerCase()))
-    .where('message_id', 'is not', null)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ messageId: r.message_id!, at: r.received_at }));
+    .where('message_id', 'is not', null);
+  const rows =
+    last === undefined
+      ? await q.orderBy('id').execute()
+      : await app.db
+          .selectFrom(q.orderBy('id').limit(1).as('f'))
+          .selectAll()
+          .unionAll(app.db.selectFrom(q.orderBy('id', 'desc').limit(last).as('l')).selectAll())
+          .execute();
+  return [...new Map(rows.map((r) => [Number(r.id), r])).entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, r]) => ({ messageId: r.message_id!, at: r.received_at }));
 }
 
 /** Whether mail to an address bounced permanently (outgoing mail should not be sent there). */

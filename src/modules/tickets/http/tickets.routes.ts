@@ -147,9 +147,7 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
       const actor = actorOf(req);
       const input = await readComment(req);
       if (input.seenEntryId !== undefined && !input.force) await timeline.assertNothingNewSince(app, actor, req.params.id, input.seenEntryId);
-      const { ticketId, entryId } = await timeline.addComment(app, actor, req.params.id, input);
-      const { entries } = await timeline.listTimeline(app, actor, ticketId);
-      const entry = entries.find((e) => Number(e.id) === entryId)!;
+      const { ticketId, entry } = await timeline.addComment(app, actor, req.params.id, input);
       return reply.code(201).send(presentEntry(ticketId, entry, actor));
     },
   });
