@@ -199,7 +199,7 @@ export async function orderItem(app: AppContext, actor: Actor, itemId: string, i
       })),
     );
     if (item.first_response_minutes !== null || item.resolution_minutes !== null) await refreshTargets(a, trx, ticketId, { catalogItem: item.id });
-    await changeAutomatically(a, ticketId, { line: item.line, reason: `The catalog item ${item.name} is handled at ${item.line}`, by: 'auto' });
+    await changeAutomatically(a, ticketId, { line: item.line, reason: { code: 'catalog_item_line', params: { item: item.name, itemRu: item.name_ru, line: item.line } }, by: 'auto' });
     await recordAudit(trx, { entityType: 'ticket', entityId: ticketId, actorId: actor.id, action: 'catalog_ordered', after: { itemId: item.id, answers: Object.fromEntries(answers.map((x) => [x.field.key, x.refId ?? x.value])) } });
     await app.events.append(trx, { type: 'catalog.ordered', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, data: { itemId: item.id } });
     if (item.type === 'change') await recordChange(a, actor, ticketId, { ...input.change!, needsApproval: Boolean(item.needs_approval) });

@@ -6,7 +6,7 @@ import { hashSecret, newId, newSecret } from '../../core/ids/ids.js';
 import { domainOf, enqueueMail, newMessageId } from '../../core/mail/outbox.js';
 import { within, type AppContext, type Db } from '../db.js';
 import { findOrganization, findUserById, isStaff, toActor, type Actor, type UserRow } from '../identity/index.js';
-import { addFeedNotice, notificationsPaused } from '../notifications/index.js';
+import { addFeedNotices, notificationsPaused } from '../notifications/index.js';
 import { holdClocks } from '../sla/index.js';
 import { createTicket, findEntry, findTicketById, loadTicket, SYSTEM_ACTOR, ticketNumber, updateTicket, type TicketRow } from '../tickets/index.js';
 import { decisionInReply, formatWindow, renderChangeNotice, type ChangeNotice } from './changes.messages.js';
@@ -174,7 +174,7 @@ async function notify(app: AppContext, db: Db, t: TicketRow, user: UserRow, noti
   const context = { number, subject: t.subject, link: `${app.config.publicUrl}/tickets/${number}`, organizationName: org?.name ?? '' };
   const m = renderChangeNotice(user.locale, notice, context);
   const now = app.clock.now().toISOString();
-  await addFeedNotice(db, { user_id: user.id, event: notice.kind, ticket_id: t.id, title: m.title, body: m.body, link: context.link, created_at: now });
+  await addFeedNotices(db, [{ user_id: user.id, event: notice.kind, ticket_id: t.id, title: m.title, body: m.body, link: context.link, created_at: now }]);
   if (user.email.endsWith('.invalid')) return;
   await enqueueMail(
     db,

@@ -5,5 +5,5 @@ export { notificationsPaused, withoutNotifications } from './quiet.js';
 export { notificationRoutes } from './http/notifications.routes.js';
 export type { NotificationTables } from './notifications.tables.js';
 export { notificationMigrations } from './notifications.tables.js';
-/** Adds a notice to a person's in-app feed, in the caller's transaction (for notices other modules write themselves). */
-export { insertNotification as addFeedNotice } from './notifications.repo.js';
+/** Adds notices to people's in-app feeds, in the caller's transaction (for notices other modules write themselves). */
+export { insertNotifications as addFeedNotices } from './notifications.repo.js';

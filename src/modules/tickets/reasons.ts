@@ -9,7 +9,8 @@ export type Reason =
   | { code: 'auto_assigned'; params: { line: string } }
   | { code: 'line_budget_used'; params: { line: string; minutes: number } }
   | { code: 'category_needs_line'; params: { category: string; categoryRu?: string; line: string } }
-  | { code: 'budget_escalated_early'; params: { line: string } };
+  | { code: 'budget_escalated_early'; params: { line: string } }
+  | { code: 'catalog_item_line'; params: { item: string; itemRu?: string; line: string } };
 
 export type ReasonCode = Reason['code'];
 
@@ -21,12 +22,14 @@ const TEXTS: Record<Locale, Texts> = {
     line_budget_used: (p) => `The ${p.line} time budget of ${p.minutes} business minutes was used up`,
     category_needs_line: (p) => `The category ${p.category} needs ${p.line}`,
     budget_escalated_early: (p) => `Escalated by the assigned agent when the ${p.line} time budget was nearly used up`,
+    catalog_item_line: (p) => `The catalog item ${p.item} is handled at ${p.line}`,
   },
   ru: {
     auto_assigned: (p) => `Свободный специалист ${p.line} с наименьшим числом открытых обращений`,
     line_budget_used: (p) => `Исчерпан лимит времени на ${p.line}: ${p.minutes} раб. мин`,
     category_needs_line: (p) => `Категория «${p.categoryRu || p.category}» требует ${p.line}`,
     budget_escalated_early: (p) => `Передано исполнителем, когда лимит времени на ${p.line} почти исчерпан`,
+    catalog_item_line: (p) => `Услугу каталога «${p.itemRu || p.item}» выполняет ${p.line}`,
   },
 };
 

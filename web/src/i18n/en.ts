@@ -239,6 +239,7 @@ export const en = {
     merged: 'Merged {{count}} into {{number}}',
     mergedInto: 'merged this request into {{number}}',
     mergedFrom: 'merged {{number}} into this request',
+  },
   timeLeft: {
     label: 'Time left',
     left: '{{time}} left · {{clock}}',
@@ -373,6 +374,7 @@ export const en = {
     options: 'Choices',
     optionsHelp: 'One a line: value | English | Russian',
     kinds: { text: 'Text', choice: 'Choice', date: 'Date', person: 'Person of the company', file: 'File' },
+  },
   newRequest: {
     category: 'What is it about?',
     categoryNone: 'I do not know',
@@ -562,12 +564,13 @@ export const en = {
       resolvedOn: 'Resolved {{at}}',
     },
     banner: { label: 'Service incident', since: 'since {{at}}' },
+  },
   contractOption: {
     system_administration: 'System administration',
     off_hours_support: 'Off-hours support',
     english_speaking_expert: 'English-speaking expert',
   },
-  changes: {
+  fieldChange: {
     assignee: 'assignee: {{from}} → {{to}}',
     line: 'line: {{from}} → {{to}}',
     group: 'group: {{from}} → {{to}}',
@@ -581,6 +584,7 @@ export const en = {
     line_budget_used: 'The {{line}} time budget of {{minutes}} business minutes was used up',
     category_needs_line: 'The category {{category}} needs {{line}}',
     budget_escalated_early: 'Escalated by the assigned agent when the {{line}} time budget was nearly used up',
+    catalog_item_line: 'The catalog item {{item}} is handled at {{line}}',
   },
   stale: {
     title: 'The request changed while you were writing',

@@ -241,6 +241,7 @@ export const ru: Strings = {
     merged: 'Объединено {{count}} в {{number}}',
     mergedInto: 'объединил(а) это обращение с {{number}}',
     mergedFrom: 'присоединил(а) к этому обращению {{number}}',
+  },
   timeLeft: {
     label: 'Осталось',
     left: 'осталось {{time}} · {{clock}}',
@@ -375,6 +376,7 @@ export const ru: Strings = {
     options: 'Варианты',
     optionsHelp: 'По одному в строке: значение | English | Русский',
     kinds: { text: 'Текст', choice: 'Выбор', date: 'Дата', person: 'Сотрудник компании', file: 'Файл' },
+  },
   newRequest: {
     category: 'К чему это относится?',
     categoryNone: 'Не знаю',
@@ -564,12 +566,13 @@ export const ru: Strings = {
       resolvedOn: 'Устранена {{at}}',
     },
     banner: { label: 'Авария', since: 'с {{at}}' },
+  },
   contractOption: {
     system_administration: 'Системное администрирование',
     off_hours_support: 'Поддержка в нерабочее время',
     english_speaking_expert: 'Англоговорящий специалист',
   },
-  changes: {
+  fieldChange: {
     assignee: 'исполнитель: {{from}} → {{to}}',
     line: 'линия: {{from}} → {{to}}',
     group: 'группа: {{from}} → {{to}}',
@@ -583,6 +586,7 @@ export const ru: Strings = {
     line_budget_used: 'Исчерпан лимит времени на {{line}}: {{minutes}} раб. мин',
     category_needs_line: 'Категория «{{category}}» требует {{line}}',
     budget_escalated_early: 'Передано исполнителем, когда лимит времени на {{line}} почти исчерпан',
+    catalog_item_line: 'Услугу каталога «{{item}}» выполняет {{line}}',
   },
   stale: {
     title: 'Пока вы писали, заявка изменилась',

@@ -38,7 +38,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     return v;
   };
   // "assignee: Lena → Egor": the names the server looked up for the ids, "nobody" for none.
-  const named = (key: string) => t(`changes.${key}`, { from: d.fromName ?? (d.from ? '—' : t('changes.nobody')), to: d.toName ?? (d.to ? '—' : t('changes.nobody')) });
+  const named = (key: string) => t(`fieldChange.${key}`, { from: d.fromName ?? (d.from ? '—' : t('fieldChange.nobody')), to: d.toName ?? (d.to ? '—' : t('fieldChange.nobody')) });
   switch (e.type) {
     case 'created':
       return t('event.created');
@@ -46,14 +46,14 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
       return t('event.status_changed', { from: label('status', d.from), to: label('status', d.to) });
     case 'line_changed': {
       const by = d.by === 'time' ? ` (${t('event.byTime')})` : d.by === 'difficulty' ? ` (${t('event.byDifficulty')})` : '';
-      return t('changes.line', { from: d.from, to: d.to }) + by;
+      return t('fieldChange.line', { from: d.from, to: d.to }) + by;
     }
     case 'merged_into':
       return t('workspace.mergedInto', { number: d.number });
     case 'merged_from':
       return t('workspace.mergedFrom', { number: d.number });
     case 'priority_changed':
-      return t('changes.priority', { from: d.from, to: d.to });
+      return t('fieldChange.priority', { from: d.from, to: d.to });
     case 'assignee_changed':
       return named('assignee');
     case 'category_changed':
@@ -71,7 +71,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'major_resolved':
       return t(`problems.event.${e.type}`, d);
     case 'budget_kept':
-      return t('changes.budgetKept', { line: d.line });
+      return t('fieldChange.budgetKept', { line: d.line });
     default:
       return changeEventText(t, e) ?? t('event.other', { type: e.type });
   }
@@ -81,7 +81,7 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
 export function reasonText(t: TFunction, lang: string, data: Record<string, unknown>): string | null {
   const code = data.reasonCode as string | undefined;
   const params = (data.reasonParams ?? {}) as Record<string, unknown>;
-  if (code && i18nHas(t, `reason.${code}`)) return t(`reason.${code}`, { ...params, category: lang === 'ru' ? params.categoryRu || params.category : params.category });
+  if (code && i18nHas(t, `reason.${code}`)) return t(`reason.${code}`, { ...params, category: lang === 'ru' ? params.categoryRu || params.category : params.category, item: lang === 'ru' ? params.itemRu || params.item : params.item });
   return (data.reasonText as string | undefined) ?? (data.reason as string | undefined) ?? null;
 }
 
