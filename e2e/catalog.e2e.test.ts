@@ -199,7 +199,22 @@ describe('the service catalog and changes with approval in a real browser', () =
     await expect.poll(() => manager.getByTestId('catalog-orders').locator('tbody tr').count()).toBe(1);
     await manager.getByTestId('catalog-orders').getByText('New employee account').waitFor();
     await checkScreen(manager, 'catalog-16-orders-en');
-  }, 90_000);
+    // Staff propose a change themselves.
+    await manager.goto('/changes/calendar');
+    await manager.getByRole('link', { name: 'New change' }).click();
+    await manager.getByRole('combobox', { name: /^Requester/ }).click();
+    await manager.getByRole('option', { name: /Bob Smith/ }).click();
+    await manager.getByLabel(/^Subject/).fill(`Replace the core switch ${stamp}`);
+    await manager.getByLabel(/^Description/).fill('Store 4 loses the network at night.');
+    await manager.getByLabel(/^Plan of the work/).fill('Swap the switch, restore its configuration.');
+    await manager.getByLabel(/^Rollback plan/).fill('Put the old switch back.');
+    await manager.getByLabel(/^Window starts/).fill(localInput(5, 6));
+    await manager.getByLabel(/^Window ends/).fill(localInput(5, 7));
+    await checkScreen(manager, 'catalog-17-new-change-en');
+    await manager.getByRole('button', { name: 'Make the change' }).click();
+    await manager.waitForURL(/\/tickets\/TD-\d{6}$/);
+    await manager.getByTestId('change-panel').getByText('Waiting for approval').waitFor();
+  }, 120_000);
 
   it('the administrator edits an item’s form and the approval settings of the plans', async () => {
     const admin = await signIn('admin@demo.test', '/admin/catalog');

@@ -21,7 +21,7 @@ const CLIENT_SCREENS: [RegExp, Role[]][] = [
   [/^\/tickets\/[^/]+$/, ['requester', 'client_manager']],
   [/^\/kb\/(?!new$)[^/]+$/, ['requester', 'client_manager']],
   [/^\/requests\/company$/, ['client_manager']],
-  [/^\/catalog(\/orders|\/[^/]+)?\/?$/, ['requester', 'client_manager']],
+  [/^\/catalog(\/(?!orders$)[^/]+)?\/?$/, ['requester', 'client_manager']],
   [/^\/(approvals|changes\/calendar)\/?$/, ['client_manager']],
   [/^\/reports\/?$/, ['client_manager']],
 ];

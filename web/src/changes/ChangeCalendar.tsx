@@ -3,6 +3,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { get } from '../api/client';
+import { useMe } from '../api/queries';
+import { isStaffRole } from '../api/types';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import type { CalendarEntry } from './changes.api';
 import { ApprovalBadge } from './ChangeDetails';
@@ -22,6 +24,7 @@ const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padSt
  */
 export default function ChangeCalendar() {
   const { t, i18n } = useTranslation();
+  const staff = isStaffRole(useMe().data!.role);
   const [params, setParams] = useSearchParams();
   const start = params.get('week') ? weekStart(new Date(`${params.get('week')}T00:00:00`)) : weekStart(new Date());
   const end = new Date(start.getTime() + 28 * DAY + 2 * 3_600_000);
@@ -47,7 +50,14 @@ export default function ChangeCalendar() {
   const busyDays = days.filter((d) => onDay(d).length > 0);
   return (
     <Stack>
-      <Title order={1}>{t('changes.calendarTitle')}</Title>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1}>{t('changes.calendarTitle')}</Title>
+        {staff && (
+          <Button component={Link} to="/changes/new">
+            {t('changes.newTitle')}
+          </Button>
+        )}
+      </Group>
       <Group justify="space-between" wrap="wrap">
         <Group gap="xs">
           <Button variant="default" onClick={() => move(-4)} aria-label={t('changes.earlier')}>
