@@ -39,11 +39,8 @@ export const router = createBrowserRouter([
       { path: '/catalog/:id', element: page(() => import('../catalog/OrderPage')) },
       { path: '/approvals', element: page(() => import('../changes/Approvals')) },
       { path: '/changes/calendar', element: page(() => import('../changes/ChangeCalendar')) },
-<<<<<<< HEAD
       { path: '/requests/company', element: page(() => import('../portal/Requests')) },
-=======
       { path: '/changes/new', element: page(() => import('../changes/NewChange')) },
->>>>>>> h06
       { path: '/tickets/:ref', element: page(() => import('../tickets/TicketPage')) },
       { path: '/queues', element: <Navigate to="/queues/mine" replace /> },
       { path: '/queues/:queue', element: page(() => import('../agent/Queues')) },
