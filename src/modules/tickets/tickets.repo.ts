@@ -79,7 +79,7 @@ export interface TicketListQuery {
   priorities?: string[];
   channels?: string[];
   sla?: { states: SlaState[]; now: string; riskBefore: string; riskShare: 0.75 | 0.9 };
-  /** Whether the internal line budget counts for SLA filters and the due-first sort (staff only). */
+  /** Whether the internal line budget counts for the SLA state filters (staff only). */
   withLineClock?: boolean;
   updatedSince?: string;
   tag?: string;
@@ -157,7 +157,8 @@ export async function countTickets(db: Db, dialect: DialectName, scope: TicketSc
 
 /** One page of the ticket list, with the requester's and organization's names. */
 export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
-  const due = dueExpr(f.withLineClock ?? false);
+  // Due first by the contract's clocks, as the SLA column shows them (the line budget has its own column).
+  const due = dueExpr(false);
   let q = filtered(db, scope, f, dialect)
     .innerJoin('users as r', 'r.id', 't.requester_id')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')

@@ -295,6 +295,7 @@ export function TicketTable({
                     key={c}
                     miw={wide[c]}
                     style={c === 'subject' ? undefined : { whiteSpace: 'nowrap' }}
+                    data-col={c}
                   >
                     {cell(c, tk)}
                   </Table.Td>
