@@ -277,6 +277,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'web-bundle': async () => (await import('./web-bundle.js')).benchWebBundle(),
   'web-tti': async () => (await import('./web-tti.js')).benchWebTti(),
   attachments: async () => (await import('./attachments.js')).benchAttachments(),
+  queue: async () => (await import('./queue.js')).benchQueue(),
 };
 
 /** BENCH_PARTS=api,deadlines,… runs only those (default: all). */

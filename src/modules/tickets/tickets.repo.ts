@@ -16,7 +16,11 @@ const NUMBER = /^TD-(\d{1,12})$/i;
  * A requester's part of the scope: the requests they made and those they watch (an IT manager may
  * add a colleague; the notices they get link to the request, which they may then read).
  */
-const ownOrWatched = (requesterCol: 'requester_id' | 't.requester_id', idCol: 'tickets.id' | 't.id', userId: string) =>
+const ownOrWatched = (
+  requesterCol: 'requester_id' | 't.requester_id',
+  idCol: 'tickets.id' | 't.id',
+  userId: string,
+) =>
   sql<SqlBool>`(${sql.ref(requesterCol)} = ${userId} or exists (select 1 from ticket_watchers tw where tw.ticket_id = ${sql.ref(idCol)} and tw.user_id = ${userId}))`;
 
 /** A ticket by id or number (`TD-000123`), within what the scope may see. */
@@ -38,7 +42,12 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
+    .select([
+      'r.name as requester_name',
+      'r.email as requester_email',
+      'o.name as organization_name',
+      'a.name as assignee_name',
+    ]);
   q = m ? q.where('t.number', '=', Number(m[1])) : q.where('t.id', '=', idOrNumber);
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
   if (scope.requesterId) q = q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
@@ -47,10 +56,16 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
 
 export type TicketWithNames = NonNullable<Awaited<ReturnType<typeof findTicketWithNames>>>;
 
-export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) => db.insertInto('tickets').values(row).execute();
+export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) =>
+  db.insertInto('tickets').values(row).execute();
 
 /** Updates a ticket if it is still at `version`, and bumps the version; false when it moved on. */
-export async function updateTicket(db: Db, id: string, version: number, patch: Updateable<TicketTables['tickets']>) {
+export async function updateTicket(
+  db: Db,
+  id: string,
+  version: number,
+  patch: Updateable<TicketTables['tickets']>,
+) {
   const r = await db
     .updateTable('tickets')
     .set({ ...patch, version: version + 1 })
@@ -91,40 +106,53 @@ export interface TicketListQuery {
   limit: number;
 }
 
-/** The clocks of request `t` that have a target (and that the viewer may see). */
-const clocksOf = (withLine: boolean) =>
-  sql`from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0${withLine ? sql`` : sql` and c.metric <> 'line'`}`;
+/** When the running contract clock (first response, resolution) due first runs out; null when none runs. */
+const dueExpr = sql<
+  string | null
+>`(select min(c.deadline) from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0 and c.metric <> 'line' and c.state = 'running')`;
 
-/** When the running clock due first runs out; null when none runs. */
-const dueExpr = (withLine: boolean) => sql<string | null>`(select min(c.deadline) ${clocksOf(withLine)} and c.state = 'running')`;
-
+/**
+ * A request in an SLA state: its id among the clocks' (`t.id in (…)`), so that the clocks' index
+ * by state drives the search (the running and paused clocks are those of open requests only).
+ */
 function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean) {
-  const clocks = clocksOf(withLine);
+  const ids = (where: ReturnType<typeof sql>) =>
+    sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${withLine ? sql`` : sql` and c.metric <> 'line'`})`;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
   switch (state) {
     case 'running':
-      return sql<SqlBool>`exists (select 1 ${clocks} and c.state = 'running')`;
+      return sql<SqlBool>`${ids(sql`c.state = 'running'`)}`;
     case 'paused':
-      return sql<SqlBool>`(exists (select 1 ${clocks} and c.state = 'paused') and not exists (select 1 ${clocks} and c.state = 'running'))`;
+      return sql<SqlBool>`(${ids(sql`c.state = 'paused'`)} and not ${ids(sql`c.state = 'running'`)})`;
     case 'at_risk':
       // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
-      return sql<SqlBool>`exists (select 1 ${clocks} and c.state = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1))`;
+      return sql<SqlBool>`${ids(sql`c.state = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1)`)}`;
     case 'breached':
-      return sql<SqlBool>`exists (select 1 ${clocks} and c.state <> 'stopped' and (c.breached_at is not null or c.deadline < ${f.now}))`;
+      return sql<SqlBool>`${ids(sql`c.state in ('running', 'paused') and (c.breached_at is not null or c.deadline < ${f.now})`)}`;
   }
 }
 
 /** The list's filters, shared by a page and its count. */
-function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>, dialect: DialectName) {
+function filtered(
+  db: Db,
+  scope: TicketScope,
+  f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
+  dialect: DialectName,
+) {
   let q = db.selectFrom('tickets as t');
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
   if (scope.requesterId)
-    q = scope.watches === false ? q.where('t.requester_id', '=', scope.requesterId) : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
+    q =
+      scope.watches === false
+        ? q.where('t.requester_id', '=', scope.requesterId)
+        : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
   if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.planId) {
     const planId = f.planId;
-    q = q.where('t.organization_id', 'in', (eb) => eb.selectFrom('organizations').select('id').where('plan_id', '=', planId));
+    q = q.where('t.organization_id', 'in', (eb) =>
+      eb.selectFrom('organizations').select('id').where('plan_id', '=', planId),
+    );
   }
   if (f.line) q = q.where('t.line', '=', f.line as TicketRow['line']);
   if (f.groupId) q = q.where('t.group_id', '=', f.groupId);
@@ -142,7 +170,13 @@ function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 
   if (f.tag) {
     const tag = f.tag;
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('ticket_tags as tg').select('tg.tag').whereRef('tg.ticket_id', '=', 't.id').where('tg.tag', '=', tag)),
+      eb.exists(
+        eb
+          .selectFrom('ticket_tags as tg')
+          .select('tg.tag')
+          .whereRef('tg.ticket_id', '=', 't.id')
+          .where('tg.tag', '=', tag),
+      ),
     );
   }
   if (f.text) q = q.where(containsText(dialect, sql.ref('t.subject'), f.text));
@@ -150,21 +184,33 @@ function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 
 }
 
 /** How many requests match the list's filters. */
-export async function countTickets(db: Db, dialect: DialectName, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>) {
-  const r = await filtered(db, scope, f, dialect).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+export async function countTickets(
+  db: Db,
+  dialect: DialectName,
+  scope: TicketScope,
+  f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
+) {
+  const r = await filtered(db, scope, f, dialect)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** One page of the ticket list, with the requester's and organization's names. */
 export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
   // Due first by the contract's clocks, as the SLA column shows them (the line budget has its own column).
-  const due = dueExpr(false);
+  const due = dueExpr;
   let q = filtered(db, scope, f, dialect)
     .innerJoin('users as r', 'r.id', 't.requester_id')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name'])
+    .select([
+      'r.name as requester_name',
+      'r.email as requester_email',
+      'o.name as organization_name',
+      'a.name as assignee_name',
+    ])
     .select(due.as('due_at'));
   if (f.sort === 'due') {
     // Due first; requests with no running clock after them (nulls last on both databases), by id.
@@ -176,13 +222,20 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
           : sql<SqlBool>`(${due} > ${value} or (${due} = ${value} and t.id > ${id}) or ${due} is null)`,
       );
     }
-    return q.orderBy(sql`case when ${due} is null then 1 else 0 end`).orderBy(due).orderBy('t.id').limit(f.limit).execute();
+    return q
+      .orderBy(sql`case when ${due} is null then 1 else 0 end`)
+      .orderBy(due)
+      .orderBy('t.id')
+      .limit(f.limit)
+      .execute();
   }
   const col = `t.${f.sort}` as const;
   const cmp = f.direction === 'desc' ? '<' : '>';
   if (f.after) {
     const [value, id] = f.after;
-    q = q.where((eb) => eb.or([eb(col, cmp, value as never), eb.and([eb(col, '=', value as never), eb('t.id', cmp, id)])]));
+    q = q.where((eb) =>
+      eb.or([eb(col, cmp, value as never), eb.and([eb(col, '=', value as never), eb('t.id', cmp, id)])]),
+    );
   }
   return q.orderBy(col, f.direction).orderBy('t.id', f.direction).limit(f.limit).execute();
 }
@@ -191,7 +244,12 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
 
 /** Whether the person watches any request (the index by person, 2026-12-06-80). */
 export const watchesAny = async (db: Db, userId: string) =>
-  (await db.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
+  (await db
+    .selectFrom('ticket_watchers')
+    .select('ticket_id')
+    .where('user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst()) !== undefined;
 
 export const listWatchers = (db: Db, ticketId: string) =>
   db
@@ -210,19 +268,42 @@ export const addWatcher = (db: Db, ticketId: string, userId: string) =>
     .execute();
 
 export const removeWatcher = (db: Db, ticketId: string, userId: string) =>
-  db.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
+  db
+    .deleteFrom('ticket_watchers')
+    .where('ticket_id', '=', ticketId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 
 export const listTags = async (db: Db, ticketId: string) =>
-  (await db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', ticketId).orderBy('tag').execute()).map((r) => r.tag);
+  (
+    await db
+      .selectFrom('ticket_tags')
+      .select('tag')
+      .where('ticket_id', '=', ticketId)
+      .orderBy('tag')
+      .execute()
+  ).map((r) => r.tag);
 
 export async function replaceTags(db: Db, ticketId: string, tags: string[]) {
   await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
-  if (tags.length) await db.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+  if (tags.length)
+    await db
+      .insertInto('ticket_tags')
+      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
+      .execute();
 }
 
 /** Links in both directions, each with the ticket at the other end. */
 export function listLinks(db: Db, ticketId: string) {
-  const cols = ['l.id', 'l.kind', 'l.from_ticket_id', 'o.id as other_id', 'o.number as other_number', 'o.subject as other_subject', 'o.status as other_status'] as const;
+  const cols = [
+    'l.id',
+    'l.kind',
+    'l.from_ticket_id',
+    'o.id as other_id',
+    'o.number as other_number',
+    'o.subject as other_subject',
+    'o.status as other_status',
+  ] as const;
   return db
     .selectFrom('ticket_links as l')
     .innerJoin('tickets as o', 'o.id', 'l.to_ticket_id')
@@ -240,9 +321,15 @@ export function listLinks(db: Db, ticketId: string) {
 
 /** The requests that these requests link to with links of this kind (one step along the links). */
 export const linkedFrom = (db: Db, fromIds: string[], kind: TicketTables['ticket_links']['kind']) =>
-  db.selectFrom('ticket_links').select(['from_ticket_id', 'to_ticket_id']).where('from_ticket_id', 'in', fromIds).where('kind', '=', kind).execute();
+  db
+    .selectFrom('ticket_links')
+    .select(['from_ticket_id', 'to_ticket_id'])
+    .where('from_ticket_id', 'in', fromIds)
+    .where('kind', '=', kind)
+    .execute();
 
-export const insertLink = (db: Db, row: Insertable<TicketTables['ticket_links']>) => db.insertInto('ticket_links').values(row).execute();
+export const insertLink = (db: Db, row: Insertable<TicketTables['ticket_links']>) =>
+  db.insertInto('ticket_links').values(row).execute();
 
 export const findLink = (db: Db, ticketId: string, linkId: string) =>
   db
@@ -252,11 +339,15 @@ export const findLink = (db: Db, ticketId: string, linkId: string) =>
     .where((eb) => eb.or([eb('from_ticket_id', '=', ticketId), eb('to_ticket_id', '=', ticketId)]))
     .executeTakeFirst();
 
-export const deleteLink = (db: Db, linkId: string) => db.deleteFrom('ticket_links').where('id', '=', linkId).execute();
+export const deleteLink = (db: Db, linkId: string) =>
+  db.deleteFrom('ticket_links').where('id', '=', linkId).execute();
 
 // Timeline and attachments
 
-export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline_entries']>): Promise<number> {
+export async function insertEntry(
+  db: Db,
+  row: Insertable<TicketTables['timeline_entries']>,
+): Promise<number> {
   const r = await db.insertInto('timeline_entries').values(row).returning('id').executeTakeFirstOrThrow();
   return Number(r.id);
 }
@@ -270,15 +361,24 @@ export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publi
     .where('e.ticket_id', '=', ticketId);
   if (publicOnly)
     q = q.where((eb) =>
-      eb.or([eb('e.kind', '=', 'reply'), eb.and([eb('e.kind', '=', 'event'), eb('e.event_type', 'in', [...publicEvents])])]),
+      eb.or([
+        eb('e.kind', '=', 'reply'),
+        eb.and([eb('e.kind', '=', 'event'), eb('e.event_type', 'in', [...publicEvents])]),
+      ]),
     );
   return q.orderBy('e.id').execute();
 }
 
 export const findEntry = (db: Db, ticketId: string, id: number) =>
-  db.selectFrom('timeline_entries').selectAll().where('ticket_id', '=', ticketId).where('id', '=', id).executeTakeFirst();
+  db
+    .selectFrom('timeline_entries')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 
-export const insertAttachment = (db: Db, row: Insertable<TicketTables['attachments']>) => db.insertInto('attachments').values(row).execute();
+export const insertAttachment = (db: Db, row: Insertable<TicketTables['attachments']>) =>
+  db.insertInto('attachments').values(row).execute();
 
 export const listAttachments = (db: Db, ticketId: string) =>
   db.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').execute();
@@ -296,8 +396,10 @@ export const findAttachment = (db: Db, ticketId: string, id: string) =>
 // Categories
 
 export const listCategories = (db: Db) => db.selectFrom('categories').selectAll().orderBy('name').execute();
-export const findCategory = (db: Db, id: string) => db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
-export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) => db.insertInto('categories').values(row).execute();
+export const findCategory = (db: Db, id: string) =>
+  db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) =>
+  db.insertInto('categories').values(row).execute();
 export const updateCategory = (db: Db, id: string, patch: Updateable<TicketTables['categories']>) =>
   db.updateTable('categories').set(patch).where('id', '=', id).execute();
 
