@@ -16,11 +16,7 @@ const NUMBER = /^TD-(\d{1,12})$/i;
  * A requester's part of the scope: the requests they made and those they watch (an IT manager may
  * add a colleague; the notices they get link to the request, which they may then read).
  */
-const ownOrWatched = (
-  requesterCol: 'requester_id' | 't.requester_id',
-  idCol: 'tickets.id' | 't.id',
-  userId: string,
-) =>
+const ownOrWatched = (requesterCol: 'requester_id' | 't.requester_id', idCol: 'tickets.id' | 't.id', userId: string) =>
   sql<SqlBool>`(${sql.ref(requesterCol)} = ${userId} or exists (select 1 from ticket_watchers tw where tw.ticket_id = ${sql.ref(idCol)} and tw.user_id = ${userId}))`;
 
 /** A ticket by id or number (`TD-000123`), within what the scope may see. */
@@ -42,12 +38,7 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select([
-      'r.name as requester_name',
-      'r.email as requester_email',
-      'o.name as organization_name',
-      'a.name as assignee_name',
-    ]);
+    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
   q = m ? q.where('t.number', '=', Number(m[1])) : q.where('t.id', '=', idOrNumber);
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
   if (scope.requesterId) q = q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
@@ -56,16 +47,10 @@ export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: stri
 
 export type TicketWithNames = NonNullable<Awaited<ReturnType<typeof findTicketWithNames>>>;
 
-export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) =>
-  db.insertInto('tickets').values(row).execute();
+export const insertTicket = (db: Db, row: Insertable<TicketTables['tickets']>) => db.insertInto('tickets').values(row).execute();
 
 /** Updates a ticket if it is still at `version`, and bumps the version; false when it moved on. */
-export async function updateTicket(
-  db: Db,
-  id: string,
-  version: number,
-  patch: Updateable<TicketTables['tickets']>,
-) {
+export async function updateTicket(db: Db, id: string, version: number, patch: Updateable<TicketTables['tickets']>) {
   const r = await db
     .updateTable('tickets')
     .set({ ...patch, version: version + 1 })
@@ -244,12 +229,7 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
 
 /** Whether the person watches any request (the index by person, 2026-12-06-80). */
 export const watchesAny = async (db: Db, userId: string) =>
-  (await db
-    .selectFrom('ticket_watchers')
-    .select('ticket_id')
-    .where('user_id', '=', userId)
-    .limit(1)
-    .executeTakeFirst()) !== undefined;
+  (await db.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
 
 export const listWatchers = (db: Db, ticketId: string) =>
   db
@@ -268,42 +248,19 @@ export const addWatcher = (db: Db, ticketId: string, userId: string) =>
     .execute();
 
 export const removeWatcher = (db: Db, ticketId: string, userId: string) =>
-  db
-    .deleteFrom('ticket_watchers')
-    .where('ticket_id', '=', ticketId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  db.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
 
 export const listTags = async (db: Db, ticketId: string) =>
-  (
-    await db
-      .selectFrom('ticket_tags')
-      .select('tag')
-      .where('ticket_id', '=', ticketId)
-      .orderBy('tag')
-      .execute()
-  ).map((r) => r.tag);
+  (await db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', ticketId).orderBy('tag').execute()).map((r) => r.tag);
 
 export async function replaceTags(db: Db, ticketId: string, tags: string[]) {
   await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
-  if (tags.length)
-    await db
-      .insertInto('ticket_tags')
-      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
-      .execute();
+  if (tags.length) await db.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
 }
 
 /** Links in both directions, each with the ticket at the other end. */
 export function listLinks(db: Db, ticketId: string) {
-  const cols = [
-    'l.id',
-    'l.kind',
-    'l.from_ticket_id',
-    'o.id as other_id',
-    'o.number as other_number',
-    'o.subject as other_subject',
-    'o.status as other_status',
-  ] as const;
+  const cols = ['l.id', 'l.kind', 'l.from_ticket_id', 'o.id as other_id', 'o.number as other_number', 'o.subject as other_subject', 'o.status as other_status'] as const;
   return db
     .selectFrom('ticket_links as l')
     .innerJoin('tickets as o', 'o.id', 'l.to_ticket_id')
@@ -321,15 +278,9 @@ export function listLinks(db: Db, ticketId: string) {
 
 /** The requests that these requests link to with links of this kind (one step along the links). */
 export const linkedFrom = (db: Db, fromIds: string[], kind: TicketTables['ticket_links']['kind']) =>
-  db
-    .selectFrom('ticket_links')
-    .select(['from_ticket_id', 'to_ticket_id'])
-    .where('from_ticket_id', 'in', fromIds)
-    .where('kind', '=', kind)
-    .execute();
+  db.selectFrom('ticket_links').select(['from_ticket_id', 'to_ticket_id']).where('from_ticket_id', 'in', fromIds).where('kind', '=', kind).execute();
 
-export const insertLink = (db: Db, row: Insertable<TicketTables['ticket_links']>) =>
-  db.insertInto('ticket_links').values(row).execute();
+export const insertLink = (db: Db, row: Insertable<TicketTables['ticket_links']>) => db.insertInto('ticket_links').values(row).execute();
 
 export const findLink = (db: Db, ticketId: string, linkId: string) =>
   db
@@ -339,15 +290,11 @@ export const findLink = (db: Db, ticketId: string, linkId: string) =>
     .where((eb) => eb.or([eb('from_ticket_id', '=', ticketId), eb('to_ticket_id', '=', ticketId)]))
     .executeTakeFirst();
 
-export const deleteLink = (db: Db, linkId: string) =>
-  db.deleteFrom('ticket_links').where('id', '=', linkId).execute();
+export const deleteLink = (db: Db, linkId: string) => db.deleteFrom('ticket_links').where('id', '=', linkId).execute();
 
 // Timeline and attachments
 
-export async function insertEntry(
-  db: Db,
-  row: Insertable<TicketTables['timeline_entries']>,
-): Promise<number> {
+export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline_entries']>): Promise<number> {
   const r = await db.insertInto('timeline_entries').values(row).returning('id').executeTakeFirstOrThrow();
   return Number(r.id);
 }
@@ -361,24 +308,15 @@ export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publi
     .where('e.ticket_id', '=', ticketId);
   if (publicOnly)
     q = q.where((eb) =>
-      eb.or([
-        eb('e.kind', '=', 'reply'),
-        eb.and([eb('e.kind', '=', 'event'), eb('e.event_type', 'in', [...publicEvents])]),
-      ]),
+      eb.or([eb('e.kind', '=', 'reply'), eb.and([eb('e.kind', '=', 'event'), eb('e.event_type', 'in', [...publicEvents])])]),
     );
   return q.orderBy('e.id').execute();
 }
 
 export const findEntry = (db: Db, ticketId: string, id: number) =>
-  db
-    .selectFrom('timeline_entries')
-    .selectAll()
-    .where('ticket_id', '=', ticketId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  db.selectFrom('timeline_entries').selectAll().where('ticket_id', '=', ticketId).where('id', '=', id).executeTakeFirst();
 
-export const insertAttachment = (db: Db, row: Insertable<TicketTables['attachments']>) =>
-  db.insertInto('attachments').values(row).execute();
+export const insertAttachment = (db: Db, row: Insertable<TicketTables['attachments']>) => db.insertInto('attachments').values(row).execute();
 
 export const listAttachments = (db: Db, ticketId: string) =>
   db.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at').execute();
@@ -396,10 +334,8 @@ export const findAttachment = (db: Db, ticketId: string, id: string) =>
 // Categories
 
 export const listCategories = (db: Db) => db.selectFrom('categories').selectAll().orderBy('name').execute();
-export const findCategory = (db: Db, id: string) =>
-  db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
-export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) =>
-  db.insertInto('categories').values(row).execute();
+export const findCategory = (db: Db, id: string) => db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+export const insertCategory = (db: Db, row: Insertable<TicketTables['categories']>) => db.insertInto('categories').values(row).execute();
 export const updateCategory = (db: Db, id: string, patch: Updateable<TicketTables['categories']>) =>
   db.updateTable('categories').set(patch).where('id', '=', id).execute();
 
