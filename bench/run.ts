@@ -282,6 +282,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   'scale-out': async () => (await import('./scale-out.js')).benchScaleOut(),
   soak: async () => (await import('./soak.js')).benchSoak(),
   macros: async () => (await import('./macros.js')).benchMacros(),
+  queue: async () => (await import('./queue.js')).benchQueue(),
 };
 
 /** Parts that run only when BENCH_PARTS names them: the soak takes half an hour. */

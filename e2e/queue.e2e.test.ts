@@ -80,7 +80,7 @@ describe('the queue in a real browser', () => {
     await rows().first().waitFor();
     const priority = (await rows().first().locator('[data-priority]').getAttribute('data-priority'))!;
     await page.getByRole('button', { name: 'Фильтры', exact: true }).click();
-    await page.getByTestId('queue-filters').getByLabel('Приоритет', { exact: true }).click();
+    await page.getByTestId('queue-filters').getByLabel('Приоритет', { exact: true }).click({ force: true });
     await page.getByRole('option', { name: ru.priority[priority as 'P1'] }).click();
     await page.keyboard.press('Escape');
     await page.waitForURL(new RegExp(`priority=${priority}`));
@@ -101,7 +101,7 @@ describe('the queue in a real browser', () => {
     await page.waitForURL(/sort=due/);
     await expect
       .poll(async () => {
-        const dues = await rows().evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-metric][data-due]')?.getAttribute('data-due') ?? null));
+        const dues = await rows().evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-col="sla"] [data-due]')?.getAttribute('data-due') ?? null));
         // Due first: the running clocks by due instant, those without one after them.
         const cut = dues.includes(null) ? dues.indexOf(null) : dues.length;
         const known = dues.slice(0, cut) as string[];
@@ -131,7 +131,8 @@ describe('the queue in a real browser', () => {
   it('saves the filters as a view, shown with its count', async () => {
     await page.goto('/queues/line?priority=P1,P2,P3,P4');
     await rows().first().waitFor();
-    await page.getByRole('button', { name: 'Фильтры', exact: true }).click();
+    // With filters in the address, the filter panel is open already.
+    expect(await page.getByRole('button', { name: 'Фильтры', exact: true }).getAttribute('aria-expanded')).toBe('true');
     await page.getByLabel('Название представления').fill('Моя линия, все приоритеты');
     await page.getByRole('button', { name: 'Сохранить как представление' }).click();
     await page.waitForURL(/\/queues\/views\?.*view=/);

@@ -95,7 +95,7 @@ export interface TicketListQuery {
   priorities?: string[];
   channels?: string[];
   sla?: { states: SlaState[]; now: string; riskBefore: string; riskShare: 0.75 | 0.9 };
-  /** Whether the internal line budget counts for SLA filters and the due-first sort (staff only). */
+  /** Whether the internal line budget counts for the SLA state filters (staff only). */
   withLineClock?: boolean;
   updatedSince?: string;
   tag?: string;
@@ -107,40 +107,53 @@ export interface TicketListQuery {
   limit: number;
 }
 
-/** The clocks of request `t` that have a target (and that the viewer may see). */
-const clocksOf = (withLine: boolean) =>
-  sql`from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0${withLine ? sql`` : sql` and c.metric <> 'line'`}`;
+/** When the running contract clock (first response, resolution) due first runs out; null when none runs. */
+const dueExpr = sql<
+  string | null
+>`(select min(c.deadline) from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0 and c.metric <> 'line' and c.state = 'running')`;
 
-/** When the running clock due first runs out; null when none runs. */
-const dueExpr = (withLine: boolean) => sql<string | null>`(select min(c.deadline) ${clocksOf(withLine)} and c.state = 'running')`;
-
+/**
+ * A request in an SLA state: its id among the clocks' (`t.id in (…)`), so that the clocks' index
+ * by state drives the search (the running and paused clocks are those of open requests only).
+ */
 function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean) {
-  const clocks = clocksOf(withLine);
+  const ids = (where: ReturnType<typeof sql>) =>
+    sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${withLine ? sql`` : sql` and c.metric <> 'line'`})`;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
   switch (state) {
     case 'running':
-      return sql<SqlBool>`exists (select 1 ${clocks} and c.state = 'running')`;
+      return sql<SqlBool>`${ids(sql`c.state = 'running'`)}`;
     case 'paused':
-      return sql<SqlBool>`(exists (select 1 ${clocks} and c.state = 'paused') and not exists (select 1 ${clocks} and c.state = 'running'))`;
+      return sql<SqlBool>`(${ids(sql`c.state = 'paused'`)} and not ${ids(sql`c.state = 'running'`)})`;
     case 'at_risk':
       // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
-      return sql<SqlBool>`exists (select 1 ${clocks} and c.state = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1))`;
+      return sql<SqlBool>`${ids(sql`c.state = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1)`)}`;
     case 'breached':
-      return sql<SqlBool>`exists (select 1 ${clocks} and c.state <> 'stopped' and (c.breached_at is not null or c.deadline < ${f.now}))`;
+      return sql<SqlBool>`${ids(sql`c.state in ('running', 'paused') and (c.breached_at is not null or c.deadline < ${f.now})`)}`;
   }
 }
 
 /** The list's filters, shared by a page and its count. */
-function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>, dialect: DialectName) {
+function filtered(
+  db: Db,
+  scope: TicketScope,
+  f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
+  dialect: DialectName,
+) {
   let q = db.selectFrom('tickets as t');
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
   if (scope.requesterId)
-    q = scope.watches === false ? q.where('t.requester_id', '=', scope.requesterId) : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
+    q =
+      scope.watches === false
+        ? q.where('t.requester_id', '=', scope.requesterId)
+        : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
   if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.planId) {
     const planId = f.planId;
-    q = q.where('t.organization_id', 'in', (eb) => eb.selectFrom('organizations').select('id').where('plan_id', '=', planId));
+    q = q.where('t.organization_id', 'in', (eb) =>
+      eb.selectFrom('organizations').select('id').where('plan_id', '=', planId),
+    );
   }
   if (f.line) q = q.where('t.line', '=', f.line as TicketRow['line']);
   if (f.groupId) q = q.where('t.group_id', '=', f.groupId);
@@ -158,7 +171,13 @@ function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 
   if (f.tag) {
     const tag = f.tag;
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('ticket_tags as tg').select('tg.tag').whereRef('tg.ticket_id', '=', 't.id').where('tg.tag', '=', tag)),
+      eb.exists(
+        eb
+          .selectFrom('ticket_tags as tg')
+          .select('tg.tag')
+          .whereRef('tg.ticket_id', '=', 't.id')
+          .where('tg.tag', '=', tag),
+      ),
     );
   }
   if (f.text) q = q.where(containsText(dialect, sql.ref('t.subject'), f.text));
@@ -166,20 +185,33 @@ function filtered(db: Db, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 
 }
 
 /** How many requests match the list's filters. */
-export async function countTickets(db: Db, dialect: DialectName, scope: TicketScope, f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>) {
-  const r = await filtered(db, scope, f, dialect).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+export async function countTickets(
+  db: Db,
+  dialect: DialectName,
+  scope: TicketScope,
+  f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
+) {
+  const r = await filtered(db, scope, f, dialect)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** One page of the ticket list, with the requester's and organization's names. */
 export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
-  const due = dueExpr(f.withLineClock ?? false);
+  // Due first by the contract's clocks, as the SLA column shows them (the line budget has its own column).
+  const due = dueExpr;
   let q = filtered(db, scope, f, dialect)
     .innerJoin('users as r', 'r.id', 't.requester_id')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .selectAll('t')
-    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name'])
+    .select([
+      'r.name as requester_name',
+      'r.email as requester_email',
+      'o.name as organization_name',
+      'a.name as assignee_name',
+    ])
     .select(due.as('due_at'));
   if (f.sort === 'due') {
     // Due first; requests with no running clock after them (nulls last on both databases), by id.
@@ -191,13 +223,20 @@ export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f:
           : sql<SqlBool>`(${due} > ${value} or (${due} = ${value} and t.id > ${id}) or ${due} is null)`,
       );
     }
-    return q.orderBy(sql`case when ${due} is null then 1 else 0 end`).orderBy(due).orderBy('t.id').limit(f.limit).execute();
+    return q
+      .orderBy(sql`case when ${due} is null then 1 else 0 end`)
+      .orderBy(due)
+      .orderBy('t.id')
+      .limit(f.limit)
+      .execute();
   }
   const col = `t.${f.sort}` as const;
   const cmp = f.direction === 'desc' ? '<' : '>';
   if (f.after) {
     const [value, id] = f.after;
-    q = q.where((eb) => eb.or([eb(col, cmp, value as never), eb.and([eb(col, '=', value as never), eb('t.id', cmp, id)])]));
+    q = q.where((eb) =>
+      eb.or([eb(col, cmp, value as never), eb.and([eb(col, '=', value as never), eb('t.id', cmp, id)])]),
+    );
   }
   return q.orderBy(col, f.direction).orderBy('t.id', f.direction).limit(f.limit).execute();
 }

@@ -296,6 +296,7 @@ export function TicketTable({
                     key={c}
                     miw={wide[c]}
                     style={c === 'subject' ? undefined : { whiteSpace: 'nowrap' }}
+                    data-col={c}
                   >
                     {cell(c, tk)}
                   </Table.Td>
