@@ -81,9 +81,6 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
     await checkScreen(lena, '60-budget-warning-ru');
     await warning.getByRole('button', { name: 'Передать сейчас' }).click();
     await lena.getByText('Передано на L2.').waitFor();
-    expect((await alice('GET', `/tickets/${ticket.id}`)).body.status).toBeDefined();
-
-    // In the feed too (the bell), in Russian.
     const manager = await apiAs('manager@demo.test');
     expect((await manager('GET', `/tickets/${ticket.id}`)).body.line).toBe('L2');
 
@@ -95,11 +92,18 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
     await lena.getByText('Причина: Свободный специалист L1 с наименьшим числом открытых обращений').waitFor();
   }, 180_000);
 
-  it('shows "by time" moves and their reason in Russian, and the warning on the request page', async () => {
+  it('shows "by time" moves and their reason in Russian, keeps another request with a note, and shows it to the manager', async () => {
     const ticket = (await alice('POST', '/tickets', { subject: 'Не открывается общая папка', description: 'Пишет: нет доступа' })).body;
+    const keptOne = (await alice('POST', '/tickets', { subject: 'Не работает сканер на складе', description: 'Ошибка 5' })).body;
     await lena.goto(`/tickets/${ticket.number}`);
     // On the request page the same choice appears once 75 % is used; Lena lets it run out.
     await lena.getByTestId('budget-alert').waitFor({ timeout: 90_000 });
+    // The other one she keeps, saying why, from the warning on screen.
+    const warning = lena.getByTestId('budget-warning').filter({ hasText: keptOne.number });
+    await warning.getByRole('button', { name: 'Оставить' }).click();
+    await warning.getByRole('textbox', { name: /Почему оставляете/ }).fill('Клиент перезвонит через пять минут');
+    await warning.getByRole('button', { name: 'Оставить и указать причину' }).click();
+    await lena.getByText('Оставлено; причина — в истории заявки.').waitFor();
     await lena.getByTestId('time-left').first().waitFor();
     const moved = lena.locator('li[data-event="line_changed"]');
     await moved.getByText('линия: L1 → L2 (по времени)').waitFor({ timeout: 90_000 });
@@ -109,7 +113,20 @@ describe('the L1 agent in Russian: budget warning, timeline, Ctrl+Enter, stale r
     expect(text).not.toMatch(/\b(auto_assigned|line_budget_used|budget_escalated_early)\b/);
     expect(text).not.toContain('business minutes');
     await checkScreen(lena, '61-timeline-reasons-ru');
-  }, 200_000);
+
+    // Past its budget, the kept request stays at L1, and the manager sees who keeps it and why.
+    const manager = await signIn('manager@demo.test', '/dashboard');
+    await russian(manager);
+    const row = manager.getByTestId('kept-past-budget').locator('tr', { hasText: keptOne.number });
+    await row.waitFor({ timeout: 60_000 });
+    await row.getByText('Lena L1').waitFor();
+    await row.getByText('Клиент перезвонит через пять минут').waitFor();
+    expect((await (await apiAs('manager@demo.test'))('GET', `/tickets/${keptOne.id}`)).body.line).toBe('L1');
+    await checkScreen(manager, '63-dashboard-kept-past-budget-ru');
+    await lena.goto(`/tickets/${keptOne.number}`);
+    await lena.locator('li[data-event="budget_kept"]').getByText('оставил(а) заявку на L1 сверх лимита времени').waitFor();
+    await lena.getByText('Причина: Клиент перезвонит через пять минут').waitFor();
+  }, 240_000);
 
   it('sends a reply with Ctrl+Enter', async () => {
     const ticket = (await alice('POST', '/tickets', { subject: 'Медленно работает 1С', description: 'С утра' })).body;

@@ -1357,6 +1357,8 @@ export const en = {
     validation_failed: 'Some fields are not filled in correctly.',
     invalid: 'This cannot be accepted: {{message}}',
     version_conflict: 'Someone else changed this request meanwhile. It is reloaded; try again.',
+    ticket_changed: 'The request changed while you were writing; read what changed, or send anyway.',
+    no_line_budget: 'This request has no running time budget at its line.',
     invalid_transition: 'The request cannot move to that status now.',
     reopen_window_passed: 'The time to reopen this request has passed; make a new request.',
     too_many_requests: 'Too many attempts. Wait a little and try again.',

@@ -20,7 +20,12 @@ interface Kept {
 export function KeptPastBudget() {
   const { t, i18n } = useTranslation();
   const now = useNow();
-  const kept = useQuery({ queryKey: ['breaches', 'kept-past-budget'], queryFn: () => get<{ items: Kept[] }>('/escalation/kept-past-budget') });
+  const kept = useQuery({
+    queryKey: ['breaches', 'kept-past-budget'],
+    queryFn: () => get<{ items: Kept[] }>('/escalation/kept-past-budget'),
+    // A budget running out changes nothing else that the live stream would announce: look again each minute.
+    refetchInterval: 60_000,
+  });
   const items = kept.data?.items ?? [];
   return (
     <Paper withBorder p="md" data-testid="kept-past-budget">
