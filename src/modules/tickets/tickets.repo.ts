@@ -107,10 +107,12 @@ export interface TicketListQuery {
   limit: number;
 }
 
-/** When the running contract clock (first response, resolution) due first runs out; null when none runs. */
-const dueExpr = sql<
-  string | null
->`(select min(c.deadline) from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0 and c.metric <> 'line' and c.state = 'running')`;
+/**
+ * When the running contract clock (first response, resolution) due first runs out; null when none
+ * runs. The state is tested inside min(), not in the where clause: there SQLite would take the
+ * clocks' (state, deadline) index for min() and walk every running clock for each request.
+ */
+const dueExpr = sql<string | null>`(select min(case when c.state = 'running' then c.deadline end) from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0 and c.metric <> 'line')`;
 
 /**
  * A request in an SLA state: its id among the clocks' (`t.id in (…)`), so that the clocks' index

@@ -195,7 +195,7 @@ export function TicketTable({
         );
       case 'l1Budget':
         return tk.line === 'L1' ? (
-          <SlaLeftBadge left={tk.budget} />
+          <SlaLeftBadge left={tk.budget} named={false} />
         ) : (
           <Text size="sm" c="dimmed">
             —
