@@ -44,6 +44,8 @@ export function checkFileKey(key: string) {
 /** Files under `root`, spread over sub-folders by the key's first characters. */
 export function diskFileStore(root: string): MovableStore {
   const where = (key: string) => path.join(root, checkFileKey(key).slice(0, 2), key);
+  // Beside the root, on the same file system, so the rename into place is atomic.
+  const incoming = `${path.resolve(root)}.incoming`;
   const store: MovableStore = {
     async put(data) {
       const key = newFileKey();
@@ -57,8 +59,11 @@ export function diskFileStore(root: string): MovableStore {
     async write(key, data) {
       const file = where(key);
       await fsp.mkdir(path.dirname(file), { recursive: true });
-      // Written beside and renamed into place: an interrupted write leaves no partial file under the key.
-      const partial = `${file}.partial-${crypto.randomBytes(4).toString('hex')}`;
+      await fsp.mkdir(incoming, { recursive: true });
+      // Written on the side and renamed into place: an interrupted write leaves no partial file under
+      // the key, and the folder holds only whole files (a backup packing it meanwhile finds no file
+      // that is gone by the time it reads it).
+      const partial = path.join(incoming, `${key}.partial-${crypto.randomBytes(4).toString('hex')}`);
       try {
         await pipeline(Buffer.isBuffer(data) ? Readable.from([data]) : data, fs.createWriteStream(partial, { flags: 'wx' }));
         await fsp.rename(partial, file);

@@ -1348,6 +1348,7 @@ export const en = {
     forbidden: 'You may not do this.',
     not_found: 'Not found, or you may not see it.',
     approval_pending: 'This change waits for approval: nothing is worked on it until it is approved.',
+    change_exists: 'This request already has its change plan.',
     approval_not_pending: 'This change is not waiting for approval any more.',
     approval_step_not_open: 'Your approval step is not open yet: an earlier step comes first.',
     already_decided: 'You have already decided on this change.',
