@@ -24,6 +24,7 @@ import { DEFAULT_SPACE_ID } from '../src/modules/kb/kb.tables.js';
 import { searchEngine, type IndexedDoc } from '../src/modules/kb/search-engine.js';
 import { searchKb } from '../src/modules/kb/search.service.js';
 import { stem } from '../src/modules/kb/text.js';
+import { prng } from './prng.js';
 
 const DOCS = Number(process.env.KB_BENCH_DOCS ?? 100_000);
 const SAMPLES = Number(process.env.KB_BENCH_SAMPLES ?? 2000);
@@ -31,16 +32,6 @@ const TOPICS = 500;
 const BATCH = 500;
 const TARGET_P99_MS = 30;
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
-
-/** A small deterministic PRNG (mulberry32), so that every run builds the same data. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Words people write about IT problems, each in a few of its forms (stemming must join them).
 const RU = [

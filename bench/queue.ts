@@ -24,6 +24,7 @@ import { createApiToken, toActor } from '../src/modules/identity/auth.service.js
 import { findUserByEmail } from '../src/modules/identity/identity.repo.js';
 import { priorityFor } from '../src/modules/tickets/priority.js';
 import { CHANNELS, LEVELS, TICKET_TYPES, type TicketTables } from '../src/modules/tickets/tickets.tables.js';
+import { prng } from './prng.js';
 
 const TICKETS = Number(process.env.QUEUE_BENCH_TICKETS ?? 100_000);
 const SECONDS = Number(process.env.QUEUE_BENCH_SECONDS ?? 5);
@@ -31,16 +32,6 @@ const BATCH = 500;
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
-
-/** A small deterministic PRNG (mulberry32), so that every run seeds the same data. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Clock = Record<string, unknown>;
 

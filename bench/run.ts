@@ -27,6 +27,7 @@ import { createApiToken, toActor } from '../src/modules/identity/auth.service.js
 import { findUserByEmail } from '../src/modules/identity/identity.repo.js';
 import { priorityFor } from '../src/modules/tickets/priority.js';
 import { CHANNELS, LEVELS, STATUSES, TICKET_TYPES, type TicketTables } from '../src/modules/tickets/tickets.tables.js';
+import { prng } from './prng.js';
 
 const TICKETS = 100_000;
 const ROWS_PER_INSERT = 500; // 24 columns × 500 = 12 000 parameters, under both engines' limits
@@ -37,16 +38,6 @@ const CONCURRENCIES = [1, 16] as const;
 const DAY = 86_400_000;
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
-
-/** A small deterministic PRNG (mulberry32), so that every run seeds the same data. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Inserts `count` requests spread over the demo organizations, requesters and the past year. */
 async function seedTickets(db: Db, dialect: DialectName, count: number) {
