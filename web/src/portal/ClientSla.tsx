@@ -24,7 +24,8 @@ export function ClientSla({ ticketId }: { ticketId: string }) {
   const sla = useTicketSla(ticketId);
   // The line's own clock is the desk's internal business.
   const lines = (sla.data?.clocks ?? []).filter((c) => c.metric !== 'line').map((c) => ({ c, text: promise(t, c) }));
-  const shown = lines.filter((l) => l.text);
+  // Two clocks paused (or late) read the same: said once.
+  const shown = lines.filter((l, i) => l.text && lines.findIndex((m) => m.text === l.text) === i);
   if (!shown.length) return null;
   return (
     <Paper withBorder p="sm" data-testid="client-sla">
