@@ -32,8 +32,15 @@ describe('the queue in a real browser', () => {
 
   const rows = () => page.getByTestId('ticket-table').locator('tbody tr');
 
+  /** How far the page and the list stick out sideways (0 when they fit the window). */
+  const sideways = () =>
+    page.evaluate<{ page: number; table: number }>(`(() => {
+      const t = document.querySelector('[data-testid="ticket-table"]');
+      return { page: document.documentElement.scrollWidth - innerWidth, table: t.scrollWidth - t.parentElement.clientWidth };
+    })()`);
+
   /** Each badge's rendered text against its whole label, and whether any is cut (wider than its box). */
-  async function badges() {
+  async function badges(staff = true) {
     const shown = await page.evaluate<{ kind: string; key: string; text: string; cut: boolean }[]>(`[...document.querySelectorAll('[data-testid="ticket-table"] [data-status], [data-testid="ticket-table"] [data-priority]')]
       .map((b) => {
         const label = b.querySelector('.mantine-Badge-label');
@@ -46,7 +53,7 @@ describe('the queue in a real browser', () => {
       })`);
     expect(shown.length).toBeGreaterThan(0);
     for (const b of shown) {
-      const full = b.kind === 'priority' ? ru.priority[b.key as 'P1'] : (ru.statusStaff as Record<string, string>)[b.key] ?? ru.status[b.key as 'new'];
+      const full = b.kind === 'priority' ? ru.priority[b.key as 'P1'] : ((staff && (ru.statusStaff as Record<string, string>)[b.key]) || ru.status[b.key as 'new']);
       expect(b.text, `${b.kind} ${b.key}`).toBe(full);
       expect(b.cut, `${b.kind} ${b.key} cut`).toBe(false);
     }
@@ -69,10 +76,37 @@ describe('the queue in a real browser', () => {
     // About 40 characters of a subject: ~280 px of the 1280.
     const subject = await page.locator('tbody td:nth-child(3)').first().boundingBox();
     expect(subject!.width).toBeGreaterThanOrEqual(280);
+    // The default columns fit the window: nothing scrolls sideways, not even inside the table's box.
+    expect(await sideways()).toEqual({ page: 0, table: 0 });
     await shoot(page, 'queue-line-ru');
+    // On a phone each request is a card: the subject has the card's width, nothing scrolls sideways.
     await page.setViewportSize(PHONE);
     await badges();
+    expect(await sideways()).toEqual({ page: 0, table: 0 });
+    const card = await page.locator('tbody td[data-col="subject"]').first().boundingBox();
+    expect(card!.width).toBeGreaterThanOrEqual(300);
     await page.setViewportSize(DESKTOP);
+  }, 60_000);
+
+  it("shows the requester's list in Russian with whole badges, at 1280×800 and on a phone", async () => {
+    const alice = await signer(browser, app.url, errors, contexts).signIn('alice@client-a.test');
+    const saved = alice.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+    await alice.locator('label', { hasText: /^RU$/ }).first().click();
+    await saved;
+    const agent = page;
+    page = alice;
+    try {
+      for (const size of [DESKTOP, PHONE]) {
+        await page.setViewportSize(size);
+        await page.goto('/requests');
+        await rows().first().waitFor();
+        await badges(false);
+        expect(await sideways(), `${size.width}px`).toEqual({ page: 0, table: 0 });
+      }
+      await shoot(page, 'requests-ru');
+    } finally {
+      page = agent;
+    }
   }, 60_000);
 
   it('filters by priority and SLA state in the address, with the count', async () => {

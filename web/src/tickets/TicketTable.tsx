@@ -25,6 +25,13 @@ export type Column =
   | 'created';
 
 const BASE: Column[] = ['number', 'subject', 'status', 'sla', 'priority'];
+/** Columns shown in one cell, the second under the first, when they come in this order. */
+const PAIRS: [Column, Column][] = [
+  ['status', 'priority'],
+  ['requester', 'organization'],
+];
+/** Columns whose cells never wrap (badges, numbers, dates). */
+const BADGES: Column[] = ['number', 'status', 'priority', 'sla', 'l1Budget', 'line', 'updated', 'created'];
 /** The sort each sortable column's header asks for. */
 const SORT_OF: Partial<Record<Column, string>> = {
   number: '-number',
@@ -231,7 +238,26 @@ export function TicketTable({
     }
   };
 
-  const wide: Partial<Record<Column, number>> = { subject: 320 };
+  // Two narrow facts share a cell (stacked) when both are shown side by side: the queue's default
+  // columns then fit 1280 px with room for the subject.
+  const groups: Column[][] = [];
+  for (const c of cols) {
+    const last = groups.at(-1);
+    if (last?.length === 1 && PAIRS.some(([a, b]) => last[0] === a && c === b)) last.push(c);
+    else groups.push([c]);
+  }
+  const stacked = (g: Column[], part: (c: Column) => ReactNode) =>
+    g.length === 1 ? part(g[0]!) : (
+      <div className="ticket-pair">
+        {g.map((c) => (
+          <div key={c} data-col={c}>
+            {part(c)}
+          </div>
+        ))}
+      </div>
+    );
+  /** Plain-text columns wrap and, on a phone, say what they are. */
+  const text = (c: Column) => !BADGES.includes(c) && c !== 'subject';
   const allChosen = items.length > 0 && items.every((i) => chosen.includes(i.id));
   return (
     <>
@@ -244,8 +270,8 @@ export function TicketTable({
             </Text>
           </Group>
         ))}
-      <Table.ScrollContainer minWidth={720}>
-        <Table striped highlightOnHover verticalSpacing="xs" data-testid="ticket-table">
+      <Table.ScrollContainer minWidth={0}>
+        <Table striped highlightOnHover verticalSpacing="xs" horizontalSpacing={6} className="ticket-table" data-testid="ticket-table">
           <Table.Thead>
             <Table.Tr>
               {selectable && (
@@ -258,9 +284,9 @@ export function TicketTable({
                   />
                 </Table.Th>
               )}
-              {cols.map((c) => (
-                <Table.Th key={c} scope="col" style={{ whiteSpace: 'nowrap' }} data-col={c}>
-                  {header(c)}
+              {groups.map((g) => (
+                <Table.Th key={g.join()} scope="col" style={{ whiteSpace: 'nowrap' }} data-col={g[0]}>
+                  {stacked(g, header)}
                 </Table.Th>
               ))}
             </Table.Tr>
@@ -291,14 +317,15 @@ export function TicketTable({
                     />
                   </Table.Td>
                 )}
-                {cols.map((c) => (
+                {groups.map((g) => (
                   <Table.Td
-                    key={c}
-                    miw={wide[c]}
-                    style={c === 'subject' ? undefined : { whiteSpace: 'nowrap' }}
-                    data-col={c}
+                    key={g.join()}
+                    miw={g[0] === 'subject' ? 280 : undefined}
+                    style={g.every(text) || g[0] === 'subject' ? undefined : { whiteSpace: 'nowrap' }}
+                    data-col={g[0]}
+                    data-label={g.every(text) ? g.map((c) => t(`queue.col.${c}`)).join(' · ') : undefined}
                   >
-                    {cell(c, tk)}
+                    {stacked(g, (c) => cell(c, tk))}
                   </Table.Td>
                 ))}
               </Table.Tr>
