@@ -10,6 +10,9 @@ import { buildWebApp, startApp } from '../e2e/support/app.js';
 import { ensureChromium, launch } from '../e2e/support/browser.js';
 
 const RUNS = Number(process.env.BENCH_TTI_RUNS ?? 7);
+/** The requester's light screens are interactive cold within 4× the no-op page (issue 13). */
+const TARGET_COLD_RATIO = 4;
+const LIGHT = ['sign-in screen', "requester's requests"];
 const PASSWORD = 'tierdesk-demo';
 
 const median = (xs: number[]) => {
@@ -75,6 +78,7 @@ export async function benchWebTti(): Promise<object[]> {
       warmMedianMs: round(r.warm),
       coldRatioToBaseline: round(r.cold / base.cold),
       warmRatioToBaseline: round(r.warm / base.warm),
+      ...(LIGHT.includes(r.name) && { targetColdRatio: TARGET_COLD_RATIO, met: r.cold / base.cold <= TARGET_COLD_RATIO }),
     }));
   } finally {
     await browser.close();

@@ -1,57 +1,46 @@
-import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
-import './i18n';
 import './app.css';
-import { createTheme, darken, defaultVariantColorsResolver, MantineProvider, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
-import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import './light/light.css';
 import { createRoot } from 'react-dom/client';
-import { RouterProvider } from 'react-router';
-import { ApiError } from './api/client';
-import { router } from './app/routes';
+import { ApiError, get, setCsrfToken } from './api/client';
+import type { Me, SecondFactorNeeded, TicketPage } from './api/types';
+import { Requests, requestsQuery } from './light/Requests';
+import { SignIn } from './light/SignIn';
+import { initialLanguage, switchLanguage, type Lang } from './light/strings';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      refetchOnWindowFocus: true,
-      // Refusals (4xx) are answers, not glitches: only network and server errors are retried.
-      retry: (n, e) => n < 2 && !(e instanceof ApiError && e.status >= 400 && e.status < 500),
-    },
-  },
-});
+/**
+ * The page's start. The screens a requester opens on a phone once in a while, the sign-in screen and
+ * her list, are light (React alone, a small string table); everything else loads the full app.
+ */
+const root = createRoot(document.getElementById('root')!);
 
-/** Light and outline badges, tabs and links: text dark enough on their pale backgrounds (WCAG AA). */
-const variantColorResolver: VariantColorsResolver = (input) => {
-  const colors = defaultVariantColorsResolver(input);
-  const parsed = parseThemeColor({ color: input.color || input.theme.primaryColor, theme: input.theme });
-  if (!parsed.isThemeColor || (input.variant !== 'light' && input.variant !== 'outline')) return colors;
-  const text = darken(input.theme.colors[parsed.color]![9]!, 0.35);
-  return { ...colors, color: text, ...(input.variant === 'outline' && { border: `1px solid ${text}` }) };
+const full = async (me?: Me | null) => (await import('./app/full')).start(root, me);
+
+/** The second step of a sign-in continues in the full app, which finds the pending sign-in in the history state. */
+const secondStep = (pending: SecondFactorNeeded) => {
+  window.history.replaceState({ usr: { pending }, key: 'second-factor', idx: 0 }, '', window.location.href);
+  void full(null);
 };
 
-/** Secondary ("dimmed") text: Mantine's gray 6 is under 4.5:1 on white; gray 7 is over. */
-const cssVariablesResolver: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+const signedInPerson = () =>
+  get<Me>('/me').catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  });
 
-const theme = createTheme({
-  respectReducedMotion: true,
-  // Black or white text on filled colors, whichever reads better (e.g. on the amber SLA badge).
-  autoContrast: true,
-  primaryColor: 'blue',
-  primaryShade: 8,
-  defaultRadius: 'md',
-  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-  variantColorResolver,
-});
+async function boot() {
+  const { pathname } = window.location;
+  const pending = (window.history.state as { usr?: { pending?: unknown } } | null)?.usr?.pending;
+  if (pathname === '/sign-in' && !pending) {
+    await switchLanguage(initialLanguage());
+    return root.render(<SignIn onSecondFactor={secondStep} />);
+  }
+  if (pathname !== '/requests') return full();
+  const me = await signedInPerson();
+  if (me?.role !== 'requester' || me.mfaEnrolmentRequired) return full(me);
+  setCsrfToken(me.csrfToken);
+  const [list] = await Promise.all([get<TicketPage>(`/tickets?${requestsQuery(me)}`), switchLanguage(me.locale as Lang)]);
+  root.render(<Requests me={me} list={list} />);
+}
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="top-right" />
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>
-  </StrictMode>,
-);
+// Anything unexpected (the server away): the full app, which says so in its own way.
+boot().catch(() => full());

@@ -4,13 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useMatches } from 'react-router';
 import { setCsrfToken } from '../api/client';
 import { useMe } from '../api/queries';
-import { isManagerRole, isStaffRole, type Role } from '../api/types';
+import { isStaffRole, type Role } from '../api/types';
 import { setLanguage } from '../i18n';
 import { ErrorAlert, Loading } from '../ui/feedback';
+import { homeOf } from './home';
 
-/** Where each role starts: the client's IT manager with all of the company's requests. */
-export const homeOf = (role: Role) =>
-  isManagerRole(role) ? '/dashboard' : isStaffRole(role) ? '/queues/mine' : role === 'client_manager' ? '/requests/company' : '/requests';
 
 /**
  * The screens client roles may open (everything else is the service desk's own), and the staff
@@ -78,6 +76,12 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
   // The staff policy: a second factor first, before anything else.
   if (me.data.mfaEnrolmentRequired && location.pathname !== '/enrol') return <Navigate to="/enrol" replace />;
   return children;
+}
+
+/** The address at hand opened by a page load: for the light screens (sign-in, the requester's list), which live outside the full app. */
+export function PageLoad() {
+  useEffect(() => window.location.reload(), []);
+  return <Loading />;
 }
 
 export function Home() {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { post } from '../api/client';
 import { keys, useMe } from '../api/queries';
-import { homeOf } from '../app/guards';
+import { homeOf } from '../app/home';
 import { Passkeys, TwoFactor } from './Security';
 
 /** `/enrol`: staff whom the policy requires a second factor set one up before anything else. */

@@ -5,7 +5,8 @@ import { ApiError, post } from '../api/client';
 import type { SecondFactorNeeded, SignedIn } from '../api/types';
 import { ErrorAlert } from '../ui/feedback';
 import { AuthFrame } from './AuthFrame';
-import { passkeySignIn, useSignedIn } from './signed-in';
+import { passkeySignIn } from './passkey';
+import { useSignedIn } from './signed-in';
 
 /** The second step of signing in: a code from the authenticator app, a recovery code or a passkey. */
 export function SecondFactor({ pending, onRestart }: { pending: SecondFactorNeeded; onRestart: () => void }) {

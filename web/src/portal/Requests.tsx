@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMe, useTickets } from '../api/queries';
 import { TicketTable } from '../tickets/TicketTable';
+import { PageLoad } from '../app/guards';
 import { ErrorAlert, Loading } from '../ui/feedback';
 
 /** The portal's list: my requests (/requests), or for the client's IT manager all of the company's (/requests/company). */
@@ -13,7 +14,9 @@ export default function Requests() {
   const scope = useLocation().pathname === '/requests/company' ? 'company' : 'mine';
   const params = new URLSearchParams({ sort: '-updated', limit: '50' });
   if (scope === 'mine') params.set('requesterId', me.id);
-  const list = useTickets(params);
+  const list = useTickets(params, !(me.role === 'requester' && scope === 'mine'));
+  // The requester's own list is the light one (src/light/Requests.tsx).
+  if (me.role === 'requester' && scope === 'mine') return <PageLoad />;
   return (
     <Stack>
       <Group justify="space-between">

@@ -2,7 +2,7 @@ import { Anchor, Badge, Group, Paper, Progress, Stack, Text, Title } from '@mant
 import { useTranslation } from 'react-i18next';
 import { useTicketSla } from '../api/queries';
 import { dateTime, duration } from '../ui/format';
-import { slaColor } from '../ui/sla';
+import { slaColor } from '../ui/sla-left';
 import { percent, TimeLeftBadge } from '../ui/time-left';
 
 /** Every clock of the request: target, used, left, deadline, state; the line clock to staff only. */

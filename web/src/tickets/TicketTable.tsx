@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { ListedTicket, SlaLeft } from '../api/types';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
-import { dateTime, duration } from '../ui/format';
-import { slaColor } from '../ui/sla';
+import { dateTime } from '../ui/format';
+import { slaLeftText } from '../ui/sla-left';
 
 export type Column =
   | 'number'
@@ -44,10 +44,7 @@ const SORT_OF: Partial<Record<Column, string>> = {
 export function SlaLeftBadge({ left, named = true }: { left: SlaLeft | null | undefined; named?: boolean }) {
   const { t, i18n } = useTranslation();
   if (!left) return <Text size="sm" c="dimmed">—</Text>;
-  const clock = t(`queue.clock.${left.metric}`, { line: left.line ?? '' });
-  const time = duration(t, Math.abs(left.leftMinutes));
-  const label = left.state === 'paused' ? t('queue.pausedClock', { time }) : left.leftMinutes < 0 || left.breached ? t('queue.overdue', { time }) : t('queue.left', { time });
-  const color = left.state === 'paused' ? 'gray' : left.breached ? 'red' : slaColor(left.leftMinutes, left.targetMinutes);
+  const { clock, label, color } = slaLeftText(t, left);
   return (
     <Stack gap={2} align="flex-start" title={left.dueAt ? t('queue.dueAt', { clock, at: dateTime(left.dueAt, i18n.language) }) : clock}>
       <Badge tt="none" miw="max-content" color={color} variant={color === 'green' || color === 'gray' ? 'light' : 'filled'} data-sla={color} data-metric={left.metric} data-due={left.dueAt ?? undefined}>

@@ -1,16 +1,7 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Priority, Status } from '../api/types';
-
-const STATUS_COLOR: Record<Status, string> = {
-  new: 'blue',
-  open: 'indigo',
-  pending_customer: 'yellow',
-  pending_vendor: 'grape',
-  resolved: 'teal',
-  closed: 'gray',
-};
-const PRIORITY_COLOR: Record<Priority, string> = { P1: 'red', P2: 'orange', P3: 'blue', P4: 'gray' };
+import { PRIORITY_COLOR, STATUS_COLOR } from './colors';
 
 /** A request's status; staff read the pending states from their side. */
 export function StatusBadge({ status, staff = false }: { status: Status; staff?: boolean }) {

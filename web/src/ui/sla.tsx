@@ -2,14 +2,7 @@ import { Badge, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DeadlineRow } from '../api/types';
 import { duration, useNow } from './format';
-
-/** green → amber at 75 % of the target used → red at 90 % or past the deadline (as the warnings fire). */
-export function slaColor(leftMinutes: number, targetMinutes: number): 'green' | 'yellow' | 'red' {
-  if (leftMinutes <= 0) return 'red';
-  if (targetMinutes <= 0) return 'green';
-  const used = 1 - leftMinutes / targetMinutes;
-  return used >= 0.9 ? 'red' : used >= 0.75 ? 'yellow' : 'green';
-}
+import { slaColor } from './sla-left';
 
 /** The clock of a request that matters now: the running one soonest due, else a paused or stopped one. */
 export function pickClock(rows: DeadlineRow[] | undefined): DeadlineRow | undefined {

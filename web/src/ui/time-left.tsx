@@ -2,7 +2,7 @@ import { Badge, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { NextBreach } from '../api/types';
 import { dateTime, duration } from './format';
-import { slaColor } from './sla';
+import { slaColor } from './sla-left';
 
 export type TimeLeft = NonNullable<NextBreach['timeLeft']>;
 

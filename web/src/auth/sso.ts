@@ -1,6 +1,4 @@
-import { Alert, Button } from '@mantine/core';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ApiError, post } from '../api/client';
 
 export interface SsoTarget {
@@ -33,30 +31,4 @@ export function useSso() {
     return true;
   };
   return { target, discover, fromError };
-}
-
-/** The SSO button, and why the last SSO attempt was refused (`?sso_error=` from the callback). */
-export function SsoPanel({ target, error }: { target: SsoTarget | null; error: string | null }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {error && (
-        <Alert color="red" role="alert" variant="light" mt="sm">
-          {t(`sso.error.${error}`, { defaultValue: t('sso.error.generic') })}
-        </Alert>
-      )}
-      {target && (
-        <>
-          {!target.passwordSignIn && (
-            <Alert variant="light" mt="sm">
-              {t('sso.ssoOnly')}
-            </Alert>
-          )}
-          <Button component="a" href={target.url} fullWidth mt="md" variant={target.passwordSignIn ? 'light' : 'filled'} data-testid="sso-button">
-            {t('sso.signInWithSso')}
-          </Button>
-        </>
-      )}
-    </>
-  );
 }
