@@ -3,6 +3,7 @@ import './light/light.css';
 import { createRoot } from 'react-dom/client';
 import { ApiError, get, setCsrfToken } from './api/client';
 import type { Me, SecondFactorNeeded, TicketPage } from './api/types';
+import type { Announcement } from './problems/api';
 import { Requests, requestsQuery } from './light/Requests';
 import { SignIn } from './light/SignIn';
 import { initialLanguage, switchLanguage, type Lang } from './light/strings';
@@ -30,16 +31,25 @@ const signedInPerson = () =>
 async function boot() {
   const { pathname } = window.location;
   const pending = (window.history.state as { usr?: { pending?: unknown } } | null)?.usr?.pending;
-  if (pathname === '/sign-in' && !pending) {
+  const signIn = async () => {
     await switchLanguage(initialLanguage());
-    return root.render(<SignIn onSecondFactor={secondStep} />);
-  }
+    root.render(<SignIn onSecondFactor={secondStep} />);
+  };
+  if (pathname === '/sign-in' && !pending) return signIn();
   if (pathname !== '/requests') return full();
   const me = await signedInPerson();
-  if (me?.role !== 'requester' || me.mfaEnrolmentRequired) return full(me);
+  if (!me) {
+    window.history.replaceState(null, '', `/sign-in?next=${encodeURIComponent('/requests')}`);
+    return signIn();
+  }
+  if (me.role !== 'requester' || me.mfaEnrolmentRequired) return full(me);
   setCsrfToken(me.csrfToken);
-  const [list] = await Promise.all([get<TicketPage>(`/tickets?${requestsQuery(me)}`), switchLanguage(me.locale as Lang)]);
-  root.render(<Requests me={me} list={list} />);
+  const [list, announcements] = await Promise.all([
+    get<TicketPage>(`/tickets?${requestsQuery(me)}`),
+    get<{ items: Announcement[] }>('/announcements'),
+    switchLanguage(me.locale as Lang),
+  ]);
+  root.render(<Requests me={me} list={list} announcements={announcements.items} />);
 }
 
 // Anything unexpected (the server away): the full app, which says so in its own way.

@@ -1,5 +1,6 @@
 import { post } from '../api/client';
 import type { ListedTicket, Me, TicketPage } from '../api/types';
+import type { Announcement } from '../problems/api';
 import { PRIORITY_COLOR, STATUS_COLOR } from '../ui/colors';
 import { dateTime } from '../ui/format';
 import { slaLeftText } from '../ui/sla-left';
@@ -60,10 +61,11 @@ function Row({ tk }: { tk: ListedTicket }) {
 }
 
 /**
- * The requester's first screen, light (no component library, no router): the portal's menu and her
- * requests. Every link is an ordinary page load into the full app.
+ * The requester's first screen, light (no component library, no router): the portal's menu, the
+ * banners of major incidents that touch her company, and her requests. Every link is an ordinary
+ * page load into the full app.
  */
-export function Requests({ me, list }: { me: Me; list: TicketPage }) {
+export function Requests({ me, list, announcements }: { me: Me; list: TicketPage; announcements: Announcement[] }) {
   useLang();
   const signOut = async () => {
     await post('/auth/logout').catch(() => undefined);
@@ -100,6 +102,17 @@ export function Requests({ me, list }: { me: Me; list: TicketPage }) {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="lt-main">
+        {announcements.length > 0 && (
+          <div data-testid="announcements">
+            {announcements.map((a) => (
+              <div key={a.id} className="lt-alert" role="status">
+                <strong>{`${t('problems.banner.label')}: ${a.title}`}</strong>
+                {a.message && <p className="prewrap">{a.message}</p>}
+                <small>{t('problems.banner.since', { at: dateTime(a.since, currentLang()) })}</small>
+              </div>
+            ))}
+          </div>
+        )}
         <div className="lt-row">
           <h1>{t('portal.myRequests')}</h1>
           <a href="/requests/new" className="lt-button">

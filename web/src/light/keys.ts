@@ -43,6 +43,7 @@ export const LIGHT_KEYS = [
   'queue.dueAt',
   'queue.clock',
   'time',
+  'problems.banner',
 ];
 
 /** `table`'s strings under `keys`, flattened to dotted keys. */
