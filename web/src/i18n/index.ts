@@ -1,17 +1,10 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { initialLanguage, rememberLanguage, type Lang } from '../light/strings';
 import { en } from './en';
 import { ru } from './ru';
 
-export type Lang = 'en' | 'ru';
-const KEY = 'tierdesk.lang';
-
-/** The remembered choice, else the browser's language. */
-function initialLanguage(): Lang {
-  const saved = localStorage.getItem(KEY);
-  if (saved === 'en' || saved === 'ru') return saved;
-  return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
-}
+export type { Lang };
 
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, ru: { translation: ru } },
@@ -24,7 +17,7 @@ document.documentElement.lang = i18n.language;
 
 /** Switches the interface language and remembers it in this browser. */
 export function setLanguage(lang: Lang) {
-  localStorage.setItem(KEY, lang);
+  rememberLanguage(lang);
   document.documentElement.lang = lang;
   if (i18n.language !== lang) void i18n.changeLanguage(lang);
 }

@@ -18,13 +18,16 @@ export function initialLanguage(): Lang {
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
 }
 
+/** Remembers the reader's choice in this browser (the full app's i18n reads the same). */
+export const rememberLanguage = (to: Lang) => localStorage.setItem(KEY, to);
+
 let lang: Lang = initialLanguage();
 let table: Record<string, string> = {};
 const listeners = new Set<() => void>();
 
 /** Switches to `to` (remembered in this browser) once its strings are loaded. */
 export async function switchLanguage(to: Lang) {
-  localStorage.setItem(KEY, to);
+  rememberLanguage(to);
   const loaded = (await TABLES[to]()).default;
   lang = to;
   table = loaded;
