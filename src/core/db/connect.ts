@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { observeQuery, trackPool } from '../observability/metrics.js';
+import { checkpointInBackground } from './checkpoints.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -48,7 +49,15 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     sqlite.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: timeQuery });
     groupCommits.set(db, new GroupCommit(db));
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    const stopCheckpoints = file === ':memory:' ? async () => undefined : checkpointInBackground(sqlite, path.resolve(file));
+    return {
+      db,
+      dialect: 'sqlite',
+      close: async () => {
+        await stopCheckpoints();
+        await db.destroy();
+      },
+    };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const schema = options.pgSchema;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../../db.js';
 import * as repo from './email.repo.js';
 import { receiveMessage } from './intake.service.js';
+import { startReadPool } from './read.js';
 import { normalizeAddress } from './parse.js';
 import { startImapPoller, type ImapPoller } from './transport/imap-poller.js';
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ const MTA = os.hostname();
  */
 export async function startSmtpIntake(app: AppContext, logger: Logger, at: { host: string; port: number; resolver?: DnsResolver }): Promise<SmtpListener> {
   const resolver = cachingResolver(at.resolver ?? systemResolver);
+  const reading = startReadPool(resolver);
   const tls = app.config.smtpTls;
   const listener = await startSmtpListener({
     host: at.host,
@@ -40,15 +42,21 @@ export async function startSmtpIntake(app: AppContext, logger: Logger, at: { hos
           mailbox = a ? ((await repo.findActiveMailboxByAddress(app.db, a)) ?? null) : null;
           if (mailbox) break;
         }
-        const auth = await checkMessage(m.raw, { ip: m.remoteAddress.replace(/^::ffff:/i, ''), helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA, resolver });
-        const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth });
+        const { auth, parsed } = await reading.read(m.raw, { ip: m.remoteAddress.replace(/^::ffff:/i, ''), helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA });
+        const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth, parsed });
         logger.debug({ ...result, from: m.envelopeFrom, remote: m.remoteAddress }, 'inbound mail');
       },
     },
     onError: (err) => logger.error({ err }, 'SMTP intake failed'),
   });
   logger.info({ host: listener.host, port: listener.port }, 'SMTP listener for inbound mail');
-  return listener;
+  return {
+    ...listener,
+    async close() {
+      await listener.close();
+      await reading.close();
+    },
+  };
 }
 
 /** The envelope sender an MDA recorded in Return-Path ('' for `<>`), or null. */

@@ -216,4 +216,13 @@ export const emailMigrations: ModuleMigration[] = [
       await db.schema.createIndex('email_messages_reason').on('email_messages').columns(['reason', 'id']).execute();
     },
   },
+  {
+    name: '2026-12-08-6-email-sender-index-status',
+    async up(db) {
+      // The rate limit counts a sender's recent messages but duplicates: with the status in the index,
+      // counting reads the index alone, not every message's row.
+      await db.schema.dropIndex('email_messages_sender').execute();
+      await db.schema.createIndex('email_messages_sender').on('email_messages').columns(['from_address', 'received_at', 'status']).execute();
+    },
+  },
 ];

@@ -12,7 +12,8 @@ import type { MessageStatus } from './email.tables.js';
 import { PLACEHOLDERS, type ReasonCode } from './email.messages.js';
 import * as repo from './email.repo.js';
 import { classifyNoise } from './noise.js';
-import { cleanText, dedupeKey, normalizeAddress, parseMail, type InboundMail } from './parse.js';
+import { cleanText, dedupeKey, normalizeAddress, type InboundMail } from './parse.js';
+import { parseOutcome, type Parsed } from './read.js';
 import { splitReply } from './reply-trim.js';
 import { findOrCreateSender, type SenderDecision } from './routing.js';
 import { selectFiles, type SkippedFile } from './files.js';
@@ -32,6 +33,8 @@ export interface Delivery {
   declaredSize?: number;
   /** Whether its From passed SPF/DKIM/DMARC (see transport/mail-auth.ts); absent: not checked. */
   auth?: AuthResult | null;
+  /** The message parsed already (by a reading thread, see read.ts); absent: parsed here. */
+  parsed?: Parsed;
 }
 
 /** What became of a message. `duplicate`: the same message had arrived before and was left as it was. */
@@ -95,15 +98,16 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
   if (raw.length === 0 || !raw.toString('latin1', 0, 64 * 1024).trim()) early = 'empty_message';
   else if ((delivery.declaredSize ?? raw.length) > app.config.emailMaxMessageBytes) early = 'too_large';
   else {
-    try {
-      mail = await parseMail(raw);
+    const parsed = delivery.parsed ?? (await parseOutcome(raw));
+    if ('error' in parsed) {
+      early = parsed.error instanceof MimeTooComplex ? 'mime_too_complex' : 'unreadable';
+      detail = errorText(parsed.error);
+    } else {
+      mail = parsed.mail;
       if (!mail.headers.size) {
         early = 'unreadable';
         detail = 'no header fields';
       }
-    } catch (err) {
-      early = err instanceof MimeTooComplex ? 'mime_too_complex' : 'unreadable';
-      detail = errorText(err);
     }
   }
   const key = dedupeKey(early ? null : mail, raw);

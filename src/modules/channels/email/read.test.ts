@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { dkimKey, memoryResolver, signDkim } from '../../../../test/support/mail-dns.js';
+import { MimeTooComplex } from './mime-prepare.js';
+import { poolSize, readMessage, startReadPool, type CheckAt } from './read.js';
+
+const key = dkimKey();
+const resolver = memoryResolver({
+  'client-b.test': { TXT: [['v=spf1 ip4:203.0.113.7 -all']] },
+  'sel._domainkey.client-b.test': { TXT: key.txt },
+  '_dmarc.client-b.test': { TXT: [['v=DMARC1; p=reject']] },
+});
+const at: CheckAt = { ip: '203.0.113.7', helo: 'mail.client-b.test', sender: 'bob@client-b.test', mta: 'mx.desk.test' };
+
+const withAttachment = Buffer.from(
+  [
+    'From: Bob Smith <bob@client-b.test>',
+    'To: support@desk.test',
+    'Subject: Scanner log',
+    'Message-ID: <scan-1@client-b.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'The scanner stops; its log is attached.',
+    '--b',
+    'Content-Type: application/octet-stream; name="scan.log"',
+    'Content-Disposition: attachment; filename="scan.log"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('E-17 paper jam\n').toString('base64'),
+    '--b--',
+    '',
+  ].join('\r\n'),
+);
+
+let deep = 'Content-Type: text/plain\r\n\r\nx\r\n';
+for (let i = 0; i < 40; i++) deep = `Content-Type: multipart/mixed; boundary="n${i}"\r\n\r\n--n${i}\r\n${deep}--n${i}--\r\n`;
+const tooDeep = Buffer.from(`From: Bob Smith <bob@client-b.test>\r\nSubject: Deep\r\nMIME-Version: 1.0\r\n${deep}`);
+
+describe('reading messages in worker threads', () => {
+  const pool = startReadPool(resolver, 1);
+  afterAll(() => pool.close());
+
+  it('gives what reading the message here gives: the DKIM/SPF/DMARC verdict (DNS asked through this thread) and the parsed mail', async () => {
+    expect(await pool.ready()).toBe(1);
+    const signed = await signDkim(withAttachment, 'client-b.test', 'sel', key.privateKey);
+    const there = await pool.read(signed, at);
+    const here = await readMessage(signed, { ...at, resolver });
+    expect(there.auth).toEqual(here.auth);
+    expect(there.auth).toMatchObject({ verdict: 'pass', summary: expect.stringMatching(/spf=pass dkim=pass dmarc=pass/) });
+    expect(there.parsed).toEqual(here.parsed);
+    const mail = 'mail' in there.parsed ? there.parsed.mail : null;
+    expect(mail?.files[0]?.data).toBeInstanceOf(Buffer);
+    expect(mail?.files[0]?.data.toString()).toBe('E-17 paper jam\n');
+    expect(mail?.headers.get('subject')).toBe('Scanner log');
+  });
+
+  it('hands back a message it cannot parse with the error intake quarantines it for', async () => {
+    expect(await pool.ready()).toBe(1);
+    const r = await pool.read(tooDeep, at);
+    expect('error' in r.parsed && r.parsed.error).toBeInstanceOf(MimeTooComplex);
+    expect(r.auth).toEqual((await readMessage(tooDeep, { ...at, resolver })).auth);
+  });
+
+  it('reads here while no thread is there, and once its threads are gone', async () => {
+    const none = startReadPool(resolver, 0);
+    expect((await none.read(withAttachment, at)).parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
+    const gone = startReadPool(resolver, 1);
+    expect(await gone.ready()).toBe(1);
+    const reading = gone.read(withAttachment, at);
+    await gone.close();
+    expect((await reading).parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
+    expect((await gone.read(withAttachment, at)).parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
+  });
+
+  it('keeps one processor for the thread that holds the database', () => {
+    expect([1, 2, 4, 16].map((n) => poolSize(n))).toEqual([0, 1, 3, 4]);
+  });
+});

@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { MimeTooComplex } from './mime-prepare.js';
+import { parseMail, type InboundMail } from './parse.js';
+import { checkMessage, type AuthResult, type DnsResolver } from './transport/mail-auth.js';
+
+/**
+ * Reading a message before intake decides about it: its authentication checked (SPF, DKIM, DMARC,
+ * ARC) and its MIME parsed. That is most of the processor time a message costs apart from the
+ * database, so the SMTP listener does it in worker threads (a pool of them, see startReadPool),
+ * and the thread that holds the database only decides and writes.
+ */
+export type Parsed = { mail: InboundMail } | { error: Error };
+
+/** How a message came (see checkMessage): where from, which name greeted, for whom. */
+export type CheckAt = Omit<Parameters<typeof checkMessage>[1], 'resolver'>;
+
+export interface Read {
+  auth: AuthResult;
+  parsed: Parsed;
+}
+
+/** Parses a message; a failure is the result (intake quarantines it with the reason), not thrown. */
+export async function parseOutcome(raw: Buffer): Promise<Parsed> {
+  try {
+    return { mail: await parseMail(raw) };
+  } catch (err) {
+    return { error: err instanceof Error ? err : new Error(String(err)) };
+  }
+}
+
+/** Checks and parses a message here, in this thread. */
+export async function readMessage(raw: Buffer, at: CheckAt & { resolver: DnsResolver }): Promise<Read> {
+  const [auth, parsed] = await Promise.all([checkMessage(raw, at), parseOutcome(raw)]);
+  return { auth, parsed };
+}
+
+// What the pool and its threads say to each other.
+export interface ReadRequest {
+  raw: Uint8Array;
+  at: CheckAt;
+}
+export type WorkerRequest =
+  | { kind: 'read'; id: number; request: ReadRequest }
+  | { kind: 'dns'; id: number; answer?: unknown; error?: { message: string; code?: string } };
+export type WorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'dns'; id: number; name: string; rrtype: string }
+  | { kind: 'read'; id: number; auth: AuthResult; mail: InboundMail }
+  | { kind: 'read'; id: number; auth: AuthResult; error: { name: string; message: string } }
+  | { kind: 'failed'; id: number; message: string };
+
+export interface ReadPool {
+  /** Reads a message in a worker thread, or here while none is ready (starting, or gone). */
+  read(raw: Buffer, at: CheckAt): Promise<Read>;
+  /** Resolves once every thread of the pool can take messages (or failed): with how many can. */
+  ready(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The threads a machine with `cpus` processors gets: one processor stays for the database's. */
+export const poolSize = (cpus = os.availableParallelism()) => Math.max(0, Math.min(4, cpus - 1));
+
+const here = import.meta.url;
+const require = createRequire(here);
+
+/**
+ * The worker: compiled JavaScript in dist/; from the TypeScript sources (tests, the bench) it
+ * loads them through tsx, registered in the thread itself.
+ */
+function startWorker(): Worker {
+  if (!here.endsWith('.ts')) return new Worker(new URL('./read.worker.js', here));
+  const boot = `const { workerData: w } = require('node:worker_threads');
+import(w.tsx).then((tsx) => { tsx.register(); return import(w.url); });`;
+  return new Worker(boot, { eval: true, execArgv: [], workerData: { tsx: new URL('./esm/api/index.mjs', pathToFileURL(require.resolve('tsx'))).href, url: new URL('./read.worker.ts', here).href } });
+}
+
+interface Thread {
+  worker: Worker;
+  ready: boolean;
+  pending: Map<number, { raw: Buffer; at: CheckAt; resolve(r: Read): void }>;
+}
+
+/**
+ * `size` worker threads reading messages, their DNS questions answered by `resolver` (in this
+ * thread: one cache for all). A message goes to the thread with the fewest in hand. A thread that
+ * fails hands its messages back to be read here, so that none is lost or left waiting.
+ */
+export function startReadPool(resolver: DnsResolver, size = poolSize()): ReadPool {
+  const threads: Thread[] = [];
+  let jobs = 0;
+  const readHere = (raw: Buffer, at: CheckAt) => readMessage(raw, { ...at, resolver });
+
+  const start = () => {
+    const t: Thread = { worker: startWorker(), ready: false, pending: new Map() };
+    const fail = () => {
+      const i = threads.indexOf(t);
+      if (i >= 0) threads.splice(i, 1);
+      for (const job of t.pending.values()) void readHere(job.raw, job.at).then(job.resolve);
+      t.pending.clear();
+    };
+    // The listener keeps the process up; a pool left open does not.
+    t.worker.unref();
+    t.worker.on('error', fail);
+    t.worker.on('exit', fail);
+    t.worker.on('message', (m: WorkerReply) => {
+      if (m.kind === 'ready') {
+        t.ready = true;
+        return;
+      }
+      if (m.kind === 'dns') {
+        resolver(m.name, m.rrtype).then(
+          (answer) => t.worker.postMessage({ kind: 'dns', id: m.id, answer } satisfies WorkerRequest),
+          (err: Error & { code?: string }) => t.worker.postMessage({ kind: 'dns', id: m.id, error: { message: err.message, code: err.code } } satisfies WorkerRequest),
+        );
+        return;
+      }
+      const job = t.pending.get(m.id);
+      t.pending.delete(m.id);
+      if (!job) return;
+      if (m.kind === 'failed') return void readHere(job.raw, job.at).then(job.resolve);
+      if ('error' in m) return job.resolve({ auth: m.auth, parsed: { error: rebuildError(m.error) } });
+      // Buffers cross as plain byte arrays.
+      for (const f of m.mail.files) f.data = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength);
+      job.resolve({ auth: m.auth, parsed: { mail: m.mail } });
+    });
+    threads.push(t);
+  };
+  for (let i = 0; i < size; i++) start();
+
+  return {
+    read(raw, at) {
+      const ready = threads.filter((t) => t.ready);
+      if (!ready.length) return readHere(raw, at);
+      const t = ready.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = ++jobs;
+      return new Promise<Read>((resolve) => {
+        t.pending.set(id, { raw, at, resolve });
+        t.worker.postMessage({ kind: 'read', id, request: { raw, at } } satisfies WorkerRequest);
+      });
+    },
+    async ready() {
+      while (threads.some((t) => !t.ready)) await new Promise((r) => setTimeout(r, 20));
+      return threads.length;
+    },
+    async close() {
+      const all = threads.splice(0);
+      await Promise.all(all.map((t) => t.worker.terminate()));
+    },
+  };
+}
+
+const rebuildError = (e: { name: string; message: string }) =>
+  e.name === 'MimeTooComplex' ? new MimeTooComplex(e.message) : Object.assign(new Error(e.message), { name: e.name });

@@ -1,0 +1,38 @@
+import { parentPort } from 'node:worker_threads';
+import { readMessage, type ReadRequest, type WorkerReply, type WorkerRequest } from './read.js';
+
+/**
+ * A thread that reads inbound messages for read-pool.ts: checks each one's authentication and
+ * parses it. DNS questions go to the thread that started it (its resolver and cache).
+ */
+const port = parentPort!;
+const asked = new Map<number, { resolve(answer: unknown): void; reject(err: Error): void }>();
+let questions = 0;
+
+const resolver = (name: string, rrtype: string) =>
+  new Promise<unknown>((resolve, reject) => {
+    const id = ++questions;
+    asked.set(id, { resolve, reject });
+    port.postMessage({ kind: 'dns', id, name, rrtype } satisfies WorkerReply);
+  });
+
+async function read(id: number, r: ReadRequest) {
+  const raw = Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
+  const { auth, parsed } = await readMessage(raw, { ...r.at, resolver });
+  const reply: WorkerReply =
+    'mail' in parsed ? { kind: 'read', id, auth, mail: parsed.mail } : { kind: 'read', id, auth, error: { name: parsed.error.name, message: parsed.error.message } };
+  port.postMessage(reply);
+}
+
+port.on('message', (m: WorkerRequest) => {
+  if (m.kind === 'read') {
+    void read(m.id, m.request).catch((err: unknown) => port.postMessage({ kind: 'failed', id: m.id, message: String(err) } satisfies WorkerReply));
+    return;
+  }
+  const q = asked.get(m.id);
+  asked.delete(m.id);
+  if (!q) return;
+  if (m.error) q.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+  else q.resolve(m.answer);
+});
+port.postMessage({ kind: 'ready' } satisfies WorkerReply);
