@@ -100,3 +100,18 @@ export async function knowledgeBaseFigures(db: Db, range: Range, f: RequestFilte
   const r = rows[0]!;
   return { deflections: Number(r.deflections), withArticle: Number(r.with_article), escalatedWithArticle: Number(r.escalated_with_article) };
 }
+
+/** Active agents, each with the requests assigned to them that are not yet resolved, and how many of those are P1 or P2. */
+export async function agentLoads(db: Db) {
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('tickets as t', (j) => j.onRef('t.assignee_id', '=', 'u.id').on('t.status', 'in', ['new', 'open', 'pending_customer', 'pending_vendor']))
+    .select(['u.id', 'u.name', 'u.line', 'u.availability', 'u.time_zone'])
+    .select((eb) => [eb.fn.count<number>('t.id').as('open'), sql<number>`coalesce(sum(case when t.priority in ('P1', 'P2') then 1 else 0 end), 0)`.as('urgent')])
+    .where('u.role', '=', 'agent')
+    .where('u.active', '=', 1)
+    .groupBy(['u.id', 'u.name', 'u.line', 'u.availability', 'u.time_zone'])
+    .orderBy('u.name')
+    .execute();
+  return rows.map((r) => ({ ...r, open: Number(r.open), urgent: Number(r.urgent) }));
+}
