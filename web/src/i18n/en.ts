@@ -677,6 +677,14 @@ export const en = {
       organization: 'Organization', plan: 'Plan', line: 'Line', group: 'Group', assignee: 'Assignee', channel: 'Channel', updated: 'Updated', created: 'Created',
     },
   },
+  capacity: {
+    shiftHours: 'On shift, next 24 h',
+    perShiftHour: 'Open per hour on shift',
+    capacityPerHour: 'Line handles an hour',
+    over: 'Over capacity',
+    noRoster: 'No roster',
+    hint: 'Open requests per hour on shift over the next 24 hours (from the rosters), against the requests an hour the agent’s line handles (from the time logged over the last 8 weeks).',
+  },
   dashboard: {
     title: 'Service desk',
     workload: 'Workload by agent',
