@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, startApp, type RunningApp } from './support/app';
 import { checkScreen, checksEveryScreen, ensureChromium, launch } from './support/browser';
-import { signer } from './support/session';
+import { english, signer } from './support/session';
 
 /** The manager's screens of issue 13: workload against capacity, in both languages. */
 describe("the manager's workload against capacity in a real browser", () => {
@@ -35,20 +35,25 @@ describe("the manager's workload against capacity in a real browser", () => {
   it('highlights an agent over capacity, and the name opens their queue', async () => {
     manager = await signer(browser, app.url, errors, contexts).signIn('manager@demo.test', undefined, '/dashboard');
     const people = (await (await manager.request.get('/api/v1/users?role=agent&limit=500')).json()) as { items: { id: string; email: string }[] };
-    const lena = people.items.find((p) => p.email === 'l1@demo.test')!;
-    // Half an hour on shift each day: whatever the time, half an hour in the next 24, so her open
-    // requests per hour on shift are twice their number, more than L1 handles an hour.
-    const half: [string, string][] = [['00:00', '00:30']];
+    const id = (email: string) => people.items.find((p) => p.email === email)!.id;
+    const lena = { id: id('l1@demo.test') };
     const me = (await (await manager.request.get('/api/v1/me')).json()) as { csrfToken: string };
-    const put = await manager.request.put(`/api/v1/staffing/rosters/${lena.id}`, { headers: { 'x-csrf-token': me.csrfToken }, data: { week: { mon: half, tue: half, wed: half, thu: half, fri: half, sat: half, sun: half } } });
-    expect(put.status()).toBe(200);
+    const roster = async (userId: string, shift: [string, string]) => {
+      const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [shift]]));
+      const put = await manager.request.put(`/api/v1/staffing/rosters/${userId}`, { headers: { 'x-csrf-token': me.csrfToken }, data: { week } });
+      expect(put.status()).toBe(200);
+    };
+    // Lena: half an hour on shift each day, so whatever the time, half an hour in the next 24: her
+    // open requests per hour on shift are twice their number, more than L1 handles an hour.
+    await roster(lena.id, ['00:00', '00:30']);
+    // Liam: round the clock, 24 hours on shift: his one open request is far under.
+    await roster(id('l1-en@demo.test'), ['00:00', '24:00']);
     await manager.goto('/dashboard');
     const row = manager.getByTestId('workload-table').locator('tr', { has: manager.getByRole('link', { name: 'Lena L1' }) });
     await row.getByText('Over capacity').waitFor();
     expect(await row.getAttribute('data-over')).toBe('true');
-    // Liam has no roster: no hours on shift, never over.
     const liam = manager.getByTestId('workload-table').locator('tr', { has: manager.getByRole('link', { name: 'Liam L1' }) });
-    await liam.getByText('No roster').waitFor();
+    await liam.getByRole('cell', { name: '24', exact: true }).waitFor();
     expect(await liam.getAttribute('data-over')).toBeNull();
     await checkScreen(manager, 'manager-01-capacity');
 
@@ -65,6 +70,28 @@ describe("the manager's workload against capacity in a real browser", () => {
     await manager.getByRole('columnheader', { name: 'Открыто на час смены' }).waitFor();
     await checkScreen(manager, 'manager-02-capacity-ru');
   }, 60_000);
+
+  it('shows a staffing forecast out of the box: measured handling time, a line to choose, the demo rosters', async () => {
+    await manager.goto('/reports?period=month');
+    await english(manager);
+    await manager.locator('.mantine-SegmentedControl-label', { hasText: 'Staffing forecast' }).click();
+    // The demo's work is today's: the handling time is measured over the last weeks' work.
+    await manager.getByText(/^Measured: [\d.]+ min/).waitFor();
+    await manager.getByText(/measured over the work of the last 8 weeks/).waitFor();
+    await manager.getByText(/Agents on shift come from the staff rosters/).waitFor();
+    expect(await manager.locator('body').innerText()).not.toMatch(/ahtMinutes|No roster is set/);
+    await checkScreen(manager, 'manager-03-staffing');
+    // L2, with a handling time entered.
+    await manager.locator('.mantine-SegmentedControl-label', { hasText: /^L2$/ }).click();
+    await manager.getByRole('heading', { name: /L2$/ }).waitFor();
+    await manager.getByRole('textbox', { name: 'Average handling time, min' }).fill('45');
+    await manager.getByText('As entered; clear it to use the measured one.').waitFor();
+    await russian(manager);
+    await manager.getByText('Как введено; очистите поле, чтобы взять измеренное.').waitFor();
+    // The server's notes too, in the reader's language.
+    await manager.getByText(/^Сотрудники на смене — из графиков/).waitFor();
+    await checkScreen(manager, 'manager-04-staffing-ru');
+  }, 90_000);
 
   checksEveryScreen(errors);
 });

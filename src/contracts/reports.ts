@@ -156,6 +156,8 @@ export const StaffingQuery = z.object({
   ahtMinutes: z.coerce.number().min(0.1).max(1440).optional(),
   /** What arrives: requests (any channel; handling time from the time tracker) or inbound calls (talk time from the call log). */
   source: z.enum(['requests', 'calls']).default('requests'),
+  /** The line to staff: at L2 and L3 the arrivals are the requests moved there. */
+  line: Line.default('L1'),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   lang: Locale.optional(),
 });

@@ -26,7 +26,7 @@ describe.each(DATABASES)('workload against capacity (%s)', (kind) => {
     return r.body;
   };
   let manager: Client, lena: Client, alice: Client, clientManager: Client;
-  const ids = {} as Record<string, string>;
+  const ids = { anya: '', boris: '', vera: '' };
 
   beforeAll(async () => {
     clock.set(NOW);

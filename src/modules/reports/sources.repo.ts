@@ -115,3 +115,24 @@ export async function agentLoads(db: Db) {
     .execute();
   return rows.map((r) => ({ ...r, open: Number(r.open), urgent: Number(r.urgent) }));
 }
+
+/**
+ * When requests were moved up to a line (escalated by time, difficulty or hand) in [from, to), epoch
+ * ms: the escalations the read model counted (a range of its kind index), each request's line changes.
+ */
+export async function lineArrivals(db: Db, line: string, from: string, to: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('report_flow as f')
+    .innerJoin('timeline_entries as e', 'e.ticket_id', 'f.ticket_id')
+    .select(['e.id', 'e.data', 'e.created_at'])
+    .distinct()
+    .where('f.kind', 'in', ['escalated_time', 'escalated_difficulty', 'escalated_hand'])
+    .where('f.at_ms', '>=', Date.parse(from))
+    .where('f.at_ms', '<', Date.parse(to))
+    .where('e.kind', '=', 'event')
+    .where('e.event_type', '=', 'line_changed')
+    .where('e.created_at', '>=', from)
+    .where('e.created_at', '<', to)
+    .execute();
+  return rows.filter((r) => (JSON.parse(r.data ?? '{}') as { to?: string }).to === line).map((r) => Date.parse(r.created_at));
+}

@@ -685,6 +685,12 @@ export const en = {
     noRoster: 'No roster',
     hint: 'Open requests per hour on shift over the next 24 hours (from the rosters), against the requests an hour the agent’s line handles (from the time logged over the last 8 weeks).',
   },
+  forecast: {
+    aht: 'Average handling time, min',
+    ahtMeasured: 'Measured: {{minutes}} min. Enter another to try it.',
+    ahtNone: 'Nothing measured yet: enter one.',
+    ahtGiven: 'As entered; clear it to use the measured one.',
+  },
   dashboard: {
     title: 'Service desk',
     workload: 'Workload by agent',
