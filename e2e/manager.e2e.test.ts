@@ -93,5 +93,28 @@ describe("the manager's workload against capacity in a real browser", () => {
     await checkScreen(manager, 'manager-04-staffing-ru');
   }, 90_000);
 
+  it('totals the time logged by day, week, month and year per agent and per organization', async () => {
+    await manager.goto('/timesheets');
+    await english(manager);
+    const totals = manager.getByTestId('time-totals');
+    // The demo's work is today's: it is in today's totals, the week's, the month's and the year's.
+    for (const unit of ['Day', 'Week', 'Month', 'Year']) {
+      await totals.locator('.mantine-SegmentedControl-label', { hasText: new RegExp(`^${unit}$`) }).click();
+      await manager.getByTestId('time-totals-agents').getByRole('link', { name: 'Lena L1' }).waitFor();
+      await manager.getByTestId('time-totals-organizations').getByText('Client A Logistics').waitFor();
+    }
+    await expect.poll(() => manager.getByTestId('time-totals-period').innerText()).toMatch(/^\d{4}-01-01 – \d{4}-12-31/);
+    await checkScreen(manager, 'manager-05-time-totals');
+    await manager.getByTestId('time-totals-agents').getByRole('link', { name: 'Lena L1' }).click();
+    await manager.getByTestId('timesheet').getByRole('heading', { name: 'Lena L1' }).waitFor();
+    // An agent sees their own time only.
+    const liam = await signer(browser, app.url, errors, contexts).signIn('l1-en@demo.test', undefined, '/timesheets');
+    await liam.getByTestId('time-totals-agents').getByText('Liam L1').waitFor();
+    expect(await liam.getByTestId('time-totals-agents').locator('tbody tr').count()).toBe(1);
+    await russian(liam);
+    await liam.getByRole('heading', { name: 'Учтённое время' }).waitFor();
+    await checkScreen(liam, 'manager-06-time-totals-ru');
+  }, 90_000);
+
   checksEveryScreen(errors);
 });

@@ -691,6 +691,12 @@ export const en = {
     ahtNone: 'Nothing measured yet: enter one.',
     ahtGiven: 'As entered; clear it to use the measured one.',
   },
+  timeTotals: {
+    title: 'Time logged',
+    period: 'Period',
+    date: 'A date in the period',
+    unit: { day: 'Day', week: 'Week', month: 'Month', year: 'Year' },
+  },
   dashboard: {
     title: 'Service desk',
     workload: 'Workload by agent',

@@ -693,6 +693,12 @@ export const ru: Strings = {
     ahtNone: 'Пока не измерено: введите его.',
     ahtGiven: 'Как введено; очистите поле, чтобы взять измеренное.',
   },
+  timeTotals: {
+    title: 'Учтённое время',
+    period: 'Период',
+    date: 'Дата в периоде',
+    unit: { day: 'День', week: 'Неделя', month: 'Месяц', year: 'Год' },
+  },
   dashboard: {
     title: 'Сервис-деск',
     workload: 'Нагрузка по специалистам',
