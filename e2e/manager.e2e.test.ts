@@ -116,5 +116,22 @@ describe("the manager's workload against capacity in a real browser", () => {
     await checkScreen(liam, 'manager-06-time-totals-ru');
   }, 90_000);
 
+  it("gives the client's IT manager the requester's plain words for the service levels, and the clock log in their language", async () => {
+    const igor = await signer(browser, app.url, errors, contexts).signIn('it@client-a.test', undefined, '/requests/company');
+    await igor.getByRole('link', { name: 'Printer on the 2nd floor prints blank pages' }).first().click();
+    await igor.waitForURL(/\/tickets\/TD-\d+$/);
+    const sla = igor.getByTestId('client-sla');
+    await sla.getByText(/^(We answer within|We aim to solve it within|We have answered|Solved in the time|We are waiting|This is taking longer)/).first().waitFor();
+    expect(await igor.getByTestId('sla-panel').count()).toBe(0);
+    expect(await sla.innerText()).not.toMatch(/target|used/i);
+    const href = await sla.getByRole('link', { name: 'Clock log (CSV)' }).getAttribute('href');
+    expect(href).toMatch(/format=csv&lang=en$/);
+    const csv = await igor.request.get(href!);
+    expect((await csv.text()).split('\n')[0]).toMatch(/^Time \(UTC\),Clock,Event/);
+    await russian(igor);
+    await sla.getByRole('heading', { name: 'Когда ждать ответа' }).waitFor();
+    await checkScreen(igor, 'manager-07-it-manager-sla-ru');
+  }, 60_000);
+
   checksEveryScreen(errors);
 });
