@@ -4,8 +4,8 @@ import { buildWebApp, startApp, type RunningApp } from './support/app';
 import { checkScreen, checksEveryScreen, ensureChromium, launch } from './support/browser';
 import { english, signer } from './support/session';
 
-/** The manager's screens of issue 13: workload against capacity, in both languages. */
-describe("the manager's workload against capacity in a real browser", () => {
+/** Screens of issue 13, each in English and Russian: the manager's workload against capacity and staffing forecast, time totals, the IT manager's service levels, the KB editor's placement. */
+describe("issue 13 in a real browser: the manager's workload and staffing, time totals, the IT manager's SLA, the KB editor", () => {
   let app: RunningApp;
   let browser: Browser;
   const errors: string[] = [];
@@ -132,6 +132,38 @@ describe("the manager's workload against capacity in a real browser", () => {
     await sla.getByRole('heading', { name: 'Когда ждать ответа' }).waitFor();
     await checkScreen(igor, 'manager-07-it-manager-sla-ru');
   }, 60_000);
+
+  it('the knowledge-base editor says where a page goes and lets the author choose the space, the language and tags', async () => {
+    const l2 = await signer(browser, app.url, errors, contexts).signIn('l2@demo.test', undefined, '/kb/new');
+    const placement = l2.getByTestId('kb-placement');
+    // The default space is internal, and the editor says who reads it.
+    await placement.getByText('Internal: only the service desk staff read it.').waitFor();
+    await placement.getByLabel(/^Space/).first().click();
+    await l2.getByRole('option', { name: 'Help centre · public' }).click();
+    await placement.getByText(/^Public: every client’s people read it/).waitFor();
+    await placement.getByLabel(/^Language of the page/).first().click();
+    await l2.getByRole('option', { name: 'English' }).click();
+    await l2.getByLabel(/^Title/).fill('Scanner shows an error on start');
+    await l2.getByLabel('Text (Markdown)').fill('Turn it off and on again.\n');
+    const tags = l2.getByRole('combobox', { name: 'Tags' });
+    await tags.fill('scanner');
+    await tags.press('Enter');
+    await tags.fill('front-desk');
+    await tags.press('Enter');
+    await checkScreen(l2, 'kb-01-placement');
+    await l2.getByRole('button', { name: 'Save the page' }).click();
+    await l2.waitForURL(/\/kb\/[0-9a-f-]{36}$/);
+    const page = (await (await l2.request.get(`/api/v1/kb/pages/${l2.url().split('/').pop()}`)).json()) as { space: { key: string }; locale: string; tags: string[] };
+    expect(page).toMatchObject({ space: { key: 'help' }, locale: 'en' });
+    expect([...page.tags].sort()).toEqual(['front-desk', 'scanner']);
+    // Editing it: the space is said, the tags are there to change.
+    await l2.getByRole('link', { name: 'Edit' }).click();
+    await expect.poll(() => l2.getByTestId('kb-placement').getByRole('textbox', { name: 'Space' }).inputValue()).toBe('Help centre');
+    await l2.getByText('scanner', { exact: true }).waitFor();
+    await russian(l2);
+    await l2.getByTestId('kb-placement').getByText(/^Публичный: читают сотрудники всех клиентов/).waitFor();
+    await checkScreen(l2, 'kb-02-placement-ru');
+  }, 90_000);
 
   checksEveryScreen(errors);
 });

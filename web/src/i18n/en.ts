@@ -697,6 +697,17 @@ export const en = {
     date: 'A date in the period',
     unit: { day: 'Day', week: 'Week', month: 'Month', year: 'Year' },
   },
+  kbPlacement: {
+    space: 'Space',
+    language: 'Language of the page',
+    tags: 'Tags',
+    tagsHint: 'Words to find it by: press Enter after each.',
+    readers: {
+      internal: 'Internal: only the service desk staff read it.',
+      public: 'Public: every client’s people read it, in the portal too.',
+      organizations: 'For some clients: the people of the clients this space is shared with read it.',
+    },
+  },
   dashboard: {
     title: 'Service desk',
     workload: 'Workload by agent',
