@@ -165,5 +165,20 @@ describe("issue 13 in a real browser: the manager's workload and staffing, time 
     await checkScreen(l2, 'kb-02-placement-ru');
   }, 90_000);
 
+  it('makes an article from a resolved request: the problem and the resolution, in the request’s language', async () => {
+    const l2 = await signer(browser, app.url, errors, contexts).signIn('l2@demo.test');
+    const found = (await (await l2.request.get('/api/v1/tickets?status=resolved&limit=200')).json()) as { items: { number: string; subject: string }[] };
+    const ticket = found.items.find((x) => x.subject === 'Install the new label printer')!;
+    await l2.goto(`/tickets/${ticket.number}`);
+    await l2.getByRole('button', { name: 'Make a knowledge base article from this' }).click();
+    await l2.waitForURL(/\/kb\/new$/);
+    await expect.poll(() => l2.getByLabel(/^Title/).inputValue()).toBe('Install the new label printer');
+    const body = await l2.getByLabel('Text (Markdown)').inputValue();
+    expect(body).toContain('We bought a Zebra label printer for the warehouse.');
+    // The resolution: the desk's last public reply before it was resolved.
+    expect(body).toMatch(/## Solution\n\nWe are looking into it\.\n$/);
+    await expect.poll(() => l2.getByTestId('kb-placement').getByLabel(/^Language of the page/).first().inputValue()).toBe('English');
+  }, 60_000);
+
   checksEveryScreen(errors);
 });

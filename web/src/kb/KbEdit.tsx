@@ -4,7 +4,7 @@ import MarkdownIt from 'markdown-it';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { KbDraft } from '../tickets/StatusDialogs';
+import type { KbDraft } from './ArticleFromRequest';
 import { ApiError, post, api } from '../api/client';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
 import { safeHtml, spaceName, useKbPage, useSpaces, type KbPage } from './kb.api';
@@ -62,12 +62,12 @@ function Editor({ page, spaceId: initialSpace }: { page?: KbPage; spaceId?: stri
   const [chosenSpace, setSpaceId] = useState<string | null>(initialSpace ?? null);
   // Until the author chooses, the space asked for in the address, or the default one.
   const spaceId = chosenSpace ?? spaces?.find((s) => s.isDefault)?.id ?? spaces?.[0]?.id ?? null;
-  const [locale, setLocale] = useState<string>(page?.locale ?? (i18n.language === 'en' ? 'en' : 'ru'));
   const [tags, setTags] = useState<string[]>(page?.tags ?? []);
   const navigate = useNavigate();
   const qc = useQueryClient();
   // A new page may start from a draft, e.g. "make an article from this" when resolving a request.
   const draft = (useLocation().state as { draft?: KbDraft } | null)?.draft;
+  const [locale, setLocale] = useState<string>(page?.locale ?? draft?.locale ?? (i18n.language === 'en' ? 'en' : 'ru'));
   const [title, setTitle] = useState(page?.title ?? draft?.title ?? '');
   const [body, setBody] = useState(page?.body ?? draft?.body ?? '');
   const [summary, setSummary] = useState('');

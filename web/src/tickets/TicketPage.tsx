@@ -15,6 +15,7 @@ import { useLiveChange, type LiveChange } from '../app/live';
 import { SatisfactionPanel } from '../portal/Satisfaction';
 import { ProblemAndMajorPanels } from '../problems/TicketPanels';
 import { ClientSla } from '../portal/ClientSla';
+import { ArticleFromRequest } from '../kb/ArticleFromRequest';
 import { ClientSolutions } from '../portal/ClientSolutions';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
@@ -182,6 +183,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             {me.role === 'requester' || me.role === 'client_manager' ? <ClientSla ticketId={ticket.id} showLog={me.role === 'client_manager'} /> : <SlaPanel ticketId={ticket.id} showLog />}
             {staff && <TimePanel ticketId={ticket.id} />}
             {staff ? <ArticlesPanel ticketId={ticket.id} /> : <ClientSolutions ticketId={ticket.id} />}
+            {staff && <ArticleFromRequest ticket={ticket} timeline={timeline.data?.items ?? []} />}
             {staff && <ContextPanel ticket={ticket} />}
             {!staff && ticket.requester.id === me.id && (ticket.status === 'resolved' || ticket.status === 'closed') && <SatisfactionPanel ticketId={ticket.id} />}
             {!staff && ticket.assignee && (
