@@ -86,7 +86,9 @@ describe('administration, timesheets, reports and ratings in a real browser', ()
     const sla = admin.getByTestId('plan-sla');
     const p1 = sla.getByLabel('P1 · Any type: First response');
     await p1.fill('25');
-    await sla.getByRole('button', { name: 'Save', exact: true }).click();
+    // One Save for the whole plan: its terms and its SLA.
+    expect(await admin.getByRole('button', { name: 'Save', exact: true }).count()).toBe(1);
+    await admin.getByTestId('plan-form').getByRole('button', { name: 'Save', exact: true }).click();
     await admin.getByText('Saved.').first().waitFor();
     const saved = await (await admin.request.get(`/api/v1/plans/${planId}/sla`)).json();
     expect(saved.policies.find((p: { priority: string; ticketType: string }) => p.priority === 'P1' && p.ticketType === '*').firstResponseMinutes).toBe(25);

@@ -80,6 +80,86 @@ describe('admin onboarding without traps', () => {
     expect(people.items.find((p) => p.email === email)).toMatchObject({ languages: ['ru', 'en'], availability: 'available' });
   }, 60_000);
 
+  it('the whole journey: a calendar, a plan on it from the template, an organization on that plan, a new agent; its first request goes to that agent', async () => {
+    // A calendar of its own.
+    const calendarName = `Journey hours ${stamp}`;
+    await admin.goto('/admin/calendars');
+    await admin.getByRole('textbox', { name: /^Name/ }).fill(calendarName);
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.waitForURL(/\/admin\/calendars\/[0-9a-f-]{36}$/);
+    const calendarId = admin.url().split('/').pop()!;
+
+    // A plan from the template, its clocks on that calendar: one Save for terms and SLA.
+    const planName = `Journey plan ${stamp}`;
+    const planId = await addPlan(planName, /^The template/);
+    expect(await admin.getByRole('button', { name: 'Save', exact: true }).count()).toBe(1);
+    const form = admin.getByTestId('plan-form');
+    await form.getByRole('textbox', { name: /^Contract hours a month/ }).fill('25');
+    await admin.getByTestId('plan-sla').getByLabel(/^Calendar the clocks run on/).first().click();
+    await admin.getByRole('option', { name: calendarName }).click();
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByText('Saved.').first().waitFor();
+    expect((await slaOf(planId)).calendarId).toBe(calendarId);
+    expect((await plans()).find((p) => p.id === planId)).toMatchObject({ name: planName });
+    expect(((await (await admin.request.get('/api/v1/plans')).json()) as { items: { id: string; includedHours: number }[] }).items.find((p) => p.id === planId)?.includedHours).toBe(25);
+
+    // An organization with a contract on that plan.
+    const orgName = `Journey Client ${stamp}`;
+    await admin.goto('/admin/organizations');
+    await admin.getByRole('textbox', { name: /^Organization/ }).fill(orgName);
+    await admin.getByLabel(/^Plan/).first().click();
+    await admin.getByRole('option', { name: planName }).click();
+    await admin.getByLabel('Domains').fill(`journey-${stamp}.test`);
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByTestId('organizations').getByRole('link', { name: orgName }).click();
+    await admin.waitForURL(/\/admin\/organizations\/[0-9a-f-]{36}$/);
+    const orgId = admin.url().split('/').pop()!;
+    await admin.getByLabel('Contract starts').fill('2026-01-01');
+    await admin.locator('form', { has: admin.getByLabel('Contract starts') }).getByRole('button', { name: 'Save', exact: true }).click();
+    await admin.getByText('Saved.').first().waitFor();
+
+    // A new L1 agent, and one of the organization's people to ask something.
+    const agentEmail = `journey-agent-${stamp}@demo.test`;
+    await admin.goto('/admin/people');
+    await admin.getByRole('textbox', { name: /^E-mail/ }).fill(agentEmail);
+    await admin.getByRole('textbox', { name: /^Name/ }).fill('Jules Journey');
+    await admin.getByLabel(/^Password/).fill('jules-passphrase');
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByText('Added.').first().waitFor();
+    const requesterEmail = `reza@journey-${stamp}.test`;
+    await admin.getByRole('textbox', { name: /^E-mail/ }).fill(requesterEmail);
+    await admin.getByRole('textbox', { name: /^Name/ }).fill('Reza Requester');
+    await admin.getByLabel(/^Role/).first().click();
+    await admin.getByRole('option', { name: 'Requester', exact: true }).click();
+    await admin.getByLabel(/^Organization/).first().click();
+    await admin.getByRole('option', { name: orgName }).click();
+    await admin.getByLabel(/^Password/).fill('rezas-passphrase');
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+    await admin.getByText('Added.').first().waitFor();
+
+    // The requester asks in the portal.
+    const reza = await signer(browser, app.url, errors, contexts).signIn(requesterEmail, 'rezas-passphrase');
+    await reza.goto('/requests/new');
+    const subject = `Journey: the scanner does not start ${stamp}`;
+    await reza.getByLabel('Subject').fill(subject);
+    await reza.getByLabel('Describe the problem').fill('The scanner at the front desk shows an error on start.');
+    await reza.getByRole('button', { name: 'Send the request' }).click();
+    await reza.waitForURL(/\/tickets\/TD-\d+$/);
+    const number = reza.url().split('/').pop()!;
+
+    // It is the organization's, on the new plan, and goes to the new agent.
+    const agent = ((await (await admin.request.get(`/api/v1/users?role=agent&limit=500`)).json()) as { items: { id: string; email: string }[] }).items.find((p) => p.email === agentEmail)!;
+    type Ticket = { organization: { id: string }; assignee: { id: string } | null };
+    const ticket = async () => (await (await admin.request.get(`/api/v1/tickets/${number}`)).json()) as Ticket;
+    await expect.poll(async () => (await ticket()).assignee?.id, { timeout: 20_000 }).toBe(agent.id);
+    expect((await ticket()).organization.id).toBe(orgId);
+
+    // The agent signs in and finds it in their queue.
+    const jules = await signer(browser, app.url, errors, contexts).signIn(agentEmail, 'jules-passphrase', '/queues/mine');
+    await jules.getByRole('link', { name: subject }).waitFor();
+    await checkScreen(jules, 'onboarding-03-new-agent-queue');
+  }, 180_000);
+
   it('had no console errors', () => {
     expect(errors).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Locale, TimeZone } from './common.js';
 import { CalendarDate, Week } from './sla.js';
 import { Channel, TicketType } from './tickets.js';
-import { Line } from './identity.js';
+import { Availability, Line } from './identity.js';
 
 export const PeriodKind = z.enum(['week', 'month', 'year', 'custom']);
 export const BucketUnit = z.enum(['day', 'week', 'month']);
@@ -156,6 +156,8 @@ export const StaffingQuery = z.object({
   ahtMinutes: z.coerce.number().min(0.1).max(1440).optional(),
   /** What arrives: requests (any channel; handling time from the time tracker) or inbound calls (talk time from the call log). */
   source: z.enum(['requests', 'calls']).default('requests'),
+  /** The line to staff: at L2 and L3 the arrivals are the requests moved there. */
+  line: Line.default('L1'),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   lang: Locale.optional(),
 });
@@ -191,3 +193,33 @@ export const Staffing = z.object({
 export const RosterPut = z.object({ week: Week });
 export const Roster = z.object({ userId: z.string(), name: z.string(), line: Line.nullable(), timeZone: z.string(), week: Week, updatedAt: z.string().nullable() });
 export type RosterWeekT = z.infer<typeof Week>;
+
+/**
+ * Each active agent's open requests against their capacity: the hours they are on shift over the
+ * next 24 hours (their roster) and how many requests an hour their line handles (60 / the average
+ * handling time the time tracker measured over the last eight weeks). `over` when the open requests
+ * per hour on shift are more than that.
+ */
+export const Workload = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** The handling time per line in minutes, as measured (null: no work logged by that line). */
+  ahtMinutes: z.object({ L1: nn, L2: nn, L3: nn }),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      line: Line.nullable(),
+      availability: Availability,
+      open: n,
+      urgent: n,
+      /** Hours on shift over the next 24 hours; null when the person has no roster. */
+      shiftHours: nn,
+      /** Open requests per hour on shift; null when not on shift in the next 24 hours. */
+      perShiftHour: nn,
+      /** Requests an hour the person's line handles (60 / handling time); null when unmeasured. */
+      capacityPerHour: nn,
+      over: z.boolean(),
+    }),
+  ),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Text } from './common.js';
+import { IsoInstant, Text, TimeZone } from './common.js';
 import { CalendarDate } from './sla.js';
 
 export const Activity = z.enum(['remote', 'on_site', 'call', 'research', 'other']);
@@ -136,4 +136,22 @@ export const AuditList = z.object({
       createdAt: z.string(),
     }),
   ),
+});
+
+/** The time logged over a day, week, month or year (the one holding `date`, today by default). */
+export const TimeTotalsQuery = z.object({
+  unit: z.enum(['day', 'week', 'month', 'year']).default('week'),
+  date: CalendarDate.optional(),
+  timeZone: TimeZone.optional(),
+});
+const Total = z.object({ id: z.string(), name: z.string(), minutes: z.number(), billableMinutes: z.number() });
+export const TimeTotals = z.object({
+  unit: z.enum(['day', 'week', 'month', 'year']),
+  /** The period's first and last local dates. */
+  start: CalendarDate,
+  end: CalendarDate,
+  timeZone: z.string(),
+  total: z.object({ minutes: z.number(), billableMinutes: z.number() }),
+  agents: z.array(Total),
+  organizations: z.array(Total),
 });

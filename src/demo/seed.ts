@@ -15,6 +15,7 @@ import { seedDemoMailboxes } from '../modules/channels/email/index.js';
 import { seedDemoCalls } from '../modules/channels/phone/index.js';
 import { seedKnowledgeBase } from '../modules/kb/kb.demo.js';
 import { seedDemoProblems } from '../modules/problems/problems.demo.js';
+import { setRoster } from '../modules/reports/roster.service.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
 import { seedWorkspaceDemo } from '../modules/macros/macros.demo.js';
 import { seedDemoCatalog } from './catalog.js';
@@ -207,5 +208,10 @@ async function loadDemo(app: AppContext) {
   await seedWorkspaceDemo(app, manager);
   await seedDemoCalls(app, admin);
   await seedDemoCatalog(app, { admin, requester: alice, planIds: Object.values(plans), categories });
+  // Shifts, so that the staffing forecast and the manager's workload have hours on shift to count:
+  // the Moscow working day for the Moscow staff, office hours in London for Liam.
+  const weekdays = (d: [string, string][]) => ({ mon: d, tue: d, wed: d, thu: d, fri: d });
+  for (const agent of [l1, l2, l3]) await setRoster(app, manager, agent.id, weekdays(day));
+  await setRoster(app, manager, l1en.id, weekdays([['09:00', '17:00']]));
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

@@ -72,7 +72,8 @@ describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
     expect((await lena.put(`/api/v1/staffing/rosters/${ids.lena}`, { week: {} })).status).toBe(403);
     const list = ok(await manager.get('/api/v1/staffing/rosters')).items;
     expect(list.find((r: any) => r.userId === ids.liam)).toMatchObject({ timeZone: 'Europe/London', week: { mon: [['07:30', '15:00']] } });
-    expect(list.find((r: any) => r.name === 'Egor L2')).toMatchObject({ week: {}, updatedAt: null });
+    // The demo's roster: the Moscow working day.
+    expect(list.find((r: any) => r.name === 'Egor L2')).toMatchObject({ week: { mon: [['09:00', '13:00'], ['14:00', '18:00']] }, updatedAt: expect.any(String) });
   });
 
   it('needs as many agents each hour as Erlang C says, against the agents on shift', async () => {
@@ -105,10 +106,20 @@ describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
     const quick = ok(await manager.get(`/api/v1/reports/staffing?${query}&ahtMinutes=15`));
     expect(quick).toMatchObject({ ahtMinutes: 15, ahtFrom: 'given' });
     expect(hour(quick, 1, 10)).toMatchObject({ trafficErlangs: 1, agentsNeeded: 2, serviceLevelPct: 87.7, waitProbabilityPct: 33.3 });
+    // No work in that history: the handling time of the work logged over the last eight weeks, said so.
+    const recent = ok(await manager.get('/api/v1/reports/staffing?weeks=1&until=2026-11-15&timeZone=Europe/Moscow'));
+    const measured = ok(await manager.get('/api/v1/reports/workload')).ahtMinutes.L1;
+    expect(measured).toBeGreaterThan(0);
+    expect(recent).toMatchObject({ ahtMinutes: measured, ahtFrom: 'time_tracker', history: { requests: 0 } });
+    expect(recent.notes.join(' ')).toMatch(/измерено по работе за последние 8 недель/); // the manager reads Russian
+    // Nothing logged in the eight weeks before now either: none, and the note asks for one in words.
+    clock.set('2027-06-01T09:00:00.000Z');
     const none = ok(await manager.get('/api/v1/reports/staffing?weeks=1&until=2026-11-15&timeZone=Europe/Moscow'));
+    clock.set(START);
     expect(none).toMatchObject({ ahtMinutes: null, ahtFrom: 'none', history: { requests: 0 } });
     expect(hour(none, 1, 10)).toMatchObject({ agentsNeeded: null, gap: null });
-    expect(none.notes.join(' ')).toMatch(/времени обработки/); // the manager reads Russian
+    expect(none.notes.join(' ')).toMatch(/Укажите среднее время обработки/);
+    expect(none.notes.join(' ')).not.toMatch(/ahtMinutes/);
   });
 
   it('exports the forecast as CSV in the reader\'s language, and refuses others and bad input', async () => {
@@ -164,5 +175,31 @@ describe.each(DATABASES)('staffing forecast (%s)', (kind) => {
     // The requests' forecast is as it was.
     expect(ok(await manager.get(`/api/v1/reports/staffing?${query}`))).toMatchObject({ source: 'requests', history: { requests: 5 }, ahtFrom: 'time_tracker' });
     expect((await manager.get(`/api/v1/reports/staffing?${query}&source=fax`)).status).toBe(400);
+  });
+
+  /*
+   * L2: what arrives is what is moved there. Lena escalates the second request on Tuesday 24
+   * November at 14:20 in Moscow; Egor's 100 minutes on it are L2's handling time. A = 1 × 100 / 60
+   * = 1.667 Erlangs; 3 agents: C = 0.300, 1 − 0.300 · e^(−1.333 · 15/100) = 75.5 % (short); 4 agents:
+   * C = 0.102, 1 − 0.102 · e^(−2.333 · 0.15) = 92.8 %. Needed 4; Egor's demo roster puts him on shift
+   * (14:00–18:00): gap 3.
+   */
+  it('forecasts another line from the requests moved to it, with its own handling time and rosters', async () => {
+    const second = ok(await alice.get('/api/v1/tickets?limit=200')).items.find((x: any) => x.subject === 'Staffing' && x.createdAt === '2026-11-24T11:10:00.000Z');
+    clock.set('2026-11-24T11:20:00.000Z');
+    ok(await lena.patch(`/api/v1/tickets/${second.id}`, { line: 'L2', reason: 'Needs an engineer' }));
+    clock.set(START);
+    const s = ok(await manager.get(`/api/v1/reports/staffing?${query}&line=L2`));
+    expect(s).toMatchObject({ line: 'L2', history: { requests: 1 }, ahtMinutes: 100, ahtFrom: 'time_tracker' });
+    expect(hour(s, 2, 14)).toMatchObject({ arrivalsPerHour: 1, trafficErlangs: 1.667, agentsNeeded: 4, serviceLevelPct: 92.8, agentsOnShift: 1, gap: 3 });
+    expect(hour(s, 1, 10)).toMatchObject({ arrivalsPerHour: 0, agentsNeeded: 0 });
+    // L1's forecast still counts every request received.
+    expect(ok(await manager.get(`/api/v1/reports/staffing?${query}`))).toMatchObject({ line: 'L1', history: { requests: 5 } });
+    // The telephone is L1's; a line that does not exist is refused, naming the field.
+    for (const q of ['line=L2&source=calls', 'line=L4']) {
+      const r = await manager.get(`/api/v1/reports/staffing?${query}&${q}`);
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body.details)).toContain('line');
+    }
   });
 });

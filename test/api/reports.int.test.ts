@@ -273,9 +273,9 @@ describe.each(DATABASES)('reports (%s)', (kind) => {
     expect(r.time.organizations).toEqual([
       { organizationId: ids.orgR, name: 'Report Org', planId: ids.plan, planName: 'Report Test', includedHours: 10, billableHours: 2, nonBillableHours: 1, overageHours: 0 },
     ]);
-    // October 2026 has 22 weekdays: 176 standard hours. Lena worked 1.5 h (0.85 %), Egor 1.5 h.
+    // October 2026 has 22 weekdays: her demo roster (8 hours each weekday) gives 176 hours. Lena worked 1.5 h (0.85 %), Egor 1.5 h.
     const lena = r.time.agents.find((a: any) => a.name === 'Lena L1');
-    expect(lena).toEqual({ agentId: expect.any(String), name: 'Lena L1', workedHours: 1.5, billableHours: 0.5, capacityHours: 176, utilisationPct: 0.9, capacityFrom: 'standard' });
+    expect(lena).toEqual({ agentId: expect.any(String), name: 'Lena L1', workedHours: 1.5, billableHours: 0.5, capacityHours: 176, utilisationPct: 0.9, capacityFrom: 'roster' });
     expect(r.time.agents.find((a: any) => a.name === 'Egor L2')).toMatchObject({ workedHours: 1.5, billableHours: 1.5 });
     // A week of a plan's month counts 7/31 of its hours.
     const week = await report(manager, `period=week&date=2026-10-05&timeZone=Europe/Moscow&organizationId=${ids.orgR}`);

@@ -162,8 +162,15 @@ describe.each(DATABASES)('SLA clocks and escalation (%s)', (kind) => {
     expect((await bob.get(`/api/v1/tickets/${ticket.id}/sla`)).status).toBe(404);
     const csv = await it_.get(`/api/v1/tickets/${ticket.id}/sla/log?format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.body.split('\n')[0]).toBe('at,metric,action,line,calendarId,targetMinutes,consumedMinutes,deadline,detail');
-    expect(csv.body).toContain(',first_response,start,');
+    // In the reader's language (the IT manager reads Russian): names and phrases, no codes.
+    expect(csv.body.split('\n')[0]).toBe('Время (UTC),Часы,Событие,Линия,Календарь,"Цель, рабочих мин","Израсходовано, рабочих мин",Срок (UTC),Подробности');
+    expect(csv.body).toContain(',Первый ответ,запущены,');
+    expect(csv.body).toMatch(/,приоритет P\d\n/);
+    expect(csv.body).not.toMatch(/\b[a-z]+_[a-z_]+\b|policyId|\{/);
+    const en = await it_.get(`/api/v1/tickets/${ticket.id}/sla/log?format=csv&lang=en`);
+    expect(en.body.split('\n')[0]).toBe('Time (UTC),Clock,Event,Line,Calendar,"Target, business min","Used, business min",Deadline (UTC),Detail');
+    expect(en.body).toContain(',First response,started,');
+    expect((await it_.get(`/api/v1/tickets/${ticket.id}/sla/log?format=csv&lang=de`)).status).toBe(400);
   });
 
   it('lists what breaches next, soonest first, within what the viewer may see', async () => {

@@ -45,8 +45,9 @@ export const TEXT = {
       link: 'The full report, with charts and downloads:',
     },
     staffing: {
-      noAht: 'No handling time: the time tracker has no work by this line in the history, and none was given (ahtMinutes).',
-      noCallAht: 'No handling time: no inbound call was answered in the history, and none was given (ahtMinutes).',
+      noAht: 'No handling time: the time tracker has no work by this line yet. Enter an average handling time to see the agents needed.',
+      noCallAht: 'No handling time: no inbound call was answered in the history. Enter an average handling time to see the agents needed.',
+      recentAht: (weeks: number) => `No work was logged in the history: the handling time is measured over the work of the last ${weeks} weeks.`,
       calls: 'Arrivals are the inbound calls offered (answered or not); the handling time is their average talk time.',
       roster: 'Agents on shift come from the staff rosters (each person\u2019s weekly hours in their own time zone).',
       noRoster: 'No roster is set for this line: agents on shift are 0 until the manager sets the shifts.',
@@ -95,8 +96,9 @@ export const TEXT = {
       link: 'Полный отчёт с графиками и выгрузками:',
     },
     staffing: {
-      noAht: 'Нет времени обработки: в учёте времени нет работы этой линии за период истории, и оно не задано (ahtMinutes).',
-      noCallAht: 'Нет времени обработки: за период истории не принято ни одного входящего звонка, и оно не задано (ahtMinutes).',
+      noAht: 'Нет времени обработки: в учёте времени пока нет работы этой линии. Укажите среднее время обработки, чтобы увидеть, сколько нужно сотрудников.',
+      noCallAht: 'Нет времени обработки: за период истории не принято ни одного входящего звонка. Укажите среднее время обработки, чтобы увидеть, сколько нужно сотрудников.',
+      recentAht: (weeks: number) => `За период истории работа не записана: время обработки измерено по работе за последние ${weeks} недель.`,
       calls: 'Поступления — все входящие звонки (принятые и пропущенные); время обработки — их средняя длительность разговора.',
       roster: 'Сотрудники на смене — из графиков (часы каждого по его часовому поясу).',
       noRoster: 'Для этой линии не задан график: на смене 0, пока руководитель не задаст смены.',

@@ -100,3 +100,39 @@ export async function knowledgeBaseFigures(db: Db, range: Range, f: RequestFilte
   const r = rows[0]!;
   return { deflections: Number(r.deflections), withArticle: Number(r.with_article), escalatedWithArticle: Number(r.escalated_with_article) };
 }
+
+/** Active agents, each with the requests assigned to them that are not yet resolved, and how many of those are P1 or P2. */
+export async function agentLoads(db: Db) {
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('tickets as t', (j) => j.onRef('t.assignee_id', '=', 'u.id').on('t.status', 'in', ['new', 'open', 'pending_customer', 'pending_vendor']))
+    .select(['u.id', 'u.name', 'u.line', 'u.availability', 'u.time_zone'])
+    .select((eb) => [eb.fn.count<number>('t.id').as('open'), sql<number>`coalesce(sum(case when t.priority in ('P1', 'P2') then 1 else 0 end), 0)`.as('urgent')])
+    .where('u.role', '=', 'agent')
+    .where('u.active', '=', 1)
+    .groupBy(['u.id', 'u.name', 'u.line', 'u.availability', 'u.time_zone'])
+    .orderBy('u.name')
+    .execute();
+  return rows.map((r) => ({ ...r, open: Number(r.open), urgent: Number(r.urgent) }));
+}
+
+/**
+ * When requests were moved up to a line (escalated by time, difficulty or hand) in [from, to), epoch
+ * ms: the escalations the read model counted (a range of its kind index), each request's line changes.
+ */
+export async function lineArrivals(db: Db, line: string, from: string, to: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('report_flow as f')
+    .innerJoin('timeline_entries as e', 'e.ticket_id', 'f.ticket_id')
+    .select(['e.id', 'e.data', 'e.created_at'])
+    .distinct()
+    .where('f.kind', 'in', ['escalated_time', 'escalated_difficulty', 'escalated_hand'])
+    .where('f.at_ms', '>=', Date.parse(from))
+    .where('f.at_ms', '<', Date.parse(to))
+    .where('e.kind', '=', 'event')
+    .where('e.event_type', '=', 'line_changed')
+    .where('e.created_at', '>=', from)
+    .where('e.created_at', '<', to)
+    .execute();
+  return rows.filter((r) => (JSON.parse(r.data ?? '{}') as { to?: string }).to === line).map((r) => Date.parse(r.created_at));
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Staffing, StaffingQuery } from '../../contracts/reports.js';
+import { Invalid } from '../../core/errors.js';
 import type { AppContext } from '../db.js';
 import type { Actor } from '../identity/index.js';
 import { callDemand } from '../channels/phone/index.js';
@@ -9,9 +10,11 @@ import { text } from './reports.messages.js';
 import { assertMayPlanStaff } from './reports.policy.js';
 import * as repo from './reports.repo.js';
 import { coverage, shiftIntervals, type RosterWeek } from './roster.js';
-import { lineAgents } from './sources.repo.js';
+import { lineAgents, lineArrivals } from './sources.repo.js';
 
 const HOUR = 3_600_000;
+/** When the history has no logged work, the handling time is measured over this many weeks up to now. */
+const AHT_WEEKS = 8;
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** The local hours from one date's midnight to another's, each with its weekday (1 = Monday) and hour. */
@@ -30,7 +33,19 @@ function localHours(startDate: string, endDateExclusive: string, timeZone: strin
 }
 
 /**
- * How many L1 agents each hour of next week needs (Erlang C) to pick up the target share of
+ * The average handling time of a line in minutes, from the time tracker: over [from, to), or else
+ * over the last eight weeks up to now (a new desk's first work is today's); null with no work at all.
+ */
+export async function measuredAht(app: AppContext, line: string, from: string, to: string): Promise<{ minutes: number; recent: boolean } | null> {
+  const history = await lineWork(app.db, line, from, to);
+  if (history.requests) return { minutes: history.minutes / history.requests, recent: false };
+  const now = app.clock.now().getTime();
+  const recent = await lineWork(app.db, line, new Date(now - AHT_WEEKS * 7 * 24 * HOUR).toISOString(), new Date(now + 1).toISOString());
+  return recent.requests ? { minutes: recent.minutes / recent.requests, recent: true } : null;
+}
+
+/**
+ * How many agents of a line (L1 by default) each hour of next week needs (Erlang C) to pick up the target share of
  * requests within the target time, from the arrivals per hour of the week over the last weeks
  * (times a growth factor) and the average handling time from the time tracker, against the agents
  * the rosters put on shift.
@@ -38,6 +53,8 @@ function localHours(startDate: string, endDateExclusive: string, timeZone: strin
 export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer<typeof StaffingQuery>): Promise<z.infer<typeof Staffing>> {
   assertMayPlanStaff(actor);
   const t = text(actor.locale);
+  const line = q.line;
+  if (q.source === 'calls' && line !== 'L1') throw new Invalid('Inbound calls are answered at L1: forecast the telephone for L1', 'line');
   const timeZone = q.timeZone ?? app.config.providerTimeZone;
   const until = q.until ?? localTime.addDays(localTime.localDateOf(app.clock.now(), timeZone), -1);
   const start = localTime.addDays(until, -7 * q.weeks + 1);
@@ -49,23 +66,27 @@ export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer
   // Requests of every channel with the handling time the time tracker measured, or the telephone
   // alone: every inbound call offered, with the talk time of those answered.
   const calls = q.source === 'calls' ? await callDemand(app.db, historyFrom, historyTo) : null;
-  const counts = calls
-    ? ranges.map((r) => calls.startedAt.filter((at) => at >= r.lo && at < r.hi).length)
+  // At L2 and L3 what arrives is what is moved there (escalations, by time, difficulty or hand).
+  const moved = line === 'L1' ? null : await lineArrivals(app.db, line, historyFrom, historyTo);
+  const arrivalsAt = calls?.startedAt ?? moved;
+  const counts = arrivalsAt
+    ? ranges.map((r) => arrivalsAt.filter((at) => at >= r.lo && at < r.hi).length)
     : (await repo.flowPerRange(app.db, ranges, ['received'], {})).map((c) => c.received);
   const arrivals = new Array<number>(7 * 24).fill(0);
   hours.forEach((h, i) => (arrivals[(h.weekday - 1) * 24 + h.hour]! += counts[i]!));
   const requests = arrivals.reduce((a, b) => a + b, 0);
 
-  const work = q.ahtMinutes === undefined && !calls ? await lineWork(app.db, 'L1', historyFrom, historyTo) : undefined;
-  const measured = calls ? calls.avgTalkMinutes : work && work.requests ? work.minutes / work.requests : null;
+  const work = q.ahtMinutes === undefined && !calls ? await measuredAht(app, line, historyFrom, historyTo) : null;
+  const measured = calls ? calls.avgTalkMinutes : (work?.minutes ?? null);
   const aht = q.ahtMinutes ?? measured;
   const notes = [];
   if (calls) notes.push(t.staffing.calls);
+  if (work?.recent) notes.push(t.staffing.recentAht(AHT_WEEKS));
   if (aht === null) notes.push(calls ? t.staffing.noCallAht : t.staffing.noAht);
 
   const weekStart = localTime.mondayOf(localTime.addDays(until, 7));
   const rosters = new Map((await repo.listRosters(app.db)).map((r) => [r.user_id, JSON.parse(r.week) as RosterWeek]));
-  const shifts = (await lineAgents(app.db, 'L1'))
+  const shifts = (await lineAgents(app.db, line))
     .filter((a) => rosters.has(a.id))
     // A day either side: a shift in another time zone may reach into the week.
     .flatMap((a) => shiftIntervals(rosters.get(a.id)!, a.time_zone, localTime.addDays(weekStart, -1), localTime.addDays(weekStart, 7)));
@@ -96,7 +117,7 @@ export async function staffingForecast(app: AppContext, actor: Actor, q: z.infer
   const gaps = rows.map((r) => r.gap ?? 0);
   return {
     timeZone,
-    line: 'L1',
+    line,
     source: q.source,
     history: { start, end: until, weeks: q.weeks, requests },
     weekStart,

@@ -677,6 +677,37 @@ export const en = {
       organization: 'Organization', plan: 'Plan', line: 'Line', group: 'Group', assignee: 'Assignee', channel: 'Channel', updated: 'Updated', created: 'Created',
     },
   },
+  capacity: {
+    shiftHours: 'On shift, next 24 h',
+    perShiftHour: 'Open per hour on shift',
+    capacityPerHour: 'Line handles an hour',
+    over: 'Over capacity',
+    noRoster: 'No roster',
+    hint: 'Open requests per hour on shift over the next 24 hours (from the rosters), against the requests an hour the agent’s line handles (from the time logged over the last 8 weeks).',
+  },
+  forecast: {
+    aht: 'Average handling time, min',
+    ahtMeasured: 'Measured: {{minutes}} min. Enter another to try it.',
+    ahtNone: 'Nothing measured yet: enter one.',
+    ahtGiven: 'As entered; clear it to use the measured one.',
+  },
+  timeTotals: {
+    title: 'Time logged',
+    period: 'Period',
+    date: 'A date in the period',
+    unit: { day: 'Day', week: 'Week', month: 'Month', year: 'Year' },
+  },
+  kbPlacement: {
+    space: 'Space',
+    language: 'Language of the page',
+    tags: 'Tags',
+    tagsHint: 'Words to find it by: press Enter after each.',
+    readers: {
+      internal: 'Internal: only the service desk staff read it.',
+      public: 'Public: every client’s people read it, in the portal too.',
+      organizations: 'For some clients: the people of the clients this space is shared with read it.',
+    },
+  },
   dashboard: {
     title: 'Service desk',
     workload: 'Workload by agent',

@@ -1,24 +1,73 @@
-import { Alert, Button, Group, Paper, Stack, Tabs, Textarea, TextInput, Title, Typography } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Tabs, TagsInput, Text, Textarea, TextInput, Title, Typography } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import MarkdownIt from 'markdown-it';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { KbDraft } from '../tickets/StatusDialogs';
+import type { KbDraft } from './ArticleFromRequest';
 import { ApiError, post, api } from '../api/client';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
-import { safeHtml, useKbPage, type KbPage } from './kb.api';
+import { safeHtml, spaceName, useKbPage, useSpaces, type KbPage } from './kb.api';
 
 const md = new MarkdownIt({ html: false, linkify: true });
 /** The preview: Markdown as the server renders it, near enough; [[Title]] links shown as plain links. */
 const preview = (text: string) => safeHtml(md.render(text.replace(/\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/g, (_m, title: string, label?: string) => `[${label ?? title}](#)`)));
 
-function Editor({ page, spaceId }: { page?: KbPage; spaceId?: string }) {
-  const { t } = useTranslation();
+/**
+ * Where a page goes, said and chosen: its space (and so who may read it) and its language; a page
+ * already written stays in its space (moving is the space's business), its language may change.
+ */
+function Placement({ page, spaceId, setSpaceId, locale, setLocale }: { page?: KbPage; spaceId: string | null; setSpaceId: (v: string) => void; locale: string; setLocale: (v: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const spaces = useSpaces().data?.items ?? [];
+  const visibility = page ? page.space.visibility : spaces.find((s) => s.id === spaceId)?.visibility;
+  return (
+    <Paper withBorder p="sm" data-testid="kb-placement">
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        {page ? (
+          <TextInput label={t('kbPlacement.space')} value={spaceName(page.space, i18n.language)} readOnly />
+        ) : (
+          <Select
+            label={t('kbPlacement.space')}
+            required
+            allowDeselect={false}
+            value={spaceId}
+            onChange={(v) => v && setSpaceId(v)}
+            data={spaces.map((s) => ({ value: s.id, label: `${spaceName(s, i18n.language)} · ${t(`kb.visibility.${s.visibility}`)}` }))}
+          />
+        )}
+        <Select
+          label={t('kbPlacement.language')}
+          allowDeselect={false}
+          value={locale}
+          onChange={(v) => v && setLocale(v)}
+          data={[
+            { value: 'ru', label: t('lang.ru') },
+            { value: 'en', label: t('lang.en') },
+          ]}
+        />
+      </SimpleGrid>
+      {visibility && (
+        <Text size="sm" mt="xs" data-testid="kb-placement-readers">
+          {t(`kbPlacement.readers.${visibility}`)}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function Editor({ page, spaceId: initialSpace }: { page?: KbPage; spaceId?: string }) {
+  const { t, i18n } = useTranslation();
+  const spaces = useSpaces().data?.items;
+  const [chosenSpace, setSpaceId] = useState<string | null>(initialSpace ?? null);
+  // Until the author chooses, the space asked for in the address, or the default one.
+  const spaceId = chosenSpace ?? spaces?.find((s) => s.isDefault)?.id ?? spaces?.[0]?.id ?? null;
+  const [tags, setTags] = useState<string[]>(page?.tags ?? []);
   const navigate = useNavigate();
   const qc = useQueryClient();
   // A new page may start from a draft, e.g. "make an article from this" when resolving a request.
   const draft = (useLocation().state as { draft?: KbDraft } | null)?.draft;
+  const [locale, setLocale] = useState<string>(page?.locale ?? draft?.locale ?? (i18n.language === 'en' ? 'en' : 'ru'));
   const [title, setTitle] = useState(page?.title ?? draft?.title ?? '');
   const [body, setBody] = useState(page?.body ?? draft?.body ?? '');
   const [summary, setSummary] = useState('');
@@ -31,8 +80,8 @@ function Editor({ page, spaceId }: { page?: KbPage; spaceId?: string }) {
     setError(null);
     try {
       const saved = page
-        ? await api<KbPage>('PUT', `/kb/pages/${page.id}`, { title, body, summary: summary || undefined, baseRevision: page.revision })
-        : await post<KbPage>('/kb/pages', { title, body, spaceId, summary: summary || undefined });
+        ? await api<KbPage>('PUT', `/kb/pages/${page.id}`, { title, body, tags, locale, summary: summary || undefined, baseRevision: page.revision })
+        : await post<KbPage>('/kb/pages', { title, body, spaceId: spaceId ?? undefined, tags, locale, summary: summary || undefined });
       await qc.invalidateQueries({ queryKey: ['kb'] });
       notifyOk(t('kb.saved'));
       navigate(`/kb/${saved.id}`);
@@ -48,6 +97,7 @@ function Editor({ page, spaceId }: { page?: KbPage; spaceId?: string }) {
       <Stack maw={900}>
         <Title order={1}>{page ? t('kb.editTitle', { title: page.title }) : t('kb.newPage')}</Title>
         {stale ? <Alert color="yellow">{t('kb.stale')}</Alert> : <ErrorAlert error={error} />}
+        <Placement page={page} spaceId={spaceId} setSpaceId={setSpaceId} locale={locale} setLocale={setLocale} />
         <TextInput label={t('kb.pageTitle')} required value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
         <Tabs defaultValue="write">
           <Tabs.List>
@@ -65,6 +115,7 @@ function Editor({ page, spaceId }: { page?: KbPage; spaceId?: string }) {
             </Paper>
           </Tabs.Panel>
         </Tabs>
+        <TagsInput label={t('kbPlacement.tags')} description={t('kbPlacement.tagsHint')} value={tags} onChange={setTags} maxTags={30} />
         <TextInput label={t('kb.summary')} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} maxLength={500} />
         <Group>
           <Button type="submit" loading={busy} disabled={!title.trim()}>

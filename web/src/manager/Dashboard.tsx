@@ -1,13 +1,14 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Anchor, Grid, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Grid, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get, patch } from '../api/client';
-import { useNextBreaches, useStaff, useTickets } from '../api/queries';
+import { useNextBreaches, useTickets } from '../api/queries';
 import { OPEN_STATUSES, type Line, type Ticket } from '../api/types';
 import { AtRiskTable } from '../agent/AtRiskTable';
+import { Capacity } from './Capacity';
 import { KeptPastBudget } from './KeptPastBudget';
 import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
 import { dateTime } from '../ui/format';
@@ -30,22 +31,22 @@ interface Escalation {
 
 function Workload({ items }: { items: Ticket[] }) {
   const { t } = useTranslation();
-  const staff = useStaff();
   const byLine = LINES.map((line) => ({
     line,
     [t('dashboard.assigned')]: items.filter((x) => x.line === line && x.assigneeId).length,
     [t('ticket.unassigned')]: items.filter((x) => x.line === line && !x.assigneeId).length,
   }));
-  const agents = (staff.data?.items ?? [])
-    .filter((p) => p.role === 'agent' && p.active)
-    .map((p) => {
-      const mine = items.filter((x) => x.assigneeId === p.id);
-      return { p, open: mine.length, urgent: mine.filter((x) => x.priority === 'P1' || x.priority === 'P2').length };
-    })
-    .sort((a, b) => b.open - a.open);
   return (
     <Grid>
-      <Grid.Col span={{ base: 12, md: 5 }}>
+      <Grid.Col span={12}>
+        <Paper withBorder p="md" h="100%">
+          <Title order={2} size="h4" mb="sm">
+            {t('dashboard.workload')}
+          </Title>
+          <Capacity />
+        </Paper>
+      </Grid.Col>
+      <Grid.Col span={12}>
         <Paper withBorder p="md" h="100%">
           <Title order={2} size="h4" mb="sm">
             {t('dashboard.byLine')}
@@ -61,37 +62,6 @@ function Workload({ items }: { items: Ticket[] }) {
               { name: t('ticket.unassigned'), color: 'orange.7' },
             ]}
           />
-        </Paper>
-      </Grid.Col>
-      <Grid.Col span={{ base: 12, md: 7 }}>
-        <Paper withBorder p="md" h="100%">
-          <Title order={2} size="h4" mb="sm">
-            {t('dashboard.workload')}
-          </Title>
-          <Table.ScrollContainer minWidth={420}>
-            <Table data-testid="workload-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('dashboard.agent')}</Table.Th>
-                  <Table.Th scope="col">{t('ticket.line')}</Table.Th>
-                  <Table.Th scope="col">{t('profile.availability')}</Table.Th>
-                  <Table.Th scope="col">{t('dashboard.open')}</Table.Th>
-                  <Table.Th scope="col">{t('dashboard.urgent')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {agents.map(({ p, open, urgent }) => (
-                  <Table.Tr key={p.id}>
-                    <Table.Td>{p.name}</Table.Td>
-                    <Table.Td>{p.line}</Table.Td>
-                    <Table.Td>{t(`availability.${p.availability}`)}</Table.Td>
-                    <Table.Td>{open}</Table.Td>
-                    <Table.Td>{urgent}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
           {items.length >= SAMPLE && (
             <Text size="xs" c="dimmed">
               {t('dashboard.capped', { count: SAMPLE })}

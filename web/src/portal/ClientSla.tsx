@@ -1,4 +1,4 @@
-import { Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Paper, Stack, Text, Title } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useTicketSla } from '../api/queries';
@@ -18,8 +18,11 @@ function promise(t: TFunction, c: SlaClock): string | null {
   return target ? t(`clientSla.within.${c.metric}`, { time: workingTime(t, target) }) : null;
 }
 
-/** The service levels as the requester reads them: "we answer within 4 working hours", and by when. */
-export function ClientSla({ ticketId }: { ticketId: string }) {
+/**
+ * The service levels as the client's people read them: "we answer within 4 working hours", and by
+ * when. The IT manager also gets the clocks' log, in their language (`showLog`).
+ */
+export function ClientSla({ ticketId, showLog = false }: { ticketId: string; showLog?: boolean }) {
   const { t, i18n } = useTranslation();
   const sla = useTicketSla(ticketId);
   // The line's own clock is the desk's internal business.
@@ -44,6 +47,11 @@ export function ClientSla({ ticketId }: { ticketId: string }) {
           </div>
         ))}
       </Stack>
+      {showLog && (
+        <Anchor href={`/api/v1/tickets/${ticketId}/sla/log?format=csv&lang=${i18n.language}`} size="xs" mt="xs" display="block">
+          {t('sla.log')}
+        </Anchor>
+      )}
     </Paper>
   );
 }

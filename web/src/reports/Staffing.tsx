@@ -18,14 +18,37 @@ export function Staffing() {
   const [growth, setGrowth] = useState<number>(1);
   const [source, setSource] = useState<Forecast['source']>('requests');
   const [day, setDay] = useState('1');
-  const forecast = useQuery({ queryKey: ['staffing', growth, source], queryFn: () => get<Forecast>(`/reports/staffing?growth=${growth}&source=${source}`) });
+  const [line, setLine] = useState<Forecast['line']>('L1');
+  // Empty: the handling time measured by the time tracker (or the call log).
+  const [aht, setAht] = useState<number | string>('');
+  const params = new URLSearchParams({ growth: String(growth), source, line: source === 'calls' ? 'L1' : line, ...(Number(aht) > 0 && { ahtMinutes: String(aht) }) });
+  const forecast = useQuery({ queryKey: ['staffing', params.toString(), i18n.language], queryFn: () => get<Forecast>(`/reports/staffing?${params}`) });
   const f = forecast.data;
   const dayName = (d: number) => new Date(Date.UTC(2024, 0, 7 + d)).toLocaleDateString(i18n.language === 'ru' ? 'ru-RU' : 'en-GB', { weekday: 'short', timeZone: 'UTC' });
+  const num = (v: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(v);
   const hours = (f?.hours ?? []).filter((h) => String(h.weekday) === day || (day === '7' && h.weekday === 0));
   return (
     <Stack>
       <Group align="end">
+        <SegmentedControl
+          value={source === 'calls' ? 'L1' : line}
+          onChange={(v) => setLine(v as Forecast['line'])}
+          disabled={source === 'calls'}
+          data={['L1', 'L2', 'L3']}
+          aria-label={t('ticket.line')}
+        />
         <NumberInput label={t('reports.growth')} value={growth} min={0.1} max={100} step={0.5} decimalScale={1} onChange={(v) => setGrowth(Number(v) || 1)} w={160} />
+        <NumberInput
+          label={t('forecast.aht')}
+          description={f && f.ahtFrom !== 'given' ? (f.ahtMinutes === null ? t('forecast.ahtNone') : t('forecast.ahtMeasured', { minutes: num(f.ahtMinutes) })) : t('forecast.ahtGiven')}
+          placeholder={f?.ahtMinutes && f.ahtFrom !== 'given' ? num(f.ahtMinutes) : undefined}
+          value={aht}
+          min={0.1}
+          max={1440}
+          decimalScale={1}
+          onChange={setAht}
+          w={220}
+        />
         <SegmentedControl
           value={source}
           onChange={(v) => setSource(v as Forecast['source'])}

@@ -56,7 +56,7 @@ export function SlaPanel({ ticketId, showLog }: { ticketId: string; showLog: boo
         })}
       </Stack>
       {showLog && (
-        <Anchor href={`/api/v1/tickets/${ticketId}/sla/log?format=csv`} size="xs" mt="xs" display="block">
+        <Anchor href={`/api/v1/tickets/${ticketId}/sla/log?format=csv&lang=${i18n.language}`} size="xs" mt="xs" display="block">
           {t('sla.log')}
         </Anchor>
       )}

@@ -6,14 +6,10 @@ import { useNavigate } from 'react-router';
 import { patch, post } from '../api/client';
 import type { TicketDetail } from '../api/types';
 import { notifyError, notifyOk } from '../ui/feedback';
+import { articleDraft } from '../kb/ArticleFromRequest';
 
 const refreshKeys = ['ticket', 'timeline', 'sla', 'tickets', 'breaches'];
 
-/** A draft for the knowledge base made from a resolved request: its problem and the resolution. */
-export interface KbDraft {
-  title: string;
-  body: string;
-}
 
 /**
  * Resolving asks for the resolution, sent to the requester as a reply; it may become a knowledge
@@ -35,8 +31,7 @@ export function ResolveModal({ ticket, opened, onClose }: { ticket: TicketDetail
       onClose();
       setNote('');
       if (toKb) {
-        const draft: KbDraft = { title: ticket.subject, body: `## ${t('resolve.kbProblem')}\n\n${ticket.description}\n\n## ${t('resolve.kbSolution')}\n\n${note}\n` };
-        navigate('/kb/new', { state: { draft } });
+        navigate('/kb/new', { state: { draft: articleDraft(t, ticket, note) } });
       }
     } catch (e) {
       notifyError(t, e);

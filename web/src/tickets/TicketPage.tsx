@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { post } from '../api/client';
 import { useMe, useTicket, useTicketSla, useTimeline } from '../api/queries';
-import { isManagerRole, isStaffRole, type TicketDetail } from '../api/types';
+import { isStaffRole, type TicketDetail } from '../api/types';
 import { NotFound } from '../app/guards';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
 import { ErrorAlert, Loading, notifyError, notifyOk } from '../ui/feedback';
@@ -15,6 +15,7 @@ import { useLiveChange, type LiveChange } from '../app/live';
 import { SatisfactionPanel } from '../portal/Satisfaction';
 import { ProblemAndMajorPanels } from '../problems/TicketPanels';
 import { ClientSla } from '../portal/ClientSla';
+import { ArticleFromRequest } from '../kb/ArticleFromRequest';
 import { ClientSolutions } from '../portal/ClientSolutions';
 import { ArticlesPanel } from './ArticlesPanel';
 import { Composer, type ComposerHandle } from './Composer';
@@ -179,9 +180,10 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             {staff && <LineBudgetAlert ticket={ticket} sla={sla.data} timeline={timeline.data?.items ?? []} meId={me.id} />}
             {staff && <StaffPanel ticket={ticket} onEscalate={() => setEscalating(true)} />}
             {staff && <ProblemAndMajorPanels ticket={ticket} />}
-            {me.role === 'requester' ? <ClientSla ticketId={ticket.id} /> : <SlaPanel ticketId={ticket.id} showLog={isManagerRole(me.role) || me.role === 'agent' || me.role === 'client_manager'} />}
+            {me.role === 'requester' || me.role === 'client_manager' ? <ClientSla ticketId={ticket.id} showLog={me.role === 'client_manager'} /> : <SlaPanel ticketId={ticket.id} showLog />}
             {staff && <TimePanel ticketId={ticket.id} />}
             {staff ? <ArticlesPanel ticketId={ticket.id} /> : <ClientSolutions ticketId={ticket.id} />}
+            {staff && <ArticleFromRequest ticket={ticket} timeline={timeline.data?.items ?? []} />}
             {staff && <ContextPanel ticket={ticket} />}
             {!staff && ticket.requester.id === me.id && (ticket.status === 'resolved' || ticket.status === 'closed') && <SatisfactionPanel ticketId={ticket.id} />}
             {!staff && ticket.assignee && (

@@ -13,6 +13,7 @@ import { DataTable } from '../ui/DataTable';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime, duration } from '../ui/format';
 import { useSubmit } from '../ui/FormCard';
+import { TimeTotals } from './TimeTotals';
 
 type Sheet = z.infer<typeof tt.Timesheet>;
 type Summary = z.infer<typeof tt.TimesheetSummary>;
@@ -257,6 +258,7 @@ export default function Timesheets() {
           </Group>
         </Paper>
       )}
+      <TimeTotals date={today()} manager={manager} week={mondayOf} />
     </Stack>
   );
 }

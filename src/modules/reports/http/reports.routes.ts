@@ -10,6 +10,7 @@ import { reportTables, staffingTable, toCsv, toXlsx, type Table } from '../expor
 import { reportFor } from '../report.service.js';
 import { listRosters, setRoster } from '../roster.service.js';
 import { staffingForecast } from '../staffing.service.js';
+import { workload } from '../workload.service.js';
 
 const tags = ['reports'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -55,6 +56,15 @@ export async function reportRoutes(http: HttpServer, app: AppContext) {
       if (format === 'json') return s;
       return sendFile(reply, format, `tierdesk-staffing-${s.weekStart}`, [staffingTable(s, lang ?? actor.locale)]);
     },
+  });
+
+  http.get('/api/v1/reports/workload', {
+    schema: {
+      tags,
+      description: "Each agent's open requests per hour on shift over the next 24 hours, against what their line handles an hour.",
+      response: { 200: c.Workload, ...errorResponses },
+    },
+    handler: async (req) => workload(app, actorOf(req)),
   });
 
   const presentRoster = (r: { user: { id: string; name: string; line: 'L1' | 'L2' | 'L3' | null; time_zone: string }; week: c.RosterWeekT; updatedAt: string | null }) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponses, IdParam } from '../../../contracts/common.js';
+import { errorResponses, IdParam, Locale } from '../../../contracts/common.js';
 import * as c from '../../../contracts/sla-policies.js';
 import type { HttpServer } from '../../../core/http/server.js';
 import type { AppContext } from '../../db.js';
@@ -9,6 +9,7 @@ import { isStaff } from '../../identity/index.js';
 import { ticketScope } from '../../tickets/tickets.policy.js';
 import * as policies from '../policies.service.js';
 import type { PlanSlaRow, PolicyRow } from '../sla.repo.js';
+import { actionText, clockLogColumns, detailText, metricText } from '../clock-log.text.js';
 import { timeLeftFor } from '../time-left.js';
 
 const tags = ['sla'];
@@ -28,7 +29,6 @@ const presentPlanSla = (planId: string, s: PlanSlaRow | null, rows: PolicyRow[])
   })),
 });
 
-const CSV_COLUMNS = ['at', 'metric', 'action', 'line', 'calendarId', 'targetMinutes', 'consumedMinutes', 'deadline', 'detail'] as const;
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
@@ -63,7 +63,7 @@ export async function slaRoutes(http: HttpServer, app: AppContext) {
     schema: {
       tags,
       params: IdParam,
-      querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+      querystring: z.object({ format: z.enum(['json', 'csv']).default('json'), lang: Locale.optional() }),
       response: { 200: z.union([z.object({ items: z.array(c.ClockLogEntry) }), z.string()]), ...errorResponses },
     },
     handler: async (req, reply) => {
@@ -81,7 +81,10 @@ export async function slaRoutes(http: HttpServer, app: AppContext) {
         detail: JSON.parse(r.detail) as Record<string, unknown>,
       }));
       if (req.query.format === 'json') return { items };
-      const lines = [CSV_COLUMNS.join(','), ...items.map((i) => CSV_COLUMNS.map((k) => csvCell(i[k])).join(','))];
+      // The CSV in the reader's language: names and phrases, not codes.
+      const lang = req.query.lang ?? actorOf(req).locale;
+      const row = (i: (typeof items)[number]) => [i.at, metricText(i.metric, lang), actionText(i.action, lang), i.line, i.calendarId, i.targetMinutes, i.consumedMinutes, i.deadline, detailText(i.detail, i.action, lang)];
+      const lines = [clockLogColumns(lang), ...items.map(row)].map((cells) => cells.map(csvCell).join(','));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${ticketNumber(ticket.number)}-sla-log.csv"`)

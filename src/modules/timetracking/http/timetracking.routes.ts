@@ -5,6 +5,7 @@ import type { HttpServer } from '../../../core/http/server.js';
 import type { AppContext } from '../../db.js';
 import { actorOf } from '../../identity/http/auth.hooks.js';
 import { contractHours } from '../contract-hours.service.js';
+import { timeTotals } from '../time-totals.service.js';
 import * as timesheets from '../timesheets.service.js';
 import * as timers from '../timer.service.js';
 import * as entries from '../work-entries.service.js';
@@ -102,6 +103,16 @@ export async function timetrackingRoutes(http: HttpServer, app: AppContext) {
         approvedAt: s.approved_at,
       })),
     }),
+  });
+
+  http.get('/api/v1/timesheets/totals', {
+    schema: {
+      tags,
+      querystring: c.TimeTotalsQuery,
+      description: 'Minutes logged over a day, week, month or year per agent and per organization (an agent: their own).',
+      response: { 200: c.TimeTotals, ...errorResponses },
+    },
+    handler: async (req) => timeTotals(app, actorOf(req), req.query),
   });
 
   http.get('/api/v1/timesheets/:agentId/:weekStart', {
