@@ -1,0 +1,64 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { DialectName } from './connect.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- works inside any wider schema
+type AnyDb = Kysely<any>;
+
+/**
+ * A full-text index over one text column of a table whose rows have a stable integer key (not
+ * SQLite's rowid, which VACUUM may renumber). SQLite: an FTS5 table named `name` whose rowid is the
+ * key, kept by triggers. PostgreSQL: a GIN index named `name` on the column's words ('simple'
+ * configuration: any language, no stemming), kept by PostgreSQL itself.
+ */
+export interface FullTextIndex {
+  name: string;
+  table: string;
+  column: string;
+  key: string;
+}
+
+/** At most this many words of a search count (the rest would only narrow it further). */
+const MAX_WORDS = 8;
+
+/**
+ * The words of a search as both engines index them: runs of letters and digits (any script),
+ * everything else separates. The same on SQLite (FTS5 unicode61) and on PostgreSQL (where ASCII
+ * punctuation becomes a space first, so `Wi-Fi` or `shop.example.com` are words as on SQLite).
+ */
+export const searchWords = (text: string): string[] => (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_WORDS);
+
+/** PostgreSQL: the words of the column, the very expression the GIN index is built on (so that it is used). */
+const pgWords = (column: RawBuilder<unknown>) => sql`to_tsvector('simple'::regconfig, regexp_replace(${column}, '[!-/:-@[-\`{-~]+', ' ', 'g'))`;
+
+/** Creates the index and fills it from the rows there are (for a migration). */
+export async function createFullTextIndex(db: AnyDb, dialect: DialectName, ix: FullTextIndex) {
+  const [name, table, column, key] = [ix.name, ix.table, ix.column, ix.key].map((s) => sql.raw(s)) as RawBuilder<unknown>[];
+  if (dialect === 'postgres') {
+    await sql`create index ${name} on ${table} using gin (${pgWords(sql`${column}`)})`.execute(db);
+    return;
+  }
+  // Lower-cased words, diacritics kept (й is not и) as on PostgreSQL; prefix indexes make short prefixes cheap.
+  await sql`create virtual table ${name} using fts5(${column}, content = '', contentless_delete = 1, prefix = '2 3', tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
+  await sql`insert into ${name} (rowid, ${column}) select ${key}, ${column} from ${table}`.execute(db);
+  await sql`create trigger ${sql.raw(`${ix.name}_insert`)} after insert on ${table} begin
+    insert into ${name} (rowid, ${column}) values (new.${key}, new.${column}); end`.execute(db);
+  await sql`create trigger ${sql.raw(`${ix.name}_update`)} after update of ${column}, ${key} on ${table} begin
+    delete from ${name} where rowid = old.${key};
+    insert into ${name} (rowid, ${column}) values (new.${key}, new.${column}); end`.execute(db);
+  await sql`create trigger ${sql.raw(`${ix.name}_delete`)} after delete on ${table} begin
+    delete from ${name} where rowid = old.${key}; end`.execute(db);
+}
+
+/**
+ * The rows (of the table under `alias`) whose column holds every word, each as the start of a word
+ * there: `prin` finds "printer", `принтер` finds "принтера". Words from `searchWords`; none finds nothing.
+ */
+export function fullTextMatch(dialect: DialectName, ix: FullTextIndex, alias: string, words: string[]): RawBuilder<SqlBool> {
+  if (!words.length) return sql<SqlBool>`1 = 0`;
+  if (dialect === 'postgres') {
+    const query = words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
+    return sql<SqlBool>`${pgWords(sql.ref(`${alias}.${ix.column}`))} @@ to_tsquery('simple'::regconfig, ${query})`;
+  }
+  const query = words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
+  return sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} in (select rowid from ${sql.raw(ix.name)} where ${sql.raw(ix.name)} match ${query})`;
+}
