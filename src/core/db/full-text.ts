@@ -49,16 +49,27 @@ export async function createFullTextIndex(db: AnyDb, dialect: DialectName, ix: F
     delete from ${name} where rowid = old.${key}; end`.execute(db);
 }
 
+/** Past this many matches SQLite walks the list's own order and checks each row against the matches. */
+const MANY = 1000;
+
 /**
  * The rows (of the table under `alias`) whose column holds every word, each as the start of a word
  * there: `prin` finds "printer", `принтер` finds "принтера". Words from `searchWords`; none finds nothing.
+ *
+ * SQLite cannot tell how many rows match a word and may look up every match and sort them all (a
+ * common word: thousands): it is told first, and when the matches are many, the key is hidden
+ * from its index (`+key`) so that the list's order is walked, each row checked, until the page is
+ * full. PostgreSQL estimates that from its statistics.
  */
-export function fullTextMatch(dialect: DialectName, ix: FullTextIndex, alias: string, words: string[]): RawBuilder<SqlBool> {
+export async function fullTextMatch(db: AnyDb, dialect: DialectName, ix: FullTextIndex, alias: string, words: string[]): Promise<RawBuilder<SqlBool>> {
   if (!words.length) return sql<SqlBool>`1 = 0`;
   if (dialect === 'postgres') {
     const query = words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
     return sql<SqlBool>`${pgWords(sql.ref(`${alias}.${ix.column}`))} @@ to_tsquery('simple'::regconfig, ${query})`;
   }
   const query = words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
-  return sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} in (select rowid from ${sql.raw(ix.name)} where ${sql.raw(ix.name)} match ${query})`;
+  const matches = sql`select rowid from ${sql.raw(ix.name)} where ${sql.raw(ix.name)} match ${query}`;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (${matches} limit ${MANY})`.execute(db);
+  const key = sql.ref(`${alias}.${ix.key}`);
+  return Number(rows[0]?.n) < MANY ? sql<SqlBool>`${key} in (${matches})` : sql<SqlBool>`+${key} in (${matches})`;
 }
