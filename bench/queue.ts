@@ -239,7 +239,20 @@ export async function benchQueue(): Promise<object[]> {
         targetP99: 10,
         targetRps: 2000,
       },
+      {
+        name: 'search: q=принт (a Russian prefix), open statuses',
+        path: `/api/v1/tickets?q=${encodeURIComponent('принт')}&status=new,open,pending_customer,pending_vendor&limit=50`,
+        targetP99: 10,
+        targetRps: 2000,
+      },
+      {
+        name: 'search: q=TD-<number> (a request number)',
+        path: `/api/v1/tickets?q=TD-${String(TICKETS - 7).padStart(6, '0')}&limit=50`,
+        targetP99: 10,
+        targetRps: 2000,
+      },
       { name: 'count: L1 line queue', path: '/api/v1/tickets/count?line=L1&status=new,open' },
+      { name: 'count: at risk or breached', path: '/api/v1/tickets/count?sla=at_risk,breached' },
     ];
     for (const t of [baseline, ...targets]) {
       const res = await fetch(base + t.path, { headers: { authorization: `Bearer ${token}` } });
