@@ -125,7 +125,7 @@ describe.each(DATABASES)('the request list: search by words and by number, and t
     expect(await check('running')).toBe('2026-11-25T09:30:00.000Z');
     await patch({ priority: 'P1' });
     const p1 = await check('running');
-    expect(p1 < '2026-11-25T09:30:00.000Z').toBe(true);
+    expect(p1! < '2026-11-25T09:30:00.000Z').toBe(true);
     const esc = await s.l1.post(`/api/v1/tickets/${id}/escalate`, { line: 'L2', reason: 'needs an engineer' });
     expect(esc.status, JSON.stringify(esc.body)).toBe(200);
     expect(await check('running')).toBe(p1);
