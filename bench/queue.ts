@@ -181,7 +181,10 @@ function loadGenerator() {
     measure: (url: string, token: string) =>
       new Promise<{ rps: number; p50: number; p99: number; errors: number }>((resolve, reject) => {
         worker.once('error', reject);
-        worker.once('message', resolve);
+        worker.once('message', (m) => {
+          worker.off('error', reject);
+          resolve(m);
+        });
         worker.postMessage({
           url,
           connections: 16,
