@@ -128,15 +128,16 @@ export interface TicketListQuery {
  * state drives the search (the running and paused clocks are those of open requests only); or,
  * `perRow`, checked on each request's own clocks as an index hands the requests over in the list's
  * order (the due-first queues), until the page is full. There `c.state || ''` keeps SQLite off the
- * clocks' index by state, which it would otherwise walk whole for every request.
+ * clocks' index by state, which it would otherwise walk whole for every request (PostgreSQL, with
+ * its statistics, needs no such hint and is better without).
  */
-function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean) {
+function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
   const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
   const ids = (where: ReturnType<typeof sql>) =>
     perRow
       ? sql`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${where} and c.target_minutes > 0${line})`
       : sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${line})`;
-  const st = perRow ? sql`(c.state || '')` : sql`c.state`;
+  const st = perRow && dialect === 'sqlite' ? sql`(c.state || '')` : sql`c.state`;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
   switch (state) {
     case 'running':
@@ -199,7 +200,7 @@ async function filtered(
   if (f.channels?.length) q = q.where('t.channel', 'in', f.channels as TicketRow['channel'][]);
   if (f.sla?.states.length) {
     const sla = f.sla;
-    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false, perRow))));
+    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false, perRow, dialect))));
   }
   if (f.updatedSince) q = q.where('t.updated_at', '>=', f.updatedSince);
   if (f.tag) {
