@@ -72,13 +72,17 @@ const MANY = 1000;
  * SQLite cannot tell how many rows match a word and may look up every match and sort them all (a
  * common word: thousands): it is told first, and when the matches are many, the key is hidden
  * from its index (`+key`) so that the list's order is walked, each row checked, until the page is
- * full. PostgreSQL estimates that from the words' statistics.
+ * full. PostgreSQL guesses the matches of a prefix: a few are handed to it as a list of keys.
  */
 export async function fullTextMatch(db: AnyDb, dialect: DialectName, ix: FullTextIndex, alias: string, words: string[]): Promise<RawBuilder<SqlBool>> {
   if (!words.length) return sql<SqlBool>`1 = 0`;
   if (dialect === 'postgres') {
     const query = words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
-    return sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} in (select ref from ${sql.raw(ix.name)} where words @@ to_tsquery('simple'::regconfig, ${query}))`;
+    // Its estimate of a prefix's matches is a guess: a few are handed over as they are, so that it looks them up.
+    const matches = sql`select ref from ${sql.raw(ix.name)} where words @@ to_tsquery('simple'::regconfig, ${query})`;
+    const { rows } = await sql<{ ref: number }>`${matches} limit ${MANY}`.execute(db);
+    if (rows.length < MANY) return rows.length ? sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} = any(${rows.map((r) => Number(r.ref))})` : sql<SqlBool>`1 = 0`;
+    return sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} in (${matches})`;
   }
   const query = words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
   const matches = sql`select rowid from ${sql.raw(ix.name)} where ${sql.raw(ix.name)} match ${query}`;
