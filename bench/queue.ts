@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Insertable } from 'kysely';
 import { buildTierdesk } from '../src/app.js';
 import { loadConfig } from '../src/core/config/config.js';
 import { advanceSequence } from '../src/core/db/counters.js';
@@ -22,6 +23,7 @@ import { seedDemo } from '../src/demo/seed.js';
 import type { Db } from '../src/modules/db.js';
 import { createApiToken, toActor } from '../src/modules/identity/auth.service.js';
 import { findUserByEmail } from '../src/modules/identity/identity.repo.js';
+import { refreshSlaDue } from '../src/modules/tickets/index.js';
 import { priorityFor } from '../src/modules/tickets/priority.js';
 import { CHANNELS, LEVELS, TICKET_TYPES, type TicketTables } from '../src/modules/tickets/tickets.tables.js';
 import { prng } from './prng.js';
@@ -39,7 +41,7 @@ type Clock = Record<string, unknown>;
  * Requests over the past year (older than a month almost all closed), and the clocks the SLA
  * engine keeps for them: open ones running (paused while pending), closed ones stopped.
  */
-async function seed(db: Db, count: number) {
+export async function seed(db: Db, count: number) {
   const rnd = prng(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const users = await db.selectFrom('users').select(['id', 'role', 'organization_id', 'line']).execute();
@@ -73,7 +75,7 @@ async function seed(db: Db, count: number) {
   for (let start = 0; start < count; start += BATCH * 20) {
     await db.transaction().execute(async (trx) => {
       for (let i = start; i < Math.min(start + BATCH * 20, count); i += BATCH) {
-        const tickets: TicketTables['tickets'][] = [];
+        const tickets: Insertable<TicketTables['tickets']>[] = [];
         const clocks: Clock[] = [];
         for (let k = i; k < Math.min(i + BATCH, count); k++) {
           const requester = pick(clients);
@@ -148,6 +150,8 @@ async function seed(db: Db, count: number) {
           .insertInto('sla_clocks')
           .values(clocks as never)
           .execute();
+        // What the SLA engine keeps beside its clocks: each request's due instant.
+        await refreshSlaDue(trx, tickets.map((t) => t.id));
       }
     });
   }
@@ -177,7 +181,10 @@ function loadGenerator() {
     measure: (url: string, token: string) =>
       new Promise<{ rps: number; p50: number; p99: number; errors: number }>((resolve, reject) => {
         worker.once('error', reject);
-        worker.once('message', resolve);
+        worker.once('message', (m) => {
+          worker.off('error', reject);
+          resolve(m);
+        });
         worker.postMessage({
           url,
           connections: 16,
@@ -235,7 +242,20 @@ export async function benchQueue(): Promise<object[]> {
         targetP99: 10,
         targetRps: 2000,
       },
+      {
+        name: 'search: q=принт (a Russian prefix), open statuses',
+        path: `/api/v1/tickets?q=${encodeURIComponent('принт')}&status=new,open,pending_customer,pending_vendor&limit=50`,
+        targetP99: 10,
+        targetRps: 2000,
+      },
+      {
+        name: 'search: q=TD-<number> (a request number)',
+        path: `/api/v1/tickets?q=TD-${String(TICKETS - 7).padStart(6, '0')}&limit=50`,
+        targetP99: 10,
+        targetRps: 2000,
+      },
       { name: 'count: L1 line queue', path: '/api/v1/tickets/count?line=L1&status=new,open' },
+      { name: 'count: at risk or breached', path: '/api/v1/tickets/count?sla=at_risk,breached' },
     ];
     for (const t of [baseline, ...targets]) {
       const res = await fetch(base + t.path, { headers: { authorization: `Bearer ${token}` } });

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import { buildTierdesk, type Tierdesk } from '../src/app.js';
 import { loadConfig } from '../src/core/config/config.js';
@@ -52,7 +52,7 @@ async function seedTickets(db: Db, dialect: DialectName, count: number) {
   const now = Date.now();
   const iso = (ms: number) => new Date(Math.min(ms, now)).toISOString();
 
-  const row = (number: number): TicketTables['tickets'] => {
+  const row = (number: number): Insertable<TicketTables['tickets']> => {
     const requester = pick(clients);
     const created = now - Math.floor(rnd() * 365 * DAY);
     // A realistic backlog: requests older than a month are almost all closed.

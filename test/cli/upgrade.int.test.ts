@@ -96,6 +96,14 @@ describe.each(DATABASES)('upgrading from the previous release (%s)', (kind) => {
     expect(list.body.items.length).toBeGreaterThan(10);
     const someone = list.body.items[0];
     expect((await l1.get(`/api/v1/tickets/${someone.id}/timeline`)).status).toBe(200);
+    // The requests made before are in the search index, and keep the due instant of their clocks.
+    const word = (someone.subject as string).match(/[\p{L}\p{N}]{3,}/u)![0];
+    const found = await l1.get(`/api/v1/tickets?q=${encodeURIComponent(word)}&limit=200`);
+    expect(found.body.items.map((i: { id: string }) => i.id)).toContain(someone.id);
+    const withClock = (list.body.items as { id: string; sla: { state: string; metric: string; dueAt: string } | null }[]).filter((i) => i.sla?.state === 'running');
+    expect(withClock.length).toBeGreaterThan(0);
+    const dueFirst = (await l1.get('/api/v1/tickets?sort=due&limit=200')).body.items as { id: string; sla: { dueAt: string } | null }[];
+    expect(dueFirst.slice(0, withClock.length).map((i) => i.sla?.dueAt)).toEqual(withClock.map((i) => i.sla!.dueAt).sort());
     const alice = await signIn(base, 'alice@client-a.test');
     const created = await alice.post('/api/v1/tickets', { subject: 'After the upgrade', description: 'The printer again' });
     expect(created.status).toBe(201);

@@ -3,7 +3,7 @@ import { cancelTimers, scheduleTimers, type DueTimer, type TimerSpec } from '../
 import type { AppContext, Db } from '../db.js';
 import { countSla } from '../../core/observability/metrics.js';
 import { findOrganization, findOrganizationOnce, findPlan, type Line } from '../identity/index.js';
-import { findTicketById, type TicketRow } from '../tickets/index.js';
+import { findTicketById, refreshSlaDue, type TicketRow } from '../tickets/index.js';
 import type { CalendarSpec } from './business-time.js';
 import { getCalendarSpec } from './calendars.service.js';
 import {
@@ -99,6 +99,8 @@ interface ClockWrites {
 
 async function writeClocks(db: Db, w: ClockWrites) {
   await repo.saveClocks(db, w.clocks);
+  // The request's due instant (the queues' order) follows its contract clocks; the line's is apart.
+  await refreshSlaDue(db, [...new Set(w.clocks.filter((c) => c.metric !== 'line').map((c) => c.ticket_id))]);
   await repo.insertLogs(db, w.logs);
   await cancelTimers(db, w.cancels);
   await scheduleTimers(db, w.timers);

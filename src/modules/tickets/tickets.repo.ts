@@ -1,10 +1,10 @@
 import { sql, type Insertable, type InsertObject, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
-import { containsText } from '../../core/db/dialect.js';
+import { fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import type { DB, Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
-import type { TicketTables } from './tickets.tables.js';
+import { contractDueSql, TICKET_SUBJECTS, type TicketTables } from './tickets.tables.js';
 
 export type TicketRow = Selectable<TicketTables['tickets']>;
 export type EntryRow = Selectable<TicketTables['timeline_entries']>;
@@ -76,6 +76,22 @@ export async function updateTicket(db: Db, id: string, version: number, patch: U
   return t !== undefined;
 }
 
+/**
+ * Sets the requests' `sla_due_at` from their clocks as they are now (the SLA engine calls it when
+ * it has changed a contract clock); a request whose due instant stays is not written.
+ */
+export async function refreshSlaDue(db: Db, ticketIds: string[]) {
+  if (!ticketIds.length) return;
+  const rows = await db
+    .updateTable('tickets as t')
+    .set({ sla_due_at: contractDueSql })
+    .where('t.id', 'in', ticketIds)
+    .where(sql<SqlBool>`t.sla_due_at is distinct from ${contractDueSql}`)
+    .returningAll()
+    .execute();
+  for (const r of rows) rememberInTransaction(db, `ticket:${r.id}`, r);
+}
+
 export type SortField = 'created_at' | 'updated_at' | 'number' | 'due';
 
 /** The SLA states a list can be filtered by (any of those asked for). */
@@ -108,40 +124,57 @@ export interface TicketListQuery {
 }
 
 /**
- * When the running contract clock (first response, resolution) due first runs out; null when none
- * runs. The state is tested inside min(), not in the where clause: there SQLite would take the
- * clocks' (state, deadline) index for min() and walk every running clock for each request.
+ * A request in an SLA state. Found from the clocks (`t.id in (…)`), so that the clocks' index by
+ * state drives the search (the running and paused clocks are those of open requests only); or,
+ * `perRow`, checked on each request's own clocks as an index hands the requests over in the list's
+ * order (the due-first queues), until the page is full. There `c.state || ''` keeps SQLite off the
+ * clocks' index by state, which it would otherwise walk whole for every request (PostgreSQL, with
+ * its statistics, needs no such hint and is better without).
  */
-const dueExpr = sql<string | null>`(select min(case when c.state = 'running' then c.deadline end) from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0 and c.metric <> 'line')`;
-
-/**
- * A request in an SLA state: its id among the clocks' (`t.id in (…)`), so that the clocks' index
- * by state drives the search (the running and paused clocks are those of open requests only).
- */
-function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean) {
+function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
+  const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
   const ids = (where: ReturnType<typeof sql>) =>
-    sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${withLine ? sql`` : sql` and c.metric <> 'line'`})`;
+    perRow
+      ? sql`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${where} and c.target_minutes > 0${line})`
+      : sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${line})`;
+  const st = perRow && dialect === 'sqlite' ? sql`(c.state || '')` : sql`c.state`;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
   switch (state) {
     case 'running':
-      return sql<SqlBool>`${ids(sql`c.state = 'running'`)}`;
+      return sql<SqlBool>`${ids(sql`${st} = 'running'`)}`;
     case 'paused':
-      return sql<SqlBool>`(${ids(sql`c.state = 'paused'`)} and not ${ids(sql`c.state = 'running'`)})`;
+      return sql<SqlBool>`(${ids(sql`${st} = 'paused'`)} and not ${ids(sql`${st} = 'running'`)})`;
     case 'at_risk':
       // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
-      return sql<SqlBool>`${ids(sql`c.state = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1)`)}`;
+      return sql<SqlBool>`${ids(sql`${st} = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1)`)}`;
     case 'breached':
-      return sql<SqlBool>`${ids(sql`c.state in ('running', 'paused') and (c.breached_at is not null or c.deadline < ${f.now})`)}`;
+      return sql<SqlBool>`${ids(sql`${st} in ('running', 'paused') and (c.breached_at is not null or c.deadline < ${f.now})`)}`;
   }
 }
 
-/** The list's filters, shared by a page and its count. */
-function filtered(
+/**
+ * The search (`q=`): a request number (`TD-123`, `#123`) finds that request only; otherwise every
+ * word must start a word of the subject, and a plain number may also be the request's.
+ */
+async function textCondition(db: Db, dialect: DialectName, text: string) {
+  const number = /^(?:TD-|#)(\d{1,12})$/i.exec(text.trim());
+  if (number) return sql<SqlBool>`t.number = ${Number(number[1])}`;
+  const words = await fullTextMatch(db, dialect, TICKET_SUBJECTS, 't', searchWords(text));
+  return /^\d{1,12}$/.test(text.trim()) ? sql<SqlBool>`(t.number = ${Number(text.trim())} or ${words})` : words;
+}
+
+/**
+ * The list's filters, shared by a page and its count. `perRow`: the page is read in the order of
+ * an index and its SLA state is checked per request (see slaStateCondition).
+ */
+async function filtered(
   db: Db,
   scope: TicketScope,
   f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
   dialect: DialectName,
+  perRow = false,
 ) {
+  const text = f.text === undefined ? undefined : await textCondition(db, dialect, f.text);
   let q = db.selectFrom('tickets as t');
   if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
   if (scope.requesterId)
@@ -167,7 +200,7 @@ function filtered(
   if (f.channels?.length) q = q.where('t.channel', 'in', f.channels as TicketRow['channel'][]);
   if (f.sla?.states.length) {
     const sla = f.sla;
-    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false))));
+    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false, perRow, dialect))));
   }
   if (f.updatedSince) q = q.where('t.updated_at', '>=', f.updatedSince);
   if (f.tag) {
@@ -182,7 +215,7 @@ function filtered(
       ),
     );
   }
-  if (f.text) q = q.where(containsText(dialect, sql.ref('t.subject'), f.text));
+  if (text) q = q.where(text);
   return q;
 }
 
@@ -193,47 +226,41 @@ export async function countTickets(
   scope: TicketScope,
   f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
 ) {
-  const r = await filtered(db, scope, f, dialect)
+  const r = await (await filtered(db, scope, f, dialect))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** One page of the ticket list, with the requester's and organization's names. */
-export function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
-  // Due first by the contract's clocks, as the SLA column shows them (the line budget has its own column).
-  const due = dueExpr;
-  let q = filtered(db, scope, f, dialect)
-    .innerJoin('users as r', 'r.id', 't.requester_id')
-    .innerJoin('organizations as o', 'o.id', 't.organization_id')
-    .leftJoin('users as a', 'a.id', 't.assignee_id')
-    .selectAll('t')
-    .select([
-      'r.name as requester_name',
-      'r.email as requester_email',
-      'o.name as organization_name',
-      'a.name as assignee_name',
-    ])
-    .select(due.as('due_at'));
+export async function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
+  const page = async (perRow = false) =>
+    (await filtered(db, scope, f, dialect, perRow))
+      .innerJoin('users as r', 'r.id', 't.requester_id')
+      .innerJoin('organizations as o', 'o.id', 't.organization_id')
+      .leftJoin('users as a', 'a.id', 't.assignee_id')
+      .selectAll('t')
+      .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
   if (f.sort === 'due') {
-    // Due first; requests with no running clock after them (nulls last on both databases), by id.
-    if (f.after) {
-      const [value, id] = f.after;
-      q = q.where(
-        value === null
-          ? sql<SqlBool>`(${due} is null and t.id > ${id})`
-          : sql<SqlBool>`(${due} > ${value} or (${due} = ${value} and t.id > ${id}) or ${due} is null)`,
-      );
+    // Due first by the contract's clocks, as the SLA column shows them (the line budget has its own
+    // column), then the requests with no running clock, by id. Two reads in index order: the
+    // running ones by their kept due instant, and only if the page is not full, the others.
+    const [value, id] = f.after ?? [undefined, undefined];
+    let rows: Awaited<ReturnType<Awaited<ReturnType<typeof page>>['execute']>> = [];
+    if (value !== null) {
+      let q = (await page(true)).where('t.sla_due_at', 'is not', null);
+      if (value !== undefined)
+        q = q.where((eb) => eb.or([eb('t.sla_due_at', '>', value as string), eb.and([eb('t.sla_due_at', '=', value as string), eb('t.id', '>', id!)])]));
+      rows = await q.orderBy('t.sla_due_at').orderBy('t.id').limit(f.limit).execute();
     }
-    return q
-      .orderBy(sql`case when ${due} is null then 1 else 0 end`)
-      .orderBy(due)
-      .orderBy('t.id')
-      .limit(f.limit)
-      .execute();
+    if (rows.length === f.limit) return rows;
+    let q = (await page()).where('t.sla_due_at', 'is', null);
+    if (value === null) q = q.where('t.id', '>', id!);
+    return [...rows, ...(await q.orderBy('t.id').limit(f.limit - rows.length).execute())];
   }
   const col = `t.${f.sort}` as const;
   const cmp = f.direction === 'desc' ? '<' : '>';
+  let q = await page();
   if (f.after) {
     const [value, id] = f.after;
     q = q.where((eb) =>

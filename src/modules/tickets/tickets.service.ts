@@ -380,7 +380,7 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
   const rows = await repo.listTickets(app.db, app.dialect, scope, { ...filters, sort: field, direction, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const key = (r: (typeof rows)[number]) => (field === 'due' ? (r.due_at === null ? null : new Date(r.due_at).toISOString()) : r[field]);
+  const key = (r: (typeof rows)[number]) => (field === 'due' ? (r.sla_due_at === null ? null : new Date(r.sla_due_at).toISOString()) : r[field]);
   const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([key(last), last.id])).toString('base64url') : null;
   const clocks = await rowClocksFor(app.db, page.map((r) => r.id), app.clock.now(), isStaff(actor));
   return { rows: page.map((r) => ({ ...r, sla: clocks.get(r.id)?.dueFirst ?? null, budget: clocks.get(r.id)?.budget ?? null })), nextCursor };

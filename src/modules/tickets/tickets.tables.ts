@@ -1,5 +1,6 @@
 import { sql, type Generated } from 'kysely';
 import { createSequence } from '../../core/db/counters.js';
+import { createFullTextIndex, type FullTextIndex } from '../../core/db/full-text.js';
 import type { ModuleMigration } from '../../core/db/migrate.js';
 import type { Line } from '../identity/identity.tables.js';
 import { queueViewMigrations, type QueueViewTables } from './views.tables.js';
@@ -54,6 +55,12 @@ export interface TicketTables extends QueueViewTables {
     resolved_at: string | null;
     closed_at: string | null;
     reopened_count: number;
+    /**
+     * When the running contract clock (first response, resolution) due first runs out; null when
+     * none runs. Kept by the SLA engine wherever it changes a clock (`refreshSlaDue`), so the
+     * due-first queues and the at-risk list read it from an index instead of working it out per row.
+     */
+    sla_due_at: Generated<string | null>;
   };
   ticket_watchers: { ticket_id: string; user_id: string };
   ticket_tags: { ticket_id: string; tag: string };
@@ -88,6 +95,16 @@ export interface TicketTables extends QueueViewTables {
     created_at: string;
   };
 }
+
+/** The words of the requests' subjects, for the list's search (`q=`). */
+export const TICKET_SUBJECTS: FullTextIndex = { name: 'tickets_subject_search', table: 'tickets', column: 'subject', key: 'number' };
+
+/**
+ * When the running contract clock (first response, resolution) of the request `t` due first runs
+ * out; null when none runs. The state is tested inside min(), not in the where clause: there SQLite
+ * would take the clocks' (state, deadline) index for min() and walk every running clock.
+ */
+export const contractDueSql = sql<string | null>`(select min(case when c.state = 'running' then c.deadline end) from sla_clocks c where c.ticket_id = t.id and c.target_minutes > 0 and c.metric <> 'line')`;
 
 export const ticketMigrations: ModuleMigration[] = [
   {
@@ -200,6 +217,20 @@ export const ticketMigrations: ModuleMigration[] = [
     name: '2026-12-06-80-ticket-watchers-by-person',
     async up(db) {
       await db.schema.createIndex('ticket_watchers_user').on('ticket_watchers').columns(['user_id', 'ticket_id']).execute();
+    },
+  },
+  {
+    // The due-first queues and the search read indexes instead of working out every request's due
+    // instant and matching every subject per row. Existing requests get both (an upgrade).
+    name: '2026-12-08-5-tickets-sla-due-and-search',
+    async up(db, t) {
+      await db.schema.alterTable('tickets').addColumn('sla_due_at', t.timestamp).execute();
+      await sql`update tickets as t set sla_due_at = ${contractDueSql} where t.id in (select ticket_id from sla_clocks where state = 'running')`.execute(db);
+      // Only requests with a running clock are in them: a few thousand open ones, not every request.
+      const running = sql<boolean>`sla_due_at is not null`;
+      await db.schema.createIndex('tickets_sla_due').on('tickets').columns(['sla_due_at', 'id']).where(running).execute();
+      await db.schema.createIndex('tickets_line_sla_due').on('tickets').columns(['line', 'sla_due_at', 'id']).where(running).execute();
+      await createFullTextIndex(db, t.dialect, TICKET_SUBJECTS);
     },
   },
   ...queueViewMigrations,
