@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
@@ -46,9 +48,17 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     sqlite.pragma('busy_timeout = 5000');
     // SQLite's lower() and LIKE fold ASCII letters only; this folds every letter (Cyrillic too).
     sqlite.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
+    const checkpointer = file === ':memory:' ? undefined : checkpointInBackground(sqlite, file);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: timeQuery });
     groupCommits.set(db, new GroupCommit(db));
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'sqlite',
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const schema = options.pgSchema;
@@ -71,6 +81,43 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
   }
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
 }
+
+/**
+ * The WAL's checkpoints (copying committed pages back into the database file, with an fsync of each)
+ * done by a thread of its own with a connection of its own, instead of by whichever commit crosses
+ * SQLite's threshold on the event loop, where one took milliseconds from every request waiting. A
+ * passive checkpoint never blocks the writer; the writer starts the WAL afresh once one has caught
+ * up. Commits are as durable as before (the WAL is the same); should the thread fail, the
+ * connection checkpoints itself again.
+ */
+function checkpointInBackground(sqlite: SQLite.Database, file: string, everyMs = 100) {
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: path.resolve(file), everyMs } });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.once('error', (err) => {
+    if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+    process.emitWarning(`SQLite checkpoints are back on the main thread: ${err.message}`);
+  });
+  return {
+    stop: async () => {
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
+
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.driver);
+const db = new SQLite(workerData.file);
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.everyMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});`;
 
 let statements = 0;
 
@@ -112,6 +159,9 @@ function reusingStatements(sqlite: SQLite.Database, max = 2000) {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
 /**
  * Runs `fn` in the caller's transaction if there is one, else in a new one: use cases compose. On
  * SQLite the new one is shared with the other callers of the moment (see GroupCommit).
@@ -122,8 +172,6 @@ export function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Pr
   return group ? group.run(fn) : db.transaction().execute(fn);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDb = Kysely<any>;
 interface Job {
   fn: (trx: AnyDb) => Promise<unknown>;
   resolve: (v: unknown) => void;
