@@ -172,6 +172,19 @@ export function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Pr
   return group ? group.run(fn) : db.transaction().execute(fn);
 }
 
+/**
+ * Runs `fn` for each item, where `fn` opens a transaction of its own (`inTransaction`), and returns
+ * how each went, in order. On SQLite they all start at once, so that group commit takes them into
+ * shared transactions, each still all or nothing in its savepoint, and one commit instead of one
+ * each; on PostgreSQL one after another, so that one call does not hold the whole pool.
+ */
+export async function settleEach<T, R>(db: AnyDb, items: T[], fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  if (groupCommits.has(db)) return Promise.allSettled(items.map(fn));
+  const out: PromiseSettledResult<R>[] = [];
+  for (const item of items) out.push(await fn(item).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+  return out;
+}
+
 interface Job {
   fn: (trx: AnyDb) => Promise<unknown>;
   resolve: (v: unknown) => void;
