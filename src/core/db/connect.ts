@@ -127,6 +127,8 @@ function checkpointInBackground(sqlite: SQLite.Database, file: string, everyMs =
   });
   return {
     stop: async () => {
+      // Waited for: the process must not end (as it would with only an unref'd thread left) meanwhile.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
