@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Generated, Kysely } from 'kysely';
+import { sql, type Generated, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { deleteInBatches } from '../db/batches.js';
 import { narrow } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
@@ -136,55 +136,68 @@ export function domainOf(address: string): string {
   return m?.[1]?.toLowerCase() ?? 'localhost';
 }
 
+const outboxRow = (mail: OutgoingMail, at: string) => ({
+  to_address: mail.to,
+  subject: mail.subject,
+  text_body: mail.text,
+  status: 'pending' as const,
+  created_at: at,
+  message_id: mail.messageId ?? null,
+  ticket_id: mail.ticketId ?? null,
+  reply_to: mail.replyTo ?? null,
+  in_reply_to: mail.inReplyTo ?? null,
+  thread_references: mail.references?.length ? mail.references.join(' ') : null,
+  headers: mail.headers ? JSON.stringify(mail.headers) : null,
+  channel: mail.channel ?? 'email',
+});
+
 /** Queues a message in the caller's transaction: it is sent only if the change commits. */
 export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = nowIso()): Promise<{ id: number; messageId: string | null }> {
-  const row = await narrow<MailTables>(trx)
-    .insertInto('mail_outbox')
-    .values({
-      to_address: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      status: 'pending',
-      created_at: at,
-      message_id: mail.messageId ?? null,
-      ticket_id: mail.ticketId ?? null,
-      reply_to: mail.replyTo ?? null,
-      in_reply_to: mail.inReplyTo ?? null,
-      thread_references: mail.references?.length ? mail.references.join(' ') : null,
-      headers: mail.headers ? JSON.stringify(mail.headers) : null,
-      channel: mail.channel ?? 'email',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await narrow<MailTables>(trx).insertInto('mail_outbox').values(outboxRow(mail, at)).returning('id').executeTakeFirstOrThrow();
   return { id: Number(row.id), messageId: mail.messageId ?? null };
 }
 
-/** The Message-IDs of the earlier messages about one request to one address, oldest first. */
-export async function threadMessageIds(
-  anyDb: AnyDb,
-  ticketId: string,
-  to: string,
-  /** Only the first and the last `last` (a thread's References need no more): a long thread costs no more to answer. */
-  last?: number,
-): Promise<{ messageId: string; at: string }[]> {
+/** Queues several messages in the caller's transaction, in one statement. */
+export async function enqueueMails(trx: AnyDb, mails: OutgoingMail[], at: string = nowIso()): Promise<void> {
+  if (mails.length) await narrow<MailTables>(trx).insertInto('mail_outbox').values(mails.map((m) => outboxRow(m, at))).execute();
+}
+
+/**
+ * For each of `keys`, the first row and the last `last` rows (by id) that `rows(key)` selects, oldest
+ * first, each row once: the ends of a mail thread (a thread's References need no more, so a long
+ * thread costs no more to answer), for several threads in one statement.
+ */
+export async function threadEnds<R extends { id: number | string }>(
+  db: AnyDb,
+  keys: string[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  rows: (key: string) => SelectQueryBuilder<any, any, R>,
+  last: number,
+): Promise<Map<string, R[]>> {
+  const out = new Map(keys.map((key) => [key, [] as R[]]));
+  if (!keys.length) return out;
+  const ends = keys.flatMap((key, k) => [
+    db.selectFrom(rows(key).select(sql.lit(k).as('k')).orderBy('id').limit(1).as(`f${k}`)).selectAll(),
+    db.selectFrom(rows(key).select(sql.lit(k).as('k')).orderBy('id', 'desc').limit(last).as(`l${k}`)).selectAll(),
+  ]);
+  const found = (await ends.slice(1).reduce((q, e) => q.unionAll(e), ends[0]!).execute()) as (R & { k: number })[];
+  for (const [k, key] of keys.entries()) {
+    const byId = new Map(found.filter((r) => Number(r.k) === k).map(({ k: _, ...r }) => [Number(r.id), r as unknown as R]));
+    out.set(key, [...byId.entries()].sort(([a], [b]) => a - b).map(([, r]) => r));
+  }
+  return out;
+}
+
+/** The Message-IDs of the earlier messages about one request to each of `to`, oldest first (see threadEnds). */
+export async function threadMessageIds(anyDb: AnyDb, ticketId: string, to: string[], last: number): Promise<Map<string, { messageId: string; at: string }[]>> {
   const db = narrow<MailTables>(anyDb);
-  const q = db
-    .selectFrom('mail_outbox')
-    .select(['id', 'message_id', 'created_at'])
-    .where('ticket_id', '=', ticketId)
-    .where('to_address', '=', to)
-    .where('message_id', 'is not', null);
-  const rows =
-    last === undefined
-      ? await q.orderBy('id').execute()
-      : await db
-          .selectFrom(q.orderBy('id').limit(1).as('f'))
-          .selectAll()
-          .unionAll(db.selectFrom(q.orderBy('id', 'desc').limit(last).as('l')).selectAll())
-          .execute();
-  return [...new Map(rows.map((r) => [Number(r.id), r])).entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, r]) => ({ messageId: r.message_id!, at: r.created_at }));
+  const ends = await threadEnds(
+    db,
+    to,
+    (address) => db.selectFrom('mail_outbox').select(['id', 'message_id', 'created_at']).where('ticket_id', '=', ticketId).where('to_address', '=', address).where('message_id', 'is not', null),
+    last,
+  );
+  return new Map([...ends].map(([address, rows]) => [address, rows.map((r) => ({ messageId: r.message_id!, at: r.created_at }))]));
 }
 
 /** A dead letter as admins see it. */

@@ -3,7 +3,7 @@ import { inTransaction } from '../../core/db/connect.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
-import { findOrganization, findUserById, isManager, isStaff, type Actor, type Locale } from '../identity/index.js';
+import { findOrganizationOnce, findUsersOnce, isManager, isStaff, type Actor, type Locale } from '../identity/index.js';
 import { loadTicket, ticketNumber, type TicketRow } from '../tickets/index.js';
 import * as repo from './canned.repo.js';
 import { firstName, PLACEHOLDERS, renderPlaceholders, unknownPlaceholders, type PlaceholderValues } from './placeholders.js';
@@ -110,7 +110,8 @@ export async function deleteCanned(app: AppContext, actor: Actor, id: string) {
 
 /** What the placeholders stand for on this request, written by this agent. */
 export async function placeholderValues(db: Db, actor: Actor, t: TicketRow): Promise<{ values: PlaceholderValues; locale: Locale }> {
-  const [requester, organization] = await Promise.all([findUserById(db, t.requester_id), findOrganization(db, t.organization_id)]);
+  // Read once per transaction: a macro's reply and note, and the notices that follow, need them too.
+  const [requester, organization] = await Promise.all([findUsersOnce(db, [t.requester_id]).then((m) => m.get(t.requester_id)), findOrganizationOnce(db, t.organization_id)]);
   const requesterName = requester?.name ?? '';
   return {
     locale: requester?.locale ?? 'en',

@@ -1,5 +1,6 @@
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
+import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import { Forbidden, Invalid, NotFound, Conflict } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import { recordChange, type ChangeInput } from '../changes/index.js';
@@ -184,6 +185,7 @@ export async function orderItem(app: AppContext, actor: Actor, itemId: string, i
     const attached = await trx.selectFrom('attachments').select(['id', 'filename']).where('ticket_id', '=', ticketId).execute();
     const now = app.clock.now().toISOString();
     await repo.insertOrder(trx, { ticket_id: ticketId, item_id: item.id, created_at: now });
+    rememberInTransaction(trx, `catalog-targets:${ticketId}`, targetsOf(item));
     await repo.insertAnswers(
       trx,
       answers.map((x, i) => ({
@@ -236,13 +238,18 @@ export async function listOrders(app: AppContext, actor: Actor, f: { itemId?: st
 }
 
 /** The SLA's source of a request's own targets: those of the item it was ordered from. */
-export async function catalogTargets(db: Db, ticketId: string): Promise<OwnTargets | undefined> {
-  const row = await db
-    .selectFrom('catalog_orders as o')
-    .innerJoin('catalog_items as i', 'i.id', 'o.item_id')
-    .select(['i.first_response_minutes', 'i.resolution_minutes'])
-    .where('o.ticket_id', '=', ticketId)
-    .executeTakeFirst();
-  if (!row || (row.first_response_minutes === null && row.resolution_minutes === null)) return undefined;
-  return { firstResponseMinutes: row.first_response_minutes, resolutionMinutes: row.resolution_minutes };
+export function catalogTargets(db: Db, ticketId: string): Promise<OwnTargets | undefined> {
+  // Read once per transaction; ordering an item remembers its targets (see orderItem).
+  return memoInTransaction(db, `catalog-targets:${ticketId}`, async () => {
+    const row = await db
+      .selectFrom('catalog_orders as o')
+      .innerJoin('catalog_items as i', 'i.id', 'o.item_id')
+      .select(['i.first_response_minutes', 'i.resolution_minutes'])
+      .where('o.ticket_id', '=', ticketId)
+      .executeTakeFirst();
+    return row && targetsOf(row);
+  });
 }
+
+const targetsOf = (item: { first_response_minutes: number | null; resolution_minutes: number | null }): OwnTargets | undefined =>
+  item.first_response_minutes === null && item.resolution_minutes === null ? undefined : { firstResponseMinutes: item.first_response_minutes, resolutionMinutes: item.resolution_minutes };

@@ -1,13 +1,13 @@
 import type { DomainEvent } from '../../core/events/events.js';
 import { hashSecret, newSecret } from '../../core/ids/ids.js';
-import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../core/mail/outbox.js';
+import { domainOf, enqueueMails, newMessageId, threadMessageIds } from '../../core/mail/outbox.js';
 import { inboundMessageIds } from '../channels/email/index.js';
 import { enqueueSms } from '../channels/sms/index.js';
 import type { AppContext, Db } from '../db.js';
 import { findOrganizationOnce, findUsersOnce, type Line } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
 import { defaultChoice, SMS_REQUEST_NOTICES, type ChannelChoice } from './catalog.js';
-import { isAddressFailing } from './failing-addresses.js';
+import { failingAddresses } from './failing-addresses.js';
 import { notificationsPaused } from './quiet.js';
 import { recipientsOf, sideOf, type Recipient, type Rule } from './recipients.js';
 import * as repo from './notifications.repo.js';
@@ -151,6 +151,7 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
   ]);
   const now = app.clock.now().toISOString();
   const inAppRows: Parameters<typeof repo.insertNotifications>[1] = [];
+  const mails: { r: Recipient; context: Context }[] = [];
   for (const r of audience) {
     // The requester of a request made by SMS, or by phone when their number is all we know of them,
     // hears back by SMS, unless they chose otherwise.
@@ -181,15 +182,17 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
       });
     }
     // A requester known only by their number has a reserved `.invalid` address: no mail goes there.
-    if (choice.email && !r.user.email.endsWith('.invalid') && !(await isAddressFailing(trx, r.user.email))) {
-      const personal = await withRatingLinks(app, trx, t, notice, r);
-      const mail = render(r.user.locale, personal, context);
-      await enqueueTicketMail(app, trx, t, r.user.email, mail, notice.kind !== 'ticket_replied', now);
-    }
+    if (choice.email && !r.user.email.endsWith('.invalid')) mails.push({ r, context });
     // Only to a mobile number on file; never to one that opted out (enqueueSms checks).
     if (choice.sms && r.user.phone)
       await enqueueSms(app, trx, { to: r.user.phone, text: renderSms(r.user.locale, notice, context), ticketId: t.id, userId: r.user.id });
   }
+  // The mail: every recipient's address checked, thread read and message queued together.
+  const failing = await failingAddresses(trx, mails.map((m) => m.r.user.email));
+  const rendered = [];
+  for (const { r, context } of mails.filter((m) => !failing.has(m.r.user.email)))
+    rendered.push({ to: r.user.email, mail: render(r.user.locale, await withRatingLinks(app, trx, t, notice, r), context) });
+  await enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now);
   await repo.insertNotifications(trx, inAppRows);
 }
 
@@ -216,36 +219,36 @@ async function withRatingLinks(
 }
 
 /**
- * Queues a message about a request, threaded: `[TD-000123]` leads its subject, its Message-ID starts
+ * Queues messages about a request, threaded: `[TD-000123]` leads each subject, its Message-ID starts
  * with the number, In-Reply-To and References name the earlier messages of the request to the same
  * address, and Reply-To is the desk's address, so that an answer comes back to the request.
  */
-async function enqueueTicketMail(
+async function enqueueTicketMails(
   app: AppContext,
   trx: Db,
   t: TicketRow,
-  to: string,
-  mail: { subject: string; text: string },
+  mails: { to: string; mail: { subject: string; text: string } }[],
   automatic: boolean,
   at: string,
 ) {
+  if (!mails.length) return;
   const number = ticketNumber(t.number);
-  // The thread: what the desk sent to this address about the request and what it received from it.
-  // In time order, except that a request made by mail has that first message as the thread's root
-  // (it is recorded just after the receipt that answers it).
-  const inbound = await inboundMessageIds({ db: trx }, t.id, to, MAX_REFERENCES - 1);
-  const root = t.channel === 'email' ? inbound[0] : undefined;
-  const earlier = [
-    ...(root ? [root] : []),
-    ...[...inbound.filter((m) => m !== root), ...(await threadMessageIds(trx, t.id, to, MAX_REFERENCES - 1))].sort((a, b) =>
-      a.at.localeCompare(b.at),
-    ),
-  ].map((m) => m.messageId);
-  const references =
-    earlier.length > MAX_REFERENCES ? [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))] : earlier;
-  await enqueueMail(
-    trx,
-    {
+  // The thread: what the desk sent to each address about the request and what it received from it.
+  const addresses = mails.map((m) => m.to);
+  const inbound = await inboundMessageIds({ db: trx }, t.id, addresses, MAX_REFERENCES - 1);
+  const outbound = await threadMessageIds(trx, t.id, addresses, MAX_REFERENCES - 1);
+  const outgoing = mails.map(({ to, mail }) => {
+    const received = inbound.get(to)!;
+    // In time order, except that a request made by mail has that first message as the thread's root
+    // (it is recorded just after the receipt that answers it).
+    const root = t.channel === 'email' ? received[0] : undefined;
+    const earlier = [
+      ...(root ? [root] : []),
+      ...[...received.filter((m) => m !== root), ...outbound.get(to)!].sort((a, b) => a.at.localeCompare(b.at)),
+    ].map((m) => m.messageId);
+    const references =
+      earlier.length > MAX_REFERENCES ? [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))] : earlier;
+    return {
       to,
       subject: mail.subject,
       text: mail.text,
@@ -260,7 +263,7 @@ async function enqueueTicketMail(
         'X-Auto-Response-Suppress': 'OOF, AutoReply',
         ...(automatic && { 'Auto-Submitted': 'auto-generated' }),
       },
-    },
-    at,
-  );
+    };
+  });
+  await enqueueMails(trx, outgoing, at);
 }

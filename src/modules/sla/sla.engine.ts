@@ -1,3 +1,4 @@
+import { memoInTransaction } from '../../core/db/memo.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { cancelTimers, scheduleTimers, type DueTimer, type TimerSpec } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
@@ -52,15 +53,21 @@ async function ownTargets(db: Db, ticketId: string) {
   return undefined;
 }
 
+/**
+ * The terms a request's clocks run on. What they are read from is read once per transaction (a
+ * change sets off several events): the plan's SLA and policies, calendars and a request's own
+ * targets change in transactions of their own, which read them only after writing them.
+ */
 export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
   const org = await findOrganizationOnce(db, t.organization_id);
-  const planSla = org?.plan_id ? await repo.findPlanSla(db, org.plan_id) : undefined;
+  const plan = org?.plan_id;
+  const planSla = plan ? await memoInTransaction(db, `plan-sla:${plan}`, () => repo.findPlanSla(db, plan)) : undefined;
   const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
   const calendarId = (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
   return {
     calendarId,
-    cal: calendarId ? await getCalendarSpec(db, calendarId) : ALWAYS_OPEN,
-    policy: org?.plan_id ? await repo.findPolicy(db, org.plan_id, t.priority, t.type) : undefined,
+    cal: calendarId ? await memoInTransaction(db, `calendar:${calendarId}`, () => getCalendarSpec(db, calendarId)) : ALWAYS_OPEN,
+    policy: plan ? await memoInTransaction(db, `sla-policy:${plan}:${t.priority}:${t.type}`, () => repo.findPolicy(db, plan, t.priority, t.type)) : undefined,
     pauseOnVendor: Boolean(planSla?.pause_on_vendor),
     own: await ownTargets(db, t.id),
   };

@@ -310,12 +310,15 @@ export const addManagersAsWatchers = (db: Db, ticketId: string, organizationId: 
 export const removeWatcher = (db: Db, ticketId: string, userId: string) =>
   db.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
 
-export const listTags = async (db: Db, ticketId: string) =>
-  (await db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', ticketId).orderBy('tag').execute()).map((r) => r.tag);
+/** A request's tags, sorted (read once per transaction). */
+export const listTags = async (db: Db, ticketId: string) => [
+  ...(await memoInTransaction(db, `tags:${ticketId}`, async () => (await db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', ticketId).orderBy('tag').execute()).map((r) => r.tag))),
+];
 
 export async function replaceTags(db: Db, ticketId: string, tags: string[]) {
   await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
   if (tags.length) await db.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+  rememberInTransaction(db, `tags:${ticketId}`, [...tags].sort());
 }
 
 /** Links in both directions, each with the ticket at the other end. */

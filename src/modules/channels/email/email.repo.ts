@@ -183,8 +183,8 @@ export function listMessages(db: Db, q: MessageListQuery) {
 
 // Failing addresses
 
-export const findFailingAddress = (db: Db, address: string) =>
-  db.selectFrom('email_failing_addresses').selectAll().where('address', '=', address).executeTakeFirst();
+export const findFailingAddresses = async (db: Db, addresses: string[]) =>
+  addresses.length ? db.selectFrom('email_failing_addresses').select('address').where('address', 'in', addresses).execute() : [];
 
 export const listFailingAddresses = (db: Db, limit: number) =>
   db.selectFrom('email_failing_addresses').selectAll().orderBy('last_failed_at', 'desc').limit(limit).execute();

@@ -1,4 +1,5 @@
 import { recordAudit } from '../../../core/audit/audit.js';
+import { threadEnds } from '../../../core/mail/outbox.js';
 import { Conflict, Invalid, NotFound } from '../../../core/errors.js';
 import type { AppContext } from '../../db.js';
 import { assertStaff, type Actor } from '../../identity/index.js';
@@ -88,34 +89,25 @@ export async function clearFailingAddress(app: AppContext, actor: Actor, address
   await recordAudit(app.db, { entityType: 'email_address', entityId: address, actorId: actor.id, action: 'failing_cleared' });
 }
 
-/** The Message-IDs of the mail a person sent about a request, for threading the desk's answers. */
-export async function inboundMessageIds(
-  app: Pick<AppContext, 'db'>,
-  ticketId: string,
-  from: string,
-  /** Only the first and the last `last` (a thread's References need no more): a long thread costs no more to answer. */
-  last?: number,
-): Promise<{ messageId: string; at: string }[]> {
-  const q = app.db
-    .selectFrom('email_messages')
-    .select(['id', 'message_id', 'received_at'])
-    .where('ticket_id', '=', ticketId)
-    .where((eb) => eb(eb.fn('lower', ['from_address']), '=', from.trim().toLowerCase()))
-    .where('message_id', 'is not', null);
-  const rows =
-    last === undefined
-      ? await q.orderBy('id').execute()
-      : await app.db
-          .selectFrom(q.orderBy('id').limit(1).as('f'))
-          .selectAll()
-          .unionAll(app.db.selectFrom(q.orderBy('id', 'desc').limit(last).as('l')).selectAll())
-          .execute();
-  return [...new Map(rows.map((r) => [Number(r.id), r])).entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, r]) => ({ messageId: r.message_id!, at: r.received_at }));
+/** The Message-IDs of the mail each of `senders` sent about a request, oldest first, for threading the desk's answers (see threadEnds). */
+export async function inboundMessageIds(app: Pick<AppContext, 'db'>, ticketId: string, senders: string[], last: number): Promise<Map<string, { messageId: string; at: string }[]>> {
+  const ends = await threadEnds(
+    app.db,
+    senders,
+    (from) =>
+      app.db
+        .selectFrom('email_messages')
+        .select(['id', 'message_id', 'received_at'])
+        .where('ticket_id', '=', ticketId)
+        .where((eb) => eb(eb.fn('lower', ['from_address']), '=', from.trim().toLowerCase()))
+        .where('message_id', 'is not', null),
+    last,
+  );
+  return new Map([...ends].map(([from, rows]) => [from, rows.map((r) => ({ messageId: r.message_id!, at: r.received_at }))]));
 }
 
-/** Whether mail to an address bounced permanently (outgoing mail should not be sent there). */
-export async function isAddressFailing(app: Pick<AppContext, 'db'>, address: string): Promise<boolean> {
-  return !!(await repo.findFailingAddress(app.db, address.trim().toLowerCase()));
+/** Which of `addresses` bounced permanently (outgoing mail should not be sent there), in one statement. */
+export async function failingAddresses(app: Pick<AppContext, 'db'>, addresses: string[]): Promise<Set<string>> {
+  const marked = new Set((await repo.findFailingAddresses(app.db, addresses.map((a) => a.trim().toLowerCase()))).map((r) => r.address));
+  return new Set(addresses.filter((a) => marked.has(a.trim().toLowerCase())));
 }

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPgSchema, DATABASES, type DbKind } from '../../../test/support/databases.js';
+import { openDatabase, type DbHandle } from './connect.js';
+
+interface Tables {
+  notes: { id: number; body: string; extra?: string | null };
+}
+
+/**
+ * The statements go to PostgreSQL prepared once per connection, and SQLite checkpoints from a thread
+ * of its own: neither may change what a query answers, also across a schema change.
+ */
+describe.each(DATABASES)('the database connection (%s)', (kind: DbKind) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function open(): Promise<{ h: DbHandle<Tables>; alterElsewhere: (statement: string) => Promise<void>; file?: string }> {
+    if (kind === 'sqlite') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-connect-'));
+      cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+      const file = path.join(dir, 'db.sqlite');
+      const h = openDatabase<Tables>(`sqlite:${file}`);
+      cleanups.push(() => h.close());
+      const alterElsewhere = async (statement: string) => {
+        const other = new SQLite(file);
+        other.exec(statement);
+        other.close();
+      };
+      return { h, alterElsewhere, file };
+    }
+    const s = await createPgSchema();
+    cleanups.push(() => s.drop());
+    const h = openDatabase<Tables>(s.url, { pgSchema: s.schema, poolSize: 1 });
+    cleanups.push(() => h.close());
+    const alterElsewhere = async (statement: string) => {
+      const c = new pg.Client({ connectionString: s.url, options: `-c search_path=${s.schema}` });
+      await c.connect();
+      await c.query(statement).finally(() => c.end());
+    };
+    return { h, alterElsewhere };
+  }
+
+  const all = (db: Kysely<Tables>) => db.selectFrom('notes').selectAll().orderBy('id').execute();
+
+  it('answers the same query again after the table changed, here and in another process', async () => {
+    const { h, alterElsewhere } = await open();
+    await sql`create table notes (id integer primary key, body text not null)`.execute(h.db);
+    await h.db.insertInto('notes').values({ id: 1, body: 'one' }).execute();
+    expect(await all(h.db)).toEqual([{ id: 1, body: 'one' }]);
+    expect(await all(h.db)).toEqual([{ id: 1, body: 'one' }]);
+
+    // A migration through this connection: the next query sees the new column at once.
+    await sql`alter table notes add column extra text`.execute(h.db);
+    expect(await all(h.db)).toEqual([{ id: 1, body: 'one', extra: null }]);
+
+    // A change made by another process: PostgreSQL refuses a prepared `select *` once, then it is prepared afresh.
+    await alterElsewhere('alter table notes add column later text');
+    const after = await all(h.db).catch((err: { code?: string }) => err);
+    if (kind === 'postgres') expect(after).toMatchObject({ code: '0A000' });
+    expect(await all(h.db)).toEqual([{ id: 1, body: 'one', extra: null, later: null }]);
+  });
+});
