@@ -53,20 +53,33 @@ async function ownTargets(db: Db, ticketId: string) {
   return undefined;
 }
 
+/** The request's plan and the calendar its working hours follow (the extended one with off-hours support). */
+async function planCalendar(db: Db, t: Pick<TicketRow, 'organization_id'>) {
+  const org = await findOrganizationOnce(db, t.organization_id);
+  const plan = org?.plan_id;
+  const planSla = plan ? await memoInTransaction(db, `plan-sla:${plan}`, () => repo.findPlanSla(db, plan)) : undefined;
+  const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
+  return { plan, planSla, calendarId: (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null };
+}
+
+/** The business hours of the request's plan (always open when the plan has no calendar). */
+export async function businessCalendarFor(db: Db, t: Pick<TicketRow, 'organization_id'>): Promise<CalendarSpec> {
+  return calendarSpec(db, (await planCalendar(db, t)).calendarId);
+}
+
+const calendarSpec = (db: Db, id: string | null): Promise<CalendarSpec> =>
+  id ? memoInTransaction(db, `calendar:${id}`, () => getCalendarSpec(db, id)) : Promise.resolve(ALWAYS_OPEN);
+
 /**
  * The terms a request's clocks run on. What they are read from is read once per transaction (a
  * change sets off several events): the plan's SLA and policies, calendars and a request's own
  * targets change in transactions of their own, which read them only after writing them.
  */
 export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
-  const org = await findOrganizationOnce(db, t.organization_id);
-  const plan = org?.plan_id;
-  const planSla = plan ? await memoInTransaction(db, `plan-sla:${plan}`, () => repo.findPlanSla(db, plan)) : undefined;
-  const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
-  const calendarId = (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
+  const { plan, planSla, calendarId } = await planCalendar(db, t);
   return {
     calendarId,
-    cal: calendarId ? await memoInTransaction(db, `calendar:${calendarId}`, () => getCalendarSpec(db, calendarId)) : ALWAYS_OPEN,
+    cal: await calendarSpec(db, calendarId),
     policy: plan ? await memoInTransaction(db, `sla-policy:${plan}:${t.priority}:${t.type}`, () => repo.findPolicy(db, plan, t.priority, t.type)) : undefined,
     pauseOnVendor: Boolean(planSla?.pause_on_vendor),
     own: await ownTargets(db, t.id),

@@ -82,6 +82,9 @@ export interface TicketTables extends QueueViewTables {
     event_type: string | null;
     data: string | null;
     created_at: string;
+    /** The automation rule that made the entry (its name then), if a rule did. */
+    rule_id: string | null;
+    rule_name: string | null;
   };
   attachments: {
     id: string;
@@ -231,6 +234,14 @@ export const ticketMigrations: ModuleMigration[] = [
       await db.schema.createIndex('tickets_sla_due').on('tickets').columns(['sla_due_at', 'id']).where(running).execute();
       await db.schema.createIndex('tickets_line_sla_due').on('tickets').columns(['line', 'sla_due_at', 'id']).where(running).execute();
       await createFullTextIndex(db, t.dialect, TICKET_SUBJECTS);
+      },
+    },
+    {
+    // What an automation rule did shows on the timeline as done by that rule.
+    name: '2026-12-08-11-timeline-by-rule',
+    async up(db) {
+      await db.schema.alterTable('timeline_entries').addColumn('rule_id', 'text').execute();
+      await db.schema.alterTable('timeline_entries').addColumn('rule_name', 'text').execute();
     },
   },
   ...queueViewMigrations,
