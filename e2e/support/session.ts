@@ -42,3 +42,11 @@ export function signer(browser: Browser, baseURL: string, errors: string[], cont
   }
   return { signIn, signInScreen };
 }
+
+/** Switches the interface (and the signed-in person's profile) to Russian. */
+export async function russian(page: Page) {
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  await page.locator('label', { hasText: /^RU$/ }).first().click();
+  await saved;
+  await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('ru');
+}
