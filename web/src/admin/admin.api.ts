@@ -26,7 +26,7 @@ export const useCalendars = () => useQuery(list<Calendar>(['calendars'], '/calen
 export const useCalendar = (calendarId: string) => useQuery({ queryKey: ['calendars', calendarId], queryFn: () => get<Calendar>(`/calendars/${calendarId}`), retry: false });
 export const usePlanSla = (planId: string) => useQuery({ queryKey: ['planSla', planId], queryFn: () => get<PlanSla>(`/plans/${planId}/sla`), retry: false });
 export const useGroups = () => useQuery(list<Group>(['groups'], '/groups'));
-export const useMailboxes = () => useQuery(list<Mailbox>(['mailboxes'], '/email/mailboxes'));
+export const useMailboxes = (enabled = true) => useQuery(list<Mailbox>(['mailboxes'], '/email/mailboxes', enabled));
 /** Everyone (up to the API's 500), for the admin's lists; filtered by the API on role and organization. */
 export const usePeople = (filter: { role?: string; organizationId?: string } = {}) => {
   const q = new URLSearchParams({ limit: '500' });
@@ -59,4 +59,4 @@ export type CreatedSmsGateway = z.infer<typeof sm.CreatedGateway>;
 export type SmsGatewayInput = z.input<typeof sm.GatewayCreate>;
 export type SmsMessage = z.infer<typeof sm.SmsMessage>;
 export type SmsStatus = z.infer<typeof sm.SmsStatus>;
-export const useSmsGateways = () => useQuery(list<SmsGateway>(['smsGateways'], '/sms/gateways'));
+export const useSmsGateways = (enabled = true) => useQuery(list<SmsGateway>(['smsGateways'], '/sms/gateways', enabled));
