@@ -114,14 +114,15 @@ export const ACTIONS: Record<string, Param[]> = {
     { key: 'to', kind: 'recipient' },
     { key: 'channel', kind: 'notifyChannel' },
     { key: 'text', kind: 'longtext', optional: true },
+    { key: 'cannedReplyId', kind: 'canned', optional: true },
   ],
-  escalate: [],
-  handoff: [],
+  escalate: [{ key: 'reason', kind: 'reason' }],
+  handoff: [{ key: 'note', kind: 'longtext', optional: true }],
   webhook: [{ key: 'url', kind: 'url' }],
   timer: [{ key: 'timer', kind: 'timer' }],
 };
 
-const RECIPIENTS = ['requester', 'assignee', 'it_managers', 'group', 'role:l2_oncall'];
+const RECIPIENTS = ['requester', 'assignee', 'it_managers', 'group', 'role:l1_oncall', 'role:l2_oncall', 'role:l3_oncall', 'role:manager'];
 
 /** One action as a row: its kind and its parameters, each by its name. */
 function ActionRow({ value: a, onChange, onRemove, vocab, n }: { value: Action; onChange: (a: Action) => void; onRemove: () => void; vocab: Vocabulary; n: number }) {

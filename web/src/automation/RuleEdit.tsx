@@ -11,7 +11,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { DataTable } from '../ui/DataTable';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
 import { dateTime } from '../ui/format';
-import { dryRun, useRule, useRuns, type Action, type ConditionGroup, type DryRun, type Rule, type Run } from './automation.api';
+import { dryRun, ticketNumber, useRule, useRuns, type Action, type ConditionGroup, type DryRun, type Rule, type Run } from './automation.api';
 import { ActionsBuilder, ConditionsBuilder, GROUPS } from './Builders';
 import { useRuleSummary } from './summary';
 import { dotless, EVENTS, TIME_FIELDS, useVocabulary } from './vocabulary';
@@ -279,7 +279,7 @@ function Runs({ rule }: { rule: Rule }) {
               key: 'ticket',
               label: t('automation.ticket'),
               nowrap: true,
-              render: (r) => (r.ticketNumber ? <Anchor component={Link} to={`/tickets/${r.ticketNumber}`} size="sm">{r.ticketNumber}</Anchor> : '—'),
+              render: (r) => (r.ticketNumber !== null ? <Anchor component={Link} to={`/tickets/${ticketNumber(r.ticketNumber)}`} size="sm">{ticketNumber(r.ticketNumber)}</Anchor> : '—'),
             },
             { key: 'event', label: t('automation.onEvent'), render: (r) => <Text size="sm">{t(`automation.event.${dotless(r.event)}`, { defaultValue: t('automation.timeRun') })}</Text> },
             {

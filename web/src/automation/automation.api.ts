@@ -1,61 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type * as au from '../../../src/contracts/automation';
 import { get, post } from '../api/client';
 
-/** One condition of a rule: a field of the request (or its organization, plan, requester), an operator, a value. */
-export interface Condition {
-  field: string;
-  op: string;
-  value?: unknown;
-}
-export interface ConditionGroup {
-  all?: Condition[];
-  any?: Condition[];
-  none?: Condition[];
-}
+/** The API's shapes, from the same Zod schemas the server validates with. */
+export type Rule = z.infer<typeof au.Rule>;
+export type RuleKind = Rule['kind'];
+/** A condition as the form holds it (field and operator checked by the API when saved). */
+export type Condition = { field: string; op: string; value?: z.infer<typeof au.ConditionValue> };
+export type ConditionGroup = { all?: Condition[]; any?: Condition[]; none?: Condition[] };
+/** An action as the form holds it while it is being written: its kind and whatever is filled in. */
 export type Action = Record<string, unknown> & { type: string };
-export type RuleKind = 'event' | 'time';
-
-export interface Rule {
-  id: string;
-  name: string;
-  ownerId: string | null;
-  organizationId: string | null;
-  enabled: boolean;
-  position: number;
-  kind: RuleKind;
-  events: string[];
-  conditions: ConditionGroup;
-  time?: { field: string; minutes: number; business: boolean } | null;
-  actions: Action[];
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DryRun {
-  matched: boolean;
-  conditions: { path: string; ok: boolean; actual?: unknown }[];
-  actions: Action[];
-  skippedReason?: string | null;
-}
-
-export interface Run {
-  id: string;
-  ruleId: string;
-  ticketId: string | null;
-  ticketNumber: string | null;
-  event: string;
-  matched: boolean;
-  actions: Action[];
-  error: string | null;
-  at: string;
-}
-
-export interface TicketMatch {
-  rule: { id: string; name: string };
-  matched: boolean;
-  actions: Action[];
-}
+export type DryRun = z.infer<typeof au.DryRunResult>;
+export type Run = z.infer<typeof au.Run>;
+export type TicketMatch = z.infer<typeof au.TicketRules>['items'][number];
 
 export const useRules = () => useQuery({ queryKey: ['automation-rules'], queryFn: () => get<{ items: Rule[] }>('/automation/rules') });
 export const useRule = (id: string) => useQuery({ queryKey: ['automation-rules', id], queryFn: () => get<Rule>(`/automation/rules/${id}`), retry: false, enabled: id !== 'new' });
@@ -63,3 +21,6 @@ export const useRuns = (id: string) => useQuery({ queryKey: ['automation-runs', 
 export const dryRun = (id: string, ticket: string) => post<DryRun>(`/automation/rules/${id}/dry-run`, { ticket });
 export const useTicketAutomation = (ref: string, enabled: boolean) =>
   useQuery({ queryKey: ['ticket-automation', ref], queryFn: () => get<{ items: TicketMatch[] }>(`/tickets/${encodeURIComponent(ref)}/automation`), enabled });
+
+/** A request's number as the desk writes it (`TD-000123`), from the number the runs carry. */
+export const ticketNumber = (n: number) => `TD-${String(n).padStart(6, '0')}`;

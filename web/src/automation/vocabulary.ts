@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { ConditionField, RuleEvent } from '../../../src/contracts/automation';
 import { useTranslation } from 'react-i18next';
 import { useCategories, useMe, useOrganizations, usePlans, useStaff } from '../api/queries';
 import { useGroups, useMailboxes, useSmsGateways } from '../admin/admin.api';
@@ -10,21 +11,36 @@ import { useCannedReplies } from '../workspace/workspace.api';
  * rule reacts to, the fields and operators of its conditions, the kinds of its actions. No code is
  * ever shown as it is.
  */
-export const EVENTS = ['ticket.created', 'ticket.updated', 'comment.requester', 'comment.staff', 'ticket.escalated', 'sla.warned', 'sla.breached', 'call.missed', 'sms.received'] as const;
+const ALL_EVENTS: Record<RuleEvent, true> = {
+  'ticket.created': true,
+  'ticket.updated': true,
+  'comment.requester': true,
+  'comment.staff': true,
+  'ticket.escalated': true,
+  'sla.warned': true,
+  'sla.breached': true,
+  'call.missed': true,
+  'sms.received': true,
+};
+/** Every event a rule may run on; the type makes sure none of the API's is missing. */
+export const EVENTS = Object.keys(ALL_EVENTS) as RuleEvent[];
 export const TIME_FIELDS = ['pending_customer', 'unassigned', 'resolved', 'status_age', 'no_staff_reply'] as const;
 
 /** The i18n key of a code with dots (i18next reads dots as nesting). */
 export const dotless = (code: string) => code.replace(/\./g, '_');
 
 /** A kind of value a field holds: which operators fit and how the value is picked. */
-export type ValueKind = 'priority' | 'status' | 'line' | 'channel' | 'type' | 'language' | 'category' | 'group' | 'staff' | 'organization' | 'plan' | 'mailbox' | 'smsGateway' | 'text' | 'tags' | 'clock';
+export type ValueKind = 'priority' | 'status' | 'line' | 'channel' | 'type' | 'level' | 'actor' | 'language' | 'category' | 'group' | 'staff' | 'organization' | 'plan' | 'mailbox' | 'smsGateway' | 'text' | 'tags' | 'clock';
 
-export const FIELDS: Record<string, ValueKind> = {
+/** Every field of the API's, with the kind of its values (the type makes sure none is missing). */
+const KINDS: Record<ConditionField, ValueKind | null> = {
   'ticket.priority': 'priority',
   'ticket.status': 'status',
   'ticket.line': 'line',
   'ticket.type': 'type',
   'ticket.category': 'category',
+  'ticket.impact': 'level',
+  'ticket.urgency': 'level',
   'ticket.channel': 'channel',
   'ticket.tags': 'tags',
   'ticket.subject': 'text',
@@ -32,13 +48,19 @@ export const FIELDS: Record<string, ValueKind> = {
   'ticket.groupId': 'group',
   'ticket.assigneeId': 'staff',
   'organization.id': 'organization',
+  'organization.name': 'text',
+  // A client person's id: rules name people by e-mail instead.
+  'requester.id': null,
   'plan.id': 'plan',
   'requester.email': 'text',
   'requester.language': 'language',
   'mailbox.id': 'mailbox',
   'smsGateway.id': 'smsGateway',
-  'time.now': 'clock',
+  'comment.body': 'text',
+  'event.actor': 'actor',
+  'event.time': 'clock',
 };
+export const FIELDS = Object.fromEntries(Object.entries(KINDS).filter(([, k]) => k)) as Record<string, ValueKind>;
 
 const CHOICE = ['is', 'is_not', 'in', 'not_in', 'changed', 'changed_from', 'changed_to'];
 export const OPS: Record<ValueKind, string[]> = {
@@ -47,6 +69,8 @@ export const OPS: Record<ValueKind, string[]> = {
   line: CHOICE,
   channel: ['is', 'is_not', 'in', 'not_in'],
   type: CHOICE,
+  level: ['is', 'is_not', 'in', 'not_in'],
+  actor: ['is', 'is_not'],
   language: ['is', 'is_not'],
   category: CHOICE,
   group: CHOICE,
@@ -55,8 +79,8 @@ export const OPS: Record<ValueKind, string[]> = {
   plan: ['is', 'is_not', 'in', 'not_in'],
   mailbox: ['is', 'is_not', 'in', 'not_in'],
   smsGateway: ['is', 'is_not', 'in', 'not_in'],
-  text: ['contains', 'not_contains', 'matches', 'is', 'is_not', 'changed'],
-  tags: ['contains', 'not_contains', 'changed'],
+  text: ['contains', 'not_contains', 'matches', 'is', 'is_not'],
+  tags: ['contains', 'not_contains'],
   clock: ['in_business_hours', 'out_of_business_hours'],
 };
 
@@ -98,6 +122,8 @@ export function useVocabulary() {
     line: ['L1', 'L2', 'L3'].map((l) => ({ value: l, label: l })),
     channel: ['web', 'email', 'sms', 'phone', 'api'].map((c) => ({ value: c, label: t(`channel.${c}`) })),
     type: ['incident', 'service_request', 'change', 'problem'].map((c) => ({ value: c, label: t(`type.${c}`) })),
+    level: ['high', 'medium', 'low'].map((l) => ({ value: l, label: t(`level.${l}`) })),
+    actor: ['requester', 'staff', 'system'].map((a) => ({ value: a, label: t(`automation.actor.${a}`) })),
     language: [
       { value: 'en', label: t('lang.en') },
       { value: 'ru', label: t('lang.ru') },
