@@ -44,7 +44,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 export type Webhook = z.infer<typeof wh.Webhook>;
 export type WebhookDelivery = z.infer<typeof wh.WebhookDelivery>;
-export const useWebhooks = () => useQuery(list<Webhook>(['webhooks'], '/webhooks'));
+export const useWebhooks = (enabled = true) => useQuery(list<Webhook>(['webhooks'], '/webhooks', enabled));
 export const useWebhook = (webhookId: string) => useQuery({ queryKey: ['webhooks', webhookId], queryFn: () => get<Webhook>(`/webhooks/${webhookId}`), retry: false });
 /** The latest 50 deliveries of a webhook; re-read every few seconds while any is still pending. */
 export const useDeliveries = (webhookId: string) =>

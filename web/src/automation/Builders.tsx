@@ -93,7 +93,7 @@ export function ConditionsBuilder({ value, onChange, vocab }: { value: Condition
 }
 
 /** A parameter of an action: which key of the action it fills, and how it is picked. */
-type Param = { key: string; kind: ValueKind | 'longtext' | 'canned' | 'recipient' | 'notifyChannel' | 'timer' | 'url' | 'reason'; optional?: boolean };
+type Param = { key: string; kind: ValueKind | 'longtext' | 'canned' | 'recipient' | 'notifyChannel' | 'timer' | 'reason'; optional?: boolean };
 
 /** The actions a rule can take, in the order offered, with their parameters. */
 export const ACTIONS: Record<string, Param[]> = {
@@ -118,7 +118,7 @@ export const ACTIONS: Record<string, Param[]> = {
   ],
   escalate: [{ key: 'reason', kind: 'reason' }],
   handoff: [{ key: 'note', kind: 'longtext', optional: true }],
-  webhook: [{ key: 'url', kind: 'url' }],
+  webhook: [{ key: 'webhookId', kind: 'webhook' }],
   timer: [{ key: 'timer', kind: 'timer' }],
 };
 
@@ -138,8 +138,7 @@ function ActionRow({ value: a, onChange, onRemove, vocab, n }: { value: Action; 
       case 'longtext':
         return <Textarea key={p.key} label={label} miw={260} style={{ flexGrow: 1 }} autosize minRows={2} value={String(a[p.key] ?? '')} onChange={(e) => set(p.key, e.currentTarget.value)} />;
       case 'reason':
-      case 'url':
-        return <TextInput key={p.key} label={label} miw={220} style={{ flexGrow: 1 }} type={p.kind === 'url' ? 'url' : 'text'} value={String(a[p.key] ?? '')} onChange={(e) => set(p.key, e.currentTarget.value)} />;
+        return <TextInput key={p.key} label={label} miw={220} style={{ flexGrow: 1 }} value={String(a[p.key] ?? '')} onChange={(e) => set(p.key, e.currentTarget.value)} />;
       case 'tags':
         return <TagsInput key={p.key} label={label} miw={220} value={(a[p.key] as string[] | undefined) ?? []} onChange={(v) => set(p.key, v)} splitChars={[',', ' ']} />;
       case 'canned':
@@ -161,7 +160,9 @@ function ActionRow({ value: a, onChange, onRemove, vocab, n }: { value: Action; 
         miw={200}
         allowDeselect={false}
         value={a.type}
-        data={Object.keys(ACTIONS).map((k) => ({ value: k, label: t(`automation.action.${k}`) }))}
+        data={Object.keys(ACTIONS)
+          .filter((k) => vocab.mayUse(k) || k === a.type)
+          .map((k) => ({ value: k, label: t(`automation.action.${k}`) }))}
         onChange={(type) => onChange({ type: type! })}
       />
       {params.map(field)}
@@ -234,7 +235,6 @@ export function useActionText(vocab: Vocabulary) {
             return t(`automation.timer.${String(v)}`);
           case 'longtext':
           case 'reason':
-          case 'url':
             return `«${String(v).slice(0, 60)}»`;
           case 'tags':
             return (v as string[]).join(', ');

@@ -199,7 +199,7 @@ function DryRunCard({ rule }: { rule: Rule }) {
         }}
       >
         <Group align="end" wrap="wrap" gap="sm">
-          <TextInput label={t('automation.ticketNumber')} placeholder="TD-1001" required value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} miw={180} />
+          <TextInput label={t('automation.ticketNumber')} placeholder="TD-000123" required value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} miw={180} />
           <Button type="submit" variant="light" loading={busy}>
             {t('automation.runDry')}
           </Button>

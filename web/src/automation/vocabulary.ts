@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { ConditionField, RuleEvent } from '../../../src/contracts/automation';
 import { useTranslation } from 'react-i18next';
 import { useCategories, useMe, useOrganizations, usePlans, useStaff } from '../api/queries';
-import { useGroups, useMailboxes, useSmsGateways } from '../admin/admin.api';
+import { useGroups, useMailboxes, useSmsGateways, useWebhooks } from '../admin/admin.api';
 import { inLang } from '../catalog/catalog.api';
 import { useCannedReplies } from '../workspace/workspace.api';
 
@@ -30,7 +30,7 @@ export const TIME_FIELDS = ['pending_customer', 'unassigned', 'resolved', 'statu
 export const dotless = (code: string) => code.replace(/\./g, '_');
 
 /** A kind of value a field holds: which operators fit and how the value is picked. */
-export type ValueKind = 'priority' | 'status' | 'line' | 'channel' | 'type' | 'level' | 'actor' | 'language' | 'category' | 'group' | 'staff' | 'organization' | 'plan' | 'mailbox' | 'smsGateway' | 'text' | 'tags' | 'clock';
+export type ValueKind = 'priority' | 'status' | 'line' | 'channel' | 'type' | 'level' | 'actor' | 'language' | 'category' | 'group' | 'staff' | 'organization' | 'plan' | 'mailbox' | 'smsGateway' | 'webhook' | 'text' | 'tags' | 'clock';
 
 /** Every field of the API's, with the kind of its values (the type makes sure none is missing). */
 const KINDS: Record<ConditionField, ValueKind | null> = {
@@ -79,6 +79,7 @@ export const OPS: Record<ValueKind, string[]> = {
   plan: ['is', 'is_not', 'in', 'not_in'],
   mailbox: ['is', 'is_not', 'in', 'not_in'],
   smsGateway: ['is', 'is_not', 'in', 'not_in'],
+  webhook: [],
   text: ['contains', 'not_contains', 'matches', 'is', 'is_not'],
   tags: ['contains', 'not_contains'],
   clock: ['in_business_hours', 'out_of_business_hours'],
@@ -101,8 +102,8 @@ const STATUSES = ['new', 'open', 'pending_customer', 'pending_vendor', 'resolved
 export const statusLabel = (t: TFunction, s: string) => (s.startsWith('pending') ? t(`statusStaff.${s}`) : t(`status.${s}`));
 
 /**
- * The choices of every kind of value, named in the reader's language. Mailboxes and SMS gateways
- * are the administrator's to list: for others those fields are not offered.
+ * The choices of every kind of value, named in the reader's language. Mailboxes, SMS gateways and
+ * webhooks are the administrator's to list: for others those fields and actions are not offered.
  */
 export function useVocabulary() {
   const { t, i18n } = useTranslation();
@@ -115,6 +116,7 @@ export function useVocabulary() {
   const staff = useStaff();
   const mailboxes = useMailboxes(admin);
   const gateways = useSmsGateways(admin);
+  const webhooks = useWebhooks(admin);
   const canned = useCannedReplies();
   const options: Record<ValueKind, Option[]> = {
     priority: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: t(`priority.${p}`) })),
@@ -135,19 +137,21 @@ export function useVocabulary() {
     plan: (plans.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })),
     mailbox: (mailboxes.data?.items ?? []).map((m) => ({ value: m.id, label: m.address })),
     smsGateway: (gateways.data?.items ?? []).map((g) => ({ value: g.id, label: g.name })),
+    webhook: (webhooks.data?.items ?? []).map((w) => ({ value: w.id, label: w.name })),
     text: [],
     tags: [],
     clock: [],
   };
   const cannedOptions: Option[] = (canned.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }));
-  /** The fields offered: all, but those whose choices this person cannot list. */
+  /** The fields and actions offered: all, but those whose choices only an administrator can list. */
   const fields = Object.keys(FIELDS).filter((f) => admin || (FIELDS[f] !== 'mailbox' && FIELDS[f] !== 'smsGateway'));
+  const mayUse = (actionType: string) => admin || actionType !== 'webhook';
   /** A value as the reader knows it: the name for an id, the label for a code. */
   const nameOf = (kind: ValueKind, value: unknown): string => {
     if (Array.isArray(value)) return value.map((v) => nameOf(kind, v)).join(', ');
     if (value === null || value === undefined || value === '') return '—';
     return options[kind].find((o) => o.value === value)?.label ?? (kind === 'text' || kind === 'tags' ? String(value) : t('automation.unknownValue'));
   };
-  return { options, fields, nameOf, cannedOptions };
+  return { options, fields, mayUse, nameOf, cannedOptions };
 }
 export type Vocabulary = ReturnType<typeof useVocabulary>;

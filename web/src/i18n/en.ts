@@ -1338,6 +1338,7 @@ export const en = {
     },
   },
   automation: {
+    byRule: 'Rule \u201c{{name}}\u201d',
     nav: 'Automation',
     title: 'Automation rules',
     help: 'Rules run by themselves: when something happens to a request, or after a time, and their conditions hold, they take their actions, in this order. Each change shows on the request\u2019s timeline as made by its rule.',
@@ -1485,7 +1486,7 @@ export const en = {
       canned: 'Canned reply',
       recipient: 'To whom',
       notifyChannel: 'How',
-      url: 'Address (https)',
+      webhook: 'Webhook',
       timer: 'Timer',
     },
     actor: { requester: 'The requester', staff: 'Staff', system: 'The desk itself' },
