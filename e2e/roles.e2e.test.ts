@@ -151,7 +151,7 @@ describe('every role, every screen, both languages', () => {
     return page;
   }
 
-  const STAFF_ADDRESSES = ['/dashboard', '/queues/line', '/queues/mine', '/calls', '/timesheets', '/rosters', '/admin', '/admin/people', '/kb/new'];
+  const STAFF_ADDRESSES = ['/dashboard', '/queues/line', '/queues/mine', '/calls', '/timesheets', '/rosters', '/admin', '/admin/people', '/kb/new', '/automation'];
 
   /** A client role on a staff address: "not for you" in the reader's language, and no staff screen. */
   async function refusedEverywhere(page: Page, extra: string[]) {
@@ -208,7 +208,10 @@ describe('every role, every screen, both languages', () => {
     await tour('manager@demo.test', async (page) => {
       await page.waitForURL(/\/dashboard$/);
       const ticket = await firstLink(page, '/queues/line', /^\/tickets\/TD-/);
-      return ['/dashboard', '/queues/atRisk', ticket, '/reports', '/rosters', '/timesheets', '/calls', '/kb'];
+      // The automation rules: the list, a new rule's form, and a rule's page when there is one.
+      await open(page, '/automation');
+      const rule = (await page.locator('main a[href^="/automation/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).find((h) => h !== '/automation/new');
+      return ['/dashboard', '/queues/atRisk', ticket, '/reports', '/rosters', '/timesheets', '/calls', '/kb', '/automation', '/automation/new', ...(rule ? [rule] : [])];
     });
   }, 300_000);
 

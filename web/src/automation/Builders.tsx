@@ -154,7 +154,7 @@ function ActionRow({ value: a, onChange, onRemove, vocab, n }: { value: Action; 
     }
   };
   return (
-    <Group align="end" gap="xs" wrap="wrap" data-testid="action">
+    <Group align="end" gap="xs" wrap="wrap" data-testid="action" style={{ flex: 1 }}>
       <Select
         label={t('automation.actionKind')}
         miw={200}
