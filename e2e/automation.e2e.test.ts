@@ -105,6 +105,16 @@ describe('automation rules in a real browser', () => {
       { type: 'line', line: 'L2', reason: 'VPN клиента A решают инженеры' },
       { type: 'tags', add: ['vpn'] },
     ]);
+
+    // The list: the rule is there, for Client A, in words.
+    await manager.getByRole('link', { name: /Правила автоматизации/ }).click();
+    const listed = manager.getByTestId('rules').locator('tr', { hasText: ruleName });
+    await listed.getByText('Client A Logistics').waitFor();
+    await listed.getByText('Создано обращение').waitFor();
+    await listed.getByText('Перевести на линию: L2 · «VPN клиента A решают инженеры» → Добавить метки: vpn').waitFor();
+    await checkScreen(manager, 'automation-02-rules');
+    await listed.getByRole('link', { name: ruleName }).click();
+    await manager.waitForURL((u) => u.pathname === ruleUrl);
   }, 120_000);
 
   it('dry-runs the rule against a request: each condition and the actions that would run', async () => {
@@ -117,7 +127,7 @@ describe('automation rules in a real browser', () => {
     await result.getByTestId('dry-run-conditions').getByText('Все: Тема содержит VPN').waitFor();
     await result.getByTestId('dry-run-actions').getByText('Перевести на линию: L2 · «VPN клиента A решают инженеры»').waitFor();
     await result.getByTestId('dry-run-actions').getByText('Добавить метки: vpn').waitFor();
-    await checkScreen(manager, 'automation-02-dry-run');
+    await checkScreen(manager, 'automation-03-dry-run');
     // Nothing was changed by trying.
     const untouched = await (await as('manager@demo.test'))<{ line: string; tags: string[] }>('GET', `/tickets/${before.id}`);
     expect(untouched.line).toBe('L1');
@@ -145,7 +155,7 @@ describe('automation rules in a real browser', () => {
     const panel = manager.getByTestId('ticket-automation');
     await panel.getByRole('button', { name: 'Какие правила подошли бы сейчас?' }).click();
     await panel.getByRole('link', { name: ruleName }).waitFor();
-    await checkScreen(manager, 'automation-03-request-by-rule');
+    await checkScreen(manager, 'automation-04-request-by-rule');
 
     await panel.getByRole('link', { name: ruleName }).click();
     await manager.waitForURL((u) => u.pathname === ruleUrl);
@@ -155,13 +165,11 @@ describe('automation rules in a real browser', () => {
     await row.getByText('Подходит', { exact: true }).waitFor();
     await row.getByText('Создано обращение').waitFor();
     await row.getByText('Перевести на линию: L2', { exact: false }).waitFor();
-    await checkScreen(manager, 'automation-04-rule-history');
+    await checkScreen(manager, 'automation-05-rule-history');
 
-    // The list: the rule is on, for Client A; switched off here, it is off for the API too.
+    // Switched off in the list, the rule is off for the API too.
     await manager.goto('/automation');
     const listed = manager.getByTestId('rules').locator('tr', { hasText: ruleName });
-    await listed.getByText('Client A Logistics').waitFor();
-    await checkScreen(manager, 'automation-05-rules');
     await listed.getByRole('switch', { name: `«${ruleName}» включено` }).click({ force: true });
     await expect.poll(async () => (await api<{ enabled: boolean }>('GET', `/automation/rules/${ruleUrl.split('/').pop()}`)).enabled).toBe(false);
   }, 120_000);

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import { dateTime } from '../ui/format';
 import type { Action, Condition, Rule } from './automation.api';
 import { useActionText } from './Builders';
 import { dotless, FIELDS, useVocabulary, valueShape } from './vocabulary';
 
 /** A rule, its conditions and its actions as sentences in the reader's language. */
 export function useRuleSummary() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const vocab = useVocabulary();
   const actionText = useActionText(vocab);
   const condition = (c: Condition) => {
@@ -20,6 +21,12 @@ export function useRuleSummary() {
       : r.events.map((e) => t(`automation.event.${dotless(e)}`)).join(', ');
   const actions = (list: Action[]) => list.map(actionText).join(' → ');
   /** A value of a field (an id, a code, a list of them) by its name. */
-  const value = (field: string, v: unknown) => vocab.nameOf(FIELDS[field] ?? 'text', v);
+  const value = (field: string, v: unknown): string => {
+    const kind = FIELDS[field] ?? 'text';
+    if (kind === 'clock' && typeof v === 'string') return dateTime(v, i18n.language);
+    // What an event changed: "from → to".
+    if (v && typeof v === 'object' && !Array.isArray(v) && 'to' in v) return `${vocab.nameOf(kind, (v as { from?: unknown }).from)} → ${vocab.nameOf(kind, (v as { to?: unknown }).to)}`;
+    return vocab.nameOf(kind, v);
+  };
   return { condition, when, actions, actionText, value, vocab };
 }
