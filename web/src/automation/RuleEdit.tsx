@@ -155,8 +155,8 @@ function RuleForm({ rule, readOnly }: { rule?: Rule; readOnly: boolean }) {
   );
 }
 
-/** Why a dry run did not look at the conditions (the rule is off, of another organization…), in words. */
-const skippedKey = (reason: string) => `automation.skipped.${dotless(reason)}`;
+/** Why a dry run would not run the rule (it is off, of another organization…), in the reader's words: the API says it in English. */
+const skippedKey = (reason: string) => `automation.skipped.${/organi[sz]ation/i.test(reason) ? 'organization' : /off|disabled/i.test(reason) ? 'disabled' : 'other'}`;
 
 /** "What would this rule do to TD-123 now": each condition's result and the actions that would run. */
 function DryRunCard({ rule }: { rule: Rule }) {
@@ -212,7 +212,7 @@ function DryRunCard({ rule }: { rule: Rule }) {
             <Badge color={result.matched ? 'teal' : 'gray'} variant="light">
               {result.matched ? t('automation.matched') : t('automation.notMatched')}
             </Badge>
-            {result.skippedReason && <Text size="sm">{t(skippedKey(result.skippedReason), { defaultValue: t('automation.skipped.other') })}</Text>}
+            {result.skippedReason && <Text size="sm">{t(skippedKey(result.skippedReason))}</Text>}
           </Group>
           {result.conditions.length > 0 && (
             <List spacing={4} size="sm" listStyleType="none" data-testid="dry-run-conditions">
