@@ -14,6 +14,7 @@ import { onMajorIncidentReplied, onMajorIncidentStatusChanged } from './problems
 import { addTargetSource } from './sla/index.js';
 import { catalogTargets } from './catalog/index.js';
 import { guardStatusChange, onReply as onChangeReply } from './changes/index.js';
+import { onRuleEvent, RULE_SOURCE_EVENTS } from './automation/index.js';
 
 
 /**
@@ -39,6 +40,8 @@ export function subscribeModules(app: AppContext) {
   // Changes: nothing is worked before approval (409); an approver's reply "approve"/"reject" decides.
   app.events.on('ticket.status_changed', (trx, e) => guardStatusChange(within(app, trx), trx, e));
   app.events.on('ticket.replied', (trx, e) => onChangeReply(within(app, trx), trx, e));
+  // Automation rules: noted with each event, run at the end of the change's transaction.
+  for (const type of RULE_SOURCE_EVENTS) app.events.on(type, (trx, e) => onRuleEvent(within(app, trx), trx, e));
   // A request ordered from the catalog runs on its item's SLA targets.
   addTargetSource(catalogTargets);
 }
