@@ -102,10 +102,9 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
     <Stack gap="sm" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('ticket.timeline')}>
       {entries.map((e) => {
         // A change an automation rule made names the rule (staff see it), linked to its page.
-        const rule = (e as { rule?: { id: string; name: string } | null }).rule;
-        const who = rule ? (
-          <Anchor component={Link} to={`/automation/${rule.id}`} inherit data-testid="by-rule">
-            {t('automation.byRule', { name: rule.name })}
+        const who = e.rule ? (
+          <Anchor component={Link} to={`/automation/${e.rule.id}`} inherit data-testid="by-rule">
+            {t('automation.byRule', { name: e.rule.name })}
           </Anchor>
         ) : (
           (e.author?.name ?? t('ticket.system'))
