@@ -150,6 +150,7 @@ describe('automation rules in a real browser', () => {
     const moved = manager.locator('li[data-kind="event"][data-event="line_changed"]');
     await moved.getByTestId('by-rule').getByText(`Правило «${ruleName}»`).waitFor();
     expect(await moved.textContent()).toContain('L1 → L2');
+    await manager.locator('li[data-event="automation_ran"]', { hasText: 'выполнило действия: Перевести на линию, Добавить метки' }).waitFor();
 
     // The request page: which rules would match it now.
     const panel = manager.getByTestId('ticket-automation');

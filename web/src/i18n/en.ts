@@ -1338,6 +1338,7 @@ export const en = {
     },
   },
   automation: {
+    ran: 'ran its actions: {{actions}}',
     byRule: 'Rule \u201c{{name}}\u201d',
     nav: 'Automation',
     title: 'Automation rules',
@@ -1585,6 +1586,9 @@ export const en = {
     mfa_enrolment_required: 'Set up a second factor first: the administrator requires it for staff.',
     read_only_token: 'This API token may only read.',
     token_expired: 'The API token has expired.',
+    last_line: 'The request is at the last line already.',
+    no_assignee: 'Nobody is assigned to the request.',
+    webhook_inactive: 'This webhook is switched off.',
   },
 };
 

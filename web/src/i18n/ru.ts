@@ -1340,6 +1340,7 @@ export const ru: Strings = {
     },
   },
   automation: {
+    ran: 'выполнило действия: {{actions}}',
     byRule: 'Правило «{{name}}»',
     nav: 'Автоматизация',
     title: 'Правила автоматизации',
@@ -1587,5 +1588,8 @@ export const ru: Strings = {
     mfa_enrolment_required: 'Сначала настройте второй фактор: администратор требует его для сотрудников.',
     read_only_token: 'Этот API-токен только для чтения.',
     token_expired: 'Срок действия API-токена истёк.',
+    last_line: 'Обращение уже на последней линии.',
+    no_assignee: 'У обращения нет исполнителя.',
+    webhook_inactive: 'Этот веб-хук выключен.',
   },
 };

@@ -71,6 +71,8 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'major_update':
     case 'major_resolved':
       return t(`problems.event.${e.type}`, d);
+    case 'automation_ran':
+      return t('automation.ran', { actions: ((e.data.actions as string[] | undefined) ?? []).map((a) => t(`automation.action.${a}`, { defaultValue: t('automation.action.other') })).join(', ') });
     case 'budget_kept':
       return t('fieldChange.budgetKept', { line: d.line });
     default:
