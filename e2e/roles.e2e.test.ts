@@ -151,7 +151,7 @@ describe('every role, every screen, both languages', () => {
     return page;
   }
 
-  const STAFF_ADDRESSES = ['/dashboard', '/queues/line', '/queues/mine', '/calls', '/timesheets', '/rosters', '/admin', '/admin/people', '/kb/new'];
+  const STAFF_ADDRESSES = ['/dashboard', '/queues/line', '/queues/mine', '/calls', '/timesheets', '/rosters', '/admin', '/admin/people', '/kb/new', '/automation'];
 
   /** A client role on a staff address: "not for you" in the reader's language, and no staff screen. */
   async function refusedEverywhere(page: Page, extra: string[]) {
@@ -208,7 +208,20 @@ describe('every role, every screen, both languages', () => {
     await tour('manager@demo.test', async (page) => {
       await page.waitForURL(/\/dashboard$/);
       const ticket = await firstLink(page, '/queues/line', /^\/tickets\/TD-/);
-      return ['/dashboard', '/queues/atRisk', ticket, '/reports', '/rosters', '/timesheets', '/calls', '/kb'];
+      // The automation rules: the list, a new rule's form, and a rule with conditions and actions of several kinds.
+      const { csrfToken } = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };
+      const created = await page.request.post('/api/v1/automation/rules', {
+        headers: { 'x-csrf-token': csrfToken },
+        data: {
+          name: 'P1 out of hours',
+          events: ['ticket.created', 'sla.warned'],
+          conditions: { all: [{ field: 'ticket.priority', op: 'in', value: ['P1', 'P2'] }, { field: 'event.time', op: 'out_of_business_hours' }], none: [{ field: 'ticket.channel', op: 'is', value: 'sms' }] },
+          actions: [{ type: 'status', status: 'pending_customer' }, { type: 'notify', to: 'role:l2_oncall', channel: 'sms', text: 'P1 {{ticket.number}}' }, { type: 'tags', add: ['night'] }],
+        },
+      });
+      expect(created.status()).toBe(201);
+      const rule = (await created.json()) as { id: string };
+      return ['/dashboard', '/queues/atRisk', ticket, '/reports', '/rosters', '/timesheets', '/calls', '/kb', '/automation', '/automation/new', `/automation/${rule.id}`];
     });
   }, 300_000);
 

@@ -26,7 +26,7 @@ export const useCalendars = () => useQuery(list<Calendar>(['calendars'], '/calen
 export const useCalendar = (calendarId: string) => useQuery({ queryKey: ['calendars', calendarId], queryFn: () => get<Calendar>(`/calendars/${calendarId}`), retry: false });
 export const usePlanSla = (planId: string) => useQuery({ queryKey: ['planSla', planId], queryFn: () => get<PlanSla>(`/plans/${planId}/sla`), retry: false });
 export const useGroups = () => useQuery(list<Group>(['groups'], '/groups'));
-export const useMailboxes = () => useQuery(list<Mailbox>(['mailboxes'], '/email/mailboxes'));
+export const useMailboxes = (enabled = true) => useQuery(list<Mailbox>(['mailboxes'], '/email/mailboxes', enabled));
 /** Everyone (up to the API's 500), for the admin's lists; filtered by the API on role and organization. */
 export const usePeople = (filter: { role?: string; organizationId?: string } = {}) => {
   const q = new URLSearchParams({ limit: '500' });
@@ -44,7 +44,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 export type Webhook = z.infer<typeof wh.Webhook>;
 export type WebhookDelivery = z.infer<typeof wh.WebhookDelivery>;
-export const useWebhooks = () => useQuery(list<Webhook>(['webhooks'], '/webhooks'));
+export const useWebhooks = (enabled = true) => useQuery(list<Webhook>(['webhooks'], '/webhooks', enabled));
 export const useWebhook = (webhookId: string) => useQuery({ queryKey: ['webhooks', webhookId], queryFn: () => get<Webhook>(`/webhooks/${webhookId}`), retry: false });
 /** The latest 50 deliveries of a webhook; re-read every few seconds while any is still pending. */
 export const useDeliveries = (webhookId: string) =>
@@ -59,4 +59,4 @@ export type CreatedSmsGateway = z.infer<typeof sm.CreatedGateway>;
 export type SmsGatewayInput = z.input<typeof sm.GatewayCreate>;
 export type SmsMessage = z.infer<typeof sm.SmsMessage>;
 export type SmsStatus = z.infer<typeof sm.SmsStatus>;
-export const useSmsGateways = () => useQuery(list<SmsGateway>(['smsGateways'], '/sms/gateways'));
+export const useSmsGateways = (enabled = true) => useQuery(list<SmsGateway>(['smsGateways'], '/sms/gateways', enabled));

@@ -78,6 +78,7 @@ export default function Layout() {
     ...(isManagerRole(me.role) || me.role === 'client_manager' ? [{ to: '/reports', label: t('nav.reports') }] : []),
     ...(staff ? [{ to: '/timesheets', label: t('nav.timesheets') }] : []),
     ...(isManagerRole(me.role) ? [{ to: '/rosters', label: t('nav.rosters') }] : []),
+    ...(isManagerRole(me.role) ? [{ to: '/automation', label: t('automation.nav'), match: '/automation' }] : []),
     ...(me.role === 'admin' ? [{ to: '/admin', label: t('nav.admin'), match: '/admin' }] : []),
     { to: '/profile', label: t('nav.profile') },
   ];

@@ -49,6 +49,8 @@ export const router = createBrowserRouter([
       { path: '/calls', element: page(() => import('../phone/Calls')) },
       { path: '/calls/:id', element: page(() => import('../phone/CallPage')) },
       { path: '/dashboard', element: page(() => import('../manager/Dashboard')) },
+      { path: '/automation', element: page(() => import('../automation/Rules')) },
+      { path: '/automation/:id', element: page(() => import('../automation/RuleEdit')) },
       {
         path: '/admin',
         element: page(() => import('../admin/AdminLayout')),

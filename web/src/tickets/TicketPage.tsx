@@ -30,6 +30,7 @@ import { ChangePanel } from '../changes/ChangePanel';
 import { unverifiedMarks } from './ticket-emails';
 import { MacroMenu } from '../workspace/MacroMenu';
 import { MergeDialog } from '../workspace/MergeDialog';
+import { TicketAutomation } from '../automation/TicketAutomation';
 
 /** Reopen or confirm, as the requester may. */
 function ClientActions({ ticket }: { ticket: TicketDetail }) {
@@ -185,6 +186,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
             {staff ? <ArticlesPanel ticketId={ticket.id} /> : <ClientSolutions ticketId={ticket.id} />}
             {staff && <ArticleFromRequest ticket={ticket} timeline={timeline.data?.items ?? []} />}
             {staff && <ContextPanel ticket={ticket} />}
+            {staff && <TicketAutomation ticketRef={ticket.number} />}
             {!staff && ticket.requester.id === me.id && (ticket.status === 'resolved' || ticket.status === 'closed') && <SatisfactionPanel ticketId={ticket.id} />}
             {!staff && ticket.assignee && (
               <Paper withBorder p="sm">

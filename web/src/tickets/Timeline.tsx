@@ -1,6 +1,7 @@
 import { Anchor, Badge, Group, Paper, Stack, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { InboundMessage } from '../admin/admin.api';
 import type { TimelineEntry } from '../api/types';
 import { dateTime } from '../ui/format';
@@ -70,6 +71,8 @@ function eventText(t: TFunction, e: NonNullable<TimelineEntry['event']>, staff: 
     case 'major_update':
     case 'major_resolved':
       return t(`problems.event.${e.type}`, d);
+    case 'automation_ran':
+      return t('automation.ran', { actions: ((e.data.actions as string[] | undefined) ?? []).map((a) => t(`automation.action.${a}`, { defaultValue: t('automation.action.other') })).join(', ') });
     case 'budget_kept':
       return t('fieldChange.budgetKept', { line: d.line });
     default:
@@ -100,7 +103,14 @@ export function Timeline({ entries, staff, emails = [], unverified }: { entries:
   return (
     <Stack gap="sm" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('ticket.timeline')}>
       {entries.map((e) => {
-        const who = e.author?.name ?? t('ticket.system');
+        // A change an automation rule made names the rule (staff see it), linked to its page.
+        const who = e.rule ? (
+          <Anchor component={Link} to={`/automation/${e.rule.id}`} inherit data-testid="by-rule">
+            {t('automation.byRule', { name: e.rule.name })}
+          </Anchor>
+        ) : (
+          (e.author?.name ?? t('ticket.system'))
+        );
         const when = dateTime(e.createdAt, i18n.language);
         if (e.kind === 'event') {
           if (!e.event) return null;
