@@ -14,6 +14,7 @@ import { onMajorIncidentReplied, onMajorIncidentStatusChanged } from './problems
 import { addTargetSource } from './sla/index.js';
 import { catalogTargets } from './catalog/index.js';
 import { guardStatusChange, onReply as onChangeReply } from './changes/index.js';
+import { subscribeTicketTimes } from './automation/time-rules.js';
 
 
 /**
@@ -39,6 +40,8 @@ export function subscribeModules(app: AppContext) {
   // Changes: nothing is worked before approval (409); an approver's reply "approve"/"reject" decides.
   app.events.on('ticket.status_changed', (trx, e) => guardStatusChange(within(app, trx), trx, e));
   app.events.on('ticket.replied', (trx, e) => onChangeReply(within(app, trx), trx, e));
+  // Time rules: since when each request is pending, unassigned, waiting for a reply.
+  subscribeTicketTimes(app);
   // A request ordered from the catalog runs on its item's SLA targets.
   addTargetSource(catalogTargets);
 }

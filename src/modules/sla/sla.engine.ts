@@ -52,11 +52,19 @@ async function ownTargets(db: Db, ticketId: string) {
   return undefined;
 }
 
+/**
+ * The calendar a contract runs on: the plan's extended calendar for a contract with the off-hours
+ * option (when the plan has one), else the plan's; null: none, always open.
+ */
+export function contractCalendarId(contractOptions: string, planSla: { calendar_id: string | null; extended_calendar_id: string | null } | undefined | null) {
+  const offHours = (JSON.parse(contractOptions) as string[]).includes('off_hours_support');
+  return (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
+}
+
 export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
   const org = await findOrganizationOnce(db, t.organization_id);
   const planSla = org?.plan_id ? await repo.findPlanSla(db, org.plan_id) : undefined;
-  const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
-  const calendarId = (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
+  const calendarId = org ? contractCalendarId(org.contract_options, planSla) : null;
   return {
     calendarId,
     cal: calendarId ? await getCalendarSpec(db, calendarId) : ALWAYS_OPEN,

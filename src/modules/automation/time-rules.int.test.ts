@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgSchema, DATABASES } from '../../../test/support/databases.js';
+import { openContext } from '../../app.js';
+import { ManualClock } from '../../core/clock/clock.js';
+import { loadConfig } from '../../core/config/config.js';
+import { seedDemo } from '../../demo/seed.js';
+import type { AppContext } from '../db.js';
+import { findUserByEmail } from '../identity/identity.repo.js';
+import { toActor, type Actor } from '../identity/index.js';
+import { addComment, createTicket, SYSTEM_ACTOR, updateTicket } from '../tickets/index.js';
+import { runTimeRules, type TimeRuleAct, type TimeRuleSpec } from './time-rules.js';
+
+// Wednesday 25 November 2026, 10:00 in Moscow. Client A's plan runs on Moscow working days
+// (09:00–13:00, 14:00–18:00, Monday to Friday), client B's on the extended hours (08:00–22:00 daily).
+const START = '2026-11-25T07:00:00.000Z';
+const THREE_DAYS = 3 * 480;
+
+describe.each(DATABASES)('time rules (%s)', (kind) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-time-rules-'));
+  const clock = new ManualClock(START);
+  let drop: (() => Promise<void>) | undefined;
+  let env: Record<string, string>;
+  let pgSchema: string | undefined;
+  let ctx: Awaited<ReturnType<typeof openContext>>;
+  let app: AppContext;
+  const people: Record<string, Actor> = {};
+
+  beforeAll(async () => {
+    env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    if (kind === 'postgres') {
+      const s = await createPgSchema();
+      env.DATABASE_URL = s.url;
+      pgSchema = s.schema;
+      drop = s.drop;
+    }
+    ctx = await openContext(loadConfig(env), { pgSchema }, clock);
+    app = ctx.app;
+    await seedDemo(app);
+    for (const email of ['alice@client-a.test', 'bob@client-b.test', 'l1@demo.test', 'manager@demo.test'])
+      people[email.split('@')[0]!] = toActor((await findUserByEmail(app.db, email))!);
+  }, 60_000);
+  afterAll(async () => {
+    await ctx?.close();
+    await drop?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const times = (id: string) => app.db.selectFrom('automation_ticket_times').selectAll().where('ticket_id', '=', id).executeTakeFirstOrThrow();
+  const notes = async (a: AppContext, id: string, body: string) =>
+    (await a.db.selectFrom('timeline_entries').select('id').where('ticket_id', '=', id).where('kind', '=', 'note').where('body', '=', body).execute()).length;
+  /** An act that leaves a note by the desk on the request: a second run on one period would show as a second note. */
+  const noteAct =
+    (body: string, matches: (id: string) => boolean = () => true): TimeRuleAct =>
+    async (a, _rule, id) => {
+      if (!matches(id)) return false;
+      await addComment(a, SYSTEM_ACTOR, id, { body, internal: true });
+      return true;
+    };
+  const rule = (id: string, field: TimeRuleSpec['time']['field'], minutes: number, business: boolean, extra: Partial<TimeRuleSpec> = {}): TimeRuleSpec => ({
+    id,
+    organizationId: null,
+    time: { field, minutes, business },
+    prefilters: [],
+    ...extra,
+  });
+  const newRequest = (who: Actor, subject: string) => createTicket(app, who, { subject, description: 'For the time rules.' });
+  /** A request nobody has: new ones are given to an agent of their line on creation. */
+  const unassignedRequest = async (who: Actor, subject: string) => {
+    const id = await newRequest(who, subject);
+    await updateTicket(app, people.manager!, id, { assigneeId: null });
+    return id;
+  };
+  const pendingCustomer = async (id: string) => {
+    const agent = people.l1!;
+    await updateTicket(app, agent, id, { assigneeId: agent.id, status: 'open' });
+    await addComment(app, agent, id, { body: 'Could you send a screenshot?', internal: false });
+    await updateTicket(app, agent, id, { status: 'pending_customer' });
+  };
+
+  it('keeps since when each request is in its status, unassigned and waiting for a reply', async () => {
+    clock.set(START);
+    const id = await newRequest(people.alice!, 'Times follow the request');
+    // A new request is given to an agent of its line on creation.
+    expect(await times(id)).toMatchObject({ status: 'new', status_since: START, unassigned_since: null, awaiting_reply_since: START });
+    await updateTicket(app, people.manager!, id, { assigneeId: null });
+    expect((await times(id)).unassigned_since).toBe(START);
+    clock.advanceMinutes(5);
+    const agent = people.l1!;
+    await updateTicket(app, agent, id, { assigneeId: agent.id, status: 'open' });
+    expect(await times(id)).toMatchObject({ status: 'open', status_since: clock.now().toISOString(), unassigned_since: null, awaiting_reply_since: START });
+    clock.advanceMinutes(5);
+    await addComment(app, agent, id, { body: 'Please check the cable.', internal: false });
+    await updateTicket(app, agent, id, { status: 'pending_customer' });
+    const pendingAt = clock.now().toISOString();
+    expect(await times(id)).toMatchObject({ status: 'pending_customer', status_since: pendingAt, awaiting_reply_since: null });
+    clock.advanceMinutes(5);
+    // The requester answers: open again, and now waiting for the desk.
+    await addComment(app, people.alice!, id, { body: 'Still broken.', internal: false });
+    expect(await times(id)).toMatchObject({ status: 'open', status_since: clock.now().toISOString(), awaiting_reply_since: clock.now().toISOString() });
+    await updateTicket(app, agent, id, { assigneeId: null });
+    expect((await times(id)).unassigned_since).toBe(clock.now().toISOString());
+  });
+
+  it("finds requests pending for 3 business days by each organization's calendar, and acts once per period", async () => {
+    clock.set(START);
+    const a = await newRequest(people.alice!, 'Pending at client A');
+    const b = await newRequest(people.bob!, 'Pending at client B');
+    await pendingCustomer(a);
+    await pendingCustomer(b);
+    const r = rule('remind-3bd', 'pending_customer', THREE_DAYS, true);
+    const act = noteAct('Reminder (3 business days)');
+    const onlyThese = (id: string) => id === a || id === b;
+    const pass = () => runTimeRules(app, [r], async (x, y, id) => onlyThese(id) && act(x, y, id));
+
+    // Thursday 19:59: client B's 1 440 minutes of 08:00–22:00 end Thursday 20:00; A's not before Monday 10:00.
+    clock.set('2026-11-26T16:59:00.000Z');
+    await pass();
+    expect([await notes(app, a, 'Reminder (3 business days)'), await notes(app, b, 'Reminder (3 business days)')]).toEqual([0, 0]);
+    clock.set('2026-11-26T17:00:00.000Z');
+    await pass();
+    expect([await notes(app, a, 'Reminder (3 business days)'), await notes(app, b, 'Reminder (3 business days)')]).toEqual([0, 1]);
+    // The weekend does not count for client A.
+    clock.set('2026-11-30T06:59:00.000Z');
+    await pass();
+    expect(await notes(app, a, 'Reminder (3 business days)')).toBe(0);
+    clock.set('2026-11-30T07:00:00.000Z');
+    await pass();
+    await pass();
+    expect([await notes(app, a, 'Reminder (3 business days)'), await notes(app, b, 'Reminder (3 business days)')]).toEqual([1, 1]);
+
+    // A new period: the requester answers, the desk asks again; three more business days, once more.
+    await addComment(app, people.alice!, a, { body: 'Here it is.', internal: false });
+    await updateTicket(app, people.l1!, a, { status: 'pending_customer' });
+    await pass();
+    expect(await notes(app, a, 'Reminder (3 business days)')).toBe(1);
+    clock.set('2026-12-03T07:00:00.000Z');
+    await pass();
+    expect(await notes(app, a, 'Reminder (3 business days)')).toBe(2);
+  });
+
+  it('counts wall time when told, and keeps to the organization of a scoped rule', async () => {
+    clock.set(START);
+    const a = await unassignedRequest(people.alice!, 'Nobody took this one');
+    const b = await unassignedRequest(people.bob!, 'Nor this one');
+    const clientA = (await app.db.selectFrom('tickets').select('organization_id').where('id', '=', a).executeTakeFirstOrThrow()).organization_id;
+    const r = rule('unassigned-10', 'unassigned', 10, false, { organizationId: clientA });
+    const act = noteAct('Unassigned for 10 minutes', (id) => id === a || id === b);
+    clock.advanceMinutes(9);
+    expect((await runTimeRules(app, [r], act)).acted).toBe(0);
+    clock.advanceMinutes(1);
+    await runTimeRules(app, [r], act);
+    expect([await notes(app, a, 'Unassigned for 10 minutes'), await notes(app, b, 'Unassigned for 10 minutes')]).toEqual([1, 0]);
+  });
+
+  it('claims nothing when the other conditions do not hold, and acts once they do', async () => {
+    clock.set(START);
+    const id = await newRequest(people.alice!, 'Waiting for a first answer');
+    const r = rule('no-reply-60', 'no_staff_reply', 60, false);
+    let ready = false;
+    const act = noteAct('No reply for an hour', (x) => x === id && ready);
+    clock.advanceMinutes(61);
+    await runTimeRules(app, [r], act);
+    expect(await notes(app, id, 'No reply for an hour')).toBe(0);
+    ready = true;
+    await runTimeRules(app, [r], act);
+    await runTimeRules(app, [r], act);
+    expect(await notes(app, id, 'No reply for an hour')).toBe(1);
+    // A staff reply ends the wait; the requester's next message starts another.
+    await addComment(app, people.l1!, id, { body: 'On it.', internal: false });
+    clock.advanceMinutes(120);
+    await runTimeRules(app, [r], act);
+    expect(await notes(app, id, 'No reply for an hour')).toBe(1);
+    await addComment(app, people.alice!, id, { body: 'Any news?', internal: false });
+    clock.advanceMinutes(59);
+    await runTimeRules(app, [r], act);
+    expect(await notes(app, id, 'No reply for an hour')).toBe(1);
+    clock.advanceMinutes(1);
+    await runTimeRules(app, [r], act);
+    expect(await notes(app, id, 'No reply for an hour')).toBe(2);
+  });
+
+  it('does not act again after a restart, and acts on what came due while the desk was down', async () => {
+    // The first is resolved a day before the second (and before the demo's), so a pass takes it first.
+    clock.set('2026-11-24T07:00:00.000Z');
+    const first = await newRequest(people.alice!, 'Resolved before the restart');
+    await updateTicket(app, people.l1!, first, { assigneeId: people.l1!.id, status: 'resolved' });
+    clock.set(START);
+    const second = await newRequest(people.alice!, 'Resolved later');
+    await updateTicket(app, people.l1!, second, { assigneeId: people.l1!.id, status: 'resolved' });
+    const r = rule('resolved-7d', 'resolved', 7 * 24 * 60, false);
+    const mine = (id: string) => id === first || id === second;
+    const act = noteAct('Resolved a week ago', mine);
+    clock.advanceMinutes(7 * 24 * 60);
+    // The pass is cut short after the first request (as a process killed mid-pass).
+    await runTimeRules(app, [r], act, 1);
+    expect([await notes(app, first, 'Resolved a week ago'), await notes(app, second, 'Resolved a week ago')]).toEqual([1, 0]);
+
+    await ctx.close();
+    ctx = await openContext(loadConfig(env), { pgSchema }, clock);
+    app = ctx.app;
+    await runTimeRules(app, [r], act);
+    await runTimeRules(app, [r], act);
+    expect([await notes(app, first, 'Resolved a week ago'), await notes(app, second, 'Resolved a week ago')]).toEqual([1, 1]);
+  });
+
+  // Two pools need a server: SQLite has one writer by construction.
+  if (kind === 'postgres')
+    it('acts once per request when two workers run the same pass at once', async () => {
+      clock.set(START);
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i++) ids.push(await unassignedRequest(i % 2 ? people.alice! : people.bob!, `Unassigned ${i}`));
+      const mine = new Set(ids);
+      const r = rule('unassigned-race', 'unassigned', 15, false);
+      const act = noteAct('Raced', (id) => mine.has(id));
+      clock.advanceMinutes(15);
+      const other = await openContext(loadConfig(env), { pgSchema }, clock);
+      try {
+        const [x, y] = await Promise.all([runTimeRules(app, [r], act), runTimeRules(other.app, [r], act)]);
+        expect(x.acted + y.acted).toBe(ids.length);
+      } finally {
+        await other.close();
+      }
+      for (const id of ids) expect(await notes(app, id, 'Raced')).toBe(1);
+    });
+});

@@ -1,0 +1,154 @@
+import { inTransaction } from '../../core/db/connect.js';
+import type { DomainEvent } from '../../core/events/events.js';
+import { scheduleTimer, type TwoPhaseTimerHandler } from '../../core/jobs/timers.js';
+import { within, type AppContext, type Db } from '../db.js';
+import { contractCalendarId, getCalendarSpec, NoWorkingTime, subtractBusinessMinutes } from '../sla/index.js';
+import {
+  claimTimeRun,
+  currentPeriodStart,
+  findCandidates,
+  organizationTerms,
+  syncTicketTimes,
+  type CutoffGroup,
+  type Prefilter,
+  type TimeField,
+  type TimesChange,
+} from './time-rules.repo.js';
+
+/**
+ * Time rules: "pending customer for ≥ 3 business days", "unassigned for ≥ 10 minutes". A durable
+ * timer runs a pass every minute; the pass finds each rule's due requests in one statement per rule
+ * (the instant N business minutes ago is computed once per calendar, so the database compares
+ * columns with it) and acts on each in a transaction of its own that first claims the run in a
+ * ledger keyed by rule, request and the start of the condition period. A restart, a pass repeated
+ * after its lease ran out, or a second worker finds the claim there and does nothing twice; a
+ * request the pass did not reach is still due at the next one, so nothing is skipped.
+ */
+
+/** A time rule as the pass needs it. */
+export interface TimeRuleSpec {
+  id: string;
+  organizationId: string | null;
+  time: { field: TimeField; minutes: number; business: boolean };
+  /** Narrowing in SQL that the rule's full conditions imply (never excludes a request they match). */
+  prefilters: Prefilter[];
+}
+
+/**
+ * Acts on one due request inside the claim's transaction, with `app` bound to it; false when the
+ * rule's other conditions do not hold, and the claim is then undone (they may hold later in the period).
+ */
+export type TimeRuleAct = (app: AppContext, rule: TimeRuleSpec, ticketId: string) => Promise<boolean>;
+
+/** How many requests one rule acts on in one pass at most; the rest are due at the next pass. */
+export const PASS_LIMIT = 500;
+const MINUTE_MS = 60_000;
+
+/** The pass's durable timer: one pending at a time, set again by each pass. */
+export const TIME_RULES_TIMER = { key: 'automation.time_rules', kind: 'automation.time_rules', subjectId: 'automation' } as const;
+export const TIME_RULES_INTERVAL_MS = MINUTE_MS;
+
+/**
+ * The instants before which a request has been in the rule's condition long enough: one for wall
+ * time, one per calendar for business time (each organization by its contract's calendar; none:
+ * always open). A calendar without enough working time in its horizon makes its requests never due.
+ */
+export async function cutoffGroups(db: Db, rule: TimeRuleSpec, now: Date): Promise<CutoffGroup[]> {
+  const { minutes, business } = rule.time;
+  const scope = rule.organizationId ? [rule.organizationId] : undefined;
+  const wall = new Date(now.getTime() - minutes * MINUTE_MS).toISOString();
+  if (!business) return [{ organizationIds: scope, cutoff: wall }];
+  const byCalendar = new Map<string | null, string[]>();
+  for (const o of await organizationTerms(db, rule.organizationId)) {
+    const id = contractCalendarId(o.contract_options, o);
+    byCalendar.set(id, [...(byCalendar.get(id) ?? []), o.id]);
+  }
+  const groups: CutoffGroup[] = [];
+  for (const [calendarId, organizationIds] of byCalendar) {
+    let cutoff = wall;
+    if (calendarId) {
+      try {
+        cutoff = subtractBusinessMinutes(await getCalendarSpec(db, calendarId), now, minutes).toISOString();
+      } catch (err) {
+        if (err instanceof NoWorkingTime) continue;
+        throw err;
+      }
+    }
+    // One calendar for every organization: no need to list them.
+    groups.push({ organizationIds: byCalendar.size === 1 && !scope ? undefined : organizationIds, cutoff });
+  }
+  return groups;
+}
+
+class NotMatched extends Error {}
+
+/** One pass of the given time rules; counts the requests found due and those acted on. */
+export async function runTimeRules(app: AppContext, rules: TimeRuleSpec[], act: TimeRuleAct, limit = PASS_LIMIT) {
+  const now = app.clock.now();
+  const counts = { due: 0, acted: 0 };
+  for (const rule of rules) {
+    const groups = await cutoffGroups(app.db, rule, now);
+    const due = await findCandidates(app.db, { ruleId: rule.id, field: rule.time.field, groups, prefilters: rule.prefilters, limit });
+    counts.due += due.length;
+    for (const c of due) if (await actOnce(app, rule, act, c.ticketId, c.periodStart)) counts.acted++;
+  }
+  return counts;
+}
+
+/** Claims and acts in one transaction; false when already claimed, moved on, or not matching. */
+async function actOnce(app: AppContext, rule: TimeRuleSpec, act: TimeRuleAct, ticketId: string, periodStart: string) {
+  try {
+    return await inTransaction(app.db, async (trx) => {
+      // The request may have left the condition since the pass found it (a reply, an assignment).
+      if ((await currentPeriodStart(trx, ticketId, rule.time.field)) !== periodStart) return false;
+      if (!(await claimTimeRun(trx, { ruleId: rule.id, ticketId, periodStart, at: app.clock.now().toISOString() }))) return false;
+      if (!(await act(within(app, trx), rule, ticketId))) throw new NotMatched();
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof NotMatched) return false;
+    throw err;
+  }
+}
+
+/** Sets the first pass (a minute after the first start), unless one is pending. */
+export async function ensureTimeRuleSchedule(app: AppContext) {
+  await inTransaction(app.db, async (trx) => {
+    const pending = await trx
+      .selectFrom('timers')
+      .select('id')
+      .where('key', '=', TIME_RULES_TIMER.key)
+      .where('fired_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .executeTakeFirst();
+    if (!pending) await scheduleTimer(trx, { ...TIME_RULES_TIMER, dueAt: new Date(app.clock.now().getTime() + TIME_RULES_INTERVAL_MS) });
+  });
+}
+
+/**
+ * The pass as a timer handler: it runs in `prepare`, outside the timer's transaction (each request
+ * in a transaction of its own; running it again is harmless), and the next pass is set with the
+ * timer marked fired.
+ */
+export function timeRulesHandler(app: AppContext, load: (db: Db) => Promise<TimeRuleSpec[]>, act: TimeRuleAct): TwoPhaseTimerHandler<unknown> {
+  return {
+    prepare: async () => runTimeRules(app, await load(app.db), act),
+    apply: async (trx) => {
+      await scheduleTimer(trx, { ...TIME_RULES_TIMER, dueAt: new Date(app.clock.now().getTime() + TIME_RULES_INTERVAL_MS) });
+    },
+  };
+}
+
+/** The ticket events that move the times, and how. */
+const TIMES_EVENTS: Record<string, (e: DomainEvent) => TimesChange> = {
+  'ticket.created': () => 'change',
+  'ticket.status_changed': () => 'change',
+  'ticket.assigned': () => 'change',
+  'ticket.replied': (e) => (e.data?.byStaff ? 'staff_reply' : 'requester_reply'),
+};
+
+/** Keeps each request's times with its changes, in the transaction of the change. */
+export function subscribeTicketTimes(app: AppContext) {
+  for (const [type, change] of Object.entries(TIMES_EVENTS))
+    app.events.on(type, (trx, e) => syncTicketTimes(trx as Db, e.subjectId, app.clock.now().toISOString(), change(e)));
+}
