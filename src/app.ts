@@ -32,6 +32,7 @@ import { phoneRoutes } from './modules/channels/phone/index.js';
 import { problemRoutes } from './modules/problems/index.js';
 import { cannedRoutes } from './modules/canned/index.js';
 import { macroRoutes } from './modules/macros/index.js';
+import { automationRoutes } from './modules/automation/index.js';
 import { catalogRoutes } from './modules/catalog/index.js';
 import { changeRoutes } from './modules/changes/index.js';
 import { landingPage } from './landing.js';
@@ -135,6 +136,7 @@ export async function buildTierdesk(
   await problemRoutes(http, app);
   await cannedRoutes(http, app);
   await macroRoutes(http, app);
+  await automationRoutes(http, app);
   await catalogRoutes(http, app);
   await changeRoutes(http, app);
   await http.ready();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Line } from './identity.js';
-import { Priority, Status, Tag } from './tickets.js';
+import { Priority, Status, Tag, TicketType } from './tickets.js';
 import { Activity } from './timetracking.js';
 
 /**
@@ -33,3 +33,50 @@ export type ActionType = Action['type'];
 
 /** The actions of one macro or rule, applied in this order. */
 export const ActionList = z.array(Action).min(1).max(20);
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .url()
+  .regex(/^https?:\/\//i, 'must be an http(s) URL');
+
+/**
+ * Who a rule's notice goes to: the request's requester, assignee, the organization's IT managers,
+ * the members of its group, everyone of a staff role (`role:manager`), the people on duty at a line
+ * (`role:l2_oncall`), or one person by id.
+ */
+export const NotifyTarget = z.union([
+  z.enum(['requester', 'assignee', 'it_managers', 'group']),
+  z.string().regex(/^role:(agent|manager|admin|l[123]_oncall)$/, 'role:agent|manager|admin|l1_oncall|l2_oncall|l3_oncall'),
+  z.string().uuid(),
+]);
+
+/**
+ * What an automation rule may do: every macro action, and besides: notify people, escalate to the
+ * next line, hand off to the developers, call a webhook, start or stop the assignee's work timer,
+ * set the request's type. Checked when the rule is saved (names exist, one of two fields given).
+ */
+export const RuleAction = z.discriminatedUnion('type', [
+  ...Action.options,
+  /** A notice by e-mail, SMS or in the app; `text` (placeholders filled) or a canned reply in the reader's language. */
+  z.object({
+    type: z.literal('notify'),
+    to: NotifyTarget,
+    channel: z.enum(['email', 'sms', 'in_app']),
+    text: z.string().trim().min(1).max(2000).optional(),
+    cannedReplyId: z.string().uuid().optional(),
+  }),
+  /** Moves the request to the next line (L1 → L2 → L3), with the reason on its timeline. */
+  z.object({ type: z.literal('escalate'), reason: z.string().trim().min(1).max(2000) }),
+  /** Hands the request off to the developers' tracker. */
+  z.object({ type: z.literal('handoff'), note: z.string().trim().max(2000).optional() }),
+  /** Posts the request to a URL, or to an existing webhook's URL with its signature. */
+  z.object({ type: z.literal('webhook'), url: HttpUrl.optional(), webhookId: z.string().uuid().optional() }),
+  /** Starts or stops the assignee's running work timer on the request. */
+  z.object({ type: z.literal('timer'), timer: z.enum(['start', 'stop']) }),
+  /** Sets the request's type. */
+  z.object({ type: z.literal('type'), ticketType: TicketType }),
+]);
+export type RuleAction = z.infer<typeof RuleAction>;
+export type RuleActionType = RuleAction['type'];

@@ -25,6 +25,7 @@ import { securityMigrations } from './identity/security.tables.js';
 import { problemMigrations } from './problems/index.js';
 import { cannedMigrations } from './canned/index.js';
 import { macroMigrations } from './macros/index.js';
+import { automationMigrations } from './automation/index.js';
 import { timeRuleMigrations } from './automation/time-rules.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
@@ -55,5 +56,6 @@ export const allMigrations: ModuleMigration[] = [
   ...problemMigrations,
   ...cannedMigrations,
   ...macroMigrations,
+  ...automationMigrations,
   ...timeRuleMigrations,
 ];

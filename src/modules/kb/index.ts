@@ -5,3 +5,4 @@ export { kbPageRoutes } from './http/pages.routes.js';
 export { kbSearchRoutes } from './http/search.routes.js';
 export { createPage } from './pages.service.js';
 export { linkSolution, listSolutions } from './solutions.service.js';
+export { findPage } from './kb.repo.js';
