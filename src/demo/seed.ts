@@ -18,6 +18,7 @@ import { seedDemoProblems } from '../modules/problems/problems.demo.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
 import { seedWorkspaceDemo } from '../modules/macros/macros.demo.js';
 import { seedDemoCatalog } from './catalog.js';
+import { seedDemoAutomation } from '../modules/automation/automation.demo.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -207,5 +208,6 @@ async function loadDemo(app: AppContext) {
   await seedWorkspaceDemo(app, manager);
   await seedDemoCalls(app, admin);
   await seedDemoCatalog(app, { admin, requester: alice, planIds: Object.values(plans), categories });
+  await seedDemoAutomation(app, manager);
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

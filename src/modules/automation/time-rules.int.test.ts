@@ -11,7 +11,8 @@ import type { AppContext } from '../db.js';
 import { findUserByEmail } from '../identity/identity.repo.js';
 import { toActor, type Actor } from '../identity/index.js';
 import { addComment, createTicket, SYSTEM_ACTOR, updateTicket } from '../tickets/index.js';
-import { runTimeRules, type TimeRuleAct, type TimeRuleSpec } from './time-rules.js';
+import { createRule } from './automation.service.js';
+import { prefiltersOf, runTimeRules, type TimeRuleAct, type TimeRuleSpec } from './time-rules.js';
 
 // Wednesday 25 November 2026, 10:00 in Moscow. Client A's plan runs on Moscow working days
 // (09:00–13:00, 14:00–18:00, Monday to Friday), client B's on the extended hours (08:00–22:00 daily).
@@ -59,13 +60,12 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
       await addComment(a, SYSTEM_ACTOR, id, { body, internal: true });
       return true;
     };
-  const rule = (id: string, field: TimeRuleSpec['time']['field'], minutes: number, business: boolean, extra: Partial<TimeRuleSpec> = {}): TimeRuleSpec => ({
-    id,
-    organizationId: null,
-    time: { field, minutes, business },
-    prefilters: [],
-    ...extra,
-  });
+  /** A stored time rule (disabled: the tests run their passes with their own acts), as a pass sees it. */
+  const rule = async (name: string, field: TimeRuleSpec['time']['field'], minutes: number, business: boolean, organizationId: string | null = null): Promise<TimeRuleSpec> => {
+    const time = { field, minutes, business };
+    const id = await createRule(app, people.manager!, { name, kind: 'time', enabled: false, organizationId, time, actions: [{ type: 'note', body: name }] });
+    return { id, organizationId, time, prefilters: [] };
+  };
   const newRequest = (who: Actor, subject: string) => createTicket(app, who, { subject, description: 'For the time rules.' });
   /** A request nobody has: new ones are given to an agent of their line on creation. */
   const unassignedRequest = async (who: Actor, subject: string) => {
@@ -110,7 +110,7 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
     const b = await newRequest(people.bob!, 'Pending at client B');
     await pendingCustomer(a);
     await pendingCustomer(b);
-    const r = rule('remind-3bd', 'pending_customer', THREE_DAYS, true);
+    const r = await rule('remind-3bd', 'pending_customer', THREE_DAYS, true);
     const act = noteAct('Reminder (3 business days)');
     const onlyThese = (id: string) => id === a || id === b;
     const pass = () => runTimeRules(app, [r], async (x, y, id) => onlyThese(id) && act(x, y, id));
@@ -146,7 +146,7 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
     const a = await unassignedRequest(people.alice!, 'Nobody took this one');
     const b = await unassignedRequest(people.bob!, 'Nor this one');
     const clientA = (await app.db.selectFrom('tickets').select('organization_id').where('id', '=', a).executeTakeFirstOrThrow()).organization_id;
-    const r = rule('unassigned-10', 'unassigned', 10, false, { organizationId: clientA });
+    const r = await rule('unassigned-10', 'unassigned', 10, false, clientA);
     const act = noteAct('Unassigned for 10 minutes', (id) => id === a || id === b);
     clock.advanceMinutes(9);
     expect((await runTimeRules(app, [r], act)).acted).toBe(0);
@@ -158,7 +158,7 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
   it('claims nothing when the other conditions do not hold, and acts once they do', async () => {
     clock.set(START);
     const id = await newRequest(people.alice!, 'Waiting for a first answer');
-    const r = rule('no-reply-60', 'no_staff_reply', 60, false);
+    const r = await rule('no-reply-60', 'no_staff_reply', 60, false);
     let ready = false;
     const act = noteAct('No reply for an hour', (x) => x === id && ready);
     clock.advanceMinutes(61);
@@ -190,7 +190,7 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
     clock.set(START);
     const second = await newRequest(people.alice!, 'Resolved later');
     await updateTicket(app, people.l1!, second, { assigneeId: people.l1!.id, status: 'resolved' });
-    const r = rule('resolved-7d', 'resolved', 7 * 24 * 60, false);
+    const r = await rule('resolved-7d', 'resolved', 7 * 24 * 60, false);
     const mine = (id: string) => id === first || id === second;
     const act = noteAct('Resolved a week ago', mine);
     clock.advanceMinutes(7 * 24 * 60);
@@ -206,6 +206,34 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
     expect([await notes(app, first, 'Resolved a week ago'), await notes(app, second, 'Resolved a week ago')]).toEqual([1, 1]);
   });
 
+  it("narrows in SQL by what the rule's conditions imply, without regard to case as they compare", async () => {
+    clock.set(START);
+    const urgent = await unassignedRequest(people.alice!, 'Urgent and unassigned');
+    const routine = await unassignedRequest(people.alice!, 'Routine and unassigned');
+    await updateTicket(app, people.manager!, urgent, { priority: 'P1' });
+    await updateTicket(app, people.manager!, routine, { priority: 'P4' });
+    const r = { ...(await rule('unassigned-p1', 'unassigned', 5, false)), prefilters: prefiltersOf({ all: [{ field: 'ticket.priority', op: 'is', value: 'p1' }], none: [{ field: 'ticket.status', op: 'in', value: ['Closed'] }] }) };
+    const seen: string[] = [];
+    clock.advanceMinutes(5);
+    await runTimeRules(app, [r], async (_a, _r, id) => {
+      seen.push(id);
+      return false;
+    });
+    expect(seen).toContain(urgent);
+    expect(seen).not.toContain(routine);
+  });
+
+  it('seeds the demo rules, named in both languages', async () => {
+    const rules = await app.db.selectFrom('automation_rules').select(['name', 'kind', 'time', 'enabled']).where('name', 'like', '% / %').orderBy('position').execute();
+    expect(rules.map((r) => [r.name.split(' / ')[1], r.kind, r.time && JSON.parse(r.time), r.enabled])).toEqual([
+      ['Monitoring mail → P2 incident', 'event', null, 1],
+      ['Remind after 3 business days pending', 'time', { field: 'pending_customer', minutes: 1440, business: true }, 1],
+      ['Close after 7 business days pending', 'time', { field: 'pending_customer', minutes: 3360, business: true }, 1],
+      ['P1 out of hours → SMS to the on-call L2', 'event', null, 1],
+    ]);
+    expect(rules.every((r) => /[а-я]/i.test(r.name.split(' / ')[0]!))).toBe(true);
+  });
+
   // Two pools need a server: SQLite has one writer by construction.
   if (kind === 'postgres')
     it('acts once per request when two workers run the same pass at once', async () => {
@@ -213,7 +241,7 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) ids.push(await unassignedRequest(i % 2 ? people.alice! : people.bob!, `Unassigned ${i}`));
       const mine = new Set(ids);
-      const r = rule('unassigned-race', 'unassigned', 15, false);
+      const r = await rule('unassigned-race', 'unassigned', 15, false);
       const act = noteAct('Raced', (id) => mine.has(id));
       clock.advanceMinutes(15);
       const other = await openContext(loadConfig(env), { pgSchema }, clock);

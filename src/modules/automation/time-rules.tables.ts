@@ -66,7 +66,7 @@ export const timeRuleMigrations: ModuleMigration[] = [
 
       await db.schema
         .createTable('automation_time_runs')
-        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull().references('automation_rules.id').onDelete('cascade'))
         .addColumn('ticket_id', 'text', (c) => c.notNull().references('tickets.id').onDelete('cascade'))
         .addColumn('period_start', t.timestamp, (c) => c.notNull())
         .addColumn('at', t.timestamp, (c) => c.notNull())

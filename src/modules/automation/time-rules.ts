@@ -1,7 +1,10 @@
+import type { Condition, ConditionField, ConditionGroup } from '../../contracts/automation.js';
 import { inTransaction } from '../../core/db/connect.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { scheduleTimer, type TwoPhaseTimerHandler } from '../../core/jobs/timers.js';
 import { within, type AppContext, type Db } from '../db.js';
+import * as repo from './automation.repo.js';
+import { parseRule, type Rule } from './automation.service.js';
 import { contractCalendarId, getCalendarSpec, NoWorkingTime, subtractBusinessMinutes } from '../sla/index.js';
 import {
   claimTimeRun,
@@ -11,6 +14,7 @@ import {
   syncTicketTimes,
   type CutoffGroup,
   type Prefilter,
+  type PrefilterColumn,
   type TimeField,
   type TimesChange,
 } from './time-rules.repo.js';
@@ -25,6 +29,34 @@ import {
  * request the pass did not reach is still due at the next one, so nothing is skipped.
  */
 
+/** Fields whose values are one of a fixed set, stored in one case: a pass narrows by them in SQL. */
+const PREFILTERABLE: Partial<Record<ConditionField, { column: PrefilterColumn; upper: boolean }>> = {
+  'ticket.priority': { column: 'priority', upper: true },
+  'ticket.line': { column: 'line', upper: true },
+  'ticket.status': { column: 'status', upper: false },
+  'ticket.channel': { column: 'channel', upper: false },
+  'ticket.type': { column: 'type', upper: false },
+};
+
+/**
+ * What a rule's conditions imply about those columns: `all` conditions of is/in (or their negation),
+ * `none` ones negated. Values are compared without regard to case, as the conditions do; any other
+ * condition is left to the full check.
+ */
+export function prefiltersOf(group: ConditionGroup): Prefilter[] {
+  const out: Prefilter[] = [];
+  const add = (c: Condition, negate: boolean) => {
+    const spec = PREFILTERABLE[c.field];
+    const values = typeof c.value === 'string' ? [c.value] : Array.isArray(c.value) ? c.value : undefined;
+    if (!spec || !values || !['is', 'in', 'is_not', 'not_in'].includes(c.op)) return;
+    const positive = (c.op === 'is' || c.op === 'in') !== negate;
+    out.push({ column: spec.column, op: positive ? 'in' : 'not_in', values: values.map((v) => (spec.upper ? v.toUpperCase() : v.toLowerCase())) });
+  };
+  for (const c of group.all ?? []) add(c, false);
+  for (const c of group.none ?? []) add(c, true);
+  return out;
+}
+
 /** A time rule as the pass needs it. */
 export interface TimeRuleSpec {
   id: string;
@@ -32,6 +64,16 @@ export interface TimeRuleSpec {
   time: { field: TimeField; minutes: number; business: boolean };
   /** Narrowing in SQL that the rule's full conditions imply (never excludes a request they match). */
   prefilters: Prefilter[];
+  /** The stored rule, for the act. */
+  rule?: Rule;
+}
+
+/** The enabled time rules, in their order. */
+export async function loadTimeRules(db: Db): Promise<TimeRuleSpec[]> {
+  return (await repo.listRules(db, { kind: 'time', enabledOnly: true }))
+    .map(parseRule)
+    .filter((r) => r.time)
+    .map((r) => ({ id: r.row.id, organizationId: r.row.organization_id, time: r.time!, prefilters: prefiltersOf(r.conditions), rule: r }));
 }
 
 /**
