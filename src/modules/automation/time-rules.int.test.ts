@@ -12,7 +12,9 @@ import { findUserByEmail } from '../identity/identity.repo.js';
 import { toActor, type Actor } from '../identity/index.js';
 import { addComment, createTicket, SYSTEM_ACTOR, updateTicket } from '../tickets/index.js';
 import { createRule } from './automation.service.js';
-import { prefiltersOf, runTimeRules, type TimeRuleAct, type TimeRuleSpec } from './time-rules.js';
+import { ensureTimeRuleSchedule, loadTimeRules, prefiltersOf, runTimeRules, TIME_RULES_TIMER, timeRulesHandler, type TimeRuleAct, type TimeRuleSpec } from './time-rules.js';
+import { runDueTimers } from '../../core/jobs/timers.js';
+import { timerHandlers } from '../wiring.js';
 
 // Wednesday 25 November 2026, 10:00 in Moscow. Client A's plan runs on Moscow working days
 // (09:00–13:00, 14:00–18:00, Monday to Friday), client B's on the extended hours (08:00–22:00 daily).
@@ -232,6 +234,49 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
       ['P1 out of hours → SMS to the on-call L2', 'event', null, 1],
     ]);
     expect(rules.every((r) => /[а-я]/i.test(r.name.split(' / ')[0]!))).toBe(true);
+  });
+
+  it('runs a pass on its durable timer each minute, over the enabled time rules, once per period across a restart', async () => {
+    clock.set(START);
+    const id = await unassignedRequest(people.bob!, 'Left alone on the timer');
+    const stored = await rule('unassigned-timer', 'unassigned', 30, false);
+    await app.db.updateTable('automation_rules').set({ enabled: 1 }).where('id', '=', stored.id).execute();
+    const act: TimeRuleAct = async (a, spec, ticketId) => spec.id === stored.id && ticketId === id && noteAct('Timer pass')(a, spec, ticketId);
+    const fire = async (a: AppContext) => {
+      const handlers = { ...timerHandlers(a), [TIME_RULES_TIMER.kind]: timeRulesHandler(a, loadTimeRules, act) };
+      for (;;) {
+        const r = await runDueTimers(a.db, a.dialect, clock, handlers);
+        expect(r.failed + r.retried).toBe(0);
+        if (!r.fired) break;
+      }
+    };
+    const passes = async (a: AppContext) =>
+      (await a.db.selectFrom('timers').select('id').where('key', '=', TIME_RULES_TIMER.key).where('fired_at', 'is not', null).execute()).length;
+    const pending = async (a: AppContext) =>
+      (await a.db.selectFrom('timers').select('due_at').where('key', '=', TIME_RULES_TIMER.key).where('fired_at', 'is', null).where('failed_at', 'is', null).execute()).map((t) => t.due_at);
+    await ensureTimeRuleSchedule(app);
+    const [due] = await pending(app);
+    clock.set(due!);
+    clock.advanceMinutes(30);
+    const before = await passes(app);
+    await fire(app);
+    expect(await passes(app)).toBe(before + 1);
+    expect(await notes(app, id, 'Timer pass')).toBe(1);
+    // The next pass is set a minute on; nothing is due again at once.
+    expect(await pending(app)).toEqual([new Date(clock.now().getTime() + 60_000).toISOString()]);
+    await fire(app);
+    expect(await passes(app)).toBe(before + 1);
+
+    // A restart: the schedule is kept, not doubled, and the next pass does not act again.
+    await ctx.close();
+    ctx = await openContext(loadConfig(env), { pgSchema }, clock);
+    app = ctx.app;
+    expect(await pending(app)).toHaveLength(1);
+    clock.advanceMinutes(1);
+    await fire(app);
+    expect(await passes(app)).toBe(before + 2);
+    expect(await notes(app, id, 'Timer pass')).toBe(1);
+    await app.db.updateTable('automation_rules').set({ enabled: 0 }).where('id', '=', stored.id).execute();
   });
 
   // Two pools need a server: SQLite has one writer by construction.
