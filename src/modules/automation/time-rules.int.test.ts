@@ -197,7 +197,7 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
     const act = noteAct('Resolved a week ago', mine);
     clock.advanceMinutes(7 * 24 * 60);
     // The pass is cut short after the first request (as a process killed mid-pass).
-    await runTimeRules(app, [r], act, 1);
+    await runTimeRules(app, [r], act, { limit: 1 });
     expect([await notes(app, first, 'Resolved a week ago'), await notes(app, second, 'Resolved a week ago')]).toEqual([1, 0]);
 
     await ctx.close();

@@ -89,6 +89,10 @@ const MINUTE_MS = 60_000;
 /** The pass's durable timer: one pending at a time, set again by each pass. */
 export const TIME_RULES_TIMER = { key: 'automation.time_rules', kind: 'automation.time_rules', subjectId: 'automation' } as const;
 export const TIME_RULES_INTERVAL_MS = MINUTE_MS;
+/** How far back before its cutoff a quick pass looks: ample for passes a minute apart, or a short outage. */
+export const RECENT_MS = 24 * 60 * MINUTE_MS;
+/** How often a pass is a full sweep. */
+export const FULL_SWEEP_MS = 60 * MINUTE_MS;
 
 /**
  * The instants before which a request has been in the rule's condition long enough: one for wall
@@ -124,12 +128,20 @@ export async function cutoffGroups(db: Db, rule: TimeRuleSpec, now: Date): Promi
 
 class NotMatched extends Error {}
 
-/** One pass of the given time rules; counts the requests found due and those acted on. */
-export async function runTimeRules(app: AppContext, rules: TimeRuleSpec[], act: TimeRuleAct, limit = PASS_LIMIT) {
+/**
+ * One pass of the given time rules; counts the requests found due and those acted on. A quick pass
+ * (`recentMs` given) looks only at periods that came due within that long before each cutoff: what
+ * just came due, through the index, whatever the number of requests long in the condition. The full
+ * sweep (no `recentMs`) also finds those that came to match a rule's other conditions late, or that
+ * a pass cut short by its limit left; the timer runs one every FULL_SWEEP_MS.
+ */
+export async function runTimeRules(app: AppContext, rules: TimeRuleSpec[], act: TimeRuleAct, opts: { limit?: number; recentMs?: number } = {}) {
   const now = app.clock.now();
+  const limit = opts.limit ?? PASS_LIMIT;
   const counts = { due: 0, acted: 0 };
   for (const rule of rules) {
-    const groups = await cutoffGroups(app.db, rule, now);
+    let groups = await cutoffGroups(app.db, rule, now);
+    if (opts.recentMs !== undefined) groups = groups.map((g) => ({ ...g, after: new Date(Date.parse(g.cutoff) - opts.recentMs!).toISOString() }));
     const due = await findCandidates(app.db, { ruleId: rule.id, field: rule.time.field, groups, prefilters: rule.prefilters, limit });
     counts.due += due.length;
     for (const c of due) if (await actOnce(app, rule, act, c.ticketId, c.periodStart)) counts.acted++;
@@ -172,11 +184,19 @@ export async function ensureTimeRuleSchedule(app: AppContext) {
  * in a transaction of its own; running it again is harmless), and the next pass is set with the
  * timer marked fired.
  */
-export function timeRulesHandler(app: AppContext, load: (db: Db) => Promise<TimeRuleSpec[]>, act: TimeRuleAct): TwoPhaseTimerHandler<unknown> {
+export function timeRulesHandler(app: AppContext, load: (db: Db) => Promise<TimeRuleSpec[]>, act: TimeRuleAct): TwoPhaseTimerHandler<string | undefined> {
   return {
-    prepare: async () => runTimeRules(app, await load(app.db), act),
-    apply: async (trx) => {
-      await scheduleTimer(trx, { ...TIME_RULES_TIMER, dueAt: new Date(app.clock.now().getTime() + TIME_RULES_INTERVAL_MS) });
+    // The timer carries when the last full sweep started; none yet (a first pass, a new desk): sweep.
+    prepare: async (_db, timer) => {
+      const swept = typeof timer.payload.sweptAt === 'string' ? Date.parse(timer.payload.sweptAt) : NaN;
+      const now = app.clock.now();
+      const full = !(now.getTime() - swept < FULL_SWEEP_MS);
+      await runTimeRules(app, await load(app.db), act, full ? {} : { recentMs: RECENT_MS });
+      return full ? now.toISOString() : (timer.payload.sweptAt as string);
+    },
+    apply: async (trx, _timer, sweptAt) => {
+      const dueAt = new Date(app.clock.now().getTime() + TIME_RULES_INTERVAL_MS);
+      await scheduleTimer(trx, { ...TIME_RULES_TIMER, dueAt, payload: { sweptAt } });
     },
   };
 }
