@@ -34,13 +34,6 @@ export type ActionType = Action['type'];
 /** The actions of one macro or rule, applied in this order. */
 export const ActionList = z.array(Action).min(1).max(20);
 
-const HttpUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .url()
-  .regex(/^https?:\/\//i, 'must be an http(s) URL');
-
 /**
  * Who a rule's notice goes to: the request's requester, assignee, the organization's IT managers,
  * the members of its group, everyone of a staff role (`role:manager`), the people on duty at a line
@@ -71,8 +64,8 @@ export const RuleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('escalate'), reason: z.string().trim().min(1).max(2000) }),
   /** Hands the request off to the developers' tracker. */
   z.object({ type: z.literal('handoff'), note: z.string().trim().max(2000).optional() }),
-  /** Posts the request to a URL, or to an existing webhook's URL with its signature. */
-  z.object({ type: z.literal('webhook'), url: HttpUrl.optional(), webhookId: z.string().uuid().optional() }),
+  /** Posts the request to one of the desk's webhooks (signed, retried like its event deliveries). */
+  z.object({ type: z.literal('webhook'), webhookId: z.string().uuid() }),
   /** Starts or stops the assignee's running work timer on the request. */
   z.object({ type: z.literal('timer'), timer: z.enum(['start', 'stop']) }),
   /** Sets the request's type. */

@@ -157,6 +157,8 @@ export const TimelineEntry = z.object({
   event: z.object({ type: z.string(), data: z.record(z.string(), z.unknown()) }).nullable(),
   attachments: z.array(Attachment),
   createdAt: z.string(),
+  /** Staff only: the automation rule that did this (its name at the time). */
+  rule: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
 }).meta({ example: ex.timelineEntryExample });
 
 export const Timeline = z.object({ items: z.array(TimelineEntry) });

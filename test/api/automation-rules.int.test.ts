@@ -61,7 +61,7 @@ describe.each(DATABASES)('automation rules: CRUD, validation, access (%s)', (kin
     await bad({ conditions: { none: [{ field: 'ticket.priority', op: 'in_business_hours' }] } }, 'conditions.none.0.field');
     await bad({ actions: [{ type: 'group', groupId: '00000000-0000-4000-8000-000000000000' }] }, 'actions.0.groupId');
     await bad({ actions: [{ type: 'assignee', assigneeId: 'me' }] }, 'actions.0.assigneeId');
-    await bad({ actions: [{ type: 'webhook' }] }, 'actions.0.url');
+    await bad({ actions: [{ type: 'webhook', webhookId: '00000000-0000-4000-8000-000000000000' }] }, 'actions.0.webhookId');
     await bad({ actions: [{ type: 'notify', to: 'requester', channel: 'email' }] }, 'actions.0.text');
     await bad({ actions: [{ type: 'notify', to: 'nobody', channel: 'email', text: 'x' }] }, 'actions');
     await bad({ organizationId: '00000000-0000-4000-8000-000000000000' }, 'organizationId');

@@ -118,8 +118,36 @@ function reusingStatements(sqlite: SQLite.Database, max = 2000) {
  */
 export function inTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db);
+  const whole = async (trx: Kysely<DB>) => {
+    const value = await fn(trx);
+    await runBeforeCommit(trx);
+    return value;
+  };
   const group = groupCommits.get(db);
-  return group ? group.run(fn) : db.transaction().execute(fn);
+  return group ? group.run(whole) : db.transaction().execute(whole);
+}
+
+/** Work a transaction's own code asked to run at its end, by transaction object. */
+const finishers = new WeakMap<object, (() => Promise<void>)[]>();
+
+/**
+ * Runs `fn` at the end of the transaction, after the use case's own work and before the commit,
+ * in it (once per registration; work it registers in turn runs too). For reactions that must see
+ * a change whole rather than event by event (automation rules). Outside a transaction, at once.
+ */
+export async function beforeCommit(db: AnyDb, fn: () => Promise<void>): Promise<void> {
+  if (!db.isTransaction) return fn();
+  let list = finishers.get(db);
+  if (!list) finishers.set(db, (list = []));
+  list.push(fn);
+}
+
+/** Runs what was registered with `beforeCommit` on `trx`, in order; for code that opens a transaction itself. */
+export async function runBeforeCommit(trx: object): Promise<void> {
+  const list = finishers.get(trx);
+  if (!list) return;
+  for (let fn = list.shift(); fn; fn = list.shift()) await fn();
+  finishers.delete(trx);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

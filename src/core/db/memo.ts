@@ -40,3 +40,8 @@ export function rememberInTransaction<T>(db: AnyDb, key: string, value: T | ((ol
     if (old) memo.set(key, old.then(value as (old: T) => T));
   }
 }
+
+/** Forgets everything the transaction remembered: after a rollback to a savepoint, what it wrote since is gone. */
+export function forgetInTransaction(db: AnyDb) {
+  memos.delete(db);
+}

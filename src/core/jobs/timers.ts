@@ -1,7 +1,7 @@
 import type { Generated, Kysely } from 'kysely';
 import type { Clock } from '../clock/clock.js';
 import { deleteInBatches } from '../db/batches.js';
-import { narrow, type DialectName } from '../db/connect.js';
+import { narrow, runBeforeCommit, type DialectName } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { claimDueTimers, claimToken, isPending, recordFailure, releaseClaims, takeClaimed, type TimerRow } from './claim.js';
 
@@ -234,6 +234,7 @@ export async function runDueTimers(
         if (!(await takeClaimed(trx, row.id, token, clock.now().toISOString()))) return false;
         if (typeof handler === 'function') await handler(trx, due);
         else await handler.apply(trx, due, prepared);
+        await runBeforeCommit(trx);
         return true;
       });
       if (ran) counts.fired++;

@@ -2,3 +2,6 @@
 export { automationMigrations, type AutomationTables } from './automation.tables.js';
 export { automationRoutes } from './http/automation.routes.js';
 export { purgeRuns as purgeAutomationRuns } from './automation.repo.js';
+export { onRuleEvent, SOURCE_EVENTS as RULE_SOURCE_EVENTS } from './engine.js';
+/** How long a rule's runs are kept. */
+export const AUTOMATION_RUN_DAYS = 90;

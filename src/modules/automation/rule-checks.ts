@@ -6,6 +6,7 @@ import { assertPlaceholders, getCanned } from '../canned/index.js';
 import { findGroup, findOrganization, findUserById, STAFF_ROLES, type Actor } from '../identity/index.js';
 import { findPage } from '../kb/index.js';
 import { findCategory } from '../tickets/index.js';
+import { findWebhook } from '../webhooks/index.js';
 
 /** Fields whose change an event can carry (`changed`, `changed_from`, `changed_to`). */
 export const CHANGEABLE = new Set(['ticket.priority', 'ticket.status', 'ticket.line', 'ticket.category', 'ticket.groupId', 'ticket.assigneeId', 'ticket.type']);
@@ -105,9 +106,7 @@ export async function checkActions(app: AppContext, actor: Actor, actions: RuleA
         }
         break;
       case 'webhook':
-        if (!a.url === !a.webhookId) throw new Invalid('Give either url or webhookId', `${field}.url`);
-        if (a.webhookId && !(await app.db.selectFrom('webhooks').select('id').where('id', '=', a.webhookId).executeTakeFirst()))
-          throw new Invalid('No such webhook', `${field}.webhookId`);
+        if (!(await findWebhook(app.db, a.webhookId))) throw new Invalid('No such webhook', `${field}.webhookId`);
         break;
     }
   }

@@ -138,14 +138,10 @@ export async function claimTimeRun(db: Db, r: { ruleId: string; ticketId: string
   return row !== undefined;
 }
 
-/** Each organization's calendar inputs: its plan's calendars and its contract options (JSON). */
-export function organizationTerms(db: Db, organizationId?: string | null) {
-  let q = db
-    .selectFrom('organizations as o')
-    .leftJoin('plan_sla as p', 'p.plan_id', 'o.plan_id')
-    .select(['o.id', 'o.contract_options', 'p.calendar_id', 'p.extended_calendar_id']);
-  if (organizationId) q = q.where('o.id', '=', organizationId);
-  return q.execute();
+/** The organizations a rule covers: the one it is scoped to, or all. */
+export async function organizationIds(db: Db, organizationId?: string | null): Promise<string[]> {
+  if (organizationId) return [organizationId];
+  return (await db.selectFrom('organizations').select('id').orderBy('id').execute()).map((o) => o.id);
 }
 
 /** How a ticket event moves the times: a reply by staff or by the requester, or only a change of fields. */

@@ -5,12 +5,13 @@ import { scheduleTimer, type TwoPhaseTimerHandler } from '../../core/jobs/timers
 import { within, type AppContext, type Db } from '../db.js';
 import * as repo from './automation.repo.js';
 import { parseRule, type Rule } from './automation.service.js';
-import { contractCalendarId, getCalendarSpec, NoWorkingTime, subtractBusinessMinutes } from '../sla/index.js';
+import { runRuleOn } from './engine.js';
+import { businessCalendarFor, NoWorkingTime, subtractBusinessMinutes, type CalendarSpec } from '../sla/index.js';
 import {
   claimTimeRun,
   currentPeriodStart,
   findCandidates,
-  organizationTerms,
+  organizationIds,
   syncTicketTimes,
   type CutoffGroup,
   type Prefilter,
@@ -104,21 +105,22 @@ export async function cutoffGroups(db: Db, rule: TimeRuleSpec, now: Date): Promi
   const scope = rule.organizationId ? [rule.organizationId] : undefined;
   const wall = new Date(now.getTime() - minutes * MINUTE_MS).toISOString();
   if (!business) return [{ organizationIds: scope, cutoff: wall }];
-  const byCalendar = new Map<string | null, string[]>();
-  for (const o of await organizationTerms(db, rule.organizationId)) {
-    const id = contractCalendarId(o.contract_options, o);
-    byCalendar.set(id, [...(byCalendar.get(id) ?? []), o.id]);
+  const byCalendar = new Map<string, { cal: CalendarSpec; organizationIds: string[] }>();
+  for (const id of await organizationIds(db, rule.organizationId)) {
+    const cal = await businessCalendarFor(db, { organization_id: id });
+    const key = JSON.stringify(cal);
+    const group = byCalendar.get(key) ?? { cal, organizationIds: [] };
+    group.organizationIds.push(id);
+    byCalendar.set(key, group);
   }
   const groups: CutoffGroup[] = [];
-  for (const [calendarId, organizationIds] of byCalendar) {
-    let cutoff = wall;
-    if (calendarId) {
-      try {
-        cutoff = subtractBusinessMinutes(await getCalendarSpec(db, calendarId), now, minutes).toISOString();
-      } catch (err) {
-        if (err instanceof NoWorkingTime) continue;
-        throw err;
-      }
+  for (const { cal, organizationIds } of byCalendar.values()) {
+    let cutoff: string;
+    try {
+      cutoff = subtractBusinessMinutes(cal, now, minutes).toISOString();
+    } catch (err) {
+      if (err instanceof NoWorkingTime) continue;
+      throw err;
     }
     // One calendar for every organization: no need to list them.
     groups.push({ organizationIds: byCalendar.size === 1 && !scope ? undefined : organizationIds, cutoff });
@@ -164,6 +166,9 @@ async function actOnce(app: AppContext, rule: TimeRuleSpec, act: TimeRuleAct, ti
     throw err;
   }
 }
+
+/** What a time rule does on a request that is due: the rule run as event rules are (engine.ts), if its conditions hold. */
+export const timeRuleAct: TimeRuleAct = (app, spec, ticketId) => (spec.rule ? runRuleOn(app, app.db, spec.rule, ticketId, `time.${spec.time.field}`) : Promise.resolve(false));
 
 /** Sets the first pass (a minute after the first start), unless one is pending. */
 export async function ensureTimeRuleSchedule(app: AppContext) {

@@ -197,6 +197,10 @@ export const updateGroup = (db: Db, id: string, patch: Updateable<IdentityTables
 export const deleteGroup = (db: Db, id: string) => db.deleteFrom('groups').where('id', '=', id).execute();
 export const insertGroup = (db: Db, row: Insertable<IdentityTables['groups']>) => db.insertInto('groups').values(row).execute();
 
+/** The ids of a group's members. */
+export const groupMemberIds = async (db: Db, groupId: string) =>
+  (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id);
+
 export async function membersByGroup(db: Db): Promise<Map<string, string[]>> {
   const rows = await db.selectFrom('group_members').selectAll().execute();
   const out = new Map<string, string[]>();

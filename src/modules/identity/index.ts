@@ -5,7 +5,7 @@ export { findUserById, findUsersOnce, findOrganization, findOrganizationOnce, li
 export { hashPassword } from './password.js';
 export { assertAdmin, assertStaff } from './identity.policy.js';
 export { findUserByEmail, findUsersByPhone } from './identity.repo.js';
-export { findPlan, findGroup, type PlanRow } from './identity.repo.js';
+export { findPlan, findGroup, groupMemberIds, type PlanRow } from './identity.repo.js';
 export { toActor } from './auth.service.js';
 export { createPerson } from './directory.service.js';
 import type { Db } from '../db.js';

@@ -1,4 +1,4 @@
-import type { Action } from '../../contracts/actions.js';
+import type { RuleAction } from '../../contracts/actions.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { type AppContext, within } from '../db.js';
 import type { Actor } from '../identity/index.js';
@@ -6,10 +6,13 @@ import { placeholderValues, renderCanned, renderPlaceholders } from '../canned/i
 import { linkSolution, listSolutions } from '../kb/index.js';
 import { addComment, listTags, loadTicket, updateTicket, type UpdateTicketInput } from '../tickets/index.js';
 import { createEntry } from '../timetracking/index.js';
+import { applyRuleAction, type RuleOnlyAction } from './rule-actions.js';
 
-type FieldAction = Extract<Action, { type: 'status' | 'priority' | 'category' | 'line' | 'assignee' | 'group' | 'tags' }>;
-const FIELD_ACTIONS = new Set<Action['type']>(['status', 'priority', 'category', 'line', 'assignee', 'group', 'tags']);
-const isFieldAction = (a: Action): a is FieldAction => FIELD_ACTIONS.has(a.type);
+type FieldAction = Extract<RuleAction, { type: 'status' | 'priority' | 'category' | 'line' | 'assignee' | 'group' | 'tags' | 'type' }>;
+const FIELD_ACTIONS = new Set<RuleAction['type']>(['status', 'priority', 'category', 'line', 'assignee', 'group', 'tags', 'type']);
+const isFieldAction = (a: RuleAction): a is FieldAction => FIELD_ACTIONS.has(a.type);
+const RULE_ONLY = new Set<RuleAction['type']>(['notify', 'escalate', 'handoff', 'webhook', 'timer']);
+const isRuleOnly = (a: RuleAction): a is RuleOnlyAction => RULE_ONLY.has(a.type);
 
 /** Field changes in a row, gathered into one: the tags to add on top of those the request has. */
 type FieldChange = Omit<UpdateTicketInput, 'tags'> & { addTags?: string[] };
@@ -21,7 +24,7 @@ type FieldChange = Omit<UpdateTicketInput, 'tags'> & { addTags?: string[] };
  * each other are made as one change, as a person setting several fields and saving once (a later
  * one of the same field wins). Returns the request's id.
  */
-export function applyActions(app: AppContext, actor: Actor, ticketRef: string, actions: readonly Action[]): Promise<string> {
+export function applyActions(app: AppContext, actor: Actor, ticketRef: string, actions: readonly RuleAction[]): Promise<string> {
   return inTransaction(app.db, async (trx) => {
     const ctx = within(app, trx);
     const { id } = await loadTicket(trx, actor, ticketRef);
@@ -33,7 +36,8 @@ export function applyActions(app: AppContext, actor: Actor, ticketRef: string, a
       }
       if (change) await applyFields(ctx, actor, id, change);
       change = undefined;
-      await applyAction(ctx, actor, id, action);
+      if (isRuleOnly(action)) await applyRuleAction(ctx, actor, id, action);
+      else await applyAction(ctx, actor, id, action);
     }
     if (change) await applyFields(ctx, actor, id, change);
     return id;
@@ -56,6 +60,8 @@ function withField(change: FieldChange, a: FieldAction, actor: Actor): FieldChan
       return { ...change, groupId: a.groupId };
     case 'tags':
       return { ...change, addTags: [...(change.addTags ?? []), ...a.add] };
+    case 'type':
+      return { ...change, type: a.ticketType };
   }
 }
 
@@ -65,7 +71,7 @@ async function applyFields(app: AppContext, actor: Actor, ticketId: string, { ad
 }
 
 /** One action other than a field change, inside the caller's transaction. */
-async function applyAction(app: AppContext, actor: Actor, ticketId: string, a: Exclude<Action, FieldAction>): Promise<void> {
+async function applyAction(app: AppContext, actor: Actor, ticketId: string, a: Exclude<RuleAction, FieldAction | RuleOnlyAction>): Promise<void> {
   switch (a.type) {
     case 'reply': {
       const { text } = await renderCanned(app, actor, a.cannedReplyId, ticketId);

@@ -1,5 +1,5 @@
 /** What other modules may use of notifications. */
-export { deliver as deliverNotice, NOTIFIABLE_EVENTS, onEvent as onNotifiableEvent } from './notify.service.js';
+export { deliver as deliverNotice, deliverText, NOTIFIABLE_EVENTS, onEvent as onNotifiableEvent } from './notify.service.js';
 export { sideOf, type Recipient } from './recipients.js';
 export { notificationsPaused, withoutNotifications } from './quiet.js';
 export { notificationRoutes } from './http/notifications.routes.js';

@@ -4,7 +4,7 @@ import { domainOf, enqueueMail, newMessageId, threadMessageIds } from '../../cor
 import { inboundMessageIds } from '../channels/email/index.js';
 import { enqueueSms } from '../channels/sms/index.js';
 import type { AppContext, Db } from '../db.js';
-import { findOrganizationOnce, findUsersOnce, type Line } from '../identity/index.js';
+import { findOrganizationOnce, findUsersOnce, type Line, type Locale, type UserRow } from '../identity/index.js';
 import { findEntry, findTicketById, ticketNumber, type Status, type TicketRow } from '../tickets/index.js';
 import { defaultChoice, SMS_REQUEST_NOTICES, type ChannelChoice } from './catalog.js';
 import { isAddressFailing } from './failing-addresses.js';
@@ -191,6 +191,26 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
       await enqueueSms(app, trx, { to: r.user.phone, text: renderSms(r.user.locale, notice, context), ticketId: t.id, userId: r.user.id });
   }
   await repo.insertNotifications(trx, inAppRows);
+}
+
+/**
+ * A notice whose words someone else wrote (an automation rule's): `textFor` gives it in each
+ * reader's language; sent by one channel, in the caller's transaction. Mail threads with the
+ * request's; no mail to a failing or reserved address, no SMS without a number or to one opted out.
+ */
+export async function deliverText(app: AppContext, trx: Db, t: TicketRow, people: UserRow[], channel: 'email' | 'sms' | 'in_app', textFor: (locale: Locale) => string) {
+  const number = ticketNumber(t.number);
+  const link = `${app.config.publicUrl}/tickets/${number}`;
+  const now = app.clock.now().toISOString();
+  const inApp: Parameters<typeof repo.insertNotifications>[1] = [];
+  for (const u of people) {
+    const text = textFor(u.locale);
+    if (channel === 'in_app') inApp.push({ user_id: u.id, event: 'automation', ticket_id: t.id, title: `${number} · ${t.subject}`, body: text, link, created_at: now });
+    if (channel === 'email' && !u.email.endsWith('.invalid') && !(await isAddressFailing(trx, u.email)))
+      await enqueueTicketMail(app, trx, t, u.email, { subject: `[${number}] ${t.subject}`, text: `${text}\n\n${link}` }, true, now);
+    if (channel === 'sms' && u.phone) await enqueueSms(app, trx, { to: u.phone, text, ticketId: t.id, userId: u.id });
+  }
+  await repo.insertNotifications(trx, inApp);
 }
 
 /** The requester's resolution notice carries one-click rating links of their own. */

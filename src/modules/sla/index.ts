@@ -15,4 +15,4 @@ export type { SlaTables } from './sla.tables.js';
 export { findClock } from './sla.repo.js';
 export { CLOCK_EVENTS, nextLine, onTicketEvent, onWarning, onLineWarning, onBreach, onOrganizationChanged } from './sla.engine.js';
 export { timeLeft, timeLeftFor, rowClocksFor, calendarLookup, type TimeLeft, type RowClocks, type CalendarLookup } from './time-left.js';
-export { addTargetSource, contractCalendarId, holdClocks, refreshTargets, type OwnTargets } from './sla.engine.js';
+export { addTargetSource, businessCalendarFor, holdClocks, refreshTargets, type OwnTargets } from './sla.engine.js';

@@ -52,19 +52,22 @@ async function ownTargets(db: Db, ticketId: string) {
   return undefined;
 }
 
-/**
- * The calendar a contract runs on: the plan's extended calendar for a contract with the off-hours
- * option (when the plan has one), else the plan's; null: none, always open.
- */
-export function contractCalendarId(contractOptions: string, planSla: { calendar_id: string | null; extended_calendar_id: string | null } | undefined | null) {
-  const offHours = (JSON.parse(contractOptions) as string[]).includes('off_hours_support');
-  return (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null;
+/** The request's plan and the calendar its working hours follow (the extended one with off-hours support). */
+async function planCalendar(db: Db, t: Pick<TicketRow, 'organization_id'>) {
+  const org = await findOrganizationOnce(db, t.organization_id);
+  const planSla = org?.plan_id ? await repo.findPlanSla(db, org.plan_id) : undefined;
+  const offHours = org ? (JSON.parse(org.contract_options) as string[]).includes('off_hours_support') : false;
+  return { org, planSla, calendarId: (offHours && planSla?.extended_calendar_id) || planSla?.calendar_id || null };
+}
+
+/** The business hours of the request's plan (always open when the plan has no calendar). */
+export async function businessCalendarFor(db: Db, t: Pick<TicketRow, 'organization_id'>): Promise<CalendarSpec> {
+  const { calendarId } = await planCalendar(db, t);
+  return calendarId ? getCalendarSpec(db, calendarId) : ALWAYS_OPEN;
 }
 
 export async function termsFor(app: AppContext, db: Db, t: TicketRow): Promise<Terms> {
-  const org = await findOrganizationOnce(db, t.organization_id);
-  const planSla = org?.plan_id ? await repo.findPlanSla(db, org.plan_id) : undefined;
-  const calendarId = org ? contractCalendarId(org.contract_options, planSla) : null;
+  const { org, planSla, calendarId } = await planCalendar(db, t);
   return {
     calendarId,
     cal: calendarId ? await getCalendarSpec(db, calendarId) : ALWAYS_OPEN,

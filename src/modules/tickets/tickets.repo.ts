@@ -333,6 +333,22 @@ export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline
   return Number(e.id);
 }
 
+/** The request's latest timeline entry's id (0: none). */
+export async function lastEntryId(db: Db, ticketId: string): Promise<number> {
+  const r = await db.selectFrom('timeline_entries').select((eb) => eb.fn.max('id').as('id')).where('ticket_id', '=', ticketId).executeTakeFirst();
+  return Number(r?.id ?? 0);
+}
+
+/** Marks the request's entries written after `afterId` as made by an automation rule. */
+export const attributeEntries = (db: Db, ticketId: string, afterId: number, rule: { id: string; name: string }) =>
+  db
+    .updateTable('timeline_entries')
+    .set({ rule_id: rule.id, rule_name: rule.name })
+    .where('ticket_id', '=', ticketId)
+    .where('id', '>', afterId)
+    .where('rule_id', 'is', null)
+    .execute();
+
 export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publicEvents: Set<string>) {
   let q = db
     .selectFrom('timeline_entries as e')

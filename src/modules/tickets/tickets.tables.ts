@@ -75,6 +75,9 @@ export interface TicketTables extends QueueViewTables {
     event_type: string | null;
     data: string | null;
     created_at: string;
+    /** The automation rule that made the entry (its name then), if a rule did. */
+    rule_id: string | null;
+    rule_name: string | null;
   };
   attachments: {
     id: string;
@@ -200,6 +203,14 @@ export const ticketMigrations: ModuleMigration[] = [
     name: '2026-12-06-80-ticket-watchers-by-person',
     async up(db) {
       await db.schema.createIndex('ticket_watchers_user').on('ticket_watchers').columns(['user_id', 'ticket_id']).execute();
+    },
+  },
+  {
+    // What an automation rule did shows on the timeline as done by that rule.
+    name: '2026-12-08-11-timeline-by-rule',
+    async up(db) {
+      await db.schema.alterTable('timeline_entries').addColumn('rule_id', 'text').execute();
+      await db.schema.alterTable('timeline_entries').addColumn('rule_name', 'text').execute();
     },
   },
   ...queueViewMigrations,

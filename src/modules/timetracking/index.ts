@@ -6,3 +6,4 @@ export { workTotals, lineWork, organizationMinutes, type WorkScope } from './wor
 export { formatHours, monthName } from './contract-hours.messages.js';
 export * as localTime from './local-time.js';
 export { createEntry } from './work-entries.service.js';
+export { currentTimer, startTimer, stopTimer } from './timer.service.js';

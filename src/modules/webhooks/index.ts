@@ -1,5 +1,6 @@
 /** What the composition uses of outbound webhooks. */
 export { webhookMigrations, type WebhookTables } from './webhooks.tables.js';
 export { webhookRoutes } from './http/webhooks.routes.js';
-export { applyDelivery, DELIVERY_TIMER, onEvent as onWebhookEvent, prepareDelivery } from './webhooks.service.js';
+export { applyDelivery, DELIVERY_TIMER, onEvent as onWebhookEvent, postToWebhook, prepareDelivery } from './webhooks.service.js';
+export { findWebhook } from './webhooks.service.js';
 export { WEBHOOK_EVENTS } from '../../contracts/webhooks.js';

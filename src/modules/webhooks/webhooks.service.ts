@@ -2,14 +2,14 @@ import type { Selectable } from 'kysely';
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { memoInTransaction } from '../../core/db/memo.js';
-import { Invalid, NotFound } from '../../core/errors.js';
+import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { newId, newSecret } from '../../core/ids/ids.js';
 import { scheduleTimer, timerRetryDelayMs, type DueTimer } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
 import { signedHeaders } from '../../core/http/signature.js';
 import { assertAdmin, findOrganization, type Actor } from '../identity/index.js';
-import { findEntry, findTicketById, ticketNumber } from '../tickets/index.js';
+import { findEntry, findTicketById, ticketNumber, type TicketRow } from '../tickets/index.js';
 import { findCall } from '../channels/phone/index.js';
 import type { WebhookTables } from './webhooks.tables.js';
 
@@ -39,9 +39,12 @@ export async function listWebhooks(app: AppContext, actor: Actor) {
   return app.db.selectFrom('webhooks').selectAll().orderBy('created_at').execute();
 }
 
+/** A webhook by id, whoever asks (for the checks of modules that post to one). */
+export const findWebhook = (db: Db, id: string) => db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+
 export async function getWebhook(app: AppContext, actor: Actor, id: string) {
   assertAdmin(actor);
-  const w = await app.db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+  const w = await findWebhook(app.db, id);
   if (!w) throw new NotFound('Webhook');
   return w;
 }
@@ -166,9 +169,28 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   if (e.subjectType === 'call') return onCallEvent(trx, e, hooks, app);
   const t = await findTicketById(trx, e.subjectId);
   if (!t) return;
+  const body = await ticketBody(app, trx, t, e);
+  for (const w of hooks) if (!w.organization_id || w.organization_id === t.organization_id) await enqueue(app, trx, w, e.type, t.id, body);
+}
+
+/**
+ * Posts a request to one webhook after the commit, as an event of the given type would (an
+ * automation rule's action): NotFound when the webhook is gone, Conflict when it is switched off.
+ */
+export async function postToWebhook(app: AppContext, trx: Db, webhookId: string, ticketId: string, e: Pick<DomainEvent, 'type' | 'actorId' | 'data'>) {
+  const w = await findWebhook(trx, webhookId);
+  if (!w) throw new NotFound('Webhook');
+  if (!w.active) throw new Conflict(`The webhook “${w.name}” is switched off`, 'webhook_inactive');
+  const t = await findTicketById(trx, ticketId);
+  if (!t) throw new NotFound('Request');
+  await enqueue(app, trx, w, e.type, t.id, await ticketBody(app, trx, t, e));
+}
+
+/** The body a request's event is posted with. */
+async function ticketBody(app: AppContext, trx: Db, t: TicketRow, e: Pick<DomainEvent, 'type' | 'actorId' | 'data'>) {
   const data = (e.data ?? {}) as Record<string, unknown>;
   const entry = data.entryId !== undefined ? await findEntry(trx, t.id, Number(data.entryId)) : undefined;
-  const body = {
+  return {
     type: e.type,
     actorId: e.actorId,
     ticket: {
@@ -190,7 +212,6 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
     ...(entry && { entry: { id: entry.id, kind: entry.kind, body: entry.body, authorId: entry.author_id } }),
     data,
   };
-  for (const w of hooks) if (!w.organization_id || w.organization_id === t.organization_id) await enqueue(app, trx, w, e.type, t.id, body);
 }
 
 /** A call's event: the call as the PBX reported it, with the caller and request it was matched to. */

@@ -4,6 +4,7 @@ import type { HttpServer } from '../../../core/http/server.js';
 import type { AppContext } from '../../db.js';
 import { actorOf } from '../../identity/http/auth.hooks.js';
 import * as rules from '../automation.service.js';
+import { dryRun, rulesForTicket } from '../dry-run.service.js';
 import { presentRule, presentRun } from './presenters.js';
 
 const tags = ['automation rules'];
@@ -46,5 +47,21 @@ export async function automationRoutes(http: HttpServer, app: AppContext) {
   http.get('/api/v1/automation/rules/:id/runs', {
     schema: { tags, params: IdParam, querystring: c.RunQuery, response: { 200: c.RunList, ...errorResponses } },
     handler: async (req) => ({ items: (await rules.listRuns(app, actorOf(req), req.params.id, req.query.limit)).map(presentRun) }),
+  });
+
+  http.post('/api/v1/automation/rules/:id/dry-run', {
+    schema: {
+      tags,
+      description: 'What the rule would do to the request now: each condition with what it saw, and the actions it would run. Changes nothing.',
+      params: IdParam,
+      body: c.DryRunBody,
+      response: { 200: c.DryRunResult, ...errorResponses },
+    },
+    handler: async (req) => dryRun(app, actorOf(req), req.params.id, req.body.ticket),
+  });
+
+  http.get('/api/v1/tickets/:id/automation', {
+    schema: { tags, description: 'Which switched-on rules would match this request now, and what they would do (staff only).', params: IdParam, response: { 200: c.TicketRules, ...errorResponses } },
+    handler: async (req) => ({ items: await rulesForTicket(app, actorOf(req), req.params.id) }),
   });
 }

@@ -248,3 +248,7 @@ export async function purgeOriginals(db: Db, files: { remove(key: string): Promi
     if (rows.length < batch) return total;
   }
 }
+
+/** The mailbox the request's first message came in by (null: not by mail, or by the SMTP listener without one). */
+export const mailboxOfTicket = async (db: Db, ticketId: string) =>
+  (await db.selectFrom('email_messages').select('mailbox_id').where('ticket_id', '=', ticketId).orderBy('id').limit(1).executeTakeFirst())?.mailbox_id ?? null;

@@ -7,3 +7,4 @@ export { inboundMessageIds, isAddressFailing } from './messages.service.js';
 export { seedDemoMailboxes } from './mailbox.service.js';
 export { requestNumberIn } from './subject.js';
 export { purgeOriginals } from './email.repo.js';
+export { mailboxOfTicket } from './email.repo.js';

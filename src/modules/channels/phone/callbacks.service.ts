@@ -30,6 +30,7 @@ export async function afterMissed(app: AppContext, call: repo.CallRow) {
         body: m.repeatedMissedCall(locale, { number: call.number, at: call.started_at, timeZone, count }),
         internal: true,
       });
+      await missed(app, call, head.ticket_id);
     }
     return;
   }
@@ -48,7 +49,12 @@ export async function afterMissed(app: AppContext, call: repo.CallRow) {
       'phone',
     );
   await repo.updateCall(app.db, call.id, { callback_status: 'open', ticket_id: ticketId, updated_at: now });
+  if (ticketId) await missed(app, call, ticketId);
 }
+
+/** The request a missed call was put on hears of it (automation rules run on `call.missed`). */
+const missed = (app: AppContext, call: repo.CallRow, ticketId: string) =>
+  app.events.append(app.db, { type: 'call.missed', subjectType: 'ticket', subjectId: ticketId, actorId: null, data: { callId: call.id, number: call.number } });
 
 /**
  * Someone picked up (in the caller's transaction). An outbound call to a number with an open

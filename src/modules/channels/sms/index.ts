@@ -5,3 +5,4 @@ export { createSmsDelivery } from './delivery.js';
 export { enqueueSms, isNumberOptedOut } from './outbound.service.js';
 export { receiveSms } from './intake.service.js';
 export { smsShape } from './gsm.js';
+export { gatewayOfTicket } from './sms.repo.js';

@@ -226,6 +226,9 @@ async function writeRecord(
     id = Number(existing.id);
     await repo.updateSms(trx, id, { ...fields, attempts: existing.attempts + 1 });
   } else id = await repo.insertSms(trx, { direction: 'in', ...message, received_at: now, attempts: 1, outbox_id: null, dlr_status: null, dlr_at: null, ...fields });
+  // The request it made or was added to hears of it (automation rules run on `sms.received`).
+  if (o.ticketId && (o.status === 'created' || o.status === 'appended'))
+    await app.events.append(trx, { type: 'sms.received', subjectType: 'ticket', subjectId: o.ticketId, actorId: o.userId ?? null, data: { smsId: id, gatewayId: message.gateway_id, entryId: o.entryId } });
   if (o.status === 'quarantined')
     await app.events.append(trx, {
       type: 'sms.quarantined',

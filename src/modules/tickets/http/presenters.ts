@@ -131,6 +131,7 @@ export function presentEntry(
     author: e.author_id ? { id: e.author_id, name: e.author_name ?? '' } : null,
     body: e.body,
     event,
+    rule: e.rule_id && isStaff(viewer) ? { id: e.rule_id, name: e.rule_name ?? '' } : null,
     attachments: e.attachments.map((a) => ({
       id: a.id,
       filename: a.filename,
