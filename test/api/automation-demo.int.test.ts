@@ -22,7 +22,8 @@ describe.each(DATABASES)('the demo automation rules (%s)', (db) => {
   let alice: Client;
 
   beforeAll(async () => {
-    staff = await t.login('l1@demo.test');
+    // API tokens: sessions expire as the clock moves on by days.
+    staff = await t.tokenClient('l1@demo.test');
     alice = await t.tokenClient('alice@client-a.test');
   });
 
