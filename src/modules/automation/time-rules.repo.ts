@@ -83,8 +83,8 @@ export async function findCandidates(db: Db, q: CandidateQuery): Promise<{ ticke
   return found.sort((x, y) => Date.parse(x.periodStart) - Date.parse(y.periodStart)).slice(0, q.limit);
 }
 
-/** The statement of findCandidates for one group (exported for EXPLAIN in the benchmark). */
-export function findCandidatesQuery(db: Db, q: CandidateQuery, g: CutoffGroup) {
+/** The statement of findCandidates for one group. */
+function findCandidatesQuery(db: Db, q: CandidateQuery, g: CutoffGroup) {
   const since = SINCE[q.field];
   return db
     .selectFrom('automation_ticket_times as a')
