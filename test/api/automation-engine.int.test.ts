@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { purgeExpired } from '../../src/modules/retention/index.js';
+import { receiveSms } from '../../src/modules/channels/sms/index.js';
 import { useTestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
@@ -50,6 +51,15 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body as { id: string; number: string };
+  };
+  let gateway: { id: string } | undefined;
+  const smsGateway = async () => {
+    if (!gateway) {
+      const r = await admin.post('/api/v1/sms/gateways', { name: 'Kannel', kind: 'kannel', unknownSenderPolicy: 'refuse', kannel: { sendsmsUrl: 'http://127.0.0.1:1/cgi-bin/sendsms', username: 'td', password: 'sendsms-password' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      gateway = r.body;
+    }
+    return gateway!;
   };
   const detail = async (id: string) => (await l1.get(`${T}/${id}`)).body;
   const runs = async (ruleId: string) => (await manager.get(`${R}/${ruleId}/runs`)).body.items as { ticketId: string; event: string; matched: boolean; error: string | null; actions: unknown[] }[];
@@ -126,7 +136,8 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     const canned = (await manager.post('/api/v1/canned-replies', { name: `Ack ${randomUUID().slice(0, 6)}`, bodyEn: 'Hello {{requester.firstName}}, we got {{ticket.number}}.', bodyRu: '{{requester.firstName}}, мы получили {{ticket.number}}.', shared: true })).body.id;
     const group = (await admin.post('/api/v1/groups', { name: `Network ${randomUUID().slice(0, 6)}`, memberIds: [l1Id] })).body;
     const kbPage = (await l1.get('/api/v1/kb/pages')).body.items[0].id;
-    const hook = (await admin.post('/api/v1/webhooks', { name: 'Rules', url: 'http://127.0.0.1:9/hook', events: ['ticket.created'] })).body;
+    const hook = (await admin.post('/api/v1/webhooks', { name: 'Rules', url: 'http://127.0.0.1:9/hook', events: ['ticket.rated'] })).body;
+    await smsGateway();
     const all = await rule({
       conditions: { all: [{ field: 'ticket.tags', contains: 'x', op: 'contains', value: 'all-actions' }] },
       actions: [
@@ -168,15 +179,27 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     const feed = (await l1.get('/api/v1/notifications')).body.items as { body: string }[];
     expect(feed.some((n) => n.body === `Alice, мы получили ${tk.number}.` || n.body === `Hello Alice, we got ${tk.number}.`)).toBe(true);
     expect(await db.selectFrom('webhook_deliveries').select('event').where('webhook_id', '=', hook.id).where('ticket_id', '=', tk.id).execute()).toEqual([{ event: 'automation.rule' }]);
-    expect((await l1.get('/api/v1/me/timer')).body).toMatchObject({ ticketId: tk.id });
+    expect(JSON.stringify((await l1.get('/api/v1/me/timer')).body.timer)).toContain(tk.id);
     expect((await l1.get(`${T}/${tk.id}/handoff`)).body.items).toHaveLength(1);
     expect((await runs(all.id))[0]).toMatchObject({ ticketId: tk.id, event: 'ticket.created', matched: true, error: null });
 
-    // Stopping the timer is an action too.
-    await rule({ events: ['comment.staff'], conditions: { all: [{ field: 'ticket.tags', op: 'contains', value: 'all-actions' }] }, actions: [{ type: 'timer', timer: 'stop' }] });
+    // Stopping the timer is an action too (of the assignee's: L1 took the request to L2's engineer).
+    await rule({ events: ['comment.staff'], conditions: { all: [{ field: 'ticket.tags', op: 'contains', value: 'all-actions' }] }, actions: [{ type: 'assignee', assigneeId: l1Id }, { type: 'timer', timer: 'stop' }] });
     await l1.post(`${T}/${tk.id}/comments`, { body: 'Looking', internal: true });
-    expect((await l1.get('/api/v1/me/timer')).body).toBeNull();
+    expect((await l1.get('/api/v1/me/timer')).body.timer).toBeNull();
     expect((await l1.get(`${T}/${tk.id}/work-entries`)).body.items).toHaveLength(1);
+  });
+
+  it('runs on an SMS received, judging the gateway it came by', async () => {
+    const gw = await smsGateway();
+    const row = (await t.td.app.db.selectFrom('sms_gateways').selectAll().where('id', '=', gw.id).executeTakeFirst())!;
+    await rule({ events: ['sms.received'], conditions: { all: [{ field: 'smsGateway.id', op: 'is', value: gw.id }, { field: 'comment.body', op: 'contains', value: 'printer on fire' }] }, actions: [{ type: 'tags', add: ['by-sms'] }] });
+    await rule({ events: ['sms.received'], conditions: { all: [{ field: 'smsGateway.id', op: 'is_not', value: gw.id }] }, actions: [{ type: 'tags', add: ['x-other-gateway'] }] });
+    const r = await receiveSms(t.td.app, { gateway: row, from: '+79161110003', to: '+70000000000', text: 'Printer on fire', externalId: randomUUID() });
+    expect(r.ticketId).toBeTruthy();
+    // Carol's open request takes it (threading), as her comment.
+    expect((await detail(r.ticketId!)).tags).toContain('by-sms');
+    expect((await detail(r.ticketId!)).tags).not.toContain('x-other-gateway');
   });
 
   it('a rule never sets itself off again, and a chain of rules stops after its depth, saying so', async () => {
@@ -195,7 +218,7 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     await step('P2', { type: 'priority', priority: 'P3' });
     await step('P3', { type: 'priority', priority: 'P4' });
     await step('P4', { type: 'priority', priority: 'P1' });
-    const r5 = await step('P1', { type: 'status', status: 'pending_vendor' });
+    const r5 = await step('P4', { type: 'status', status: 'pending_vendor' }, { field: 'ticket.priority', op: 'changed_from', value: 'P4' });
     const r6 = await step('', { type: 'tags', add: ['too-deep'] }, { field: 'ticket.status', op: 'changed_to', value: 'pending_vendor' });
     const c = await newTicket({ tags: ['chain'], priority: 'P3' });
     expect((await l1.patch(`${T}/${c.id}`, { priority: 'P1' })).status).toBe(200);

@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../core/events/events.js';
 import { newId } from '../../core/ids/ids.js';
 import { type AppContext, type Db, within } from '../db.js';
 import { applyActions } from '../macros/index.js';
-import { attributeEntries, findTicketById, lastEntryId, recordTimelineEvent, SYSTEM_ACTOR } from '../tickets/index.js';
+import { attributeEntries, findTicketById, insertTimelineEntries, lastEntryId, SYSTEM_ACTOR } from '../tickets/index.js';
 import * as repo from './automation.repo.js';
 import type { Rule } from './automation.service.js';
 import { evaluate, fieldsOf } from './conditions.js';
@@ -119,38 +119,61 @@ async function runRound(app: AppContext, trx: Db, chain: Chain, ticketId: string
   for (const rule of matched) {
     chain.fired.add(`${rule.row.id}:${ticketId}`);
     chain.lastRule.set(ticketId, rule);
-    await runRule(app, trx, chain, rule, ticketId, rule.events.filter((ev) => p.events.has(ev)).join(','));
+  }
+  const eventOf = (r: Rule) => r.events.filter((ev) => p.events.has(ev)).join(',');
+  // All together first (one change of the request, as cheap as one rule); should that fail, one by
+  // one, so that only the failing rule is left out.
+  if (matched.length > 1 && (await runRules(app, trx, chain, matched, ticketId, eventOf)) === null) return;
+  for (const rule of matched) {
+    const error = await runRules(app, trx, chain, [rule], ticketId, eventOf);
+    if (error === null) continue;
+    const at = app.clock.now().toISOString();
+    await repo.insertRuns(trx, [{ id: newId(), rule_id: rule.row.id, ticket_id: ticketId, event: eventOf(rule), matched: 1, actions: JSON.stringify(rule.actions), error, created_at: at }]);
+    await repo.setLastError(trx, rule.row.id, error, at);
   }
 }
 
 /**
- * Runs a rule's actions in a savepoint of the change's transaction: they commit with the change,
- * or, when one fails, the request is left as the rule found it, the error is recorded on the rule
- * and in its runs, and the change that set it off goes on regardless.
+ * Runs rules' actions in a savepoint of the change's transaction: they commit with the change, or,
+ * when one fails, the request is left as the rules found it and the error is returned (to be
+ * recorded on the rule, while the change that set it off goes on regardless). On success each
+ * rule's run is recorded, and the timeline entries written show as done by the rule(s).
  */
-async function runRule(app: AppContext, trx: Db, chain: Chain, rule: Rule, ticketId: string, event: string) {
+async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], ticketId: string, eventOf: (r: Rule) => string): Promise<string | null> {
   const sp = `automation_${++savepoints}`;
   const outer = chain.pending;
   chain.pending = new Map();
   const at = app.clock.now().toISOString();
-  const run = { id: newId(), rule_id: rule.row.id, ticket_id: ticketId, event, matched: 1, actions: JSON.stringify(rule.actions), created_at: at };
   await sql.raw(`savepoint ${sp}`).execute(trx);
   try {
     const before = await lastEntryId(trx, ticketId);
-    await applyActions(app, SYSTEM_ACTOR, ticketId, rule.actions);
-    await recordTimelineEvent(app, trx, SYSTEM_ACTOR, ticketId, 'automation_ran', { ruleId: rule.row.id, ruleName: rule.row.name, actions: rule.actions.map((a) => a.type) });
-    await attributeEntries(trx, ticketId, before, { id: rule.row.id, name: rule.row.name });
+    await applyActions(app, SYSTEM_ACTOR, ticketId, rules.flatMap((r) => r.actions));
+    await attributeEntries(trx, ticketId, before, { id: rules[0]!.row.id, name: rules.map((r) => r.row.name).join(', ') });
+    // One entry per rule naming what it did, for the actions that leave none of their own (notices, webhooks, timers).
+    await insertTimelineEntries(
+      trx,
+      rules.map((r) => ({
+        ticket_id: ticketId,
+        kind: 'event' as const,
+        author_id: SYSTEM_ACTOR.id,
+        body: '',
+        event_type: 'automation_ran',
+        data: JSON.stringify({ ruleId: r.row.id, ruleName: r.row.name, actions: r.actions.map((a) => a.type) }),
+        created_at: at,
+        rule_id: r.row.id,
+        rule_name: r.row.name,
+      })),
+    );
+    await repo.insertRuns(trx, rules.map((r) => ({ id: newId(), rule_id: r.row.id, ticket_id: ticketId, event: eventOf(r), matched: 1, actions: JSON.stringify(r.actions), error: null, created_at: at })));
     await sql.raw(`release ${sp}`).execute(trx);
     for (const [id, p] of chain.pending) mergeInto(outer, id, p);
-    await repo.insertRuns(trx, [{ ...run, error: null }]);
+    return null;
   } catch (err) {
     await sql.raw(`rollback to ${sp}`).execute(trx);
     await sql.raw(`release ${sp}`).execute(trx);
-    // What the transaction remembered of rows the rule wrote is gone with them.
+    // What the transaction remembered of rows the rules wrote is gone with them.
     forgetInTransaction(trx);
-    const error = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-    await repo.insertRuns(trx, [{ ...run, error }]);
-    await repo.setLastError(trx, rule.row.id, error, at);
+    return (err instanceof Error ? err.message : String(err)).slice(0, 1000);
   } finally {
     chain.pending = outer;
   }

@@ -18,6 +18,6 @@ export { PUBLIC_EVENTS } from './tickets.policy.js';
 export const listResolvedTicketIds = async (db: Db) =>
   (await db.selectFrom('tickets').select('id').where('status', 'in', ['resolved', 'closed']).orderBy('id').execute()).map((r) => r.id);
 /** Writes an event on a request's timeline in the caller's transaction (for modules that act on requests). */
-export { insertEntry as insertTimelineEntry } from './tickets.repo.js';
+export { insertEntry as insertTimelineEntry, insertEntries as insertTimelineEntries } from './tickets.repo.js';
 export { mergeTickets } from './merge.service.js';
 export { localizedReason, reasonOf, reasonText, type Reason } from './reasons.js';

@@ -333,6 +333,9 @@ export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline
   return Number(e.id);
 }
 
+/** Writes several timeline entries in one statement (not remembered: nobody reads them back in the transaction). */
+export const insertEntries = (db: Db, rows: Insertable<TicketTables['timeline_entries']>[]) => db.insertInto('timeline_entries').values(rows).execute();
+
 /** The request's latest timeline entry's id (0: none). */
 export async function lastEntryId(db: Db, ticketId: string): Promise<number> {
   const r = await db.selectFrom('timeline_entries').select((eb) => eb.fn.max('id').as('id')).where('ticket_id', '=', ticketId).executeTakeFirst();
