@@ -4,7 +4,7 @@
  * then one line with the targets; progress on stderr.
  *
  * Then the other parts (see PARTS): deadlines, the timer scheduler, e-mail intake, knowledge-base
- * search, reports, the web bundle and a major incident's update fan-out.
+ * search, reports, the web bundle, a major incident's update fan-out and automation rules.
  *
  * Env: BENCH_PARTS (comma list, default all); BENCH_SECONDS (per measurement, default 5); BENCH_DATABASE_URL (postgres://…: a fresh schema
  * there, dropped afterwards; otherwise SQLite in a temporary DATA_DIR).
@@ -274,6 +274,7 @@ const PARTS: Record<string, () => Promise<object[]>> = {
   soak: async () => (await import('./soak.js')).benchSoak(),
   macros: async () => (await import('./macros.js')).benchMacros(),
   queue: async () => (await import('./queue.js')).benchQueue(),
+  automation: async () => (await import('./automation.js')).benchAutomation(),
 };
 
 /** Parts that run only when BENCH_PARTS names them: the soak takes half an hour. */

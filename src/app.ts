@@ -27,6 +27,7 @@ import { kbPageRoutes, kbSearchRoutes } from './modules/kb/index.js';
 import { timetrackingRoutes } from './modules/timetracking/index.js';
 import { ensureReportSchedules, reportRoutes } from './modules/reports/index.js';
 import { ensureRetentionSchedule } from './modules/retention/index.js';
+import { ensureTimeRuleSchedule } from './modules/automation/time-rules.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { phoneRoutes } from './modules/channels/phone/index.js';
 import { problemRoutes } from './modules/problems/index.js';
@@ -79,6 +80,8 @@ export async function openContext(config: Config, db: OpenOptions = {}, clock: C
   await ensureReportSchedules(app);
   // The daily purge of operational rows past their age (RETENTION_DAYS and the like).
   await ensureRetentionSchedule(app);
+  // The time rules' pass, each minute.
+  await ensureTimeRuleSchedule(app);
   // Live updates to the web app, published with each change and heard after its commit.
   const live = new LiveHub(handle.db, handle.dialect, liveAudience(handle.db), { url: config.databaseUrl, schema: db.pgSchema });
   publishLiveChanges(app, live);

@@ -19,6 +19,7 @@ import { setRoster } from '../modules/reports/roster.service.js';
 import { createEntry } from '../modules/timetracking/work-entries.service.js';
 import { seedWorkspaceDemo } from '../modules/macros/macros.demo.js';
 import { seedDemoCatalog } from './catalog.js';
+import { seedDemoAutomation } from '../modules/automation/automation.demo.js';
 
 export const DEMO_PASSWORD = 'tierdesk-demo';
 
@@ -213,5 +214,6 @@ async function loadDemo(app: AppContext) {
   const weekdays = (d: [string, string][]) => ({ mon: d, tue: d, wed: d, thu: d, fri: d });
   for (const agent of [l1, l2, l3]) await setRoster(app, manager, agent.id, weekdays(day));
   await setRoster(app, manager, l1en.id, weekdays([['09:00', '17:00']]));
+  await seedDemoAutomation(app, manager);
   return { admin, manager, organizations: [orgA, orgB, orgC] };
 }

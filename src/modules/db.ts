@@ -31,9 +31,10 @@ import type { ProblemTables } from './problems/problems.tables.js';
 import type { CannedTables } from './canned/canned.tables.js';
 import type { MacroTables } from './macros/macros.tables.js';
 import type { AutomationTables } from './automation/automation.tables.js';
+import type { TimeRuleTables } from './automation/time-rules.tables.js';
 
 /** Every table, as the query builder sees them. Each module owns and migrates its own. */
-export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & CatalogTables & ChangeTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables & CannedTables & MacroTables & ProblemTables & AutomationTables;
+export type DB = CounterTables & EventTables & AuditTables & MailTables & TimerTables & IdentityTables & TicketTables & CatalogTables & ChangeTables & SlaTables & SlaClockTables & EscalationTables & NotificationTables & EmailTables & SmsTables & KbTables & TimetrackingTables & ReportTables & WebhookTables & PhoneTables & SsoTables & FileTables & SecurityTables & CannedTables & MacroTables & ProblemTables & AutomationTables & TimeRuleTables;
 export type Db = Kysely<DB>;
 
 /** What a use case needs from the running application. */

@@ -26,6 +26,7 @@ import { problemMigrations } from './problems/index.js';
 import { cannedMigrations } from './canned/index.js';
 import { macroMigrations } from './macros/index.js';
 import { automationMigrations } from './automation/index.js';
+import { timeRuleMigrations } from './automation/time-rules.tables.js';
 
 /** Every migration of core and the modules; applied in name order. */
 export const allMigrations: ModuleMigration[] = [
@@ -56,4 +57,5 @@ export const allMigrations: ModuleMigration[] = [
   ...cannedMigrations,
   ...macroMigrations,
   ...automationMigrations,
+  ...timeRuleMigrations,
 ];

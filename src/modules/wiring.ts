@@ -14,6 +14,7 @@ import { onMajorIncidentReplied, onMajorIncidentStatusChanged } from './problems
 import { addTargetSource } from './sla/index.js';
 import { catalogTargets } from './catalog/index.js';
 import { guardStatusChange, onReply as onChangeReply } from './changes/index.js';
+import { loadTimeRules, subscribeTicketTimes, TIME_RULES_TIMER, timeRuleAct, timeRulesHandler } from './automation/time-rules.js';
 import { onRuleEvent, RULE_SOURCE_EVENTS } from './automation/index.js';
 
 
@@ -40,6 +41,8 @@ export function subscribeModules(app: AppContext) {
   // Changes: nothing is worked before approval (409); an approver's reply "approve"/"reject" decides.
   app.events.on('ticket.status_changed', (trx, e) => guardStatusChange(within(app, trx), trx, e));
   app.events.on('ticket.replied', (trx, e) => onChangeReply(within(app, trx), trx, e));
+  // Time rules: since when each request is pending, unassigned, waiting for a reply.
+  subscribeTicketTimes(app);
   // Automation rules: noted with each event, run at the end of the change's transaction.
   for (const type of RULE_SOURCE_EVENTS) app.events.on(type, (trx, e) => onRuleEvent(within(app, trx), trx, e));
   // A request ordered from the catalog runs on its item's SLA targets.
@@ -69,5 +72,6 @@ export function timerHandlers(app: AppContext): Record<string, TimerHandler> {
     [SCHEDULES.weekly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
     [SCHEDULES.monthly.kind]: (trx, t) => onScheduledReport(within(app, trx), trx, t),
     [RETENTION_TIMER.kind]: retentionHandler(app),
+    [TIME_RULES_TIMER.kind]: timeRulesHandler(app, loadTimeRules, timeRuleAct),
   };
 }

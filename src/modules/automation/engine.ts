@@ -126,11 +126,15 @@ async function runRound(app: AppContext, trx: Db, chain: Chain, ticketId: string
   if (matched.length > 1 && (await runRules(app, trx, chain, matched, ticketId, eventOf)) === null) return;
   for (const rule of matched) {
     const error = await runRules(app, trx, chain, [rule], ticketId, eventOf);
-    if (error === null) continue;
-    const at = app.clock.now().toISOString();
-    await repo.insertRuns(trx, [{ id: newId(), rule_id: rule.row.id, ticket_id: ticketId, event: eventOf(rule), matched: 1, actions: JSON.stringify(rule.actions), error, created_at: at }]);
-    await repo.setLastError(trx, rule.row.id, error, at);
+    if (error !== null) await recordFailure(app, trx, rule, ticketId, eventOf(rule), error);
   }
+}
+
+/** A rule that failed on a request: the error in its runs and on the rule. */
+async function recordFailure(app: AppContext, trx: Db, rule: Rule, ticketId: string, event: string, error: string) {
+  const at = app.clock.now().toISOString();
+  await repo.insertRuns(trx, [{ id: newId(), rule_id: rule.row.id, ticket_id: ticketId, event, matched: 1, actions: JSON.stringify(rule.actions), error, created_at: at }]);
+  await repo.setLastError(trx, rule.row.id, error, at);
 }
 
 /**
@@ -177,6 +181,21 @@ async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], t
   } finally {
     chain.pending = outer;
   }
+}
+
+/**
+ * Runs one rule on one request in the caller's transaction, as a time rule does when its time has
+ * come (time-rules.ts): judged on the request as it is now, run as runRules runs them. False when the
+ * rule's organization or conditions do not fit the request.
+ */
+export async function runRuleOn(app: AppContext, trx: Db, rule: Rule, ticketId: string, event: string): Promise<boolean> {
+  const t = await findTicketById(trx, ticketId);
+  if (!t || (rule.row.organization_id && rule.row.organization_id !== t.organization_id)) return false;
+  const facts = await loadFacts(trx, t, fieldsOf([rule.conditions]), { changes: {}, actorId: null }, app.clock.now());
+  if (!evaluate(rule.conditions, facts).matched) return false;
+  const error = await runRules(app, trx, { pending: new Map(), fired: new Set(), lastRule: new Map() }, [rule], ticketId, () => event);
+  if (error !== null) await recordFailure(app, trx, rule, ticketId, event, error);
+  return true;
 }
 
 function mergeInto(into: Map<string, Pending>, ticketId: string, p: Pending) {

@@ -6,6 +6,7 @@ import {
   businessMinutesBetween as between,
   isBusinessTime,
   NoWorkingTime,
+  subtractBusinessMinutes as subtract,
   validateCalendarSpec,
   WEEKDAYS,
   type CalendarSpec,
@@ -56,6 +57,17 @@ describe('working hours with a lunch break', () => {
     expect(iso(add(berlin, utc('2026-01-10T10:00:00Z'), 60))).toBe('2026-01-12T09:00:00.000Z');
     expect(between(berlin, utc('2026-01-12T07:00:00Z'), utc('2026-01-12T18:00:00Z'))).toBe(480);
     expect(between(berlin, utc('2026-01-09T12:00:00Z'), utc('2026-01-12T09:00:00Z'))).toBe(4 * 60 + 60);
+  });
+
+  it('walks back the same way: over lunch, the night and the weekend', () => {
+    // Mon 15:00 CET − 2 h → 14:00, lunch, 13:00–12:00.
+    expect(iso(subtract(berlin, utc('2026-01-12T14:00:00Z'), 120))).toBe('2026-01-12T11:00:00.000Z');
+    // Mon 10:00 CET − 2 h → 09:00, then Friday 18:00–17:00.
+    expect(iso(subtract(berlin, utc('2026-01-12T09:00:00Z'), 120))).toBe('2026-01-09T16:00:00.000Z');
+    // From a Sunday: Friday's last hour.
+    expect(iso(subtract(berlin, utc('2026-01-11T12:00:00Z'), 60))).toBe('2026-01-09T16:00:00.000Z');
+    expect(iso(subtract(berlin, utc('2026-01-11T12:00:00Z'), 0))).toBe('2026-01-11T12:00:00.000Z');
+    expect(() => subtract({ timeZone: 'UTC', week: {} }, utc('2026-01-11T12:00:00Z'), 1)).toThrow(NoWorkingTime);
   });
 
   it('is due at closing time when the target is used up exactly then', () => {
@@ -257,6 +269,18 @@ describe('properties over random starts and targets', () => {
 
   it.each(calendars)('between(start, add(start, m)) = m (%s)', (_name, cal) => {
     fc.assert(fc.property(instant, minutes, (start, m) => between(cal, start, add(cal, start, m)) === m), { numRuns: 300 });
+  });
+
+  it.each(calendars)('between(subtract(end, m), end) = m, and nothing later has m minutes before end (%s)', (_name, cal) => {
+    fc.assert(
+      fc.property(instant, minutes, (end, m) => {
+        const from = subtract(cal, end, m);
+        expect(between(cal, from, end)).toBeCloseTo(m, 6);
+        // The latest such instant: a minute later, fewer than m business minutes remain (unless none were needed).
+        if (m > 0) expect(between(cal, new Date(from.getTime() + 60_000), end)).toBeLessThan(m);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it.each(calendars)('add(from, between(from, to)) is at or before to, and between is additive (%s)', (_name, cal) => {

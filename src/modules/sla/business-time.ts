@@ -248,6 +248,36 @@ export function addBusinessMinutes(cal: CalendarSpec, start: Date, minutes: numb
   throw new NoWorkingTime(`The calendar has not enough working time within ${HORIZON_YEARS} years after ${start.toISOString()}`);
 }
 
+/**
+ * The latest instant from which `minutes` business minutes have passed by `end`: the mirror of
+ * addBusinessMinutes, walking back. A request waiting since this instant or earlier has waited that
+ * long, so one instant per calendar turns "for ≥ N business minutes" into a plain comparison in SQL.
+ */
+export function subtractBusinessMinutes(cal: CalendarSpec, end: Date, minutes: number): Date {
+  const t0 = instantMs(end, 'end');
+  if (!Number.isFinite(minutes) || minutes < 0) throw fail('minutes', 'must be a number ≥ 0');
+  let remaining = Math.round(minutes * MINUTE_MS);
+  if (remaining === 0) return new Date(t0);
+  const c = compile(cal);
+  if (c.alwaysOpen) return new Date(t0 - remaining);
+  if (!c.hasWorkingTime) throw new NoWorkingTime('The calendar has no working hours at all');
+  let t = t0;
+  // One local day late, as addBusinessMinutes starts one early: the walk must see every interval before `end`.
+  const last = localDay(c, t0) + 1;
+  for (let day = last; day >= last - HORIZON_DAYS; day--) {
+    const iv = dayIntervals(c, day);
+    for (let i = iv.length - 2; i >= 0; i -= 2) {
+      const start = iv[i]!;
+      if (start >= t) continue;
+      const to = Math.min(iv[i + 1]!, t);
+      if (remaining <= to - start) return new Date(to - remaining);
+      remaining -= to - start;
+      t = start;
+    }
+  }
+  throw new NoWorkingTime(`The calendar has not enough working time within ${HORIZON_YEARS} years before ${end.toISOString()}`);
+}
+
 /** Business minutes (real minutes, possibly fractional) in [from, to); 0 when `to` is not after `from`. */
 export function businessMinutesBetween(cal: CalendarSpec, from: Date, to: Date): number {
   const a = instantMs(from, 'from');

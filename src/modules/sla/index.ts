@@ -1,6 +1,7 @@
 /** What other modules may use of the SLA module. */
 export {
   addBusinessMinutes,
+  subtractBusinessMinutes,
   businessMinutesBetween,
   isBusinessTime,
   validateCalendarSpec,
