@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import { openContext } from '../src/app.js';
 import { ManualClock } from '../src/core/clock/clock.js';
@@ -160,7 +160,7 @@ async function seedOpen(app: AppContext, count: number) {
   const first = Number(max?.n ?? 0) + 1;
   const iso = (ms: number) => new Date(ms).toISOString();
   for (let start = 0; start < count; start += ROWS_PER_INSERT) {
-    const tickets: TicketTables['tickets'][] = [];
+    const tickets: Insertable<TicketTables['tickets']>[] = [];
     const times: { ticket_id: string; status: string; status_since: string; unassigned_since: string | null; awaiting_reply_since: string | null }[] = [];
     for (let i = start; i < Math.min(start + ROWS_PER_INSERT, count); i++) {
       const requester = pick(clients);
