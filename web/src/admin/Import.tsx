@@ -80,7 +80,7 @@ export default function Import() {
             {result.imported ? t('importData.imported', { created: result.created, updated: result.updated }) : t('importData.summary', { created: result.created, updated: result.updated, errors: result.errorCount })}
           </Alert>
           {result.headerErrors.length > 0 && (
-            <List size="sm" c="red" data-testid="import-header-errors">
+            <List size="sm" c="red.9" data-testid="import-header-errors">
               {result.headerErrors.map((p, i) => (
                 <List.Item key={i}>{`${t('importData.row')} 1 · ${say(p)}`}</List.Item>
               ))}
@@ -107,7 +107,7 @@ export default function Import() {
                 render: (r) => (
                   <Stack gap={0}>
                     {r.errors.map((p, i) => (
-                      <Text key={i} size="xs" c="red">
+                      <Text key={i} size="xs" c="red.9">
                         {say(p)}
                       </Text>
                     ))}
