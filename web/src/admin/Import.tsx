@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, FileInput, Group, List, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Button, FileInput, Group, List, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../api/client';
@@ -48,6 +48,8 @@ export default function Import() {
     f();
     setResult(null);
   };
+  const fieldLabel = (c: string) =>
+    kind === 'people' && c === 'name' ? t('importData.fields.fullName') : c in FIELD_KEYS ? t(`importData.fields.${c as keyof typeof FIELD_KEYS}`) : c;
   const columns = result ? [...new Set(result.rows.flatMap((r) => Object.keys(r.values)))] : [];
 
   return (
@@ -97,15 +99,13 @@ export default function Import() {
                 key: 'action',
                 label: t('importData.action'),
                 nowrap: true,
-                render: (r) =>
-                  r.errors.length ? <Badge color="red">{t('importData.error')}</Badge> : r.action && <Badge variant="light">{t(`importData.actions.${r.action}`)}</Badge>,
+                render: (r) => (r.errors.length ? <Text size="sm" c="red.9">{t('importData.error')}</Text> : r.action && t(`importData.actions.${r.action}`)),
               },
-              ...columns.map((c) => ({ key: c, label: c in FIELD_KEYS ? t(`importData.fields.${c as keyof typeof FIELD_KEYS}`) : c, render: (r: ImportResult['rows'][number]) => r.values[c] ?? '' })),
               {
                 key: 'errors',
                 label: t('importData.errors'),
                 render: (r) => (
-                  <Stack gap={0}>
+                  <Stack gap={0} miw={200}>
                     {r.errors.map((p, i) => (
                       <Text key={i} size="xs" c="red.9">
                         {say(p)}
@@ -114,6 +114,7 @@ export default function Import() {
                   </Stack>
                 ),
               },
+              ...columns.map((c) => ({ key: c, label: fieldLabel(c), render: (r: ImportResult['rows'][number]) => r.values[c] ?? '' })),
             ]}
           />
         </>

@@ -1402,6 +1402,7 @@ export const en = {
       organization: 'Organization',
       line: 'Line',
       phone: 'Phone',
+      fullName: 'Full name',
       language: 'Language',
     },
   },

@@ -1404,6 +1404,7 @@ export const ru: Strings = {
       organization: 'Организация',
       line: 'Линия',
       phone: 'Телефон',
+      fullName: 'ФИО',
       language: 'Язык',
     },
   },
