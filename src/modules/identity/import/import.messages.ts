@@ -4,7 +4,7 @@ export const ROW_PROBLEMS = {
   unknown_column: { en: 'Unknown column; it would be ignored', ru: 'Неизвестный столбец; он был бы пропущен' },
   required: { en: 'A value is required', ru: 'Нужно значение' },
   bad_email: { en: 'Not an e-mail address', ru: 'Это не адрес электронной почты' },
-  bad_role: { en: 'Unknown role (requester, client_manager, agent, manager, admin)', ru: 'Неизвестная роль (requester, client_manager, agent, manager, admin)' },
+  bad_role: { en: 'Unknown role (requester, IT manager, agent, manager, admin)', ru: 'Неизвестная роль (заявитель, ИТ-менеджер, агент, менеджер, администратор)' },
   bad_line: { en: 'Unknown line (L1, L2, L3)', ru: 'Неизвестная линия (L1, L2, L3)' },
   bad_language: { en: 'Unknown language (en, ru)', ru: 'Неизвестный язык (en, ru)' },
   bad_date: { en: 'Not a date (YYYY-MM-DD)', ru: 'Это не дата (ГГГГ-ММ-ДД)' },
