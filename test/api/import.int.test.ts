@@ -107,6 +107,21 @@ describe.each(DATABASES)('import of the directory from CSV and XLSX (%s)', (kind
     ]);
   });
 
+  it('reports a domain of another organization and a name repeated in the file', async () => {
+    const admin = await t.login('admin@demo.test');
+    const n = tag();
+    const csv = `Название;Домены\nNew ${n};client-b.test\nTwice ${n};\ntwice ${n};\n`;
+    const r = await send(admin, 'organizations', false, upload(csv, 'orgs.csv'));
+    expect(r.status).toBe(422);
+    expect(r.body.rows.map((x: any) => [x.row, x.errors.map((e: any) => [e.column, e.code, e.detail])])).toEqual([
+      [2, [['Домены', 'domain_taken', 'client-b.test']]],
+      [3, []],
+      [4, [['Название', 'duplicate_in_file', undefined]]],
+    ]);
+    const names = (await admin.get('/api/v1/organizations')).body.items.map((o: any) => o.name);
+    expect(names).not.toContain(`Twice ${n}`);
+  });
+
   it('refuses a wrong file type with a 400 naming the problem', async () => {
     const admin = await t.login('admin@demo.test');
     const pdf = await send(admin, 'people', true, upload('%PDF-1.4 ...', 'people.pdf'));
