@@ -11,6 +11,7 @@ export const SECTIONS = [
   { path: 'calendars', group: 'clients' },
   { path: 'categories', group: 'clients' },
   { path: 'catalog', group: 'clients' },
+  { path: 'import', group: 'clients', label: 'importData.nav' },
   { path: 'people', group: 'team' },
   { path: 'groups', group: 'team' },
   { path: 'sso', group: 'team' },
@@ -30,6 +31,7 @@ export default function AdminLayout() {
   const me = useMe().data!;
   const location = useLocation();
   const navigate = useNavigate();
+  const sectionLabel = (s: (typeof SECTIONS)[number]) => ('label' in s ? t(s.label) : t(`admin.nav.${s.path}`));
   if (me.role !== 'admin') return <NotFound />;
   const current = SECTIONS.find((s) => location.pathname.startsWith(`/admin/${s.path}`));
   if (!current) return <Navigate to="/admin/organizations" replace />;
@@ -47,7 +49,7 @@ export default function AdminLayout() {
             value={current.path}
             allowDeselect={false}
             onChange={(v) => v && navigate(`/admin/${v}`)}
-            data={SECTIONS.map((s) => ({ value: s.path, label: t(`admin.nav.${s.path}`) }))}
+            data={SECTIONS.map((s) => ({ value: s.path, label: sectionLabel(s) }))}
           />
           <nav aria-label={t('admin.title')}>
             <Stack gap={0} visibleFrom="sm">
@@ -56,7 +58,7 @@ export default function AdminLayout() {
                   key={s.path}
                   component={Link}
                   to={`/admin/${s.path}`}
-                  label={t(`admin.nav.${s.path}`)}
+                  label={sectionLabel(s)}
                   active={s === current}
                 />
               ))}

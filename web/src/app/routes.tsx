@@ -65,6 +65,7 @@ export const router = createBrowserRouter([
           { path: 'categories', element: page(() => import('../admin/Categories')) },
           { path: 'catalog', element: page(() => import('../admin/CatalogAdmin')) },
           { path: 'catalog/:id', element: page(() => import('../admin/CatalogItemEdit')) },
+          { path: 'import', element: page(() => import('../admin/Import')) },
           { path: 'people', element: page(() => import('../admin/People')) },
           { path: 'people/:id', element: page(() => import('../admin/PersonEdit')) },
           { path: 'groups', element: page(() => import('../admin/Groups')) },

@@ -15,6 +15,7 @@ import { clientInfo, securityRoutes } from './security.routes.js';
 import { presentOrganization, presentPerson, presentPlan } from './presenters.js';
 import { ssoRoutes } from '../sso/sso.routes.js';
 import { directorySyncRoutes } from '../directory-sync/directory-sync.routes.js';
+import { importRoutes } from '../import/import.routes.js';
 
 /** Sign-in, one's own profile and tokens, and the directory: organizations, plans, people, groups. */
 export async function identityRoutes(http: HttpServer, app: AppContext) {
@@ -233,4 +234,5 @@ export async function identityRoutes(http: HttpServer, app: AppContext) {
   // Single sign-on (OpenID Connect) and directory sync (LDAP).
   await ssoRoutes(http, app);
   await directorySyncRoutes(http, app);
+  await importRoutes(http, app);
 }
