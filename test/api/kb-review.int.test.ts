@@ -12,9 +12,13 @@ describe.each(DATABASES)('knowledge base draft and review (%s)', (kind) => {
   let clientASpace: string;
 
   beforeAll(async () => {
-    [l1, l2, l3, manager, alice, itA, bob] = await Promise.all(
-      ['l1@demo.test', 'l2@demo.test', 'l3@demo.test', 'manager@demo.test', 'alice@client-a.test', 'it@client-a.test', 'bob@client-b.test'].map((e) => t.login(e)),
-    );
+    l1 = await t.login('l1@demo.test');
+    l2 = await t.login('l2@demo.test');
+    l3 = await t.login('l3@demo.test');
+    manager = await t.login('manager@demo.test');
+    alice = await t.login('alice@client-a.test');
+    itA = await t.login('it@client-a.test');
+    bob = await t.login('bob@client-b.test');
     clientASpace = (await l2.get(`${K}/spaces`)).body.items.find((s: any) => s.key === 'client-a').id;
   });
 
