@@ -42,7 +42,7 @@ export function StatusActions({ page, me }: { page: KbPage; me: { role: string; 
   const label = { review: t('kbReview.submit'), published: t('kbReview.publish'), draft: t('kbReview.toDraft') };
   const variant = { review: 'light', published: 'filled', draft: 'default' } as const;
   return moves.map((to) => (
-    <Button key={to} variant={variant[to]} color={to === 'published' ? 'green' : undefined} loading={busy} onClick={() => move(to)} data-testid={`kb-status-${to}`}>
+    <Button key={to} variant={variant[to]} loading={busy} onClick={() => move(to)} data-testid={`kb-status-${to}`}>
       {label[to]}
     </Button>
   ));
