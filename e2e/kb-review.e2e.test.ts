@@ -50,6 +50,10 @@ describe('knowledge base draft and review in a real browser', () => {
     await checkScreen(l1, '91-kb-draft');
     await l1.getByTestId('kb-status-review').click();
     await expect.poll(() => l1.getByTestId('kb-status').textContent()).toBe('На проверке');
+    await l1.goto('/kb');
+    const row = l1.getByRole('link', { name: title }).locator('xpath=..');
+    await expect.poll(() => row.getByTestId('kb-status').textContent()).toBe('На проверке');
+    await checkScreen(l1, '93-kb-list-review');
   }, 120_000);
 
   it('L3 publishes it', async () => {

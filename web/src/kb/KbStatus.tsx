@@ -10,7 +10,7 @@ import { mayPublish, STATUS_COLOR, type KbPage, type PageStatus } from './kb.api
 export function StatusBadge({ status }: { status: PageStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={STATUS_COLOR[status]} variant="light" data-testid="kb-status">
+    <Badge color={STATUS_COLOR[status]} variant="light" data-testid="kb-status" style={{ flexShrink: 0 }}>
       {t(`kbReview.status.${status}`)}
     </Badge>
   );
