@@ -68,6 +68,13 @@ describe.each(DATABASES)('knowledge base draft and review (%s)', (kind) => {
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body)).toContain('status');
     expect((await l1.post(`${K}/pages`, { title: `Bad ${randomUUID()}`, body: 'x', status: 'published' })).status).toBe(400);
+    // Acting on a page someone changed since: 409 with what changed, the status as it was.
+    const q = await draft(`zv${randomUUID().slice(0, 8)}`);
+    expect((await l2.put(`${K}/pages/${q.id}`, { body: 'Changed', baseRevision: 1 })).status).toBe(200);
+    const stale = await l1.post(`${K}/pages/${q.id}/status`, { status: 'review', baseRevision: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toBe('revision_conflict');
+    expect((await l1.get(`${K}/pages/${q.id}`)).body.status).toBe('draft');
   });
 
   it('only an L3 specialist or a manager publishes or takes a page back (403 for L1 and L2)', async () => {
