@@ -151,7 +151,8 @@ describe("issue 13 in a real browser: the manager's workload and staffing, time 
     await tags.fill('front-desk');
     await tags.press('Enter');
     await checkScreen(l2, 'kb-01-placement');
-    await l2.getByRole('button', { name: 'Save the page' }).click();
+    // L2 cannot publish: a new page goes for review (an L3 or a manager publishes it).
+    await l2.getByRole('button', { name: 'Submit for review' }).click();
     await l2.waitForURL(/\/kb\/[0-9a-f-]{36}$/);
     const page = (await (await l2.request.get(`/api/v1/kb/pages/${l2.url().split('/').pop()}`)).json()) as { space: { key: string }; locale: string; tags: string[] };
     expect(page).toMatchObject({ space: { key: 'help' }, locale: 'en' });

@@ -205,7 +205,7 @@ describe('the web app in a real browser', () => {
     await l2.getByTestId('kb-preview').getByRole('heading', { name: 'Symptoms' }).waitFor();
     await l2.getByRole('tab', { name: 'Write' }).click();
     await shoot(l2, '14-kb-edit');
-    await l2.getByRole('button', { name: 'Save the page' }).click();
+    await l2.getByRole('button', { name: 'Submit for review' }).click();
     await l2.getByRole('heading', { name: 'Printer prints blank pages' }).waitFor();
     await l2.getByTestId('kb-body').getByRole('heading', { name: 'Symptoms' }).waitFor();
 

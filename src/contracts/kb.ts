@@ -46,8 +46,13 @@ const SpaceRef = z.object({ id: z.string(), key: z.string(), name: z.string(), n
 const PersonRef = z.object({ id: z.string(), name: z.string() });
 const PageRef = z.object({ id: z.string(), title: z.string(), spaceId: z.string(), locale: Locale });
 
+/** Draft → in review → published (and back to draft); only published pages reach the client side. */
+export const PageStatus = z.enum(['draft', 'review', 'published']);
+
 export const PageCreate = z.object({
   title: PageTitle,
+  /** Leave out to publish at once (as before); `draft` or `review` keeps it from the client side. */
+  status: z.enum(['draft', 'review']).optional(),
   /** Markdown; may be left out when a template gives the text. */
   body: Markdown.optional(),
   spaceId: Id.optional(),
@@ -73,6 +78,12 @@ export const PageUpdate = z.object({
   ownerId: Id.nullable().optional(),
 });
 
+export const StatusChange = z.object({
+  status: PageStatus,
+  /** What the person acted on: a page changed since is refused with 409 and what changed. */
+  baseRevision: Revision.optional(),
+});
+
 export const RevertBody = z.object({
   revision: Revision,
   baseRevision: Revision.optional(),
@@ -87,6 +98,7 @@ export const Page = z.object({
   parentId: z.string().nullable(),
   breadcrumbs: z.array(z.object({ id: z.string(), title: z.string() })),
   title: z.string(),
+  status: PageStatus,
   /** The Markdown source: staff only. */
   body: z.string().optional(),
   /** Sanitized HTML, links resolved as the reader may see them. */
@@ -115,6 +127,7 @@ export const PageListItem = z.object({
   parentId: z.string().nullable(),
   title: z.string(),
   locale: Locale,
+  status: PageStatus,
   template: z.string().nullable(),
   tags: z.array(z.string()),
   updatedAt: z.string(),

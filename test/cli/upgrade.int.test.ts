@@ -104,6 +104,10 @@ describe.each(DATABASES)('upgrading from the previous release (%s)', (kind) => {
     expect(withClock.length).toBeGreaterThan(0);
     const dueFirst = (await l1.get('/api/v1/tickets?sort=due&limit=200')).body.items as { id: string; sla: { dueAt: string } | null }[];
     expect(dueFirst.slice(0, withClock.length).map((i) => i.sla?.dueAt)).toEqual(withClock.map((i) => i.sla!.dueAt).sort());
+    // Knowledge-base pages written before draft and review are published (the client side still reads them).
+    const pages = (await l1.get('/api/v1/kb/pages?limit=500')).body.items as { status: string }[];
+    expect(pages.length).toBeGreaterThan(0);
+    expect(new Set(pages.map((p) => p.status))).toEqual(new Set(['published']));
     const alice = await signIn(base, 'alice@client-a.test');
     const created = await alice.post('/api/v1/tickets', { subject: 'After the upgrade', description: 'The printer again' });
     expect(created.status).toBe(201);

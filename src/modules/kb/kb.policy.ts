@@ -32,6 +32,10 @@ export async function readableSpaceIds(db: Db, actor: Actor): Promise<string[] |
 /** Whether a space (by id) is among the readable ones (undefined: all). */
 export const mayRead = (readable: string[] | undefined, spaceId: string) => readable === undefined || readable.includes(spaceId);
 
+/** Whether a page is readable: staff (readable undefined) any page, the client side published pages of its spaces. */
+export const mayReadPage = (readable: string[] | undefined, page: { space_id: string; status: string }) =>
+  readable === undefined || (page.status === 'published' && readable.includes(page.space_id));
+
 /** Writing pages, their attachments and links to requests: the provider's staff. */
 export function assertMayEdit(actor: Actor) {
   if (!isStaff(actor)) throw new Forbidden('Only the service desk staff may change the knowledge base');
@@ -53,4 +57,10 @@ export function assertMayCaptureSolution(actor: Actor) {
   assertMayEdit(actor);
   if (!isManager(actor) && actor.line !== 'L2' && actor.line !== 'L3')
     throw new Forbidden('Only L2 and L3 engineers (or a manager) write solution articles from requests');
+}
+
+/** Publishing a page (or taking it back to draft): the L3 leading specialists, or a manager. */
+export function assertMayPublish(actor: Actor) {
+  assertMayEdit(actor);
+  if (!isManager(actor) && actor.line !== 'L3') throw new Forbidden('Only an L3 specialist or a manager may publish a page or take it back');
 }

@@ -53,18 +53,24 @@ export interface PageFilter {
   /** Only these spaces (undefined: all). */
   spaceIds?: string[];
   tag?: string;
+  /** Only published pages (the client side). */
+  publishedOnly?: boolean;
   limit: number;
 }
 
 export function listPages(db: Db, f: PageFilter) {
   let q = db.selectFrom('kb_pages as p').selectAll('p').orderBy('p.title').orderBy('p.id').limit(f.limit);
   if (f.spaceIds) q = f.spaceIds.length ? q.where('p.space_id', 'in', f.spaceIds) : q.where('p.id', '=', '');
+  if (f.publishedOnly) q = q.where('p.status', '=', 'published');
   if (f.tag) {
     const tag = f.tag;
     q = q.where((eb) => eb.exists(eb.selectFrom('kb_page_tags as t').select('t.tag').whereRef('t.page_id', '=', 'p.id').where('t.tag', '=', tag)));
   }
   return q.execute();
 }
+
+/** The pages not yet published: what a client's search must leave out. */
+export const unpublishedPageIds = async (db: Db) => (await db.selectFrom('kb_pages').select('id').where('status', '!=', 'published').execute()).map((r) => r.id);
 
 export const hasChildren = async (db: Db, id: string) => Boolean(await db.selectFrom('kb_pages').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst());
 
@@ -113,7 +119,7 @@ export const linksFrom = (db: Db, pageId: string) =>
     .selectFrom('kb_links as l')
     .leftJoin('kb_pages as t', 't.id', 'l.target_page_id')
     .selectAll('l')
-    .select(['t.title as target_page_title', 't.space_id as target_page_space_id'])
+    .select(['t.title as target_page_title', 't.space_id as target_page_space_id', 't.status as target_page_status'])
     .where('l.source_page_id', '=', pageId)
     .execute();
 
@@ -131,7 +137,7 @@ export const backlinks = (db: Db, pageId: string) =>
   db
     .selectFrom('kb_links as l')
     .innerJoin('kb_pages as p', 'p.id', 'l.source_page_id')
-    .select(['p.id', 'p.title', 'p.space_id', 'p.locale'])
+    .select(['p.id', 'p.title', 'p.space_id', 'p.locale', 'p.status'])
     .distinct()
     .where('l.target_page_id', '=', pageId)
     .orderBy('p.title')

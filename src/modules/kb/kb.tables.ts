@@ -53,6 +53,8 @@ export interface KbTables {
     reviewed_by: string | null;
     reviewed_at: string | null;
     views: number;
+    /** Only `published` pages reach the client side; drafts and pages in review are staff's. */
+    status: Generated<PageStatus>;
   };
   kb_page_tags: { page_id: string; tag: string };
   kb_revisions: {
@@ -129,6 +131,8 @@ export interface KbTables {
 
 /** The internal space made by the migration, where pages go when no space is named. */
 export const DEFAULT_SPACE_ID = '6b620000-0000-4000-8000-000000000001';
+
+export type PageStatus = 'draft' | 'review' | 'published';
 
 export const kbMigrations: ModuleMigration[] = [
   {
@@ -302,6 +306,17 @@ export const kbMigrations: ModuleMigration[] = [
     async up(db, t) {
       const { rebuildSearchIndex } = await import('./search.service.js');
       await rebuildSearchIndex(db as Db, t.dialect);
+    },
+  },
+  {
+    // Draft and review: every page written before is published.
+    name: '2026-12-08-7-kb-page-status',
+    async up(db) {
+      await db.schema
+        .alterTable('kb_pages')
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('published').check(sql`status in ('draft', 'review', 'published')`))
+        .execute();
+      await db.schema.createIndex('kb_pages_status').on('kb_pages').columns(['status', 'id']).execute();
     },
   },
 ];

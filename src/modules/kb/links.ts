@@ -3,7 +3,7 @@ import type { Db } from '../db.js';
 import type { KbTables } from './kb.tables.js';
 import * as repo from './kb.repo.js';
 import { extractLinks, titleKey, type LinkTarget, type WikiLink } from './markdown.js';
-import { mayRead } from './kb.policy.js';
+import { mayReadPage } from './kb.policy.js';
 
 /** Where a page's attachment is downloaded. */
 export const attachmentPath = (pageId: string, attachmentId: string) => `/api/v1/kb/pages/${pageId}/attachments/${attachmentId}`;
@@ -44,8 +44,8 @@ export async function linkResolver(db: Db, page: { id: string; space_id: string 
   return (link: WikiLink): LinkTarget => {
     const spaceId = link.spaceKey ? spaceByKey.get(link.spaceKey) : page.space_id;
     const row = spaceId ? byKey.get(`${spaceId}\n${titleKey(link.title)}`) : undefined;
-    if (row?.target_page_id && row.target_page_title !== null && row.target_page_space_id !== null)
-      return mayRead(readable, row.target_page_space_id) ? { kind: 'page', id: row.target_page_id, title: row.target_page_title } : { kind: 'hidden' };
+    if (row?.target_page_id && row.target_page_title !== null && row.target_page_space_id !== null && row.target_page_status !== null)
+      return mayReadPage(readable, { space_id: row.target_page_space_id, status: row.target_page_status }) ? { kind: 'page', id: row.target_page_id, title: row.target_page_title } : { kind: 'hidden' };
     // Only those who can write the missing page are shown the way to it.
     return staff ? { kind: 'wanted', spaceId: spaceId ?? null } : { kind: 'hidden' };
   };

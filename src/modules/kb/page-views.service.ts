@@ -2,7 +2,7 @@ import { Invalid, NotFound } from '../../core/errors.js';
 import type { AppContext, Db } from '../db.js';
 import { findUserById, isStaff, type Actor, type Locale } from '../identity/index.js';
 import { diffRevisions } from './diff.js';
-import { assertMayEdit, mayRead, readableSpaceIds } from './kb.policy.js';
+import { assertMayEdit, mayRead, mayReadPage, readableSpaceIds } from './kb.policy.js';
 import * as repo from './kb.repo.js';
 import { attachmentPath, linkResolver } from './links.js';
 import { renderMarkdown } from './markdown.js';
@@ -38,7 +38,7 @@ export async function diffPage(app: AppContext, actor: Actor, id: string, from: 
 /** The pages that link to this one, as far as the actor may read them. */
 export async function listBacklinks(app: AppContext, actor: Actor, id: string) {
   const { readable } = await loadReadablePage(app.db, actor, id);
-  return (await repo.backlinks(app.db, id)).filter((p) => mayRead(readable, p.space_id));
+  return (await repo.backlinks(app.db, id)).filter((p) => mayReadPage(readable, p));
 }
 
 /** The titles linked to in a space that no page has yet, with the pages linking to each (staff). */
@@ -59,7 +59,7 @@ export async function listWanted(app: AppContext, actor: Actor, spaceId: string)
 export async function listPages(app: AppContext, actor: Actor, f: { spaceId?: string; tag?: string; limit: number }) {
   const readable = await readableSpaceIds(app.db, actor);
   if (f.spaceId && (!mayRead(readable, f.spaceId) || !(await repo.findSpace(app.db, f.spaceId)))) throw new NotFound('Space');
-  const pages = await repo.listPages(app.db, { spaceIds: f.spaceId ? [f.spaceId] : readable, tag: f.tag, limit: f.limit });
+  const pages = await repo.listPages(app.db, { spaceIds: f.spaceId ? [f.spaceId] : readable, tag: f.tag, publishedOnly: readable !== undefined, limit: f.limit });
   const tags = await repo.tagsByPage(app.db, pages.map((p) => p.id));
   return pages.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] }));
 }
@@ -103,7 +103,7 @@ export async function getPage(app: AppContext, actor: Actor, id: string, opts: {
     html,
     space: space!,
     tags,
-    translations: translations.filter((t) => mayRead(readable, t.space_id)),
+    translations: translations.filter((t) => mayReadPage(readable, t)),
     attachments,
     breadcrumbs: crumbs,
     owner: owner ?? null,

@@ -6,9 +6,9 @@ import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
 import { findUserById, type Actor, type Locale } from '../identity/index.js';
 import { diffRevisions } from './diff.js';
-import { assertMayDelete, assertMayEdit, mayRead, readableSpaceIds } from './kb.policy.js';
+import { assertMayDelete, assertMayEdit, assertMayPublish, mayReadPage, readableSpaceIds } from './kb.policy.js';
 import * as repo from './kb.repo.js';
-import type { RevisionKind } from './kb.tables.js';
+import type { PageStatus, RevisionKind } from './kb.tables.js';
 import { saveLinks } from './links.js';
 import { normalizeTitle, titleKey } from './markdown.js';
 import { indexPage, unindexPage } from './search.service.js';
@@ -19,6 +19,8 @@ import { looksRussian } from './text.js';
 
 export interface PageInput {
   title: string;
+  /** Left out: published at once. */
+  status?: 'draft' | 'review';
   body?: string;
   spaceId?: string;
   parentId?: string | null;
@@ -45,7 +47,7 @@ export interface PageUpdateInput {
 export async function loadReadablePage(db: Db, actor: Actor, id: string) {
   const readable = await readableSpaceIds(db, actor);
   const page = await repo.findPage(db, id);
-  if (!page || !mayRead(readable, page.space_id)) throw new NotFound('Page');
+  if (!page || !mayReadPage(readable, page)) throw new NotFound('Page');
   return { page, readable };
 }
 
@@ -134,6 +136,7 @@ export async function createPage(app: AppContext, actor: Actor, input: PageInput
     reviewed_by: actor.id,
     reviewed_at: now,
     views: 0,
+    status: input.status ?? 'published',
   };
   await inTransaction(app.db, async (trx) => {
     await repo.insertPage(trx, row);
@@ -142,7 +145,7 @@ export async function createPage(app: AppContext, actor: Actor, input: PageInput
     await saveLinks(trx, row);
     await repo.resolveWanted(trx, space.id, row.title_key, id);
     await indexPage(trx, app.dialect, row);
-    await recordAudit(trx, { entityType: 'kb_page', entityId: id, actorId: actor.id, action: 'created', after: { title, spaceId: space.id, locale, template: row.template } });
+    await recordAudit(trx, { entityType: 'kb_page', entityId: id, actorId: actor.id, action: 'created', after: { title, spaceId: space.id, locale, template: row.template, status: row.status } });
     await app.events.append(trx, { type: 'kb.page_created', subjectType: 'kb_page', subjectId: id, actorId: actor.id, data: { spaceId: space.id, title } });
   }).catch(mapUnique);
   return id;
@@ -289,5 +292,32 @@ export async function unlinkTranslation(app: AppContext, actor: Actor, id: strin
   await inTransaction(app.db, async (trx) => {
     await repo.updatePage(trx, id, { translation_group: newId() });
     await recordAudit(trx, { entityType: 'kb_page', entityId: id, actorId: actor.id, action: 'translation_unlinked' });
+  });
+}
+
+/**
+ * The moves a page's status may make: staff send a draft for review or back to draft; an L3
+ * specialist or a manager publishes (from review or straight from draft) and takes a page back.
+ */
+const TRANSITIONS: Record<PageStatus, Partial<Record<PageStatus, 'staff' | 'publisher'>>> = {
+  draft: { review: 'staff', published: 'publisher' },
+  review: { draft: 'staff', published: 'publisher' },
+  published: { draft: 'publisher' },
+};
+
+/** Moves a page to another status (see TRANSITIONS); 409 for a move that is not one. */
+export async function setPageStatus(app: AppContext, actor: Actor, id: string, input: { status: PageStatus; baseRevision?: number }) {
+  const page = await loadForEdit(app.db, actor, id);
+  if (input.baseRevision !== undefined && input.baseRevision !== page.revision) throw await staleConflict(app.db, id, input.baseRevision);
+  if (page.status === input.status) throw new Conflict(`The page is already ${input.status}`, 'status_unchanged', { status: page.status });
+  const who = TRANSITIONS[page.status][input.status];
+  if (!who) throw new Conflict(`A page that is ${page.status} cannot become ${input.status}`, 'invalid_transition', { from: page.status, to: input.status });
+  if (who === 'publisher') assertMayPublish(actor);
+  const now = app.clock.now().toISOString();
+  await inTransaction(app.db, async (trx) => {
+    const r = await trx.updateTable('kb_pages').set({ status: input.status, updated_by: actor.id, updated_at: now }).where('id', '=', id).where('status', '=', page.status).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new Conflict('Someone changed the status of the page at the same time; reload it', 'status_changed');
+    await recordAudit(trx, { entityType: 'kb_page', entityId: id, actorId: actor.id, action: 'status_changed', before: { status: page.status }, after: { status: input.status } });
+    await app.events.append(trx, { type: 'kb.page_status_changed', subjectType: 'kb_page', subjectId: id, actorId: actor.id, data: { from: page.status, to: input.status } });
   });
 }

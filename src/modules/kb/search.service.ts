@@ -152,6 +152,8 @@ export async function searchKb(app: AppContext, actor: Actor, input: SearchInput
   const scope: SearchScope = {
     spaceIds: input.kind === 'ticket' ? [] : input.spaceId ? [input.spaceId] : readable,
     tickets: input.kind === 'page' || input.spaceId ? 'none' : ticketScopeOf(actor),
+    // Drafts and pages in review are staff's.
+    excludeRefIds: readable === undefined ? undefined : await repo.unpublishedPageIds(app.db),
   };
   const stems = queryStems(input.q);
   const found = await findDocs(app, stems, 'all', scope, input.limit);

@@ -5,7 +5,7 @@ import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { type AppContext, within } from '../db.js';
 import { STAFF_ROLES, type Actor, type Locale } from '../identity/index.js';
 import { findCategory, listTimelineEntries, loadTicket, PUBLIC_EVENTS, ticketNumber } from '../tickets/index.js';
-import { assertMayCaptureSolution, assertMayEdit, mayRead, readableSpaceIds } from './kb.policy.js';
+import { assertMayCaptureSolution, assertMayEdit, mayReadPage, readableSpaceIds } from './kb.policy.js';
 import * as repo from './kb.repo.js';
 import { titleKey } from './markdown.js';
 import { createPage, loadReadablePage } from './pages.service.js';
@@ -59,11 +59,11 @@ export async function listSolutions(app: AppContext, actor: Actor, ticketRef: st
   const rows = await app.db
     .selectFrom('kb_solutions as s')
     .innerJoin('kb_pages as p', 'p.id', 's.page_id')
-    .select(['p.id', 'p.title', 'p.space_id', 'p.locale', 's.created_at as linked_at'])
+    .select(['p.id', 'p.title', 'p.space_id', 'p.locale', 'p.status', 's.created_at as linked_at'])
     .where('s.ticket_id', '=', t.id)
     .orderBy('s.created_at')
     .execute();
-  return rows.filter((r) => mayRead(readable, r.space_id));
+  return rows.filter((r) => mayReadPage(readable, r));
 }
 
 /** A title usable for a page: no link brackets or bars, at most 200 characters. */
@@ -117,7 +117,8 @@ export async function relatedForTicket(app: AppContext, actor: Actor, ticketRef:
 /** For a request being written: the articles the writer may read that may answer it. */
 export async function suggestArticles(app: AppContext, actor: Actor, text: string, limit: number) {
   const readable = await readableSpaceIds(app.db, actor);
-  return findDocs(app, queryStems(text, SUGGEST_TERMS), 'any', { spaceIds: readable, tickets: 'none' }, limit);
+  const excludeRefIds = readable === undefined ? undefined : await repo.unpublishedPageIds(app.db);
+  return findDocs(app, queryStems(text, SUGGEST_TERMS), 'any', { spaceIds: readable, tickets: 'none', excludeRefIds }, limit);
 }
 
 /** "This solved it": the article answered what the person was about to ask; no request is made. */

@@ -708,6 +708,15 @@ export const en = {
       organizations: 'For some clients: the people of the clients this space is shared with read it.',
     },
   },
+  kbReview: {
+    status: { draft: 'Draft', review: 'In review', published: 'Published' },
+    hidden: 'Clients do not see this page until it is published.',
+    saveDraft: 'Save as draft',
+    submit: 'Submit for review',
+    publish: 'Publish',
+    toDraft: 'Back to draft',
+    changed: 'Status: {{status}}',
+  },
   dashboard: {
     title: 'Service desk',
     workload: 'Workload by agent',

@@ -7,7 +7,9 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'reac
 import type { KbDraft } from './ArticleFromRequest';
 import { ApiError, post, api } from '../api/client';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
-import { safeHtml, spaceName, useKbPage, useSpaces, type KbPage } from './kb.api';
+import { useMe } from '../api/queries';
+import { mayPublish, safeHtml, spaceName, useKbPage, useSpaces, type KbPage } from './kb.api';
+import { StatusBadge } from './KbStatus';
 
 const md = new MarkdownIt({ html: false, linkify: true });
 /** The preview: Markdown as the server renders it, near enough; [[Title]] links shown as plain links. */
@@ -74,6 +76,10 @@ function Editor({ page, spaceId: initialSpace }: { page?: KbPage; spaceId?: stri
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const html = useMemo(() => preview(body), [body]);
+  const me = useMe().data;
+  const publisher = !!me && mayPublish(me);
+  // A new page: a publisher publishes it at once (or keeps a draft); anyone else saves a draft or sends it for review.
+  const [status, setStatus] = useState<'draft' | 'review' | undefined>(undefined);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -81,7 +87,7 @@ function Editor({ page, spaceId: initialSpace }: { page?: KbPage; spaceId?: stri
     try {
       const saved = page
         ? await api<KbPage>('PUT', `/kb/pages/${page.id}`, { title, body, tags, locale, summary: summary || undefined, baseRevision: page.revision })
-        : await post<KbPage>('/kb/pages', { title, body, spaceId: spaceId ?? undefined, tags, locale, summary: summary || undefined });
+        : await post<KbPage>('/kb/pages', { title, body, spaceId: spaceId ?? undefined, tags, locale, summary: summary || undefined, status: publisher ? status : (status ?? 'draft') });
       await qc.invalidateQueries({ queryKey: ['kb'] });
       notifyOk(t('kb.saved'));
       navigate(`/kb/${saved.id}`);
@@ -95,7 +101,10 @@ function Editor({ page, spaceId: initialSpace }: { page?: KbPage; spaceId?: stri
   return (
     <form onSubmit={submit}>
       <Stack maw={900}>
-        <Title order={1}>{page ? t('kb.editTitle', { title: page.title }) : t('kb.newPage')}</Title>
+        <Group gap="sm">
+          <Title order={1}>{page ? t('kb.editTitle', { title: page.title }) : t('kb.newPage')}</Title>
+          {page && <StatusBadge status={page.status} />}
+        </Group>
         {stale ? <Alert color="yellow">{t('kb.stale')}</Alert> : <ErrorAlert error={error} />}
         <Placement page={page} spaceId={spaceId} setSpaceId={setSpaceId} locale={locale} setLocale={setLocale} />
         <TextInput label={t('kb.pageTitle')} required value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
@@ -118,9 +127,20 @@ function Editor({ page, spaceId: initialSpace }: { page?: KbPage; spaceId?: stri
         <TagsInput label={t('kbPlacement.tags')} description={t('kbPlacement.tagsHint')} value={tags} onChange={setTags} maxTags={30} />
         <TextInput label={t('kb.summary')} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} maxLength={500} />
         <Group>
-          <Button type="submit" loading={busy} disabled={!title.trim()}>
-            {t('kb.save')}
-          </Button>
+          {page ? (
+            <Button type="submit" loading={busy} disabled={!title.trim()}>
+              {t('kb.save')}
+            </Button>
+          ) : (
+            <>
+              <Button type="submit" loading={busy} disabled={!title.trim()} onClick={() => setStatus(publisher ? undefined : 'review')} data-testid="kb-save-main">
+                {publisher ? t('kbReview.publish') : t('kbReview.submit')}
+              </Button>
+              <Button type="submit" variant="light" loading={busy} disabled={!title.trim()} onClick={() => setStatus('draft')} data-testid="kb-save-draft">
+                {t('kbReview.saveDraft')}
+              </Button>
+            </>
+          )}
           <Button component={Link} to={page ? `/kb/${page.id}` : '/kb'} variant="default">
             {t('ticket.cancel')}
           </Button>

@@ -11,6 +11,7 @@ import { isStaffRole } from '../api/types';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { spaceName, usePages, useSpaces, type SearchResult } from './kb.api';
+import { StatusBadge } from './KbStatus';
 
 const marked = (html: string) => DOMPurify.sanitize(html, { ALLOWED_TAGS: ['mark'], ALLOWED_ATTR: [] });
 
@@ -72,6 +73,7 @@ export default function KbHome() {
                   {p.title}
                 </Anchor>
                 <Group gap={4} wrap="nowrap">
+                  {p.status !== 'published' && <StatusBadge status={p.status} />}
                   {p.tags.slice(0, 3).map((tag) => (
                     <Badge key={tag} size="xs" variant="outline">
                       {tag}

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Breadcrumbs, Button, Group, Paper, Stack, Text, Title, Typography } from '@mantine/core';
+import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Paper, Stack, Text, Title, Typography } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useMe } from '../api/queries';
@@ -7,6 +7,7 @@ import { NotFound } from '../app/guards';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { safeHtml, spaceName, useBacklinks, useKbPage } from './kb.api';
+import { StatusActions, StatusBadge } from './KbStatus';
 
 /** `/kb/{pageId}`: an article, its place, its links here, and (for staff) edit and history. */
 export default function KbPageView() {
@@ -33,7 +34,10 @@ export default function KbPageView() {
       </Breadcrumbs>
       <Group justify="space-between" align="start">
         <div>
-          <Title order={1}>{p.title}</Title>
+          <Group gap="sm">
+            <Title order={1}>{p.title}</Title>
+            {staff && <StatusBadge status={p.status} />}
+          </Group>
           <Text size="sm" c="dimmed">
             {t('kb.revision', { number: p.revision })} · {dateTime(p.updatedAt, i18n.language)}
             {p.updatedBy ? ` · ${p.updatedBy.name}` : ''}
@@ -48,6 +52,7 @@ export default function KbPageView() {
         </div>
         {staff && (
           <Group>
+            <StatusActions page={p} me={me} />
             <Button component={Link} to={`/kb/${p.id}/edit`}>
               {t('kb.edit')}
             </Button>
@@ -57,6 +62,11 @@ export default function KbPageView() {
           </Group>
         )}
       </Group>
+      {staff && p.status !== 'published' && (
+        <Alert color="yellow" data-testid="kb-unpublished">
+          {t('kbReview.hidden')}
+        </Alert>
+      )}
       <Paper withBorder p="md">
         <Typography>
           <div data-testid="kb-body" dangerouslySetInnerHTML={{ __html: safeHtml(p.html) }} />

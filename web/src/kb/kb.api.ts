@@ -19,6 +19,11 @@ export const useKbPage = (id: string) => useQuery({ queryKey: ['kb', 'page', id]
 export const useBacklinks = (id: string) => useQuery({ queryKey: ['kb', 'backlinks', id], queryFn: () => get<{ items: PageRef[] }>(`/kb/pages/${id}/backlinks`) });
 export const useRevisions = (id: string) => useQuery({ queryKey: ['kb', 'revisions', id], queryFn: () => get<{ items: RevisionItem[] }>(`/kb/pages/${id}/revisions`) });
 
+export type PageStatus = KbPage['status'];
+export const STATUS_COLOR: Record<PageStatus, string> = { draft: 'gray', review: 'yellow', published: 'green' };
+/** Publishing (and taking back): an L3 leading specialist or a manager, as the server checks. */
+export const mayPublish = (me: { role: string; line?: string | null }) => me.role === 'manager' || me.role === 'admin' || me.line === 'L3';
+
 /** HTML from the server (already sanitized there) or from the preview, sanitized again in the browser. */
 export const safeHtml = (html: string) => DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
 

@@ -165,6 +165,21 @@ export async function kbPageRoutes(http: HttpServer, app: AppContext) {
       return page(actor, req.params.id);
     },
   });
+  http.post('/api/v1/kb/pages/:id/status', {
+    schema: {
+      tags,
+      params: IdParam,
+      body: c.StatusChange,
+      description:
+        'Draft → review (staff), review → draft (staff), draft/review → published and published → draft (L3 or a manager; 403 otherwise); 409 `invalid_transition` or `status_unchanged`.',
+      response: { 200: c.Page, ...errorResponses },
+    },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      await pages.setPageStatus(app, actor, req.params.id, req.body);
+      return page(actor, req.params.id);
+    },
+  });
   http.get('/api/v1/kb/pages/:id/revisions', {
     schema: { tags, params: IdParam, response: { 200: c.RevisionList, ...errorResponses } },
     handler: async (req) => ({ items: (await views.listRevisions(app, actorOf(req), req.params.id)).map(presentRevision) }),
