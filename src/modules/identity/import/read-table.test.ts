@@ -7,6 +7,10 @@ describe('reading an import file', () => {
     expect(parseCsv('Почта;Имя\nivan@a.test;Иван')).toEqual([['Почта', 'Имя'], ['ivan@a.test', 'Иван']]);
   });
 
+  it('refuses a quote left open, naming the file', () => {
+    expect(() => parseCsv('Name\n"Acme')).toThrow(expect.objectContaining({ details: [expect.objectContaining({ path: 'file' })] }));
+  });
+
   it('numbers rows as a spreadsheet does, skipping blank ones', async () => {
     const sheet = await readTable({ filename: 'x.csv', data: Buffer.from('\uFEFFName\n\nAcme\n') });
     expect(sheet).toEqual({ headers: ['Name'], rows: [{ number: 3, cells: ['Acme'] }] });

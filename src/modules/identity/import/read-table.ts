@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { Invalid } from '../../../core/errors.js';
 import { lazy } from '../../../core/lazy.js';
@@ -51,35 +52,12 @@ function decode(data: Buffer): string {
 /** RFC 4180 CSV with `,` or `;` (whichever the header line has more of) as the separator. */
 export function parseCsv(text: string): string[][] {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell.trim());
-    cell = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch !== '"') cell += ch;
-      else if (text[i + 1] === '"') cell += text[i++];
-      else quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) endCell();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endCell();
-      rows.push(row);
-      row = [];
-    } else cell += ch;
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  try {
+    return parse(text, { delimiter, bom: true, trim: true, relax_column_count: true, skip_empty_lines: false });
+  } catch (err) {
+    throw new Invalid(`The CSV file cannot be read: ${(err as Error).message}`, 'file');
   }
-  if (cell || row.length) {
-    endCell();
-    rows.push(row);
-  }
-  return rows;
 }
 
 async function readXlsx(data: Buffer): Promise<SheetRow[]> {
