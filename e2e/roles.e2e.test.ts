@@ -227,7 +227,7 @@ describe('every role, every screen, both languages', () => {
 
   it('the administrator reaches every section of the administration', async () => {
     await tour('admin@demo.test', async (page) => {
-      const sections = ['organizations', 'plans', 'calendars', 'categories', 'people', 'groups', 'sso', 'security', 'mailboxes', 'quarantine', 'dead-letters', 'sms-gateways', 'sms-messages', 'telephony', 'webhooks'].map((s) => `/admin/${s}`);
+      const sections = ['organizations', 'plans', 'calendars', 'categories', 'people', 'groups', 'sso', 'security', 'mailboxes', 'quarantine', 'dead-letters', 'sms-gateways', 'sms-messages', 'telephony', 'webhooks', 'catalog', 'import'].map((s) => `/admin/${s}`);
       const edits: string[] = [];
       for (const [list, href] of [
         ['/admin/organizations', /^\/admin\/organizations\/[^/]+$/],
