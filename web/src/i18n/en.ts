@@ -1599,6 +1599,8 @@ export const en = {
     },
   },
   errors: {
+    status_unchanged: 'It already has that status.',
+    status_changed: 'Someone changed the status at the same time. Reload and try again.',
     sync_in_progress: 'Another sync of this directory ran at the same time. Try again.',
     sso_required: 'Your organization signs in with single sign-on: use the button below.',
     sso_unavailable: 'The identity provider cannot be reached.',
@@ -1621,7 +1623,7 @@ export const en = {
     version_conflict: 'Someone else changed this request meanwhile. It is reloaded; try again.',
     ticket_changed: 'The request changed while you were writing; read what changed, or send anyway.',
     no_line_budget: 'This request has no running time budget at its line.',
-    invalid_transition: 'The request cannot move to that status now.',
+    invalid_transition: 'It cannot move to that status now.',
     reopen_window_passed: 'The time to reopen this request has passed; make a new request.',
     too_many_requests: 'Too many attempts. Wait a little and try again.',
     already_exists: 'This already exists.',
