@@ -100,6 +100,19 @@ export function evaluate(group: ConditionGroup, facts: RuleFacts): { matched: bo
   return { matched, conditions: [...all, ...any, ...none] };
 }
 
+/**
+ * Whether the conditions may still hold when only some of them can be judged yet (`judged`): false
+ * when those already decide it (an `all` that fails, every `any` failing, a `none` that holds), so
+ * that what the rest would need is never read for a rule that cannot match.
+ */
+export function mayMatch(group: ConditionGroup, facts: RuleFacts, judged: (c: Condition) => boolean): boolean {
+  const holds = (c: Condition) => (judged(c) ? evaluateCondition(c, facts).ok : undefined);
+  const any = group.any ?? [];
+  if ((group.all ?? []).some((c) => holds(c) === false)) return false;
+  if (any.length && any.every((c) => holds(c) === false)) return false;
+  return !(group.none ?? []).some((c) => holds(c) === true);
+}
+
 /** The fields a set of condition groups reads, so that only those are loaded. */
 export function fieldsOf(groups: ConditionGroup[]): Set<ConditionField> {
   const fields = new Set<ConditionField>();

@@ -9,8 +9,8 @@ import { applyActions } from '../macros/index.js';
 import { attributeEntries, findTicketById, insertTimelineEntries, lastEntryId, SYSTEM_ACTOR } from '../tickets/index.js';
 import * as repo from './automation.repo.js';
 import type { Rule } from './automation.service.js';
-import { evaluate, fieldsOf } from './conditions.js';
-import { loadFacts, type EventInfo } from './facts.js';
+import { evaluate, fieldsOf, mayMatch } from './conditions.js';
+import { judgedOnRow, loadFacts, rowFacts, type EventInfo } from './facts.js';
 import { activeEventRules } from './rule-cache.js';
 
 /** How many rounds of rules a change may set off (rules whose actions set off other rules). */
@@ -113,8 +113,13 @@ async function runRound(app: AppContext, trx: Db, chain: Chain, ticketId: string
   // A rule of one organization never touches another's requests.
   const scoped = candidates.filter((r) => !r.row.organization_id || r.row.organization_id === t.organization_id);
   if (!scoped.length) return;
-  const facts = await loadFacts(trx, t, fieldsOf(scoped.map((r) => r.conditions)), p.info, app.clock.now());
-  const matched = scoped.filter((r) => evaluate(r.conditions, facts).matched);
+  // Judged first on what the request's row and the event tell: only the rules that this leaves open
+  // have what else they ask about read, once for all of them.
+  const now = app.clock.now();
+  const onRow = rowFacts(t, p.info, now);
+  const open = scoped.filter((r) => mayMatch(r.conditions, onRow, judgedOnRow));
+  const facts = await loadFacts(trx, t, fieldsOf(open.map((r) => r.conditions)), p.info, now);
+  const matched = open.filter((r) => evaluate(r.conditions, facts).matched);
   if (matched.length && depth > MAX_CHAIN_DEPTH) return recordCut(app, trx, chain.lastRule.get(ticketId), ticketId, matched, p);
   for (const rule of matched) {
     chain.fired.add(`${rule.row.id}:${ticketId}`);

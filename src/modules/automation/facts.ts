@@ -1,4 +1,4 @@
-import type { ConditionField } from '../../contracts/automation.js';
+import type { Condition, ConditionField } from '../../contracts/automation.js';
 import { mailboxOfTicket } from '../channels/email/index.js';
 import { gatewayOfTicket } from '../channels/sms/index.js';
 import type { Db } from '../db.js';
@@ -17,12 +17,14 @@ export interface EventInfo {
   entryId?: number;
 }
 
-/**
- * Reads the facts about a request that the conditions in question need, and only those: the
- * request itself (already read in the transaction), then tags, organization, requester, the
- * mailbox or gateway, the comment, the plan's calendar as the rules ask for them.
- */
-export async function loadFacts(db: Db, t: TicketRow, needed: Set<ConditionField>, event: EventInfo, at: Date): Promise<RuleFacts> {
+/** The fields whose facts are read from the database (the rest are on the request's row or in the event). */
+const READ_FIELDS = new Set<ConditionField>(['ticket.tags', 'organization.name', 'plan.id', 'requester.email', 'requester.language', 'event.actor', 'mailbox.id', 'smsGateway.id', 'comment.body']);
+
+/** Whether a condition can be judged on the request's row and the event alone, without reading anything. */
+export const judgedOnRow = (c: Condition) => c.op.startsWith('changed') || (!READ_FIELDS.has(c.field) && !c.op.endsWith('business_hours'));
+
+/** The facts on the request's row and in the event: no query. */
+export function rowFacts(t: TicketRow, event: EventInfo, at: Date): RuleFacts {
   const values: RuleFacts['values'] = {
     'ticket.priority': t.priority,
     'ticket.status': t.status,
@@ -39,6 +41,16 @@ export async function loadFacts(db: Db, t: TicketRow, needed: Set<ConditionField
     'organization.id': t.organization_id,
     'requester.id': t.requester_id,
   };
+  return { values, changes: event.changes, at };
+}
+
+/**
+ * Reads the facts about a request that the conditions in question need, and only those: the
+ * request itself (already read in the transaction), then tags, organization, requester, the
+ * mailbox or gateway, the comment, the plan's calendar as the rules ask for them.
+ */
+export async function loadFacts(db: Db, t: TicketRow, needed: Set<ConditionField>, event: EventInfo, at: Date): Promise<RuleFacts> {
+  const { values } = rowFacts(t, event, at);
   const wants = (...fields: ConditionField[]) => fields.some((f) => needed.has(f));
   if (wants('ticket.tags')) values['ticket.tags'] = await listTags(db, t.id);
   if (wants('organization.name', 'plan.id')) {

@@ -315,9 +315,13 @@ export const listTags = async (db: Db, ticketId: string) => [
   ...(await memoInTransaction(db, `tags:${ticketId}`, async () => (await db.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', ticketId).orderBy('tag').execute()).map((r) => r.tag))),
 ];
 
-export async function replaceTags(db: Db, ticketId: string, tags: string[]) {
-  await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
-  if (tags.length) await db.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
+/** Sets a request's tags; given the ones it has (`old`), only those gone are deleted and only new ones inserted. */
+export async function replaceTags(db: Db, ticketId: string, tags: string[], old?: string[]) {
+  const gone = old?.filter((tag) => !tags.includes(tag));
+  const added = old ? tags.filter((tag) => !old.includes(tag)) : tags;
+  if (!old) await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
+  else if (gone!.length) await db.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).where('tag', 'in', gone!).execute();
+  if (added.length) await db.insertInto('ticket_tags').values(added.map((tag) => ({ ticket_id: ticketId, tag }))).execute();
   rememberInTransaction(db, `tags:${ticketId}`, [...tags].sort());
 }
 

@@ -109,7 +109,7 @@ export async function createTicket(
       reopened_count: 0,
     });
     await repo.addManagersAsWatchers(trx, id, organizationId);
-    if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)]);
+    if (input.tags?.length) await repo.replaceTags(trx, id, [...new Set(input.tags)], []);
     await repo.insertEntry(trx, { ticket_id: id, kind: 'event', author_id: actor.id, body: '', event_type: 'created', data: JSON.stringify({ line }), created_at: now });
     await recordAudit(trx, { entityType: 'ticket', entityId: id, actorId: actor.id, action: 'created', after: { ...input, requesterId, organizationId } });
     await app.events.append(trx, {
@@ -211,7 +211,7 @@ export async function updateTicket(app: AppContext, actor: Actor, idOrNumber: st
   await inTransaction(app.db, async (trx) => {
     const meta = { reason, coded, lineBy: escalation, ...(tagsChanged && { auditBefore: { tags: oldTags }, auditAfter: { tags: newTags } }) };
     if (!(await commitChange(app, trx, actor, t, changes, now, meta))) throw new Conflict('The request was changed by someone else; reload it and try again', 'version_conflict');
-    if (tagsChanged) await repo.replaceTags(trx, t.id, newTags);
+    if (tagsChanged) await repo.replaceTags(trx, t.id, newTags, oldTags);
   });
   return t.id;
 }
