@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, startApp, type RunningApp } from './support/app';
 import { checkScreen, checksEveryScreen, ensureChromium, launch } from './support/browser';
-import { english, signer } from './support/session';
+import { english, russian, signer } from './support/session';
 
 /** Screens of issue 13, each in English and Russian: the manager's workload against capacity and staffing forecast, time totals, the IT manager's service levels, the KB editor's placement. */
 describe("issue 13 in a real browser: the manager's workload and staffing, time totals, the IT manager's SLA, the KB editor", () => {
@@ -23,14 +23,6 @@ describe("issue 13 in a real browser: the manager's workload and staffing, time 
     await browser?.close();
     await app?.stop();
   });
-
-  /** Switches the interface (and the profile) to Russian. */
-  async function russian(page: Page) {
-    const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
-    await page.locator('label', { hasText: /^RU$/ }).first().click();
-    await saved;
-    await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe('ru');
-  }
 
   it('highlights an agent over capacity, and the name opens their queue', async () => {
     manager = await signer(browser, app.url, errors, contexts).signIn('manager@demo.test', undefined, '/dashboard');
