@@ -106,6 +106,34 @@ export const RulePatch = z.object({ ...Fields, actions: Fields.actions.optional(
 export type RuleInput = z.infer<typeof RuleCreate>;
 export type RulePatch = z.infer<typeof RulePatch>;
 
+/** Why a rule's run failed: a stable code with its parameters, rendered in the reader's language. */
+export const RULE_ERROR_CODES = [
+  /** An action failed: `n` (1-based) and `action` (its type), `reason` (the desk's error code) and `message` (in English). */
+  'action_failed',
+  /** A chain of rules cut at `depth` rounds; `rules`: the names of those left out. */
+  'chain_cut',
+  /** Written before errors had codes: `text`, as it was recorded. */
+  'error',
+] as const;
+/** Why a dry run would not run the rule at all. */
+export const SKIP_CODES = [
+  /** The rule is switched off. */
+  'rule_disabled',
+  /** The rule is for another organization. */
+  'other_organization',
+  /** The rule does not run on the event given (`event`). */
+  'other_event',
+] as const;
+const CodeParams = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())]));
+export const RuleError = z.object({
+  code: z.enum(RULE_ERROR_CODES),
+  params: CodeParams,
+  text: z.string().describe('the same in English, for logs and older clients; render the code in the reader’s language'),
+});
+export type RuleError = z.infer<typeof RuleError>;
+export const SkipReason = z.object({ code: z.enum(SKIP_CODES), params: CodeParams, text: z.string().describe('the same in English') });
+export type SkipReason = z.infer<typeof SkipReason>;
+
 export const Rule = z.object({
   id: z.string(),
   name: z.string(),
@@ -118,7 +146,7 @@ export const Rule = z.object({
   conditions: ConditionGroup,
   time: TimeCondition.nullable(),
   actions: z.array(RuleAction),
-  lastError: z.string().nullable(),
+  lastError: RuleError.nullable(),
   lastErrorAt: IsoInstant.nullable(),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,
@@ -126,14 +154,32 @@ export const Rule = z.object({
 export const RuleList = z.object({ items: z.array(Rule) });
 export const RuleListQuery = z.object({ organizationId: z.string().uuid().optional(), kind: RuleKind.optional() });
 
-export const DryRunBody = z.object({ ticket: z.string().trim().min(1).max(64).describe('the request: its number (TD-123) or id') });
-export const ConditionResult = z.object({ path: z.string(), ok: z.boolean(), actual: z.unknown() });
+/** The fields whose change an event carries (what `changed`, `changed_from`, `changed_to` look at). */
+export const CHANGEABLE_FIELDS = ['ticket.priority', 'ticket.status', 'ticket.line', 'ticket.category', 'ticket.groupId', 'ticket.assigneeId', 'ticket.type'] as const;
+/** An event to judge a dry run as set off by: its type and, for `ticket.updated`, the field changed from → to. */
+export const DryRunEvent = z.object({
+  type: RuleEvent,
+  change: z
+    .object({ field: z.enum(CHANGEABLE_FIELDS), from: z.string().max(200).nullable(), to: z.string().max(200).nullable() })
+    .optional()
+    .describe('only with ticket.updated: the field as it was and as it became (the request is judged with the new value)'),
+});
+export const DryRunBody = z.object({
+  ticket: z.string().trim().min(1).max(64).describe('the request: its number (TD-123) or id'),
+  event: DryRunEvent.optional().describe('judge as set off by this event; none: no change, so `changed…` conditions do not hold'),
+});
+export const ConditionResult = z.object({
+  path: z.string(),
+  ok: z.boolean(),
+  actual: z.unknown(),
+  needsEvent: z.boolean().optional().describe('a `changed…` condition judged without an event: it can only hold on one'),
+});
 export const DryRunResult = z.object({
   matched: z.boolean(),
   conditions: z.array(ConditionResult),
   actions: z.array(RuleAction),
-  /** Why the rule would not run on this request at all (disabled, another organization's). */
-  skippedReason: z.string().optional(),
+  /** Why the rule would not run on this request at all (disabled, another organization's, another event). */
+  skippedReason: SkipReason.optional(),
 });
 export const TicketRules = z.object({
   items: z.array(z.object({ rule: z.object({ id: z.string(), name: z.string() }), matched: z.boolean(), actions: z.array(RuleAction) })),
@@ -147,7 +193,7 @@ export const Run = z.object({
   event: z.string(),
   matched: z.boolean(),
   actions: z.array(RuleAction),
-  error: z.string().nullable(),
+  error: RuleError.nullable(),
   at: IsoInstant,
 });
 export const RunList = z.object({ items: z.array(Run) });

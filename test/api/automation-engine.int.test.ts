@@ -62,7 +62,8 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     return gateway!;
   };
   const detail = async (id: string) => (await l1.get(`${T}/${id}`)).body;
-  const runs = async (ruleId: string) => (await manager.get(`${R}/${ruleId}/runs`)).body.items as { ticketId: string; event: string; matched: boolean; error: string | null; actions: unknown[] }[];
+  type Coded = { code: string; params: Record<string, unknown>; text: string };
+  const runs = async (ruleId: string) => (await manager.get(`${R}/${ruleId}/runs`)).body.items as { ticketId: string; event: string; matched: boolean; error: Coded | null; actions: unknown[] }[];
 
   it('judges every kind of condition on a new request', async () => {
     const c = (field: string, op: string, value?: unknown) => ({ field, op, ...(value !== undefined && { value }) });
@@ -228,8 +229,8 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     expect(await runs(r6.id)).toEqual([]);
     expect((await runs(r1.id)).filter((r) => r.ticketId === c.id)).toHaveLength(1);
     const cut = (await runs(r5.id)).find((r) => r.error);
-    expect(cut?.error).toContain('Stopped after 5 rounds');
-    expect((await manager.get(`${R}/${r5.id}`)).body.lastError).toContain(r6.name);
+    expect(cut?.error).toEqual({ code: 'chain_cut', params: { depth: 5, rules: [r6.name] }, text: expect.stringContaining('Stopped after 5 rounds') });
+    expect((await manager.get(`${R}/${r5.id}`)).body.lastError).toMatchObject({ code: 'chain_cut', params: { rules: [r6.name] } });
   });
 
   it('a failing rule leaves the request as it was, records the error, and never blocks the change', async () => {
@@ -243,8 +244,10 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     expect(d.tags).toEqual(['fails', 'next-rule-ran']);
     const [run] = await runs(failing.id);
     expect(run).toMatchObject({ ticketId: tk.id, matched: true });
-    expect(run!.error).toMatch(/webhook/i);
-    expect((await manager.get(`${R}/${failing.id}`)).body.lastError).toMatch(/webhook/i);
+    // Which action failed and why, as a code the reader's language renders; the English beside it.
+    const failure = { code: 'action_failed', params: { n: 3, action: 'webhook', reason: 'not_found', message: expect.stringMatching(/webhook/i) }, text: expect.stringMatching(/^Action 3 \(webhook\) failed: .*webhook/i) };
+    expect(run!.error).toEqual(failure);
+    expect((await manager.get(`${R}/${failing.id}`)).body.lastError).toEqual(failure);
     const entries = (await l1.get(`${T}/${tk.id}/timeline`)).body.items as { event: { type: string; data: { ruleId?: string } } | null }[];
     expect(entries.filter((e) => e.event?.type === 'automation_ran').map((e) => e.event!.data.ruleId)).toEqual([after.id]);
   });
@@ -256,7 +259,7 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     expect((await detail(a.id)).tags).not.toContain('for-b');
     expect((await detail(b.id)).tags).toContain('for-b');
     const dry = await l1.post(`${R}/${onlyB.id}/dry-run`, { ticket: a.number });
-    expect(dry.body).toMatchObject({ matched: false, actions: [], skippedReason: expect.any(String) });
+    expect(dry.body).toMatchObject({ matched: false, actions: [], skippedReason: { code: 'other_organization', params: {}, text: expect.any(String) } });
     for (const c of [alice, bob]) {
       expect((await c.get(`${T}/${b.id}/automation`)).status).toBe(403);
       expect((await c.post(`${R}/${onlyB.id}/dry-run`, { ticket: b.number })).status).toBe(403);

@@ -2,6 +2,8 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { deleteInBatches } from '../../core/db/batches.js';
 import type { Db } from '../db.js';
 import type { AutomationTables } from './automation.tables.js';
+import type { RuleError } from '../../contracts/automation.js';
+import { errorColumns } from './rule-errors.js';
 
 export type RuleRow = Selectable<AutomationTables['automation_rules']>;
 export type RunRow = Selectable<AutomationTables['automation_runs']>;
@@ -28,11 +30,26 @@ export async function nextPosition(db: Db): Promise<number> {
 }
 
 /** Records the last failure of a rule (or clears it). */
-export const setLastError = (db: Db, id: string, error: string | null, at: string | null) =>
-  db.updateTable('automation_rules').set({ last_error: error, last_error_at: at }).where('id', '=', id).execute();
+export function setLastError(db: Db, id: string, error: RuleError | null, at: string | null) {
+  const c = errorColumns(error);
+  return db.updateTable('automation_rules').set({ last_error: c.text, last_error_code: c.code, last_error_params: c.params, last_error_at: at }).where('id', '=', id).execute();
+}
 
-export const insertRuns = (db: Db, rows: Insertable<AutomationTables['automation_runs']>[]) =>
-  rows.length ? db.insertInto('automation_runs').values(rows).execute() : Promise.resolve([]);
+/** A run as recorded: its error (if any) as the code and parameters of rule-errors.ts. */
+export type RunInsert = Omit<Insertable<AutomationTables['automation_runs']>, 'error' | 'error_code' | 'error_params'> & { error: RuleError | null };
+
+export function insertRuns(db: Db, rows: RunInsert[]) {
+  if (!rows.length) return Promise.resolve([]);
+  return db
+    .insertInto('automation_runs')
+    .values(
+      rows.map(({ error, ...r }) => {
+        const c = errorColumns(error);
+        return { ...r, error: c.text, error_code: c.code, error_params: c.params };
+      }),
+    )
+    .execute();
+}
 
 /** A rule's latest runs, newest first, with the request's number. */
 export const listRuns = (db: Db, ruleId: string, limit: number) =>

@@ -78,6 +78,8 @@ export async function createRule(app: AppContext, actor: Actor, input: RuleInput
       time: rule.time ? JSON.stringify(rule.time) : null,
       actions: JSON.stringify(rule.actions),
       last_error: null,
+      last_error_code: null,
+      last_error_params: null,
       last_error_at: null,
       created_at: now,
       updated_at: now,

@@ -21,7 +21,11 @@ export interface AutomationTables {
     time: string | null;
     /** JSON array of actions (contracts/actions.ts RuleAction), applied in order. */
     actions: string;
+    /** The last failure in English (also the whole of it in rows written before codes: see rule-errors.ts). */
     last_error: string | null;
+    /** Its code (rule-errors.ts) and JSON parameters, rendered in the reader's language. */
+    last_error_code: string | null;
+    last_error_params: string | null;
     last_error_at: string | null;
     created_at: string;
     updated_at: string;
@@ -35,7 +39,10 @@ export interface AutomationTables {
     matched: number;
     /** JSON array of the actions run (empty when it did not match). */
     actions: string;
+    /** The failure in English; its code and JSON parameters beside it (null in rows written before codes). */
     error: string | null;
+    error_code: string | null;
+    error_params: string | null;
     created_at: string;
   };
 }
@@ -76,6 +83,16 @@ export const automationMigrations: ModuleMigration[] = [
         .execute();
       await db.schema.createIndex('automation_runs_rule').on('automation_runs').columns(['rule_id', 'created_at']).execute();
       await db.schema.createIndex('automation_runs_age').on('automation_runs').columns(['created_at']).execute();
+    },
+  },
+  {
+    // Errors as a code with parameters, beside the English text older rows hold alone.
+    name: '2026-12-09-10-automation-error-codes',
+    async up(db) {
+      await db.schema.alterTable('automation_rules').addColumn('last_error_code', 'text').execute();
+      await db.schema.alterTable('automation_rules').addColumn('last_error_params', 'text').execute();
+      await db.schema.alterTable('automation_runs').addColumn('error_code', 'text').execute();
+      await db.schema.alterTable('automation_runs').addColumn('error_params', 'text').execute();
     },
   },
 ];

@@ -5,7 +5,9 @@ import { forgetInTransaction } from '../../core/db/memo.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { newId } from '../../core/ids/ids.js';
 import { type AppContext, type Db, within } from '../db.js';
-import { applyActions } from '../macros/index.js';
+import { applyActions, failedActionIndex } from '../macros/index.js';
+import type { RuleError } from '../../contracts/automation.js';
+import { actionFailed, ruleError } from './rule-errors.js';
 import { attributeEntries, findTicketById, insertTimelineEntries, lastEntryId, SYSTEM_ACTOR } from '../tickets/index.js';
 import * as repo from './automation.repo.js';
 import type { Rule } from './automation.service.js';
@@ -136,7 +138,7 @@ async function runRound(app: AppContext, trx: Db, chain: Chain, ticketId: string
 }
 
 /** A rule that failed on a request: the error in its runs and on the rule. */
-async function recordFailure(app: AppContext, trx: Db, rule: Rule, ticketId: string, event: string, error: string) {
+async function recordFailure(app: AppContext, trx: Db, rule: Rule, ticketId: string, event: string, error: RuleError) {
   const at = app.clock.now().toISOString();
   await repo.insertRuns(trx, [{ id: newId(), rule_id: rule.row.id, ticket_id: ticketId, event, matched: 1, actions: JSON.stringify(rule.actions), error, created_at: at }]);
   await repo.setLastError(trx, rule.row.id, error, at);
@@ -148,15 +150,16 @@ async function recordFailure(app: AppContext, trx: Db, rule: Rule, ticketId: str
  * recorded on the rule, while the change that set it off goes on regardless). On success each
  * rule's run is recorded, and the timeline entries written show as done by the rule(s).
  */
-async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], ticketId: string, eventOf: (r: Rule) => string): Promise<string | null> {
+async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], ticketId: string, eventOf: (r: Rule) => string): Promise<RuleError | null> {
   const sp = `automation_${++savepoints}`;
   const outer = chain.pending;
   chain.pending = new Map();
   const at = app.clock.now().toISOString();
+  const actions = rules.flatMap((r) => r.actions);
   await sql.raw(`savepoint ${sp}`).execute(trx);
   try {
     const before = await lastEntryId(trx, ticketId);
-    await applyActions(app, SYSTEM_ACTOR, ticketId, rules.flatMap((r) => r.actions));
+    await applyActions(app, SYSTEM_ACTOR, ticketId, actions);
     await attributeEntries(trx, ticketId, before, { id: rules[0]!.row.id, name: rules.map((r) => r.row.name).join(', ') });
     // One entry per rule naming what it did, for the actions that leave none of their own (notices, webhooks, timers).
     await insertTimelineEntries(
@@ -182,7 +185,7 @@ async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], t
     await sql.raw(`release ${sp}`).execute(trx);
     // What the transaction remembered of rows the rules wrote is gone with them.
     forgetInTransaction(trx);
-    return (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+    return actionFailed(err, actions, failedActionIndex(err));
   } finally {
     chain.pending = outer;
   }
@@ -219,8 +222,7 @@ function mergeInto(into: Map<string, Pending>, ticketId: string, p: Pending) {
 async function recordCut(app: AppContext, trx: Db, last: Rule | undefined, ticketId: string, stopped: Rule[], p: Pending) {
   if (!last) return;
   const at = app.clock.now().toISOString();
-  const names = stopped.map((r) => `“${r.row.name}”`).join(', ');
-  const error = `Stopped after ${MAX_CHAIN_DEPTH} rounds of rules setting each other off; not run: ${names}`.slice(0, 1000);
+  const error = ruleError({ code: 'chain_cut', params: { depth: MAX_CHAIN_DEPTH, rules: stopped.map((r) => r.row.name) } });
   await repo.insertRuns(trx, [{ id: newId(), rule_id: last.row.id, ticket_id: ticketId, event: [...p.events].join(','), matched: 0, actions: '[]', error, created_at: at }]);
   await repo.setLastError(trx, last.row.id, error, at);
 }

@@ -1,5 +1,5 @@
 import type { RuleAction } from '../../contracts/actions.js';
-import { MAX_PATTERN, type Condition, type ConditionGroup, type RuleInput } from '../../contracts/automation.js';
+import { CHANGEABLE_FIELDS, MAX_PATTERN, type Condition, type ConditionGroup, type RuleInput } from '../../contracts/automation.js';
 import { Invalid } from '../../core/errors.js';
 import type { AppContext } from '../db.js';
 import { assertPlaceholders, getCanned } from '../canned/index.js';
@@ -9,7 +9,7 @@ import { findCategory } from '../tickets/index.js';
 import { findWebhook } from '../webhooks/index.js';
 
 /** Fields whose change an event can carry (`changed`, `changed_from`, `changed_to`). */
-export const CHANGEABLE = new Set(['ticket.priority', 'ticket.status', 'ticket.line', 'ticket.category', 'ticket.groupId', 'ticket.assigneeId', 'ticket.type']);
+export const CHANGEABLE = new Set<string>(CHANGEABLE_FIELDS);
 const TEXT_OPS = new Set(['contains', 'not_contains', 'matches']);
 const LIST_OPS = new Set(['in', 'not_in']);
 

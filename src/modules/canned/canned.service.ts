@@ -3,7 +3,7 @@ import { inTransaction } from '../../core/db/connect.js';
 import { Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
-import { findOrganizationOnce, findUsersOnce, isManager, isStaff, type Actor, type Locale } from '../identity/index.js';
+import { findOrganizationOnce, findUsersOnce, isManager, isStaff, SYSTEM_USER_ID, type Actor, type Locale } from '../identity/index.js';
 import { loadTicket, ticketNumber, type TicketRow } from '../tickets/index.js';
 import * as repo from './canned.repo.js';
 import { firstName, PLACEHOLDERS, renderPlaceholders, unknownPlaceholders, type PlaceholderValues } from './placeholders.js';
@@ -108,10 +108,24 @@ export async function deleteCanned(app: AppContext, actor: Actor, id: string) {
   });
 }
 
-/** What the placeholders stand for on this request, written by this agent. */
-export async function placeholderValues(db: Db, actor: Actor, t: TicketRow): Promise<{ values: PlaceholderValues; locale: Locale }> {
+/** The desk's name as its mail is signed: the name in MAIL_FROM ("Acme Support <support@…>"), else Tierdesk. */
+export function deskName(mailFrom: string): string {
+  const name = /^\s*"?([^"<]*?)"?\s*</.exec(mailFrom)?.[1]?.trim();
+  return name || 'Tierdesk';
+}
+
+/**
+ * What the placeholders stand for on this request, written by this agent. Written by the desk itself
+ * (an automation rule), `agent.*` is the request's assignee, or the desk's name when nobody has it.
+ */
+export async function placeholderValues(app: Pick<AppContext, 'db' | 'config'>, actor: Actor, t: TicketRow): Promise<{ values: PlaceholderValues; locale: Locale }> {
+  const db = app.db;
+  const system = actor.id === SYSTEM_USER_ID;
+  const ids = [t.requester_id, ...(system && t.assignee_id ? [t.assignee_id] : [])];
   // Read once per transaction: a macro's reply and note, and the notices that follow, need them too.
-  const [requester, organization] = await Promise.all([findUsersOnce(db, [t.requester_id]).then((m) => m.get(t.requester_id)), findOrganizationOnce(db, t.organization_id)]);
+  const [people, organization] = await Promise.all([findUsersOnce(db, ids), findOrganizationOnce(db, t.organization_id)]);
+  const requester = people.get(t.requester_id);
+  const agentName = !system ? actor.name : ((t.assignee_id && people.get(t.assignee_id)?.name) || deskName(app.config.mailFrom));
   const requesterName = requester?.name ?? '';
   return {
     locale: requester?.locale ?? 'en',
@@ -121,8 +135,8 @@ export async function placeholderValues(db: Db, actor: Actor, t: TicketRow): Pro
       'requester.email': requester?.email ?? '',
       'ticket.number': ticketNumber(t.number),
       'ticket.subject': t.subject,
-      'agent.name': actor.name,
-      'agent.firstName': firstName(actor.name),
+      'agent.name': agentName,
+      'agent.firstName': firstName(agentName),
       'organization.name': organization?.name ?? '',
     },
   };
@@ -135,7 +149,7 @@ export async function placeholderValues(db: Db, actor: Actor, t: TicketRow): Pro
 export async function renderCanned(app: AppContext, actor: Actor, id: string, ticketRef: string) {
   const row = await loadVisible(app.db, actor, id);
   const t = await loadTicket(app.db, actor, ticketRef);
-  const { values, locale } = await placeholderValues(app.db, actor, t);
+  const { values, locale } = await placeholderValues(app, actor, t);
   const preferred = locale === 'ru' ? row.body_ru : row.body_en;
   const usedLocale: Locale = preferred.trim() ? locale : locale === 'ru' ? 'en' : 'ru';
   const text = renderPlaceholders(usedLocale === 'ru' ? row.body_ru : row.body_en, values);

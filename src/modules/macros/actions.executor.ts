@@ -29,20 +29,37 @@ export function applyActions(app: AppContext, actor: Actor, ticketRef: string, a
     const ctx = within(app, trx);
     const { id } = await loadTicket(trx, actor, ticketRef);
     let change: FieldChange | undefined;
-    for (const action of actions) {
-      if (isFieldAction(action)) {
-        change = withField(change ?? {}, action, actor);
-        continue;
+    // The action being applied (for field changes made as one, the first of them), named when it fails.
+    let at = 0;
+    let changeAt = 0;
+    try {
+      for (const [i, action] of actions.entries()) {
+        if (isFieldAction(action)) {
+          if (!change) changeAt = i;
+          change = withField(change ?? {}, action, actor);
+          continue;
+        }
+        at = changeAt;
+        if (change) await applyFields(ctx, actor, id, change);
+        change = undefined;
+        at = i;
+        if (isRuleOnly(action)) await applyRuleAction(ctx, actor, id, action);
+        else await applyAction(ctx, actor, id, action);
       }
+      at = changeAt;
       if (change) await applyFields(ctx, actor, id, change);
-      change = undefined;
-      if (isRuleOnly(action)) await applyRuleAction(ctx, actor, id, action);
-      else await applyAction(ctx, actor, id, action);
+    } catch (err) {
+      if (err !== null && typeof err === 'object') failedAt.set(err, at);
+      throw err;
     }
-    if (change) await applyFields(ctx, actor, id, change);
     return id;
   });
 }
+
+const failedAt = new WeakMap<object, number>();
+
+/** Which of the actions (its index) threw `err` in applyActions; undefined when none of them did. */
+export const failedActionIndex = (err: unknown): number | undefined => (err !== null && typeof err === 'object' ? failedAt.get(err) : undefined);
 
 function withField(change: FieldChange, a: FieldAction, actor: Actor): FieldChange {
   switch (a.type) {
@@ -79,7 +96,7 @@ async function applyAction(app: AppContext, actor: Actor, ticketId: string, a: E
       return;
     }
     case 'note': {
-      const { values } = await placeholderValues(app.db, actor, await loadTicket(app.db, actor, ticketId));
+      const { values } = await placeholderValues(app, actor, await loadTicket(app.db, actor, ticketId));
       await addComment(app, actor, ticketId, { body: renderPlaceholders(a.body, values), internal: true });
       return;
     }

@@ -2,4 +2,4 @@
 export { macroMigrations, type MacroTables } from './macros.tables.js';
 export { macroRoutes } from './http/macros.routes.js';
 /** The action executor: automation rules apply their actions through it too. */
-export { applyActions } from './actions.executor.js';
+export { applyActions, failedActionIndex } from './actions.executor.js';

@@ -72,7 +72,7 @@ async function recipients(app: AppContext, t: TicketRow, to: string): Promise<Us
 async function notify(app: AppContext, actor: Actor, t: TicketRow, a: Extract<RuleAction, { type: 'notify' }>) {
   const people = (await recipients(app, t, a.to)).filter((u) => u.active === 1 && (u.organization_id === null || u.organization_id === t.organization_id));
   if (!people.length) return;
-  const { values } = await placeholderValues(app.db, actor, t);
+  const { values } = await placeholderValues(app, actor, t);
   let textFor: (locale: Locale) => string;
   if (a.cannedReplyId) {
     const canned = await getCanned(app, actor, a.cannedReplyId);

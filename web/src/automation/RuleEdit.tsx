@@ -11,10 +11,11 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { DataTable } from '../ui/DataTable';
 import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
 import { dateTime } from '../ui/format';
-import { dryRun, ticketNumber, useRule, useRuns, type Action, type ConditionGroup, type DryRun, type Rule, type Run } from './automation.api';
+import { dryRun, ticketNumber, useRule, useRuns, type Action, type ConditionGroup, type DryRun, type DryRunEvent, type Rule, type Run } from './automation.api';
 import { ActionsBuilder, ConditionsBuilder, GROUPS } from './Builders';
+import { useCodedText } from './errors';
 import { useRuleSummary } from './summary';
-import { dotless, EVENTS, TIME_FIELDS, useVocabulary } from './vocabulary';
+import { dotless, EVENTS, FIELDS, TIME_FIELDS, useVocabulary } from './vocabulary';
 
 /** The fields of a rule as the form holds them. */
 function draftOf(r?: Rule) {
@@ -155,14 +156,56 @@ function RuleForm({ rule, readOnly }: { rule?: Rule; readOnly: boolean }) {
   );
 }
 
-/** Why a dry run would not run the rule (it is off, of another organization…), in the reader's words: the API says it in English. */
-const skippedKey = (reason: string) => `automation.skipped.${/organi[sz]ation/i.test(reason) ? 'organization' : /off|disabled/i.test(reason) ? 'disabled' : 'other'}`;
+/** The fields whose change an event carries, for a dry run "as set off by" a change. */
+const CHANGEABLE = ['ticket.priority', 'ticket.status', 'ticket.line', 'ticket.category', 'ticket.groupId', 'ticket.assigneeId', 'ticket.type'] as const satisfies readonly DryRunChange['field'][];
+type DryRunChange = NonNullable<DryRunEvent['change']>;
+const CHANGE_EVENTS = new Set(['ticket.updated', 'ticket.escalated']);
+
+/** The event a dry run is judged as set off by: none, or one of the rule events, with the change it carries. */
+function DryRunEventPicker({ rule, value, onChange }: { rule: Rule; value: DryRunEvent | null; onChange: (e: DryRunEvent | null) => void }) {
+  const { t } = useTranslation();
+  const vocab = useVocabulary();
+  const changed = [...(rule.conditions.all ?? []), ...(rule.conditions.any ?? []), ...(rule.conditions.none ?? [])].find((c) => c.op.startsWith('changed') && (CHANGEABLE as readonly string[]).includes(c.field));
+  const change = value?.change;
+  const kind = change ? FIELDS[change.field] : undefined;
+  const setChange = (c: Partial<DryRunChange>) => onChange({ type: value!.type, change: { field: change?.field ?? 'ticket.priority', from: change?.from ?? null, to: change?.to ?? null, ...c } });
+  return (
+    <Group align="end" wrap="wrap" gap="sm">
+      <Select
+        label={t('automationMore.dryRunEvent')}
+        miw={240}
+        allowDeselect={false}
+        value={value?.type ?? ''}
+        onChange={(v) =>
+          onChange(!v ? null : CHANGE_EVENTS.has(v) ? { type: v as DryRunEvent['type'], change: { field: (changed?.field as DryRunChange['field']) ?? 'ticket.priority', from: null, to: null } } : { type: v as DryRunEvent['type'] })
+        }
+        data={[{ value: '', label: t('automationMore.noEvent') }, ...EVENTS.map((e) => ({ value: e, label: t(`automation.event.${dotless(e)}`) }))]}
+      />
+      {change && kind && (
+        <>
+          <Select
+            label={t('automationMore.changedField')}
+            miw={180}
+            allowDeselect={false}
+            value={change.field}
+            onChange={(f) => setChange({ field: f as DryRunChange['field'], from: null, to: null })}
+            data={CHANGEABLE.map((f) => ({ value: f, label: t(`automation.fields.${dotless(f)}`) }))}
+          />
+          <Select label={t('automationMore.changedFrom')} miw={150} searchable clearable value={change.from} onChange={(v) => setChange({ from: v })} data={vocab.options[kind]} />
+          <Select label={t('automationMore.changedTo')} miw={150} searchable clearable value={change.to} onChange={(v) => setChange({ to: v })} data={vocab.options[kind]} />
+        </>
+      )}
+    </Group>
+  );
+}
 
 /** "What would this rule do to TD-123 now": each condition's result and the actions that would run. */
 function DryRunCard({ rule }: { rule: Rule }) {
   const { t } = useTranslation();
   const summary = useRuleSummary();
+  const codedText = useCodedText();
   const [ticket, setTicket] = useState('');
+  const [event, setEvent] = useState<DryRunEvent | null>(null);
   const [result, setResult] = useState<DryRun | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -171,7 +214,7 @@ function DryRunCard({ rule }: { rule: Rule }) {
     setError(null);
     setResult(null);
     try {
-      setResult(await dryRun(rule.id, ticket.trim()));
+      setResult(await dryRun(rule.id, ticket.trim(), event ?? undefined));
     } catch (e) {
       setError(e);
     } finally {
@@ -198,12 +241,15 @@ function DryRunCard({ rule }: { rule: Rule }) {
           void run();
         }}
       >
-        <Group align="end" wrap="wrap" gap="sm">
-          <TextInput label={t('automation.ticketNumber')} placeholder="TD-000123" required value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} miw={180} />
-          <Button type="submit" variant="light" loading={busy}>
-            {t('automation.runDry')}
-          </Button>
-        </Group>
+        <Stack gap="xs">
+          {rule.kind === 'event' && <DryRunEventPicker rule={rule} value={event} onChange={setEvent} />}
+          <Group align="end" wrap="wrap" gap="sm">
+            <TextInput label={t('automation.ticketNumber')} placeholder="TD-000123" required value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} miw={180} />
+            <Button type="submit" variant="light" loading={busy}>
+              {t('automation.runDry')}
+            </Button>
+          </Group>
+        </Stack>
       </form>
       <ErrorAlert error={error} />
       {result && (
@@ -212,7 +258,11 @@ function DryRunCard({ rule }: { rule: Rule }) {
             <Badge color={result.matched ? 'teal' : 'gray'} variant="light">
               {result.matched ? t('automation.matched') : t('automation.notMatched')}
             </Badge>
-            {result.skippedReason && <Text size="sm">{t(skippedKey(result.skippedReason))}</Text>}
+            {result.skippedReason && (
+              <Text size="sm" data-testid="dry-run-skipped">
+                {codedText(result.skippedReason)}
+              </Text>
+            )}
           </Group>
           {result.conditions.length > 0 && (
             <List spacing={4} size="sm" listStyleType="none" data-testid="dry-run-conditions">
@@ -226,11 +276,18 @@ function DryRunCard({ rule }: { rule: Rule }) {
                     <Text size="sm" span>
                       {at ? `${t(`automation.groupShort.${at.group}`)}: ${at.text}` : t('automation.conditionN', { n: i + 1 })}
                     </Text>
-                    {c.actual !== undefined && (
-                      <Text size="xs" c="dimmed" span>
+                    {c.needsEvent ? (
+                      <Text size="xs" c="orange.9" span data-testid="needs-event">
                         {' '}
-                        ({t('automation.actual', { value: at ? summary.value(at.field, c.actual) : String(c.actual) })})
+                        ({t('automationMore.needsEvent')})
                       </Text>
+                    ) : (
+                      c.actual !== undefined && (
+                        <Text size="xs" c="dimmed" span>
+                          {' '}
+                          ({t('automation.actual', { value: at ? summary.value(at.field, c.actual) : String(c.actual) })})
+                        </Text>
+                      )
                     )}
                   </List.Item>
                 );
@@ -258,6 +315,7 @@ function Runs({ rule }: { rule: Rule }) {
   const { t, i18n } = useTranslation();
   const runs = useRuns(rule.id);
   const summary = useRuleSummary();
+  const codedText = useCodedText();
   return (
     <Stack gap="xs">
       <Title order={2} size="h4">
@@ -293,7 +351,7 @@ function Runs({ rule }: { rule: Rule }) {
               ),
             },
             { key: 'actions', label: t('automation.actions'), render: (r) => <Text size="sm">{r.matched ? summary.actions(r.actions) || '—' : '—'}</Text> },
-            { key: 'error', label: t('automation.error'), render: (r) => (r.error ? <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }}>{r.error}</Text> : '—') },
+            { key: 'error', label: t('automation.error'), render: (r) => (r.error ? <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }} data-testid="run-error">{codedText(r.error)}</Text> : '—') },
           ]}
         />
       )}
@@ -308,6 +366,7 @@ export default function RuleEdit() {
   const me = useMe().data!;
   const manager = isManagerRole(me.role);
   const rule = useRule(id);
+  const codedText = useCodedText();
   const creating = id === 'new';
   if (creating && !manager) return <NotFound />;
   if (!creating && rule.isPending) return <Loading />;
@@ -323,7 +382,7 @@ export default function RuleEdit() {
       </Title>
       {r?.lastError && (
         <Text size="sm" c="red.8" data-testid="rule-error">
-          {t('automation.lastError')}: {r.lastError}
+          {t('automation.lastError')}: {codedText(r.lastError)}
         </Text>
       )}
       <RuleForm key={r?.id ?? 'new'} rule={r} readOnly={!manager} />

@@ -9,6 +9,7 @@ import { DataTable } from '../ui/DataTable';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { useSubmit } from '../ui/FormCard';
 import { useRules, type Rule } from './automation.api';
+import { useCodedText } from './errors';
 import { useRuleSummary } from './summary';
 
 /** `/automation`: the rules, in the order they run, per organization or for all; managers switch and reorder them. */
@@ -19,6 +20,7 @@ export default function Rules() {
   const rules = useRules();
   const orgs = useOrganizations();
   const summary = useRuleSummary();
+  const errorText = useCodedText();
   const change = useSubmit(['automation-rules']);
   const [scope, setScope] = useState<string>('');
   const orgName = (id: string | null) => (id ? (orgs.data?.items.find((o) => o.id === id)?.name ?? '—') : t('automation.global'));
@@ -120,7 +122,7 @@ export default function Rules() {
               render: (r) =>
                 r.lastError ? (
                   <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }} data-testid="rule-error">
-                    {r.lastError}
+                    {errorText(r.lastError)}
                   </Text>
                 ) : (
                   '—'

@@ -18,7 +18,8 @@ export type TicketMatch = z.infer<typeof au.TicketRules>['items'][number];
 export const useRules = () => useQuery({ queryKey: ['automation-rules'], queryFn: () => get<{ items: Rule[] }>('/automation/rules') });
 export const useRule = (id: string) => useQuery({ queryKey: ['automation-rules', id], queryFn: () => get<Rule>(`/automation/rules/${id}`), retry: false, enabled: id !== 'new' });
 export const useRuns = (id: string) => useQuery({ queryKey: ['automation-runs', id], queryFn: () => get<{ items: Run[] }>(`/automation/rules/${id}/runs?limit=50`), enabled: id !== 'new' });
-export const dryRun = (id: string, ticket: string) => post<DryRun>(`/automation/rules/${id}/dry-run`, { ticket });
+export type DryRunEvent = z.infer<typeof au.DryRunEvent>;
+export const dryRun = (id: string, ticket: string, event?: DryRunEvent) => post<DryRun>(`/automation/rules/${id}/dry-run`, { ticket, ...(event && { event }) });
 export const useTicketAutomation = (ref: string, enabled: boolean) =>
   useQuery({ queryKey: ['ticket-automation', ref], queryFn: () => get<{ items: TicketMatch[] }>(`/tickets/${encodeURIComponent(ref)}/automation`), enabled });
 

@@ -52,12 +52,13 @@ export async function automationRoutes(http: HttpServer, app: AppContext) {
   http.post('/api/v1/automation/rules/:id/dry-run', {
     schema: {
       tags,
-      description: 'What the rule would do to the request now: each condition with what it saw, and the actions it would run. Changes nothing.',
+      description:
+        'What the rule would do to the request now, or as set off by the event given (a change: from → to): each condition with what it saw, and the actions it would run. Without an event, `changed…` conditions are marked `needsEvent`. Changes nothing.',
       params: IdParam,
       body: c.DryRunBody,
       response: { 200: c.DryRunResult, ...errorResponses },
     },
-    handler: async (req) => dryRun(app, actorOf(req), req.params.id, req.body.ticket),
+    handler: async (req) => dryRun(app, actorOf(req), req.params.id, req.body.ticket, req.body.event),
   });
 
   http.get('/api/v1/tickets/:id/automation', {

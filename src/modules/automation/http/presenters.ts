@@ -1,6 +1,7 @@
 import type { Rule } from '../automation.service.js';
 import type { RunRow } from '../automation.repo.js';
 import type { RuleAction } from '../../../contracts/actions.js';
+import { storedError } from '../rule-errors.js';
 
 /** A rule as the staff see it. */
 export const presentRule = ({ row, events, conditions, actions, time }: Rule) => ({
@@ -15,7 +16,7 @@ export const presentRule = ({ row, events, conditions, actions, time }: Rule) =>
   conditions,
   time,
   actions,
-  lastError: row.last_error,
+  lastError: storedError(row.last_error, row.last_error_code, row.last_error_params),
   lastErrorAt: row.last_error_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -29,6 +30,6 @@ export const presentRun = (r: RunRow & { ticket_number: number | null }) => ({
   event: r.event,
   matched: !!Number(r.matched),
   actions: JSON.parse(r.actions) as RuleAction[],
-  error: r.error,
+  error: storedError(r.error, r.error_code, r.error_params),
   at: r.created_at,
 });
