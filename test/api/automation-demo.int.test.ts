@@ -69,4 +69,32 @@ describe.each(DATABASES)('the demo automation rules (%s)', (db) => {
     expect((await timeline(id)).filter((e) => e.kind === 'reply' && e.body.includes('7 рабочих дней'))).toHaveLength(1);
     expect(await reminders()).toHaveLength(1);
   });
+
+  it('pages the on-call L2 engineer by SMS for a P1 made out of business hours, and not for one within them', async () => {
+    const admin = await t.tokenClient('admin@demo.test');
+    const l2 = await t.tokenClient('l2@demo.test');
+    const gw = await admin.post('/api/v1/sms/gateways', { name: 'Kannel', kind: 'kannel', unknownSenderPolicy: 'refuse', kannel: { sendsmsUrl: 'http://127.0.0.1:1/cgi-bin/sendsms', username: 'td', password: 'sendsms-password' } });
+    expect(gw.status, JSON.stringify(gw.body)).toBe(201);
+    expect((await l2.patch('/api/v1/me', { phone: '+7 916 000-00-02', availability: 'available' })).status).toBe(200);
+    const aliceId = (await alice.get('/api/v1/me')).body.id as string;
+    const p1 = async (subject: string) => {
+      const r = await staff.post('/api/v1/tickets', { subject, description: 'Everything is down.', requesterId: aliceId, channel: 'phone', priority: 'P1' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body as { id: string; number: string };
+    };
+    const sms = (ticketId: string) => t.td.app.db.selectFrom('mail_outbox').select(['to_address', 'text_body']).where('channel', '=', 'sms').where('ticket_id', '=', ticketId).execute();
+
+    // Saturday 22:00 in Moscow: out of client A's business hours.
+    clock.set('2026-12-05T19:00:00.000Z');
+    const night = await p1('Все серверы недоступны');
+    const paged = await sms(night.id);
+    expect(paged).toHaveLength(1);
+    expect(paged[0]!.to_address).toBe('+79160000002');
+    expect(paged[0]!.text_body).toMatch(new RegExp(`^P1 ${night.number}: Все серверы недоступны\\. (Срочно|Urgent)`));
+
+    // Wednesday 11:00 in Moscow: within them, nobody is paged.
+    clock.set('2026-12-09T08:00:00.000Z');
+    const day = await p1('Сервер печати недоступен');
+    expect(await sms(day.id)).toEqual([]);
+  });
 });
