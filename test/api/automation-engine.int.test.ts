@@ -15,7 +15,7 @@ const SUNDAY_NIGHT = '2026-12-13T00:30:00.000Z';
 
 describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
   const clock = new ManualClock(WEEKDAY_NOON);
-  const t = useTestApp(kind, { DEV_TRACKER_URL: 'http://127.0.0.1:9/rest/items', DEV_TRACKER_SECRET: 'automation-test-secret-0123' }, { clock });
+  const t = useTestApp(kind, { DEV_TRACKER_URL: 'http://127.0.0.1:9/rest/items', DEV_TRACKER_SECRET: 'automation-test-secret-0123', MAIL_FROM: 'Acme Service Desk <support@desk.test>' }, { clock });
   let manager: Client, admin: Client, l1: Client, alice: Client, bob: Client;
   let aliceId: string, bobId: string, l1Id: string, orgA: { id: string; name: string; planId: string }, orgBId: string;
   const made: string[] = [];
@@ -290,6 +290,64 @@ describe.each(DATABASES)('automation rules at work (%s)', (kind) => {
     expect(real[0]!.actions).toEqual(dryYes.actions);
     expect(await runs(no.id)).toEqual([]);
     expect((await detail(tk.id)).tags).toEqual(['dry', 'dry-yes']);
+  });
+
+  it('signs a rule’s public reply with the assignee’s name, or the desk’s when nobody has the request', async () => {
+    const canned = (await manager.post('/api/v1/canned-replies', { name: `Signed ${randomUUID().slice(0, 6)}`, bodyEn: '{{ticket.number}}: on it. {{agent.name}} ({{agent.firstName}})', bodyRu: '{{ticket.number}}: занимаемся. {{agent.name}} ({{agent.firstName}})', shared: true })).body.id;
+    const l1Name = (await l1.get('/api/v1/me')).body.name as string;
+    await rule({ conditions: { all: [{ field: 'ticket.tags', op: 'contains', value: 'sign-assigned' }] }, actions: [{ type: 'assignee', assigneeId: l1Id }, { type: 'reply', cannedReplyId: canned }] });
+    await rule({ conditions: { all: [{ field: 'ticket.tags', op: 'contains', value: 'sign-desk' }] }, actions: [{ type: 'assignee', assigneeId: null }, { type: 'reply', cannedReplyId: canned }] });
+    const reply = async (id: string) => ((await l1.get(`${T}/${id}/timeline`)).body.items as { kind: string; body: string }[]).find((e) => e.kind === 'reply')!.body;
+    const assigned = await newTicket({ tags: ['sign-assigned'] });
+    expect(await reply(assigned.id)).toBe(`${assigned.number}: занимаемся. ${l1Name} (${l1Name.split(' ')[0]})`);
+    const unassigned = await newTicket({ tags: ['sign-desk'] });
+    expect((await detail(unassigned.id)).assigneeId ?? null).toBeNull();
+    expect(await reply(unassigned.id)).toBe(`${unassigned.number}: занимаемся. Acme Service Desk (Acme)`);
+  });
+
+  it('a dry run judged as set off by an event holds "changed" conditions as the real run on that event does', async () => {
+    const r = await rule({
+      events: ['ticket.updated'],
+      conditions: { all: [{ field: 'ticket.priority', op: 'changed_to', value: 'P3' }, { field: 'ticket.tags', op: 'contains', value: 'dry-ev' }] },
+      actions: [{ type: 'tags', add: ['dry-ev-ran'] }],
+    });
+    const tk = await newTicket({ tags: ['dry-ev'] });
+    const dry = (event?: unknown) => l1.post(`${R}/${r.id}/dry-run`, { ticket: tk.number, ...(event !== undefined && { event }) });
+    // No event: nothing changed, and the result says the condition waits for one.
+    const none = (await dry()).body;
+    expect(none).toMatchObject({ matched: false, actions: [] });
+    expect(none.conditions[0]).toMatchObject({ ok: false, needsEvent: true });
+    expect(none.conditions[1].needsEvent).toBeUndefined();
+    // The change the rule waits for.
+    const asUpdate = (await dry({ type: 'ticket.updated', change: { field: 'ticket.priority', from: 'P1', to: 'P3' } })).body;
+    expect(asUpdate).toMatchObject({ matched: true, actions: [{ type: 'tags', add: ['dry-ev-ran'] }] });
+    expect(asUpdate.conditions[0]).toMatchObject({ ok: true, actual: { from: 'P1', to: 'P3' } });
+    expect(asUpdate.conditions[0].needsEvent).toBeUndefined();
+    // Another change, another event.
+    expect((await dry({ type: 'ticket.updated', change: { field: 'ticket.priority', from: 'P1', to: 'P2' } })).body.matched).toBe(false);
+    expect((await dry({ type: 'comment.staff' })).body).toMatchObject({ matched: false, skippedReason: { code: 'other_event', params: { event: 'comment.staff' } } });
+    const bad = await dry({ type: 'comment.staff', change: { field: 'ticket.priority', from: 'P1', to: 'P3' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('event.change');
+
+    // The real change: the rule runs, doing what the dry run said.
+    expect((await l1.patch(`${T}/${tk.id}`, { priority: 'P3' })).status).toBe(200);
+    const real = (await runs(r.id)).filter((x) => x.ticketId === tk.id);
+    expect(real).toHaveLength(1);
+    expect(real[0]!.actions).toEqual(asUpdate.actions);
+    expect((await detail(tk.id)).tags).toContain('dry-ev-ran');
+  });
+
+  it('shows errors recorded before codes as the generic code with their text', async () => {
+    const r = await rule({ conditions: { all: [{ field: 'ticket.tags', op: 'contains', value: 'never-here' }] }, actions: [{ type: 'tags', add: ['x'] }] });
+    const db = t.td.app.db;
+    const at = clock.now().toISOString();
+    await db.updateTable('automation_rules').set({ last_error: 'Webhook not found', last_error_at: at }).where('id', '=', r.id).execute();
+    await db.insertInto('automation_runs').values({ id: randomUUID(), rule_id: r.id, ticket_id: null, event: 'ticket.created', matched: 1, actions: '[]', error: 'Webhook not found', created_at: at }).execute();
+    const legacy = { code: 'error', params: { text: 'Webhook not found' }, text: 'Webhook not found' };
+    expect((await manager.get(`${R}/${r.id}`)).body.lastError).toEqual(legacy);
+    expect((await manager.get(R)).body.items.find((x: { id: string }) => x.id === r.id).lastError).toEqual(legacy);
+    expect((await runs(r.id))[0]!.error).toEqual(legacy);
   });
 
   it('keeps runs 90 days', async () => {
