@@ -14,6 +14,7 @@ import { addComment, createTicket, SYSTEM_ACTOR, updateTicket } from '../tickets
 import { createRule } from './automation.service.js';
 import { ensureTimeRuleSchedule, loadTimeRules, prefiltersOf, runTimeRules, TIME_RULES_TIMER, timeRulesHandler, type TimeRuleAct, type TimeRuleSpec } from './time-rules.js';
 import { runDueTimers } from '../../core/jobs/timers.js';
+import { purgeExpired } from '../retention/index.js';
 import { timerHandlers } from '../wiring.js';
 
 // Wednesday 25 November 2026, 10:00 in Moscow. Client A's plan runs on Moscow working days
@@ -298,4 +299,41 @@ describe.each(DATABASES)('time rules (%s)', (kind) => {
       }
       for (const id of ids) expect(await notes(app, id, 'Raced')).toBe(1);
     });
+
+  it('purges ledger rows older than 90 days whose period has ended, never one still running', async () => {
+    clock.set(START);
+    const ended = await newRequest(people.alice!, 'Ledger: answered');
+    const waiting = await newRequest(people.alice!, 'Ledger: still pending');
+    const closedUnassigned = await unassignedRequest(people.bob!, 'Ledger: closed unassigned');
+    await pendingCustomer(ended);
+    await pendingCustomer(waiting);
+    const pending = await rule('ledger-pending', 'pending_customer', 60, false);
+    const unassigned = await rule('ledger-unassigned', 'unassigned', 60, false);
+    const mine = new Set([ended, waiting, closedUnassigned]);
+    const pass = () => runTimeRules(app, [pending, unassigned], noteAct('Ledger note', (id) => mine.has(id)));
+    clock.advanceMinutes(60);
+    await pass();
+    for (const id of mine) expect(await notes(app, id, 'Ledger note'), id).toBe(1);
+    // The requester answers (that period is over); the unassigned one is closed while nobody has it.
+    await addComment(app, people.alice!, ended, { body: 'Here is the screenshot.', internal: false });
+    await updateTicket(app, people.manager!, closedUnassigned, { status: 'closed' });
+    const ledger = async () =>
+      (await app.db.selectFrom('automation_time_runs').select(['rule_id', 'ticket_id']).where('rule_id', 'in', [pending.id, unassigned.id]).execute())
+        .map((r) => `${r.rule_id === pending.id ? 'pending' : 'unassigned'}:${r.ticket_id}`)
+        .sort();
+    const all = [`pending:${ended}`, `pending:${waiting}`, `unassigned:${closedUnassigned}`].sort();
+    expect(await ledger()).toEqual(all);
+
+    // 89 days on: too young, whatever their period.
+    clock.advanceMinutes(89 * 24 * 60);
+    await purgeExpired(app);
+    expect(await ledger()).toEqual(all);
+    // 91 days on: only the ended period goes.
+    clock.advanceMinutes(2 * 24 * 60);
+    expect((await purgeExpired(app)).automationTimeRuns).toBeGreaterThanOrEqual(1);
+    expect(await ledger()).toEqual([`pending:${waiting}`, `unassigned:${closedUnassigned}`].sort());
+    // What is still running is not acted on again.
+    await pass();
+    for (const id of mine) expect(await notes(app, id, 'Ledger note'), id).toBe(1);
+  });
 });

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { PURGE_BATCH } from '../../core/db/batches.js';
 import type { DB, Db } from '../db.js';
 
 /** The time conditions a time rule may wait on (contracts/automation.ts `time.field`). */
@@ -175,4 +176,38 @@ export async function syncTicketTimes(db: Db, ticketId: string, now: string, cha
     .set({ status: t.status, status_since, unassigned_since, awaiting_reply_since })
     .where('ticket_id', '=', ticketId)
     .execute();
+}
+
+/**
+ * Deletes a time rule's ledger rows claimed before `before` whose condition period has ended: the
+ * request's present period for the rule's time field started at another instant, or it is in none
+ * (it left pending customer, was assigned, was answered). A new period always starts later than the
+ * one it follows, so no pass can find an ended period due again, and forgetting that it was acted on
+ * never makes the rule act twice. A period still running stays whatever its age, even on a closed
+ * request: a reopened one goes on in the same period (it stays unassigned since the same instant).
+ * In batches of PURGE_BATCH rows, each statement on its own.
+ */
+export async function purgeEndedTimeRuns(db: Db, rule: { id: string; field: TimeField }, before: string): Promise<number> {
+  const since = SINCE[rule.field];
+  let total = 0;
+  for (;;) {
+    const ended = await db
+      .selectFrom('automation_time_runs as r')
+      .innerJoin('automation_ticket_times as a', 'a.ticket_id', 'r.ticket_id')
+      .select(['r.ticket_id as ticketId', 'r.period_start as periodStart'])
+      .where('r.rule_id', '=', rule.id)
+      .where('r.at', '<', before)
+      .where((eb) => eb.or([eb(since, 'is', null), eb(since, '<>', eb.ref('r.period_start'))]))
+      .limit(PURGE_BATCH)
+      .execute();
+    if (!ended.length) return total;
+    const r = await db
+      .deleteFrom('automation_time_runs')
+      .where('rule_id', '=', rule.id)
+      .where((eb) => eb.or(ended.map((e) => eb.and([eb('ticket_id', '=', e.ticketId), eb('period_start', '=', e.periodStart)]))))
+      .executeTakeFirst();
+    total += Number(r.numDeletedRows);
+    if (ended.length < PURGE_BATCH) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

@@ -12,6 +12,7 @@ import {
   currentPeriodStart,
   findCandidates,
   organizationIds,
+  purgeEndedTimeRuns,
   syncTicketTimes,
   type CutoffGroup,
   type Prefilter,
@@ -204,6 +205,17 @@ export function timeRulesHandler(app: AppContext, load: (db: Db) => Promise<Time
       await scheduleTimer(trx, { ...TIME_RULES_TIMER, dueAt, payload: { sweptAt } });
     },
   };
+}
+
+/**
+ * The retention job's part: every time rule's ledger rows older than `before` whose period has ended
+ * (time-rules.repo.ts purgeEndedTimeRuns says why that never makes a rule act twice). Switched-off
+ * rules too: they may be switched on again.
+ */
+export async function purgeTimeRuns(db: Db, before: string): Promise<number> {
+  let total = 0;
+  for (const r of (await repo.listRules(db, { kind: 'time' })).map(parseRule)) if (r.time) total += await purgeEndedTimeRuns(db, { id: r.row.id, field: r.time.field }, before);
+  return total;
 }
 
 /** The ticket events that move the times, and how. */

@@ -5,7 +5,7 @@ import { inTransaction } from '../../core/db/connect.js';
 import type { AppContext } from '../db.js';
 import { purgeExpiredCredentials } from '../identity/index.js';
 import { purgeOriginals } from '../channels/email/index.js';
-import { AUTOMATION_RUN_DAYS, purgeAutomationRuns } from '../automation/index.js';
+import { AUTOMATION_RUN_DAYS, purgeAutomationRuns, purgeAutomationTimeRuns } from '../automation/index.js';
 
 /** The daily purge's timer: one pending at a time, set again by each run. */
 export const RETENTION_TIMER = { key: 'retention.purge', kind: 'retention.purge' } as const;
@@ -20,13 +20,14 @@ export interface PurgeCounts {
   resetTokens: number;
   emailOriginals: number;
   automationRuns: number;
+  automationTimeRuns: number;
 }
 
 /**
  * Purges what is kept for operations only, past its age: fired timers, sent outbox rows (mail and
  * SMS) and event rows older than RETENTION_DAYS, sessions and password-reset tokens once expired,
  * originals of inbound e-mail older than EMAIL_ORIGINAL_RETENTION_DAYS, automation rules' runs
- * older than 90 days. Each in short batches,
+ * older than 90 days, and time rules' ledger rows older than 90 days whose period has ended. Each in short batches,
  * never in one long transaction. What is kept by law (requests, their timeline, the audit log,
  * messages' records) is not touched.
  */
@@ -44,6 +45,7 @@ export async function purgeExpired(app: AppContext): Promise<PurgeCounts> {
       ? await purgeOriginals(app.db, app.files, ago(app.config.emailOriginalRetentionDays), now.toISOString())
       : 0,
     automationRuns: await purgeAutomationRuns(app.db, ago(AUTOMATION_RUN_DAYS)),
+    automationTimeRuns: await purgeAutomationTimeRuns(app.db, ago(AUTOMATION_RUN_DAYS)),
   };
 }
 

@@ -2,10 +2,12 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type * as au from '../../../src/contracts/automation';
-import { dotless } from './vocabulary';
 
 /** A rule's error or a dry run's reason to skip, as the API gives it: a code and its parameters. */
 export type Coded = z.infer<typeof au.RuleError> | z.infer<typeof au.SkipReason>;
+
+/** The i18n key of a code with dots (as vocabulary.ts dotless; not imported, so that this file needs no DOM). */
+const dotless = (code: string) => code.replace(/\./g, '_');
 
 const has = (t: TFunction, key: string) => t(key, { defaultValue: '' }) !== '';
 
