@@ -1,5 +1,6 @@
 import { ActionIcon, Button, Group, MultiSelect, Paper, Select, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { KbArticlePicker } from '../kb/KbArticlePicker';
 import type { Action, Condition, ConditionGroup } from './automation.api';
 import { dotless, FIELDS, OPS, valueShape, type Option, type ValueKind, type Vocabulary } from './vocabulary';
 
@@ -93,7 +94,7 @@ export function ConditionsBuilder({ value, onChange, vocab }: { value: Condition
 }
 
 /** A parameter of an action: which key of the action it fills, and how it is picked. */
-type Param = { key: string; kind: ValueKind | 'longtext' | 'canned' | 'recipient' | 'notifyChannel' | 'timer' | 'reason'; optional?: boolean };
+type Param = { key: string; kind: ValueKind | 'longtext' | 'canned' | 'recipient' | 'notifyChannel' | 'timer' | 'reason' | 'kb'; optional?: boolean };
 
 /** The actions a rule can take, in the order offered, with their parameters. */
 export const ACTIONS: Record<string, Param[]> = {
@@ -120,6 +121,7 @@ export const ACTIONS: Record<string, Param[]> = {
   handoff: [{ key: 'note', kind: 'longtext', optional: true }],
   webhook: [{ key: 'webhookId', kind: 'webhook' }],
   timer: [{ key: 'timer', kind: 'timer' }],
+  kb: [{ key: 'pageId', kind: 'kb' }],
 };
 
 const RECIPIENTS = ['requester', 'assignee', 'it_managers', 'group', 'role:l1_oncall', 'role:l2_oncall', 'role:l3_oncall', 'role:manager'];
@@ -133,8 +135,10 @@ function ActionRow({ value: a, onChange, onRemove, vocab, n }: { value: Action; 
     <Select key={p.key} label={label} miw={180} searchable value={(a[p.key] as string | undefined) ?? null} data={data} onChange={(v) => set(p.key, v ?? undefined)} />
   );
   const field = (p: Param) => {
-    const label = t(`automation.param.${p.kind}`);
+    const label = p.kind === 'kb' ? t('automationMore.kbArticle') : t(`automation.param.${p.kind}`);
     switch (p.kind) {
+      case 'kb':
+        return <KbArticlePicker key={p.key} label={label} value={(a[p.key] as string | undefined) ?? null} onChange={(v) => set(p.key, v ?? undefined)} />;
       case 'longtext':
         return <Textarea key={p.key} label={label} miw={260} style={{ flexGrow: 1 }} autosize minRows={2} value={String(a[p.key] ?? '')} onChange={(e) => set(p.key, e.currentTarget.value)} />;
       case 'reason':
@@ -221,7 +225,8 @@ export function useActionText(vocab: Vocabulary) {
     const name = t(`automation.action.${a.type}`, { defaultValue: t('automation.action.other') });
     if (!params?.length) return name;
     const parts = params
-      .filter((p) => a[p.key] !== undefined && a[p.key] !== '')
+      // An article is named on the rule's page, where its picker reads it.
+      .filter((p) => a[p.key] !== undefined && a[p.key] !== '' && p.kind !== 'kb')
       .map((p) => {
         const v = a[p.key];
         switch (p.kind) {
@@ -238,6 +243,8 @@ export function useActionText(vocab: Vocabulary) {
             return `«${String(v).slice(0, 60)}»`;
           case 'tags':
             return (v as string[]).join(', ');
+          case 'kb':
+            return '';
           default:
             return vocab.nameOf(p.kind, v);
         }
