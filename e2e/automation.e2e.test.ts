@@ -28,7 +28,7 @@ describe('automation rules in a real browser', () => {
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const r = await fetch(`${app.url}/api/v1${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      return (await r.json()) as T;
+      return (r.status === 204 ? undefined : await r.json()) as T;
     };
   }
 
@@ -173,6 +173,50 @@ describe('automation rules in a real browser', () => {
     const listed = manager.getByTestId('rules').locator('tr', { hasText: ruleName });
     await listed.getByRole('switch', { name: `«${ruleName}» включено` }).click({ force: true });
     await expect.poll(async () => (await api<{ enabled: boolean }>('GET', `/automation/rules/${ruleUrl.split('/').pop()}`)).enabled).toBe(false);
+  }, 120_000);
+
+  it('shows a failing rule’s error in Russian in the list and its history, and links a KB article picked by searching', async () => {
+    const mgr = await as('manager@demo.test');
+    const admin = await as('admin@demo.test');
+    const hook = await admin<{ id: string }>('POST', '/webhooks', { name: `Ушедший веб-хук ${stamp}`, url: 'http://127.0.0.1:9/gone', events: ['ticket.rated'] });
+    const failingName = `Веб-хук, которого больше нет ${stamp}`;
+    const failing = await mgr<{ id: string }>('POST', '/automation/rules', {
+      name: failingName,
+      events: ['ticket.created'],
+      conditions: { all: [{ field: 'ticket.subject', op: 'contains', value: `kb-${stamp}` }] },
+      actions: [{ type: 'webhook', webhookId: hook.id }],
+    });
+    await admin('DELETE', `/webhooks/${hook.id}`);
+    await (await as('alice@client-a.test'))('POST', '/tickets', { subject: `Принтер печатает пустые листы kb-${stamp}`, description: 'Листы выходят пустыми.' });
+    const failure = 'Действие 1 (Вызвать веб-хук) не выполнено: Не найдено или недоступно вам.';
+
+    await manager.goto('/automation');
+    const listed = manager.getByTestId('rules').locator('tr', { hasText: failingName });
+    await listed.getByTestId('rule-error').getByText(failure).waitFor();
+    await checkScreen(manager, 'automation-06-error-in-russian');
+    await listed.getByRole('link', { name: failingName }).click();
+    await manager.getByRole('heading', { name: failingName }).waitFor();
+    await manager.getByTestId('rule-error').getByText(`Последняя ошибка: ${failure}`).waitFor();
+    await manager.getByTestId('runs').getByTestId('run-error').getByText(failure).waitFor();
+
+    // Instead of the webhook, the article on printing goes to such requests: picked by searching the KB.
+    const actions = manager.getByTestId('actions');
+    await actions.getByRole('button', { name: 'Убрать действие 1' }).click();
+    await actions.getByRole('button', { name: 'Добавить действие' }).click();
+    const kb = actions.getByTestId('action').first();
+    await choose(manager, kb, 'Действие', 'Привязать статью базы знаний');
+    await kb.getByRole('combobox', { name: 'Статья' }).fill('blank pages');
+    await manager.getByRole('option', { name: 'Printer prints blank pages' }).click();
+    await checkScreen(manager, 'automation-07-kb-article-picker');
+    const saved = manager.waitForResponse((r) => r.url().includes(`/automation/rules/${failing.id}`) && r.request().method() === 'PATCH');
+    await manager.getByRole('button', { name: 'Сохранить' }).click();
+    expect((await saved).status()).toBe(200);
+    const rule = await mgr<{ actions: { type: string; pageId?: string }[] }>('GET', `/automation/rules/${failing.id}`);
+    const pages = await mgr<{ items: { id: string; title: string }[] }>('GET', `/kb/search?kind=page&q=${encodeURIComponent('blank pages')}`);
+    expect(rule.actions).toEqual([{ type: 'kb', pageId: pages.items.find((p) => p.title === 'Printer prints blank pages')!.id }]);
+    // Opened again, the rule shows the article it links by its title.
+    await manager.reload();
+    await expect.poll(() => manager.getByTestId('actions').getByRole('combobox', { name: 'Статья' }).inputValue()).toBe('Printer prints blank pages');
   }, 120_000);
 
   it('an agent reads the rule but cannot change it; a client user cannot open the screens', async () => {

@@ -351,7 +351,7 @@ function Runs({ rule }: { rule: Rule }) {
               ),
             },
             { key: 'actions', label: t('automation.actions'), render: (r) => <Text size="sm">{r.matched ? summary.actions(r.actions) || '—' : '—'}</Text> },
-            { key: 'error', label: t('automation.error'), render: (r) => (r.error ? <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }} data-testid="run-error">{codedText(r.error)}</Text> : '—') },
+            { key: 'error', label: t('automation.error'), render: (r) => (r.error ? <Text size="xs" c="red.9" style={{ overflowWrap: 'anywhere' }} data-testid="run-error">{codedText(r.error)}</Text> : '—') },
           ]}
         />
       )}
@@ -381,7 +381,7 @@ export default function RuleEdit() {
         {r ? r.name : t('automation.newRule')}
       </Title>
       {r?.lastError && (
-        <Text size="sm" c="red.8" data-testid="rule-error">
+        <Text size="sm" c="red.9" data-testid="rule-error">
           {t('automation.lastError')}: {codedText(r.lastError)}
         </Text>
       )}

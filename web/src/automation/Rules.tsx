@@ -121,7 +121,7 @@ export default function Rules() {
               label: t('automation.lastError'),
               render: (r) =>
                 r.lastError ? (
-                  <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }} data-testid="rule-error">
+                  <Text size="xs" c="red.9" style={{ overflowWrap: 'anywhere' }} data-testid="rule-error">
                     {errorText(r.lastError)}
                   </Text>
                 ) : (
