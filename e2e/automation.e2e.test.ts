@@ -138,6 +138,19 @@ describe('automation rules in a real browser', () => {
     await card.getByRole('button', { name: 'Проверить' }).click();
     await card.getByTestId('dry-run-result').getByText('Не подходит', { exact: true }).waitFor();
     await card.getByText('Ни одно действие не выполнилось бы.').waitFor();
+    await card.getByTestId('dry-run-skipped').getByText('Обращение другой организации.').waitFor();
+
+    // As set off by a change of the request: this rule runs only when one is created, and says so.
+    await choose(manager, card, 'Как будто произошло', 'Обращение изменено');
+    await choose(manager, card, 'Изменённое поле', 'Приоритет');
+    await choose(manager, card, 'Стало', /^P3/);
+    await card.getByRole('textbox', { name: /^Номер обращения/ }).fill(before.number);
+    const asked = manager.waitForRequest((r) => r.url().endsWith('/dry-run') && r.method() === 'POST');
+    await card.getByRole('button', { name: 'Проверить' }).click();
+    expect((await asked).postDataJSON()).toEqual({ ticket: before.number, event: { type: 'ticket.updated', change: { field: 'ticket.priority', from: null, to: 'P3' } } });
+    await card.getByTestId('dry-run-skipped').getByText('Правило не срабатывает на событие «Обращение изменено».').waitFor();
+    await checkScreen(manager, 'automation-03-dry-run-event');
+    await choose(manager, card, 'Как будто произошло', 'Нет: обращение как есть');
   }, 60_000);
 
   it('a new VPN request of Client A goes to L2 with the tag, "by" the rule on its timeline, and the run is in the history', async () => {

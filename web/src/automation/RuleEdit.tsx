@@ -174,6 +174,8 @@ function DryRunEventPicker({ rule, value, onChange }: { rule: Rule; value: DryRu
       <Select
         label={t('automationMore.dryRunEvent')}
         miw={240}
+        maw={420}
+        style={{ flexGrow: 1 }}
         allowDeselect={false}
         value={value?.type ?? ''}
         onChange={(v) =>

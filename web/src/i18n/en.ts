@@ -1571,7 +1571,7 @@ export const en = {
   },
   automationMore: {
     dryRunEvent: 'As set off by',
-    noEvent: 'No event: the request as it is',
+    noEvent: 'None: the request as it is',
     changedField: 'Changed field',
     changedFrom: 'From',
     changedTo: 'To',

@@ -1573,7 +1573,7 @@ export const ru: Strings = {
   },
   automationMore: {
     dryRunEvent: 'Как будто произошло',
-    noEvent: 'Без события: обращение как есть',
+    noEvent: 'Нет: обращение как есть',
     changedField: 'Изменённое поле',
     changedFrom: 'Было',
     changedTo: 'Стало',
