@@ -13,8 +13,7 @@ import { ErrorAlert, Loading, notifyOk } from '../ui/feedback';
 import { dateTime } from '../ui/format';
 import { dryRun, ticketNumber, useRule, useRuns, type Action, type ConditionGroup, type DryRun, type DryRunEvent, type Rule, type Run } from './automation.api';
 import { ActionsBuilder, ConditionsBuilder, GROUPS } from './Builders';
-import { useCodedText } from './errors';
-import { useRuleSummary } from './summary';
+import { useCodedText, useRuleSummary } from './summary';
 import { dotless, EVENTS, FIELDS, TIME_FIELDS, useVocabulary } from './vocabulary';
 
 /** The fields of a rule as the form holds them. */

@@ -9,8 +9,7 @@ import { DataTable } from '../ui/DataTable';
 import { ErrorAlert, Loading } from '../ui/feedback';
 import { useSubmit } from '../ui/FormCard';
 import { useRules, type Rule } from './automation.api';
-import { useCodedText } from './errors';
-import { useRuleSummary } from './summary';
+import { useCodedText, useRuleSummary } from './summary';
 
 /** `/automation`: the rules, in the order they run, per organization or for all; managers switch and reorder them. */
 export default function Rules() {

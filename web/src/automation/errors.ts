@@ -1,12 +1,11 @@
 import type { TFunction } from 'i18next';
-import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type * as au from '../../../src/contracts/automation';
 
 /** A rule's error or a dry run's reason to skip, as the API gives it: a code and its parameters. */
 export type Coded = z.infer<typeof au.RuleError> | z.infer<typeof au.SkipReason>;
 
-/** The i18n key of a code with dots (as vocabulary.ts dotless; not imported, so that this file needs no DOM). */
+/** The i18n key of a code with dots (as vocabulary.ts dotless; this file imports nothing of React or the DOM, for its test). */
 const dotless = (code: string) => code.replace(/\./g, '_');
 
 const has = (t: TFunction, key: string) => t(key, { defaultValue: '' }) !== '';
@@ -39,10 +38,4 @@ export function codedText(t: TFunction, lang: string, e: Coded): string {
     default:
       return t(`automationErrors.${e.code}`, { ...p, defaultValue: e.text });
   }
-}
-
-/** codedText bound to the reader's language. */
-export function useCodedText() {
-  const { t, i18n } = useTranslation();
-  return (e: Coded) => codedText(t, i18n.language, e);
 }

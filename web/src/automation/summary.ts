@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { dateTime } from '../ui/format';
 import type { Action, Condition, Rule } from './automation.api';
 import { useActionText } from './Builders';
+import { codedText, type Coded } from './errors';
 import { dotless, FIELDS, useVocabulary, valueShape } from './vocabulary';
 
 /** A rule, its conditions and its actions as sentences in the reader's language. */
@@ -29,4 +30,10 @@ export function useRuleSummary() {
     return vocab.nameOf(kind, v);
   };
   return { condition, when, actions, actionText, value, vocab };
+}
+
+/** A rule's error or a dry run's reason to skip in the reader's language (errors.ts codedText). */
+export function useCodedText() {
+  const { t, i18n } = useTranslation();
+  return (e: Coded) => codedText(t, i18n.language, e);
 }
