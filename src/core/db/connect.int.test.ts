@@ -66,5 +66,27 @@ describe.each(DATABASES)('the database connection (%s)', (kind: DbKind) => {
     const after = await all(h.db).catch((err: { code?: string }) => err);
     if (kind === 'postgres') expect(after).toMatchObject({ code: '0A000' });
     expect(await all(h.db)).toEqual([{ id: 1, body: 'one', extra: null, later: null }]);
+
+    // A column renamed elsewhere: as many columns as before, one of them by another name.
+    await alterElsewhere('alter table notes rename column later to afterwards');
+    const renamed = await all(h.db).catch((err: { code?: string }) => err);
+    if (kind === 'postgres') expect(renamed).toMatchObject({ code: '0A000' });
+    expect(await all(h.db)).toEqual([{ id: 1, body: 'one', extra: null, afterwards: null }]);
+  });
+
+  it('gives rows as objects with the columns in their order, a repeated name taking the last value', async () => {
+    const { h } = await open();
+    await sql`create table notes (id integer primary key, body text not null)`.execute(h.db);
+    await h.db.insertInto('notes').values([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]).execute();
+    for (let i = 0; i < 2; i++) {
+      const { rows } = await sql<Record<string, unknown>>`select id as a, body as b, id * 10 as a, null as c from notes order by id`.execute(h.db);
+      expect(rows).toEqual([{ a: 10, b: 'one', c: null }, { a: 20, b: 'two', c: null }]);
+      expect(rows.map((r) => Object.keys(r))).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
+    }
+    expect((await sql`select id from notes where id > 5`.execute(h.db)).rows).toEqual([]);
+    if (kind !== 'sqlite') return; // streaming is SQLite's here (PostgreSQL's would need a cursor)
+    const streamed: unknown[] = [];
+    for await (const r of h.db.selectFrom('notes').selectAll().orderBy('id').stream()) streamed.push(r);
+    expect(streamed).toEqual([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]);
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, PostgresQueryCompiler, sql, SqliteDialect, SqliteQueryCompiler, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, PostgresQueryCompiler, sql, SqliteDialect, SqliteQueryCompiler, type LogEvent, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { observeQuery, trackPool } from '../observability/metrics.js';
 import { checkpointInBackground } from './checkpoints.js';
@@ -161,24 +161,79 @@ export async function countStatements<T>(fn: () => Promise<T>): Promise<{ count:
 
 /**
  * better-sqlite3 with its prepared statements kept for reuse (the most recently used `max`):
- * Kysely prepares every query anew, and preparing costs about as much as running.
+ * Kysely prepares every query anew, and preparing costs about as much as running. A reading
+ * statement's rows come as arrays and are made objects here (see `rowsAsObjects`).
  */
 function reusingStatements(sqlite: SQLite.Database, max = 2000) {
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new Map<string, SqliteStatement>();
+  // The schema's version (SQLite's cookie, bumped by any schema change, in any process): about 0.2 µs to read.
+  const schema = sqlite.prepare('pragma schema_version').pluck();
+  const schemaVersion = () => schema.get() as number;
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(sql: string): SqliteStatement {
       let stmt = cache.get(sql);
       if (stmt) {
         cache.delete(sql);
       } else {
-        stmt = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
+        stmt = prepared.reader ? rowsAsObjects(prepared, schemaVersion) : prepared;
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
       }
       cache.set(sql, stmt);
       return stmt;
     },
   };
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * A reading statement whose rows better-sqlite3 gives as arrays, made objects by a function built
+ * from the statement's column names: an object literal of one shape, built for about nothing, where
+ * better-sqlite3's own row objects cost as much to build as the query to run (a list's page of 50
+ * requests, 30 columns: half of its database time). The objects are the same: the columns in their
+ * order, a repeated name taking the last column's value, as better-sqlite3 does.
+ *
+ * The names are read again after any schema change (SQLite prepares the statement again then, and
+ * `select *` may have other columns). The version is read after the rows: a change before them
+ * shows, and one after them only costs reading the names again, which are still the rows' own.
+ */
+function rowsAsObjects(stmt: SQLite.Statement, schemaVersion: () => number): SqliteStatement {
+  stmt.raw(true);
+  let make: ((values: unknown[]) => Row) | undefined;
+  let madeFor = -1;
+  const shape = () => {
+    const version = schemaVersion();
+    if (!make || version !== madeFor) [make, madeFor] = [rowMaker(stmt.columns().map((c) => c.name)), version];
+    return make;
+  };
+  return {
+    reader: true,
+    all(parameters) {
+      const rows = stmt.all(parameters) as unknown[];
+      if (!rows.length) return rows;
+      const toObject = shape();
+      for (let i = 0; i < rows.length; i++) rows[i] = toObject(rows[i] as unknown[]);
+      return rows;
+    },
+    run: (parameters) => stmt.run(parameters),
+    *iterate(parameters) {
+      let toObject: ((values: unknown[]) => Row) | undefined;
+      for (const values of stmt.iterate(parameters) as IterableIterator<unknown[]>) yield (toObject ??= shape())(values);
+    },
+  };
+}
+
+/**
+ * `(v) => ({ "id": v[0], "name": v[1], … })` for these column names, each a JSON string literal. A
+ * repeated name keeps its first place and the last value; a column named `__proto__` acts as
+ * better-sqlite3's own assignment does (only an object or null would set the prototype).
+ */
+function rowMaker(names: string[]): (values: unknown[]) => Row {
+  const last = new Map(names.map((n, i) => [n, i]));
+  const fields = [...last].map(([n, i]) => `${JSON.stringify(n)}: v[${i}]`);
+  return new Function('v', `return { ${fields.join(', ')} };`) as (values: unknown[]) => Row;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

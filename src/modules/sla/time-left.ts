@@ -41,22 +41,38 @@ export function calendarLookup(db: Db): CalendarLookup {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** The columns of a clock that its time left is made of. */
+const LIVE_COLUMNS = ['ticket_id', 'metric', 'state', 'line', 'calendar_id', 'target_minutes', 'consumed_minutes', 'deadline', 'breached_at'] as const;
+export type LiveClock = Pick<ClockRow, (typeof LIVE_COLUMNS)[number]>;
+
 /**
  * The clock due first among a request's clocks: running clocks by deadline, then (when none runs)
  * the paused one with the least time left. Clocks without a target only measure and never count;
  * `withLine` false leaves out the line budget (it is internal: client users never see it).
  */
-export async function timeLeft(rows: ClockRow[], calendars: CalendarLookup, now: Date, withLine: boolean): Promise<TimeLeft | null> {
+export async function timeLeft(rows: LiveClock[], calendars: CalendarLookup, now: Date, withLine: boolean): Promise<TimeLeft | null> {
+  const specs = await calendarsOf(rows, calendars);
+  return timeLeftWith(rows, specs, now, withLine);
+}
+
+/** The calendars of these clocks, read before the arithmetic (which then runs without waiting). */
+async function calendarsOf(rows: LiveClock[], calendars: CalendarLookup) {
+  const specs = new Map<string | null, CalendarSpec>();
+  for (const r of rows) if (!specs.has(r.calendar_id)) specs.set(r.calendar_id, await calendars(r.calendar_id));
+  return specs;
+}
+
+function timeLeftWith(rows: LiveClock[], calendars: Map<string | null, CalendarSpec>, now: Date, withLine: boolean): TimeLeft | null {
   const live = rows.filter((r) => r.state !== 'stopped' && Number(r.target_minutes) > 0 && (withLine || r.metric !== 'line'));
   if (!live.length) return null;
   const running = live.filter((r) => r.state === 'running' && r.deadline).sort((a, b) => a.deadline!.localeCompare(b.deadline!));
-  let pick: ClockRow;
+  let pick: LiveClock;
   let left: number;
   const [first] = running;
   if (first) {
     pick = first;
     const due = new Date(first.deadline!);
-    const cal = await calendars(first.calendar_id);
+    const cal = calendars.get(first.calendar_id) ?? ALWAYS_OPEN;
     left = due >= now ? businessMinutesBetween(cal, now, due) : -businessMinutesBetween(cal, due, now);
   } else {
     const [least] = live.map((r) => ({ r, left: Number(r.target_minutes) - Number(r.consumed_minutes) })).sort((a, b) => a.left - b.left);
@@ -75,12 +91,16 @@ export async function timeLeft(rows: ClockRow[], calendars: CalendarLookup, now:
   };
 }
 
-/** The clocks that still count (not stopped) of many requests, by request id: one query. */
+/** The clocks that still count (not stopped) of many requests, by request id, and their calendars: one query. */
 async function liveClocks(db: Db, ticketIds: string[]) {
-  const rows = await db.selectFrom('sla_clocks').selectAll().where('ticket_id', 'in', ticketIds).where('state', '!=', 'stopped').execute();
-  const byTicket = new Map<string, ClockRow[]>();
-  for (const r of rows) byTicket.set(r.ticket_id, [...(byTicket.get(r.ticket_id) ?? []), r]);
-  return byTicket;
+  const rows = await db.selectFrom('sla_clocks').select(LIVE_COLUMNS).where('ticket_id', 'in', ticketIds).where('state', '!=', 'stopped').execute();
+  const byTicket = new Map<string, LiveClock[]>();
+  for (const r of rows) {
+    const clocks = byTicket.get(r.ticket_id);
+    if (clocks) clocks.push(r);
+    else byTicket.set(r.ticket_id, [r]);
+  }
+  return { byTicket, calendars: await calendarsOf(rows, calendarLookup(db)) };
 }
 
 /**
@@ -97,11 +117,11 @@ export interface RowClocks {
 export async function rowClocksFor(db: Db, ticketIds: string[], now: Date, staff: boolean): Promise<Map<string, RowClocks>> {
   const out = new Map<string, RowClocks>();
   if (!ticketIds.length) return out;
-  const calendars = calendarLookup(db);
-  for (const [id, clocks] of await liveClocks(db, ticketIds))
+  const { byTicket, calendars } = await liveClocks(db, ticketIds);
+  for (const [id, clocks] of byTicket)
     out.set(id, {
-      dueFirst: await timeLeft(clocks, calendars, now, false),
-      budget: staff ? await timeLeft(clocks.filter((c) => c.metric === 'line'), calendars, now, true) : null,
+      dueFirst: timeLeftWith(clocks, calendars, now, false),
+      budget: staff ? timeLeftWith(clocks.filter((c) => c.metric === 'line'), calendars, now, true) : null,
     });
   return out;
 }
@@ -110,9 +130,9 @@ export async function rowClocksFor(db: Db, ticketIds: string[], now: Date, staff
 export async function timeLeftFor(db: Db, ticketIds: string[], now: Date, withLine: boolean): Promise<Map<string, TimeLeft>> {
   const out = new Map<string, TimeLeft>();
   if (!ticketIds.length) return out;
-  const calendars = calendarLookup(db);
-  for (const [id, clocks] of await liveClocks(db, ticketIds)) {
-    const t = await timeLeft(clocks, calendars, now, withLine);
+  const { byTicket, calendars } = await liveClocks(db, ticketIds);
+  for (const [id, clocks] of byTicket) {
+    const t = timeLeftWith(clocks, calendars, now, withLine);
     if (t) out.set(id, t);
   }
   return out;

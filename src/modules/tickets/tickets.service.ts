@@ -383,7 +383,8 @@ export async function listTickets(app: AppContext, actor: Actor, input: ListInpu
   const key = (r: (typeof rows)[number]) => (field === 'due' ? (r.sla_due_at === null ? null : new Date(r.sla_due_at).toISOString()) : r[field]);
   const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([key(last), last.id])).toString('base64url') : null;
   const clocks = await rowClocksFor(app.db, page.map((r) => r.id), app.clock.now(), isStaff(actor));
-  return { rows: page.map((r) => ({ ...r, sla: clocks.get(r.id)?.dueFirst ?? null, budget: clocks.get(r.id)?.budget ?? null })), nextCursor };
+  // The rows are this call's own: assigned, not spread (a spread of a 30-column row takes V8's slow path on Node 20).
+  return { rows: page.map((r) => Object.assign(r, { sla: clocks.get(r.id)?.dueFirst ?? null, budget: clocks.get(r.id)?.budget ?? null })), nextCursor };
 }
 
 /** How many requests the actor may see match the filters (a queue's or a view's count). */
