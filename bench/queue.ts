@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { Insertable } from 'kysely';
 import { buildTierdesk } from '../src/app.js';
 import { loadConfig } from '../src/core/config/config.js';
+import type { DialectName } from '../src/core/db/connect.js';
 import { advanceSequence } from '../src/core/db/counters.js';
 import { seedDemo } from '../src/demo/seed.js';
 import type { Db } from '../src/modules/db.js';
@@ -41,7 +42,7 @@ type Clock = Record<string, unknown>;
  * Requests over the past year (older than a month almost all closed), and the clocks the SLA
  * engine keeps for them: open ones running (paused while pending), closed ones stopped.
  */
-export async function seed(db: Db, count: number) {
+export async function seed(db: Db, count: number, dialect: DialectName = 'sqlite') {
   const rnd = prng(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const users = await db.selectFrom('users').select(['id', 'role', 'organization_id', 'line']).execute();
@@ -155,7 +156,7 @@ export async function seed(db: Db, count: number) {
       }
     });
   }
-  await advanceSequence(db, 'sqlite', 'ticket_number', first + count - 1);
+  await advanceSequence(db, dialect, 'ticket_number', first + count - 1);
 }
 
 /** autocannon in a worker thread (its CPU off the server's event loop), timing every response; as in run.ts. */

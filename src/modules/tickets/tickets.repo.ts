@@ -1,4 +1,4 @@
-import { sql, type Insertable, type InsertObject, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Insertable, type InsertObject, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
 import { fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
@@ -124,32 +124,38 @@ export interface TicketListQuery {
 }
 
 /**
- * A request in an SLA state. Found from the clocks (`t.id in (…)`), so that the clocks' index by
- * state drives the search (the running and paused clocks are those of open requests only); or,
- * `perRow`, checked on each request's own clocks as an index hands the requests over in the list's
- * order (the due-first queues), until the page is full. There `c.state || ''` keeps SQLite off the
- * clocks' index by state, which it would otherwise walk whole for every request (PostgreSQL, with
- * its statistics, needs no such hint and is better without).
+ * A request in any of the SLA states asked for. The states shown by a live (running or paused)
+ * clock's own columns (running, at risk, breached) are one look at those clocks, so that a request
+ * is checked once whatever the states: found from the clocks (`t.id in (…)`), in the partial index
+ * of live clocks (2026-12-09-51), which holds every column the look tests (no clock row is read;
+ * SQLite takes a partial index only when the query states its condition, hence the `c.state in`
+ * written out); or, `perRow`, checked on each request's own clocks as an index hands the requests
+ * over in the list's order (the due-first queues), until the page is full. There `c.state || ''`
+ * keeps SQLite off the clocks' indexes by state, which it would otherwise walk whole for every
+ * request (PostgreSQL, with its statistics, needs no such hint and is better without). Paused (a
+ * paused clock and no running one) is a fact of the request, not of one clock: a look of its own.
  */
-function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
+function slaStatesCondition(states: SlaState[], f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
   const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
+  const st = perRow && dialect === 'sqlite' ? sql`(c.state || '')` : sql`c.state`;
   const ids = (where: ReturnType<typeof sql>) =>
     perRow
-      ? sql`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${where} and c.target_minutes > 0${line})`
-      : sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${line})`;
-  const st = perRow && dialect === 'sqlite' ? sql`(c.state || '')` : sql`c.state`;
+      ? sql`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${st} in ('running', 'paused') and c.target_minutes > 0${line} and ${where})`
+      : sql`t.id in (select c.ticket_id from sla_clocks c where ${st} in ('running', 'paused') and c.target_minutes > 0${line} and ${where})`;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
-  switch (state) {
-    case 'running':
-      return sql<SqlBool>`${ids(sql`${st} = 'running'`)}`;
-    case 'paused':
-      return sql<SqlBool>`(${ids(sql`${st} = 'paused'`)} and not ${ids(sql`${st} = 'running'`)})`;
-    case 'at_risk':
-      // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
-      return sql<SqlBool>`${ids(sql`${st} = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1)`)}`;
-    case 'breached':
-      return sql<SqlBool>`${ids(sql`${st} in ('running', 'paused') and (c.breached_at is not null or c.deadline < ${f.now})`)}`;
-  }
+  const clockStates = {
+    running: sql`${st} = 'running'`,
+    // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
+    at_risk: sql`(${st} = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1))`,
+    breached: sql`(c.breached_at is not null or c.deadline < ${f.now})`,
+  };
+  const ofClock = states.flatMap((s) => (s === 'paused' ? [] : [clockStates[s]]));
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (ofClock.length) parts.push(sql<SqlBool>`${ids(ofClock.length === 1 ? ofClock[0]! : sql`(${sql.join(ofClock, sql` or `)})`)}`);
+  // Paused and running: any live clock (the look above has the running ones).
+  if (states.includes('paused'))
+    parts.push(states.includes('running') ? sql<SqlBool>`${ids(sql`${st} = 'paused'`)}` : sql<SqlBool>`(${ids(sql`${st} = 'paused'`)} and not ${ids(sql`${st} = 'running'`)})`);
+  return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
 /**
@@ -165,7 +171,7 @@ async function textCondition(db: Db, dialect: DialectName, text: string) {
 
 /**
  * The list's filters, shared by a page and its count. `perRow`: the page is read in the order of
- * an index and its SLA state is checked per request (see slaStateCondition).
+ * an index and its SLA state is checked per request (see slaStatesCondition).
  */
 async function filtered(
   db: Db,
@@ -200,7 +206,7 @@ async function filtered(
   if (f.channels?.length) q = q.where('t.channel', 'in', f.channels as TicketRow['channel'][]);
   if (f.sla?.states.length) {
     const sla = f.sla;
-    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false, perRow, dialect))));
+    q = q.where(slaStatesCondition(sla.states, sla, f.withLineClock ?? false, perRow, dialect));
   }
   if (f.updatedSince) q = q.where('t.updated_at', '>=', f.updatedSince);
   if (f.tag) {

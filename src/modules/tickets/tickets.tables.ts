@@ -244,5 +244,18 @@ export const ticketMigrations: ModuleMigration[] = [
       await db.schema.alterTable('timeline_entries').addColumn('rule_name', 'text').execute();
     },
   },
+  {
+    // The list's SLA state filters and counts (at risk, breached, running, paused) read the live
+    // clocks only: a few per open request, every column they test in the index, no row read.
+    name: '2026-12-09-51-sla-clocks-live',
+    async up(db) {
+      await db.schema
+        .createIndex('sla_clocks_live')
+        .on('sla_clocks')
+        .columns(['state', 'deadline', 'ticket_id', 'metric', 'breached_at', 'warned_75', 'warned_90', 'target_minutes'])
+        .where(sql<boolean>`state in ('running', 'paused')`)
+        .execute();
+    },
+  },
   ...queueViewMigrations,
 ];
