@@ -9,6 +9,7 @@
  * Env: QUEUE_BENCH_TICKETS (default 100 000); QUEUE_SQL_SECONDS (per query, default 2);
  * QUEUE_SQL_DATABASE_URL (postgres://…: a fresh schema there, dropped afterwards; otherwise SQLite);
  * QUEUE_SQL_DATA_DIR (SQLite: keep the seeded database there and reuse it on the next run);
+ * QUEUE_SQL_PG_SCHEMA (PostgreSQL: the same with a schema of this name);
  * QUEUE_SQL_ONLY (a regular expression: only the queries it finds in their names);
  * QUEUE_SQL_PLAN=1 (print each query's plan on stderr: EXPLAIN QUERY PLAN / EXPLAIN ANALYZE).
  */
@@ -36,14 +37,15 @@ async function main() {
   const pgUrl = process.env.QUEUE_SQL_DATABASE_URL;
   const keep = process.env.QUEUE_SQL_DATA_DIR;
   const dataDir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-queue-sql-'));
-  const reuse = !pgUrl && keep !== undefined && fs.existsSync(path.join(dataDir, 'tierdesk.db'));
-  const schema = pgUrl ? `bench_${crypto.randomBytes(6).toString('hex')}` : undefined;
+  const keptSchema = process.env.QUEUE_SQL_PG_SCHEMA;
+  const schema = pgUrl ? (keptSchema ?? `bench_${crypto.randomBytes(6).toString('hex')}`) : undefined;
   const pgQuery = async (text: string) => {
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
-    await client.query(text).finally(() => client.end());
+    return (await client.query(text).finally(() => client.end())).rows;
   };
-  if (schema) await pgQuery(`create schema ${schema}`);
+  const reuse = pgUrl ? keptSchema !== undefined && (await pgQuery(`select 1 from information_schema.schemata where schema_name = '${keptSchema}'`)).length > 0 : keep !== undefined && fs.existsSync(path.join(dataDir, 'tierdesk.db'));
+  if (schema && !reuse) await pgQuery(`create schema ${schema}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', TIERDESK_DEMO: '0', ...(pgUrl && { DATABASE_URL: pgUrl }) });
   const td = await buildTierdesk(config, { db: { pgSchema: schema } });
@@ -53,9 +55,10 @@ async function main() {
       await seedDemo(td.app);
       const t0 = performance.now();
       await seed(db, TICKETS, dialect);
-      if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
       log(`queue sql: seeded ${TICKETS} requests on ${dialect} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
+    // As autovacuum would soon (and after a migration): statistics, and the visibility map index-only scans need.
+    if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
     const now = new Date();
     const sla = (states: NonNullable<Filters['sla']>['states']) => ({
       states,
@@ -114,7 +117,7 @@ async function main() {
     }
   } finally {
     await td.close();
-    if (schema) await pgQuery(`drop schema ${schema} cascade`);
+    if (schema && !keptSchema) await pgQuery(`drop schema ${schema} cascade`);
     if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type InsertObject, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
-import { fullTextMatch, searchWords } from '../../core/db/full-text.js';
+import { fullTextCount, fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import type { DB, Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
@@ -171,7 +171,9 @@ async function textCondition(db: Db, dialect: DialectName, text: string) {
 
 /**
  * The list's filters, shared by a page and its count. `perRow`: the page is read in the order of
- * an index and its SLA state is checked per request (see slaStatesCondition).
+ * an index and its SLA state is checked per request (see slaStatesCondition). `openIndex`: open
+ * statuses are asked of the open requests' index (a page in a time order; a count that searches
+ * words and needs their numbers); otherwise of the index by status and line (a queue's count).
  */
 async function filtered(
   db: Db,
@@ -179,6 +181,7 @@ async function filtered(
   f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
   dialect: DialectName,
   perRow = false,
+  openIndex = true,
 ) {
   const text = f.text === undefined ? undefined : await textCondition(db, dialect, f.text);
   let q = db.selectFrom('tickets as t');
@@ -188,7 +191,13 @@ async function filtered(
       scope.watches === false
         ? q.where('t.requester_id', '=', scope.requesterId)
         : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
-  if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
+  if (openIndex && f.statuses?.length && f.statuses.every((s) => s !== 'resolved' && s !== 'closed')) {
+    // Open requests only: said as the partial index of the open requests says it (SQLite takes
+    // the index only then), and on SQLite the status list kept off the index by status, which
+    // would find every open request and sort them all rather than walk the open ones in order.
+    q = q.where(sql<SqlBool>`t.status not in ('resolved', 'closed')`);
+    q = dialect === 'sqlite' ? q.where(sql<SqlBool>`+t.status in (${sql.join(f.statuses)})`) : q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
+  } else if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.planId) {
     const planId = f.planId;
@@ -232,7 +241,12 @@ export async function countTickets(
   scope: TicketScope,
   f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
 ) {
-  const r = await (await filtered(db, scope, f, dialect))
+  const { text, withLineClock: _, ...others } = f;
+  const words = text === undefined || /^(?:(?:TD-|#)?\d{1,12})$/i.test(text.trim()) ? undefined : searchWords(text);
+  // Words alone, and the caller sees every request: the search index's own count of its matches.
+  if (words && !scope.organizationId && !scope.requesterId && Object.values(others).every((v) => v === undefined))
+    return fullTextCount(db, dialect, TICKET_SUBJECTS, words);
+  const r = await (await filtered(db, scope, f, dialect, false, text !== undefined))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
@@ -240,8 +254,8 @@ export async function countTickets(
 
 /** One page of the ticket list, with the requester's and organization's names. */
 export async function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
-  const page = async (perRow = false) =>
-    (await filtered(db, scope, f, dialect, perRow))
+  const page = async (perRow = false, openIndex = true) =>
+    (await filtered(db, scope, f, dialect, perRow, openIndex))
       .innerJoin('users as r', 'r.id', 't.requester_id')
       .innerJoin('organizations as o', 'o.id', 't.organization_id')
       .leftJoin('users as a', 'a.id', 't.assignee_id')
@@ -254,13 +268,13 @@ export async function listTickets(db: Db, dialect: DialectName, scope: TicketSco
     const [value, id] = f.after ?? [undefined, undefined];
     let rows: Awaited<ReturnType<Awaited<ReturnType<typeof page>>['execute']>> = [];
     if (value !== null) {
-      let q = (await page(true)).where('t.sla_due_at', 'is not', null);
+      let q = (await page(true, false)).where('t.sla_due_at', 'is not', null);
       if (value !== undefined)
         q = q.where((eb) => eb.or([eb('t.sla_due_at', '>', value as string), eb.and([eb('t.sla_due_at', '=', value as string), eb('t.id', '>', id!)])]));
       rows = await q.orderBy('t.sla_due_at').orderBy('t.id').limit(f.limit).execute();
     }
     if (rows.length === f.limit) return rows;
-    let q = (await page()).where('t.sla_due_at', 'is', null);
+    let q = (await page(false, false)).where('t.sla_due_at', 'is', null);
     if (value === null) q = q.where('t.id', '>', id!);
     return [...rows, ...(await q.orderBy('t.id').limit(f.limit - rows.length).execute())];
   }

@@ -257,5 +257,19 @@ export const ticketMigrations: ModuleMigration[] = [
         .execute();
     },
   },
+  {
+    // The open requests (a few per cent of all, the ones worked on): in the list's time orders
+    // with the columns its common filters test and the number the search matches by, so that a
+    // queue of open requests, searched or not, is read from this index alone until its page is full.
+    name: '2026-12-09-52-tickets-open',
+    async up(db) {
+      await db.schema
+        .createIndex('tickets_open')
+        .on('tickets')
+        .columns(['created_at', 'id', 'updated_at', 'number', 'status', 'priority', 'line', 'channel', 'type', 'assignee_id'])
+        .where(sql<boolean>`status not in ('resolved', 'closed')`)
+        .execute();
+    },
+  },
   ...queueViewMigrations,
 ];
