@@ -191,12 +191,13 @@ async function filtered(
       scope.watches === false
         ? q.where('t.requester_id', '=', scope.requesterId)
         : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
-  if (openIndex && f.statuses?.length && f.statuses.every((s) => s !== 'resolved' && s !== 'closed')) {
+  if (dialect === 'sqlite' && openIndex && f.statuses?.length && f.statuses.every((s) => s !== 'resolved' && s !== 'closed')) {
     // Open requests only: said as the partial index of the open requests says it (SQLite takes
-    // the index only then), and on SQLite the status list kept off the index by status, which
-    // would find every open request and sort them all rather than walk the open ones in order.
-    q = q.where(sql<SqlBool>`t.status not in ('resolved', 'closed')`);
-    q = dialect === 'sqlite' ? q.where(sql<SqlBool>`+t.status in (${sql.join(f.statuses)})`) : q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
+    // the index only then), and the status list kept off the index by status, which would find
+    // every open request and sort them all rather than walk the open ones in order. PostgreSQL
+    // sees for itself that open statuses are within that index (the condition said twice would
+    // only spoil its estimate of the rows).
+    q = q.where(sql<SqlBool>`t.status not in ('resolved', 'closed')`).where(sql<SqlBool>`+t.status in (${sql.join(f.statuses)})`);
   } else if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.planId) {
