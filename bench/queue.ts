@@ -1,8 +1,8 @@
 /**
  * The agent's queue on SQLite (the embedded default) over 100 000 requests with their SLA clocks,
  * bulk-inserted: the L1 line queue sorted due first, with filters; search (the list with `q=` and
- * filters); a queue's count. Each against the unfiltered first page of the list in the same run,
- * over HTTP with an API token, at concurrency 16. One JSON object per measurement;
+ * filters); a queue's count and a search's. Each against the unfiltered first page of the list in
+ * the same run, over HTTP with an API token, at concurrency 16. One JSON object per measurement;
  * `npx tsx bench/queue.ts` prints them, `benchQueue()` returns them.
  *
  * Env: QUEUE_BENCH_TICKETS (default 100 000; smaller while developing), QUEUE_BENCH_SECONDS (per
@@ -257,6 +257,8 @@ export async function benchQueue(): Promise<object[]> {
       },
       { name: 'count: L1 line queue', path: '/api/v1/tickets/count?line=L1&status=new,open' },
       { name: 'count: at risk or breached', path: '/api/v1/tickets/count?sla=at_risk,breached' },
+      { name: 'count: search q=printer', path: '/api/v1/tickets/count?q=printer' },
+      { name: 'count: search q=printer, open statuses, P3', path: '/api/v1/tickets/count?q=printer&status=new,open,pending_customer&priority=P3' },
     ];
     for (const t of [baseline, ...targets]) {
       const res = await fetch(base + t.path, { headers: { authorization: `Bearer ${token}` } });
