@@ -136,26 +136,37 @@ export interface TicketListQuery {
  * paused clock and no running one) is a fact of the request, not of one clock: a look of its own.
  */
 function slaStatesCondition(states: SlaState[], f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
-  const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
   const st = perRow && dialect === 'sqlite' ? sql`(c.state || '')` : sql`c.state`;
-  const ids = (where: ReturnType<typeof sql>) =>
-    perRow
-      ? sql`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${st} in ('running', 'paused') and c.target_minutes > 0${line} and ${where})`
-      : sql`t.id in (select c.ticket_id from sla_clocks c where ${st} in ('running', 'paused') and c.target_minutes > 0${line} and ${where})`;
+  const ids = (where: RawBuilder<unknown>) =>
+    perRow ? sql<SqlBool>`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${where})` : sql<SqlBool>`t.id in (select c.ticket_id from sla_clocks c where ${where})`;
+  const whole = liveClocks(states, f, withLine, st);
+  if (whole) return ids(whole);
+  // Paused alone or with the states of a clock: a paused clock and no running one, besides them.
+  const paused = sql<SqlBool>`(${ids(sql`${liveClocks(['paused', 'running'], f, withLine, st)!} and ${st} = 'paused'`)} and not ${ids(liveClocks(['running'], f, withLine, st)!)})`;
+  const others = liveClocks(states.filter((x) => x !== 'paused'), f, withLine, st);
+  return others ? sql<SqlBool>`(${ids(others)} or ${paused})` : paused;
+}
+
+/**
+ * The condition on a live clock (`c`) of a request in any of these states, when they are all
+ * states a single clock shows (running, at risk, breached; paused with running: any live clock);
+ * undefined for paused without running, a fact of the request's clocks together. `st`: the
+ * state column as the statement refers to it.
+ */
+function liveClocks(states: SlaState[], f: NonNullable<TicketListQuery['sla']>, withLine: boolean, st: RawBuilder<unknown>) {
+  if (!states.length || (states.includes('paused') && !states.includes('running'))) return undefined;
+  const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
+  const live = sql`${st} in ('running', 'paused') and c.target_minutes > 0${line}`;
+  if (states.includes('paused')) return live;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
-  const clockStates = {
+  const ofClock = {
     running: sql`${st} = 'running'`,
     // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
     at_risk: sql`(${st} = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1))`,
     breached: sql`(c.breached_at is not null or c.deadline < ${f.now})`,
   };
-  const ofClock = states.flatMap((s) => (s === 'paused' ? [] : [clockStates[s]]));
-  const parts: RawBuilder<SqlBool>[] = [];
-  if (ofClock.length) parts.push(sql<SqlBool>`${ids(ofClock.length === 1 ? ofClock[0]! : sql`(${sql.join(ofClock, sql` or `)})`)}`);
-  // Paused and running: any live clock (the look above has the running ones).
-  if (states.includes('paused'))
-    parts.push(states.includes('running') ? sql<SqlBool>`${ids(sql`${st} = 'paused'`)}` : sql<SqlBool>`(${ids(sql`${st} = 'paused'`)} and not ${ids(sql`${st} = 'running'`)})`);
-  return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+  const any = states.map((x) => ofClock[x as keyof typeof ofClock]);
+  return sql`${live} and ${any.length === 1 ? any[0]! : sql`(${sql.join(any, sql` or `)})`}`;
 }
 
 /**
@@ -245,8 +256,16 @@ export async function countTickets(
   const { text, withLineClock: _, ...others } = f;
   const words = text === undefined || /^(?:(?:TD-|#)?\d{1,12})$/i.test(text.trim()) ? undefined : searchWords(text);
   // Words alone, and the caller sees every request: the search index's own count of its matches.
-  if (words && !scope.organizationId && !scope.requesterId && Object.values(others).every((v) => v === undefined))
-    return fullTextCount(db, dialect, TICKET_SUBJECTS, words);
+  const everything = !scope.organizationId && !scope.requesterId;
+  if (words && everything && Object.values(others).every((v) => v === undefined)) return fullTextCount(db, dialect, TICKET_SUBJECTS, words);
+  // SLA states alone that a clock shows, and the caller sees every request: the requests of those
+  // clocks, counted from the live clocks' index alone (each clock's request exists: a foreign key).
+  const { sla, ...rest } = others;
+  const clocks = sla && text === undefined && everything && Object.values(rest).every((v) => v === undefined) && liveClocks(sla.states, sla, f.withLineClock ?? false, sql`c.state`);
+  if (clocks) {
+    const { rows } = await sql<{ n: number | string }>`select count(distinct c.ticket_id) as n from sla_clocks c where ${clocks}`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  }
   const r = await (await filtered(db, scope, f, dialect, false, text !== undefined))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
