@@ -1,8 +1,8 @@
 /**
  * The agent's queue on SQLite (the embedded default) over 100 000 requests with their SLA clocks,
  * bulk-inserted: the L1 line queue sorted due first, with filters; search (the list with `q=` and
- * filters); a queue's count. Each against the unfiltered first page of the list in the same run,
- * over HTTP with an API token, at concurrency 16. One JSON object per measurement;
+ * filters); a queue's count and a search's. Each against the unfiltered first page of the list in
+ * the same run, over HTTP with an API token, at concurrency 16. One JSON object per measurement;
  * `npx tsx bench/queue.ts` prints them, `benchQueue()` returns them.
  *
  * Env: QUEUE_BENCH_TICKETS (default 100 000; smaller while developing), QUEUE_BENCH_SECONDS (per
@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { Insertable } from 'kysely';
 import { buildTierdesk } from '../src/app.js';
 import { loadConfig } from '../src/core/config/config.js';
+import type { DialectName } from '../src/core/db/connect.js';
 import { advanceSequence } from '../src/core/db/counters.js';
 import { seedDemo } from '../src/demo/seed.js';
 import type { Db } from '../src/modules/db.js';
@@ -41,7 +42,7 @@ type Clock = Record<string, unknown>;
  * Requests over the past year (older than a month almost all closed), and the clocks the SLA
  * engine keeps for them: open ones running (paused while pending), closed ones stopped.
  */
-export async function seed(db: Db, count: number) {
+export async function seed(db: Db, count: number, dialect: DialectName = 'sqlite') {
   const rnd = prng(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const users = await db.selectFrom('users').select(['id', 'role', 'organization_id', 'line']).execute();
@@ -155,7 +156,7 @@ export async function seed(db: Db, count: number) {
       }
     });
   }
-  await advanceSequence(db, 'sqlite', 'ticket_number', first + count - 1);
+  await advanceSequence(db, dialect, 'ticket_number', first + count - 1);
 }
 
 /** autocannon in a worker thread (its CPU off the server's event loop), timing every response; as in run.ts. */
@@ -256,6 +257,8 @@ export async function benchQueue(): Promise<object[]> {
       },
       { name: 'count: L1 line queue', path: '/api/v1/tickets/count?line=L1&status=new,open' },
       { name: 'count: at risk or breached', path: '/api/v1/tickets/count?sla=at_risk,breached' },
+      { name: 'count: search q=printer', path: '/api/v1/tickets/count?q=printer' },
+      { name: 'count: search q=printer, open statuses, P3', path: '/api/v1/tickets/count?q=printer&status=new,open,pending_customer&priority=P3' },
     ];
     for (const t of [baseline, ...targets]) {
       const res = await fetch(base + t.path, { headers: { authorization: `Bearer ${token}` } });

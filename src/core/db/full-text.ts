@@ -62,8 +62,22 @@ export async function createFullTextIndex(db: AnyDb, dialect: DialectName, ix: F
     delete from ${name} where rowid = old.${key}; end`.execute(db);
 }
 
-/** Past this many matches SQLite walks the list's own order and checks each row against the matches. */
+/** The words as a query of PostgreSQL's `to_tsquery`: each the start of a word, all of them. */
+const pgQuery = (words: string[]) => words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
+
+/** The words as a query of SQLite's FTS5: each the start of a word, all of them. */
+const sqliteQuery = (words: string[]) => words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
+
+/** PostgreSQL: up to this many matches are handed over as a list of keys. */
 const MANY = 1000;
+
+/**
+ * SQLite: past this many matches it walks the list's own order and checks each row against the
+ * matches. Walking costs about (page size × rows ÷ matches) rows, more with other filters; looking
+ * the matches up costs one row each: about even at two or three thousand matches in 100 000 rows,
+ * and far worse for walking when another filter is rare too (two common words and a priority).
+ */
+const SQLITE_MANY = 4000;
 
 /**
  * The rows (of the table under `alias`) whose column holds every word, each as the start of a word
@@ -77,16 +91,26 @@ const MANY = 1000;
 export async function fullTextMatch(db: AnyDb, dialect: DialectName, ix: FullTextIndex, alias: string, words: string[]): Promise<RawBuilder<SqlBool>> {
   if (!words.length) return sql<SqlBool>`1 = 0`;
   if (dialect === 'postgres') {
-    const query = words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
+    const query = pgQuery(words);
     // Its estimate of a prefix's matches is a guess: a few are handed over as they are, so that it looks them up.
     const matches = sql`select ref from ${sql.raw(ix.name)} where words @@ to_tsquery('simple'::regconfig, ${query})`;
     const { rows } = await sql<{ ref: number }>`${matches} limit ${MANY}`.execute(db);
     if (rows.length < MANY) return rows.length ? sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} = any(${rows.map((r) => Number(r.ref))})` : sql<SqlBool>`1 = 0`;
     return sql<SqlBool>`${sql.ref(`${alias}.${ix.key}`)} in (${matches})`;
   }
-  const query = words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' AND ');
+  const query = sqliteQuery(words);
   const matches = sql`select rowid from ${sql.raw(ix.name)} where ${sql.raw(ix.name)} match ${query}`;
-  const { rows } = await sql<{ n: number }>`select count(*) as n from (${matches} limit ${MANY})`.execute(db);
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (${matches} limit ${SQLITE_MANY})`.execute(db);
   const key = sql.ref(`${alias}.${ix.key}`);
-  return Number(rows[0]?.n) < MANY ? sql<SqlBool>`${key} in (${matches})` : sql<SqlBool>`+${key} in (${matches})`;
+  return Number(rows[0]?.n) < SQLITE_MANY ? sql<SqlBool>`${key} in (${matches})` : sql<SqlBool>`+${key} in (${matches})`;
+}
+
+/** How many rows hold every word (as `fullTextMatch` finds them), counted in the index alone. */
+export async function fullTextCount(db: AnyDb, dialect: DialectName, ix: FullTextIndex, words: string[]): Promise<number> {
+  if (!words.length) return 0;
+  const { rows } =
+    dialect === 'postgres'
+      ? await sql<{ n: string }>`select count(*) as n from ${sql.raw(ix.name)} where words @@ to_tsquery('simple'::regconfig, ${pgQuery(words)})`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from ${sql.raw(ix.name)} where ${sql.raw(ix.name)} match ${sqliteQuery(words)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }

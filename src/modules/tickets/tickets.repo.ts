@@ -1,6 +1,6 @@
-import { sql, type Insertable, type InsertObject, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Insertable, type InsertObject, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
-import { fullTextMatch, searchWords } from '../../core/db/full-text.js';
+import { fullTextCount, fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import type { DB, Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
@@ -124,32 +124,49 @@ export interface TicketListQuery {
 }
 
 /**
- * A request in an SLA state. Found from the clocks (`t.id in (…)`), so that the clocks' index by
- * state drives the search (the running and paused clocks are those of open requests only); or,
- * `perRow`, checked on each request's own clocks as an index hands the requests over in the list's
- * order (the due-first queues), until the page is full. There `c.state || ''` keeps SQLite off the
- * clocks' index by state, which it would otherwise walk whole for every request (PostgreSQL, with
- * its statistics, needs no such hint and is better without).
+ * A request in any of the SLA states asked for. The states shown by a live (running or paused)
+ * clock's own columns (running, at risk, breached) are one look at those clocks, so that a request
+ * is checked once whatever the states: found from the clocks (`t.id in (…)`), in the partial index
+ * of live clocks (2026-12-09-51), which holds every column the look tests (no clock row is read;
+ * SQLite takes a partial index only when the query states its condition, hence the `c.state in`
+ * written out); or, `perRow`, checked on each request's own clocks as an index hands the requests
+ * over in the list's order (the due-first queues), until the page is full. There `c.state || ''`
+ * keeps SQLite off the clocks' indexes by state, which it would otherwise walk whole for every
+ * request (PostgreSQL, with its statistics, needs no such hint and is better without). Paused (a
+ * paused clock and no running one) is a fact of the request, not of one clock: a look of its own.
  */
-function slaStateCondition(state: SlaState, f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
-  const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
-  const ids = (where: ReturnType<typeof sql>) =>
-    perRow
-      ? sql`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${where} and c.target_minutes > 0${line})`
-      : sql`t.id in (select c.ticket_id from sla_clocks c where ${where} and c.target_minutes > 0${line})`;
+function slaStatesCondition(states: SlaState[], f: NonNullable<TicketListQuery['sla']>, withLine: boolean, perRow: boolean, dialect: DialectName) {
   const st = perRow && dialect === 'sqlite' ? sql`(c.state || '')` : sql`c.state`;
+  const ids = (where: RawBuilder<unknown>) =>
+    perRow ? sql<SqlBool>`exists (select 1 from sla_clocks c where c.ticket_id = t.id and ${where})` : sql<SqlBool>`t.id in (select c.ticket_id from sla_clocks c where ${where})`;
+  const whole = liveClocks(states, f, withLine, st);
+  if (whole) return ids(whole);
+  // Paused alone or with the states of a clock: a paused clock and no running one, besides them.
+  const paused = sql<SqlBool>`(${ids(sql`${liveClocks(['paused', 'running'], f, withLine, st)!} and ${st} = 'paused'`)} and not ${ids(liveClocks(['running'], f, withLine, st)!)})`;
+  const others = liveClocks(states.filter((x) => x !== 'paused'), f, withLine, st);
+  return others ? sql<SqlBool>`(${ids(others)} or ${paused})` : paused;
+}
+
+/**
+ * The condition on a live clock (`c`) of a request in any of these states, when they are all
+ * states a single clock shows (running, at risk, breached; paused with running: any live clock);
+ * undefined for paused without running, a fact of the request's clocks together. `st`: the
+ * state column as the statement refers to it.
+ */
+function liveClocks(states: SlaState[], f: NonNullable<TicketListQuery['sla']>, withLine: boolean, st: RawBuilder<unknown>) {
+  if (!states.length || (states.includes('paused') && !states.includes('running'))) return undefined;
+  const line = withLine ? sql`` : sql` and c.metric <> 'line'`;
+  const live = sql`${st} in ('running', 'paused') and c.target_minutes > 0${line}`;
+  if (states.includes('paused')) return live;
   const warned = sql.ref(f.riskShare === 0.9 ? 'c.warned_90' : 'c.warned_75');
-  switch (state) {
-    case 'running':
-      return sql<SqlBool>`${ids(sql`${st} = 'running'`)}`;
-    case 'paused':
-      return sql<SqlBool>`(${ids(sql`${st} = 'paused'`)} and not ${ids(sql`${st} = 'running'`)})`;
-    case 'at_risk':
-      // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
-      return sql<SqlBool>`${ids(sql`${st} = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1)`)}`;
-    case 'breached':
-      return sql<SqlBool>`${ids(sql`${st} in ('running', 'paused') and (c.breached_at is not null or c.deadline < ${f.now})`)}`;
-  }
+  const ofClock = {
+    running: sql`${st} = 'running'`,
+    // Not yet run out, but due soon or past the warning share (marked by the engine's timer in business time).
+    at_risk: sql`(${st} = 'running' and c.breached_at is null and c.deadline >= ${f.now} and (c.deadline <= ${f.riskBefore} or ${warned} = 1))`,
+    breached: sql`(c.breached_at is not null or c.deadline < ${f.now})`,
+  };
+  const any = states.map((x) => ofClock[x as keyof typeof ofClock]);
+  return sql`${live} and ${any.length === 1 ? any[0]! : sql`(${sql.join(any, sql` or `)})`}`;
 }
 
 /**
@@ -165,7 +182,9 @@ async function textCondition(db: Db, dialect: DialectName, text: string) {
 
 /**
  * The list's filters, shared by a page and its count. `perRow`: the page is read in the order of
- * an index and its SLA state is checked per request (see slaStateCondition).
+ * an index and its SLA state is checked per request (see slaStatesCondition). `openIndex`: open
+ * statuses are asked of the open requests' index (a page in a time order; a count that searches
+ * words and needs their numbers); otherwise of the index by status and line (a queue's count).
  */
 async function filtered(
   db: Db,
@@ -173,6 +192,7 @@ async function filtered(
   f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
   dialect: DialectName,
   perRow = false,
+  openIndex = true,
 ) {
   const text = f.text === undefined ? undefined : await textCondition(db, dialect, f.text);
   let q = db.selectFrom('tickets as t');
@@ -182,7 +202,14 @@ async function filtered(
       scope.watches === false
         ? q.where('t.requester_id', '=', scope.requesterId)
         : q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
-  if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
+  if (dialect === 'sqlite' && openIndex && f.statuses?.length && f.statuses.every((s) => s !== 'resolved' && s !== 'closed')) {
+    // Open requests only: said as the partial index of the open requests says it (SQLite takes
+    // the index only then), and the status list kept off the index by status, which would find
+    // every open request and sort them all rather than walk the open ones in order. PostgreSQL
+    // sees for itself that open statuses are within that index (the condition said twice would
+    // only spoil its estimate of the rows).
+    q = q.where(sql<SqlBool>`t.status not in ('resolved', 'closed')`).where(sql<SqlBool>`+t.status in (${sql.join(f.statuses)})`);
+  } else if (f.statuses?.length) q = q.where('t.status', 'in', f.statuses as TicketRow['status'][]);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.planId) {
     const planId = f.planId;
@@ -200,7 +227,7 @@ async function filtered(
   if (f.channels?.length) q = q.where('t.channel', 'in', f.channels as TicketRow['channel'][]);
   if (f.sla?.states.length) {
     const sla = f.sla;
-    q = q.where((eb) => eb.or(sla.states.map((s) => slaStateCondition(s, sla, f.withLineClock ?? false, perRow, dialect))));
+    q = q.where(slaStatesCondition(sla.states, sla, f.withLineClock ?? false, perRow, dialect));
   }
   if (f.updatedSince) q = q.where('t.updated_at', '>=', f.updatedSince);
   if (f.tag) {
@@ -226,7 +253,20 @@ export async function countTickets(
   scope: TicketScope,
   f: Omit<TicketListQuery, 'sort' | 'direction' | 'limit'>,
 ) {
-  const r = await (await filtered(db, scope, f, dialect))
+  const { text, withLineClock: _, ...others } = f;
+  const words = text === undefined || /^(?:(?:TD-|#)?\d{1,12})$/i.test(text.trim()) ? undefined : searchWords(text);
+  // Words alone, and the caller sees every request: the search index's own count of its matches.
+  const everything = !scope.organizationId && !scope.requesterId;
+  if (words && everything && Object.values(others).every((v) => v === undefined)) return fullTextCount(db, dialect, TICKET_SUBJECTS, words);
+  // SLA states alone that a clock shows, and the caller sees every request: the requests of those
+  // clocks, counted from the live clocks' index alone (each clock's request exists: a foreign key).
+  const { sla, ...rest } = others;
+  const clocks = sla && text === undefined && everything && Object.values(rest).every((v) => v === undefined) && liveClocks(sla.states, sla, f.withLineClock ?? false, sql`c.state`);
+  if (clocks) {
+    const { rows } = await sql<{ n: number | string }>`select count(distinct c.ticket_id) as n from sla_clocks c where ${clocks}`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  }
+  const r = await (await filtered(db, scope, f, dialect, false, text !== undefined))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
@@ -234,8 +274,8 @@ export async function countTickets(
 
 /** One page of the ticket list, with the requester's and organization's names. */
 export async function listTickets(db: Db, dialect: DialectName, scope: TicketScope, f: TicketListQuery) {
-  const page = async (perRow = false) =>
-    (await filtered(db, scope, f, dialect, perRow))
+  const page = async (perRow = false, openIndex = true) =>
+    (await filtered(db, scope, f, dialect, perRow, openIndex))
       .innerJoin('users as r', 'r.id', 't.requester_id')
       .innerJoin('organizations as o', 'o.id', 't.organization_id')
       .leftJoin('users as a', 'a.id', 't.assignee_id')
@@ -248,13 +288,13 @@ export async function listTickets(db: Db, dialect: DialectName, scope: TicketSco
     const [value, id] = f.after ?? [undefined, undefined];
     let rows: Awaited<ReturnType<Awaited<ReturnType<typeof page>>['execute']>> = [];
     if (value !== null) {
-      let q = (await page(true)).where('t.sla_due_at', 'is not', null);
+      let q = (await page(true, false)).where('t.sla_due_at', 'is not', null);
       if (value !== undefined)
         q = q.where((eb) => eb.or([eb('t.sla_due_at', '>', value as string), eb.and([eb('t.sla_due_at', '=', value as string), eb('t.id', '>', id!)])]));
       rows = await q.orderBy('t.sla_due_at').orderBy('t.id').limit(f.limit).execute();
     }
     if (rows.length === f.limit) return rows;
-    let q = (await page()).where('t.sla_due_at', 'is', null);
+    let q = (await page(false, false)).where('t.sla_due_at', 'is', null);
     if (value === null) q = q.where('t.id', '>', id!);
     return [...rows, ...(await q.orderBy('t.id').limit(f.limit - rows.length).execute())];
   }

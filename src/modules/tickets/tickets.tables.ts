@@ -244,5 +244,32 @@ export const ticketMigrations: ModuleMigration[] = [
       await db.schema.alterTable('timeline_entries').addColumn('rule_name', 'text').execute();
     },
   },
+  {
+    // The list's SLA state filters and counts (at risk, breached, running, paused) read the live
+    // clocks only: a few per open request, every column they test in the index, no row read.
+    name: '2026-12-09-51-sla-clocks-live',
+    async up(db) {
+      await db.schema
+        .createIndex('sla_clocks_live')
+        .on('sla_clocks')
+        .columns(['state', 'deadline', 'ticket_id', 'metric', 'breached_at', 'warned_75', 'warned_90', 'target_minutes'])
+        .where(sql<boolean>`state in ('running', 'paused')`)
+        .execute();
+    },
+  },
+  {
+    // The open requests (a few per cent of all, the ones worked on): in the list's time orders
+    // with the columns its common filters test and the number the search matches by, so that a
+    // queue of open requests, searched or not, is read from this index alone until its page is full.
+    name: '2026-12-09-52-tickets-open',
+    async up(db) {
+      await db.schema
+        .createIndex('tickets_open')
+        .on('tickets')
+        .columns(['created_at', 'id', 'updated_at', 'number', 'status', 'priority', 'line', 'channel', 'type', 'assignee_id'])
+        .where(sql<boolean>`status not in ('resolved', 'closed')`)
+        .execute();
+    },
+  },
   ...queueViewMigrations,
 ];
