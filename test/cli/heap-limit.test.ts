@@ -15,7 +15,7 @@ afterAll(() => fs.rmSync(fakeBin, { recursive: true, force: true }));
 fs.writeFileSync(path.join(fakeBin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
 
 function nodeArgs(args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env, PATH: `${fakeBin}${path.delimiter}${process.env.PATH}` };
+  const base: NodeJS.ProcessEnv = { ...process.env, PATH: `${fakeBin}${path.delimiter}${process.env.PATH}` };
   delete base.NODE_OPTIONS;
   delete base.TIERDESK_MAX_OLD_SPACE_MIB;
   const r = spawnSync(path.join(root, 'bin/tierdesk'), args, { encoding: 'utf8', env: { ...base, ...env } });
