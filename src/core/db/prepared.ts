@@ -84,3 +84,39 @@ export function prepare<D extends AnyDb, P extends Record<string, ParamValue>, R
     sqlFor: (db: D) => compiledFor(db).sql,
   };
 }
+
+/** The named fields of `p` as an object (a placeholder object cannot be spread: name each column). */
+export const pick = <T extends object, K extends keyof T>(p: T, keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, p[k]])) as Pick<T, K>;
+
+/**
+ * A statement over a list of rows (a multi-row insert), prepared once per number of rows up to
+ * `maxRows`, the text being a function of that number only; longer lists are built as usual. Each
+ * row's fields are parameters as in `prepare`.
+ */
+export function prepareRows<D extends AnyDb, P extends Record<string, ParamValue>, R>(build: (db: D, rows: P[]) => Compilable<R>, maxRows = 8) {
+  const byCount = new Map<number, ReturnType<typeof prepare<D, Record<string, ParamValue>, R>>>();
+  const forCount = (n: number) => {
+    let q = byCount.get(n);
+    if (!q) {
+      q = prepare((db: D, p: Record<string, ParamValue>) =>
+        build(db, Array.from({ length: n }, (_, i) => new Proxy({} as P, { get: (_t, name) => (typeof name === 'string' ? p[`${i}:${name}`] : undefined) }))),
+      );
+      byCount.set(n, q);
+    }
+    return q;
+  };
+  const flat = (rows: P[]) => Object.fromEntries(rows.flatMap((r, i) => Object.entries(r).map(([k, v]) => [`${i}:${k}`, v])));
+  return {
+    run: async (db: D, rows: P[]): Promise<number> => {
+      if (!rows.length) return 0;
+      if (rows.length > maxRows) return Number((await db.executeQuery(build(db, rows).compile())).numAffectedRows ?? 0);
+      return forCount(rows.length).run(db, flat(rows));
+    },
+    all: async (db: D, rows: P[]): Promise<R[]> => {
+      if (!rows.length) return [];
+      if (rows.length > maxRows) return (await db.executeQuery(build(db, rows).compile())).rows;
+      return forCount(rows.length).all(db, flat(rows));
+    },
+    sqlFor: (db: D, n: number) => forCount(n).sqlFor(db),
+  };
+}

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { deleteInBatches } from '../../core/db/batches.js';
 import { isRemembered, memoInTransaction } from '../../core/db/memo.js';
+import { prepare } from '../../core/db/prepared.js';
 import type { Db } from '../db.js';
 import { SYSTEM_USER_ID, type IdentityTables, type Line, type Role } from './identity.tables.js';
 
@@ -151,8 +152,8 @@ export const listOrganizations = (db: Db, onlyId?: string) => {
   return q.execute();
 };
 
-export const findOrganization = (db: Db, id: string) =>
-  db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+export const findOrganization = (db: Db, id: string) => organizationById.first(db, { id });
+const organizationById = prepare((db: Db, p: { id: string }) => db.selectFrom('organizations').selectAll().where('id', '=', p.id));
 
 /** An organization read once per transaction: for the reactions to a request's events, which do not change it. */
 export const findOrganizationOnce = (db: Db, id: string) => memoInTransaction(db, `organization:${id}`, () => findOrganization(db, id));
