@@ -120,3 +120,28 @@ export function prepareRows<D extends AnyDb, P extends Record<string, ParamValue
     sqlFor: (db: D, n: number) => forCount(n).sqlFor(db),
   };
 }
+
+/**
+ * A query with one list of values (`in (…)`), prepared once per length of the list up to
+ * `maxLength` (the text being a function of that length only); longer lists are built as usual.
+ * The list must not be empty (`in ()` is no SQL): the caller answers that case itself.
+ */
+export function prepareList<D extends AnyDb, P extends Record<string, ParamValue>, R>(build: (db: D, p: P, list: ParamValue[]) => Compilable<R>, maxLength = 16) {
+  const byLength = new Map<number, ReturnType<typeof prepare<D, Record<string, ParamValue>, R>>>();
+  const forLength = (n: number) => {
+    let q = byLength.get(n);
+    if (!q) {
+      q = prepare((db: D, p: Record<string, ParamValue>) => build(db, p as P, Array.from({ length: n }, (_, i) => p[`item ${i}`]!)));
+      byLength.set(n, q);
+    }
+    return q;
+  };
+  return {
+    all: async (db: D, p: P, list: ParamValue[]): Promise<R[]> => {
+      if (!list.length) throw new Error('A prepared list query needs at least one value');
+      if (list.length > maxLength) return (await db.executeQuery(build(db, p, list).compile())).rows;
+      return forLength(list.length).all(db, { ...p, ...Object.fromEntries(list.map((v, i) => [`item ${i}`, v])) });
+    },
+    sqlFor: (db: D, n: number) => forLength(n).sqlFor(db),
+  };
+}

@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../core/events/events.js';
 import { newId } from '../../core/ids/ids.js';
 import { type AppContext, type Db, within } from '../db.js';
 import { applyActions } from '../macros/index.js';
-import { attributeEntries, findTicketById, insertTimelineEntries, lastEntryId, SYSTEM_ACTOR } from '../tickets/index.js';
+import { attributingEntries, findTicketById, insertTimelineEntries, SYSTEM_ACTOR } from '../tickets/index.js';
 import * as repo from './automation.repo.js';
 import type { Rule } from './automation.service.js';
 import { evaluate, fieldsOf, mayMatch } from './conditions.js';
@@ -155,9 +155,10 @@ async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], t
   const at = app.clock.now().toISOString();
   await sql.raw(`savepoint ${sp}`).execute(trx);
   try {
-    const before = await lastEntryId(trx, ticketId);
-    await applyActions(app, SYSTEM_ACTOR, ticketId, rules.flatMap((r) => r.actions));
-    await attributeEntries(trx, ticketId, before, { id: rules[0]!.row.id, name: rules.map((r) => r.row.name).join(', ') });
+    // The entries the actions write on the request show as made by the rule(s).
+    await attributingEntries(trx, ticketId, { id: rules[0]!.row.id, name: rules.map((r) => r.row.name).join(', ') }, () =>
+      applyActions(app, SYSTEM_ACTOR, ticketId, rules.flatMap((r) => r.actions)),
+    );
     // One entry per rule naming what it did, for the actions that leave none of their own (notices, webhooks, timers).
     await insertTimelineEntries(
       trx,

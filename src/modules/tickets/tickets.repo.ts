@@ -4,7 +4,7 @@ import { nextCounterValue } from '../../core/db/counters.js';
 import { pick, prepare, type ParamValue } from '../../core/db/prepared.js';
 import { fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
-import type { DB, Db } from '../db.js';
+import type { Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
 import { contractDueSql, TICKET_SUBJECTS, type TicketTables } from './tickets.tables.js';
 
@@ -433,8 +433,7 @@ export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline
     event_type: row.event_type ?? null,
     data: row.data ?? null,
     created_at: row.created_at,
-    rule_id: row.rule_id ?? null,
-    rule_name: row.rule_name ?? null,
+    ...ruleColumns(db, row),
   });
   if (!e) throw new Error('The timeline entry was not inserted');
   rememberInTransaction(db, `entry:${e.id}`, e);
@@ -442,23 +441,33 @@ export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline
 }
 
 /** Writes several timeline entries in one statement (not remembered: nobody reads them back in the transaction). */
-export const insertEntries = (db: Db, rows: Insertable<TicketTables['timeline_entries']>[]) => db.insertInto('timeline_entries').values(rows).execute();
+export const insertEntries = (db: Db, rows: Insertable<TicketTables['timeline_entries']>[]) =>
+  db.insertInto('timeline_entries').values(rows.map((r) => ({ ...r, ...ruleColumns(db, r) }))).execute();
 
-/** The request's latest timeline entry's id (0: none). */
-export async function lastEntryId(db: Db, ticketId: string): Promise<number> {
-  const r = await db.selectFrom('timeline_entries').select((eb) => eb.fn.max('id').as('id')).where('ticket_id', '=', ticketId).executeTakeFirst();
-  return Number(r?.id ?? 0);
+/** The automation rule whose actions run now in a transaction, and the request they run on. */
+const attributions = new WeakMap<Db, { ticketId: string; rule: { id: string; name: string } }>();
+
+/**
+ * Runs `fn` (an automation rule's actions on a request) so that each timeline entry it writes on
+ * that request through this module shows as made by the rule: every entry is written here.
+ */
+export async function attributingEntries<T>(db: Db, ticketId: string, rule: { id: string; name: string }, fn: () => Promise<T>): Promise<T> {
+  const outer = attributions.get(db);
+  attributions.set(db, { ticketId, rule });
+  try {
+    return await fn();
+  } finally {
+    if (outer) attributions.set(db, outer);
+    else attributions.delete(db);
+  }
 }
 
-/** Marks the request's entries written after `afterId` as made by an automation rule. */
-export const attributeEntries = (db: Db, ticketId: string, afterId: number, rule: { id: string; name: string }) =>
-  db
-    .updateTable('timeline_entries')
-    .set({ rule_id: rule.id, rule_name: rule.name })
-    .where('ticket_id', '=', ticketId)
-    .where('id', '>', afterId)
-    .where('rule_id', 'is', null)
-    .execute();
+/** The rule columns of an entry: its own, else the rule running on its request, else none. */
+function ruleColumns(db: Db, row: Pick<Insertable<TicketTables['timeline_entries']>, 'ticket_id' | 'rule_id' | 'rule_name'>) {
+  if (row.rule_id) return { rule_id: row.rule_id, rule_name: row.rule_name ?? null };
+  const a = attributions.get(db);
+  return a && a.ticketId === row.ticket_id ? { rule_id: a.rule.id, rule_name: a.rule.name } : { rule_id: null, rule_name: null };
+}
 
 export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publicEvents: Set<string>) {
   let q = db
