@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPgSchema, DATABASES, type DbKind } from '../../../test/support/databases.js';
 import { inTransaction, openDatabase } from './connect.js';
-import { prepare } from './prepared.js';
+import { prepare, prepareList, prepareRows } from './prepared.js';
 
 interface Tables {
   notes: { id: string; body: string; author: string | null; n: number };
@@ -20,6 +20,9 @@ const bump = prepare((db: Db, p: { id: string; by: number }) =>
   db.updateTable('notes').set({ n: sql<number>`n + ${p.by}` }).where('id', '=', p.id).returning(['id', 'n']),
 );
 const remove = prepare((db: Db, p: { id: string }) => db.deleteFrom('notes').where('id', '=', p.id));
+
+const insertNotes = prepareRows((db: Db, rows: { id: string; body: string }[]) => db.insertInto('notes').values(rows.map((r) => ({ id: r.id, body: r.body, author: null, n: 0 }))), 3);
+const notesIn = prepareList((db: Db, p: { min: number }, ids) => db.selectFrom('notes').select('id').where('id', 'in', ids as string[]).where('n', '>=', p.min).orderBy('id'), 3);
 
 /** A query built once and run again with new values, on each engine, alone and in transactions. */
 describe.each(DATABASES)('prepared queries (%s)', (kind: DbKind) => {
@@ -87,5 +90,20 @@ describe.each(DATABASES)('prepared queries (%s)', (kind: DbKind) => {
     await insertNote.run(db, { id: "x' or '1'='1", body: 'b', author: null });
     expect(await findNote.all(db, { id: "x' or '1'='1" })).toHaveLength(1);
     expect(await findNote.all(db, { id: 'x' })).toHaveLength(0);
+  });
+
+  it('takes lists of rows and of values of any length, each length its own text, past the longest built as usual', async () => {
+    const db = await open();
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: `n${from + i}`, body: `b${from + i}` }));
+    expect(await insertNotes.run(db, rows(0, 1))).toBe(1);
+    expect(await insertNotes.run(db, rows(1, 3))).toBe(3);
+    expect(await insertNotes.run(db, rows(4, 5))).toBe(5);
+    expect(await insertNotes.run(db, [])).toBe(0);
+    expect(insertNotes.sqlFor(db, 2)).not.toBe(insertNotes.sqlFor(db, 3));
+    expect((await notesIn.all(db, { min: 0 }, ['n1'])).map((r) => r.id)).toEqual(['n1']);
+    expect((await notesIn.all(db, { min: 0 }, ['n8', 'n2', 'zz'])).map((r) => r.id)).toEqual(['n2', 'n8']);
+    expect((await notesIn.all(db, { min: 0 }, ['n0', 'n3', 'n5', 'n7'])).map((r) => r.id)).toEqual(['n0', 'n3', 'n5', 'n7']);
+    expect(await notesIn.all(db, { min: 1 }, ['n0', 'n3'])).toEqual([]);
+    await expect(notesIn.all(db, { min: 0 }, [])).rejects.toThrow(/at least one/);
   });
 });
