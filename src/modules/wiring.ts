@@ -5,7 +5,7 @@ import { applyHandOff, prepareHandOff } from './escalation/handoff.service.js';
 import { CLOCK_EVENTS, onBreach, onLineWarning, onOrganizationChanged, onTicketEvent, onWarning } from './sla/index.js';
 import { NOTIFIABLE_EVENTS, onNotifiableEvent } from './notifications/index.js';
 import { onTicketStatusChanged } from './kb/index.js';
-import { onReportEvent, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
+import { onReportEvent, onRequestCreating, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 import { applyScheduledSync, prepareScheduledSync, SYNC_TIMER } from './identity/directory-sync/sync.service.js';
 import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
@@ -23,6 +23,8 @@ import { onRuleEvent, RULE_SOURCE_EVENTS } from './automation/index.js';
  * clocks follow every ticket event; a new or moved request is assigned.
  */
 export function subscribeModules(app: AppContext) {
+  // Reports note a new request first: its row, inserted after the reactions below, takes what they change.
+  app.events.on('ticket.created', (trx, e) => onRequestCreating(trx, e));
   for (const type of CLOCK_EVENTS) app.events.on(type, (trx, e) => onTicketEvent(within(app, trx), trx, e));
   app.events.on('ticket.created', (trx, e) => onTicketRouted(within(app, trx), e));
   app.events.on('ticket.line_changed', (trx, e) => onTicketRouted(within(app, trx), e));

@@ -1,5 +1,6 @@
 import type { Generated, Kysely } from 'kysely';
 import { narrow } from '../db/connect.js';
+import { prepare } from '../db/prepared.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { nowIso } from '../ids/ids.js';
 
@@ -51,21 +52,23 @@ export const auditMigrations: ModuleMigration[] = [
   },
 ];
 
+type AuditRow = Omit<AuditTables['audit_log'], 'id'>;
+const insertAudit = prepare((db: Kysely<AuditTables>, p: AuditRow) =>
+  db.insertInto('audit_log').values({ entity_type: p.entity_type, entity_id: p.entity_id, actor_id: p.actor_id, action: p.action, before: p.before, after: p.after, created_at: p.created_at }),
+);
+
 /** Records a change in the caller's transaction. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function recordAudit(trx: Kysely<any>, e: AuditEntry): Promise<void> {
-  await narrow<AuditTables>(trx)
-    .insertInto('audit_log')
-    .values({
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      actor_id: e.actorId,
-      action: e.action,
-      before: e.before ? JSON.stringify(e.before) : null,
-      after: e.after ? JSON.stringify(e.after) : null,
-      created_at: nowIso(),
-    })
-    .execute();
+  await insertAudit.run(narrow<AuditTables>(trx), {
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    actor_id: e.actorId,
+    action: e.action,
+    before: e.before ? JSON.stringify(e.before) : null,
+    after: e.after ? JSON.stringify(e.after) : null,
+    created_at: nowIso(),
+  });
 }
 
 /** The audit trail of one thing, oldest first. */

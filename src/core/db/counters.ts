@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { narrow, type DialectName } from './connect.js';
 import type { ModuleMigration } from './migrate.js';
+import { prepare } from './prepared.js';
 
 export interface CounterTables {
   counters: { name: string; value: number };
@@ -26,12 +27,7 @@ export const counterMigrations: ModuleMigration[] = [
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function nextCounterValue(anyTrx: Kysely<any>, name: string): Promise<number> {
   const trx = narrow<CounterTables>(anyTrx);
-  const row = await trx
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', name)
-    .returning('value')
-    .executeTakeFirst();
+  const row = await bumpCounter.first(trx, { name });
   if (row) return Number(row.value);
   await trx
     .insertInto('counters')
@@ -40,6 +36,10 @@ export async function nextCounterValue(anyTrx: Kysely<any>, name: string): Promi
     .execute();
   return nextCounterValue(trx, name);
 }
+
+const bumpCounter = prepare((db: Kysely<CounterTables>, p: { name: string }) =>
+  db.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', p.name).returning('value'),
+);
 
 const SEQUENCE = /^[a-z_][a-z0-9_]*$/;
 

@@ -2,6 +2,7 @@ import type { Generated, Kysely } from 'kysely';
 import { deleteInBatches } from '../db/batches.js';
 import { narrow } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
+import { prepare } from '../db/prepared.js';
 import { nowIso } from '../ids/ids.js';
 
 export interface EventsTable {
@@ -72,18 +73,19 @@ export class EventBus {
 
 /** Appends an event row in the caller's transaction, so it exists exactly when the change does. */
 async function appendEvent(trx: Trx, e: DomainEvent): Promise<void> {
-  await narrow<EventTables>(trx)
-    .insertInto('events')
-    .values({
-      type: e.type,
-      subject_type: e.subjectType,
-      subject_id: e.subjectId,
-      actor_id: e.actorId,
-      data: JSON.stringify(e.data ?? {}),
-      created_at: nowIso(),
-    })
-    .execute();
+  await insertEvent.run(narrow<EventTables>(trx), {
+    type: e.type,
+    subject_type: e.subjectType,
+    subject_id: e.subjectId,
+    actor_id: e.actorId,
+    data: JSON.stringify(e.data ?? {}),
+    created_at: nowIso(),
+  });
 }
+
+const insertEvent = prepare((db: Kysely<EventTables>, p: Omit<EventsTable, 'id'>) =>
+  db.insertInto('events').values({ type: p.type, subject_type: p.subject_type, subject_id: p.subject_id, actor_id: p.actor_id, data: p.data, created_at: p.created_at }),
+);
 
 /**
  * Deletes event rows written before `before`, in short batches. They are the log of what happened

@@ -3,6 +3,7 @@ import type { Clock } from '../clock/clock.js';
 import { deleteInBatches } from '../db/batches.js';
 import { narrow, runBeforeCommit, type DialectName } from '../db/connect.js';
 import type { ModuleMigration } from '../db/migrate.js';
+import { prepareRows } from '../db/prepared.js';
 import { claimDueTimers, claimToken, isPending, recordFailure, releaseClaims, takeClaimed, type TimerRow } from './claim.js';
 
 /**
@@ -94,9 +95,14 @@ export async function scheduleTimer(trx: AnyDb, t: TimerSpec): Promise<void> {
 export async function scheduleTimers(trx: AnyDb, specs: TimerSpec[]): Promise<void> {
   if (!specs.length) return;
   const rows = specs.map((t) => ({ key: t.key, kind: t.kind, subject_id: t.subjectId, due_at: toIso(t.dueAt), payload: JSON.stringify(t.payload ?? {}) }));
-  await narrow<TimerTables>(trx)
+  await upsertTimers.run(narrow<TimerTables>(trx), rows);
+}
+
+type TimerValues = { key: string; kind: string; subject_id: string; due_at: string; payload: string };
+const upsertTimers = prepareRows((db: Kysely<TimerTables>, rows: TimerValues[]) =>
+  db
     .insertInto('timers')
-    .values(rows)
+    .values(rows.map((r) => ({ key: r.key, kind: r.kind, subject_id: r.subject_id, due_at: r.due_at, payload: r.payload })))
     .onConflict((oc) =>
       oc
         .column('key')
@@ -113,9 +119,9 @@ export async function scheduleTimers(trx: AnyDb, specs: TimerSpec[]): Promise<vo
           claimed_by: null,
           claimed_until: null,
         })),
-    )
-    .execute();
-}
+    ),
+  16,
+);
 
 /** Cancels the unfired timer with this exact key, if any. */
 export async function cancelTimer(trx: AnyDb, key: string): Promise<void> {

@@ -8,7 +8,7 @@ import { type AppContext, type Db, within } from '../db.js';
 import { applyActions, failedActionIndex } from '../macros/index.js';
 import type { RuleError } from '../../contracts/automation.js';
 import { actionFailed, ruleError } from './rule-errors.js';
-import { attributeEntries, findTicketById, insertTimelineEntries, lastEntryId, SYSTEM_ACTOR } from '../tickets/index.js';
+import { attributingEntries, findTicketById, insertTimelineEntries, SYSTEM_ACTOR } from '../tickets/index.js';
 import * as repo from './automation.repo.js';
 import type { Rule } from './automation.service.js';
 import { evaluate, fieldsOf, mayMatch } from './conditions.js';
@@ -158,9 +158,10 @@ async function runRules(app: AppContext, trx: Db, chain: Chain, rules: Rule[], t
   const actions = rules.flatMap((r) => r.actions);
   await sql.raw(`savepoint ${sp}`).execute(trx);
   try {
-    const before = await lastEntryId(trx, ticketId);
-    await applyActions(app, SYSTEM_ACTOR, ticketId, actions);
-    await attributeEntries(trx, ticketId, before, { id: rules[0]!.row.id, name: rules.map((r) => r.row.name).join(', ') });
+    // The entries the actions write on the request show as made by the rule(s).
+    await attributingEntries(trx, ticketId, { id: rules[0]!.row.id, name: rules.map((r) => r.row.name).join(', ') }, () =>
+      applyActions(app, SYSTEM_ACTOR, ticketId, actions),
+    );
     // One entry per rule naming what it did, for the actions that leave none of their own (notices, webhooks, timers).
     await insertTimelineEntries(
       trx,

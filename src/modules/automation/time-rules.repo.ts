@@ -1,6 +1,9 @@
 import type { ExpressionBuilder } from 'kysely';
 import { PURGE_BATCH } from '../../core/db/batches.js';
+import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
+import { prepare } from '../../core/db/prepared.js';
 import type { DB, Db } from '../db.js';
+import { findTicketById } from '../tickets/index.js';
 
 /** The time conditions a time rule may wait on (contracts/automation.ts `time.field`). */
 export type TimeField = 'pending_customer' | 'unassigned' | 'resolved' | 'status_age' | 'no_staff_reply';
@@ -154,28 +157,27 @@ export type TimesChange = 'change' | 'staff_reply' | 'requester_reply';
  * while another is being handled (an assignment on creation) leave the same result.
  */
 export async function syncTicketTimes(db: Db, ticketId: string, now: string, change: TimesChange): Promise<void> {
-  const t = await db.selectFrom('tickets').select(['status', 'assignee_id']).where('id', '=', ticketId).executeTakeFirst();
+  // The request as the transaction left it, and its times read once per transaction (written through here only).
+  const t = await findTicketById(db, ticketId);
   if (!t) return;
-  const row = await db.selectFrom('automation_ticket_times').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
+  const key = `ticket-times:${ticketId}`;
+  const row = await memoInTransaction(db, key, () => ticketTimes.first(db, { ticketId }));
   const done = DONE.includes(t.status);
   const unassigned_since = t.assignee_id ? null : (row?.unassigned_since ?? now);
   let awaiting_reply_since = row ? row.awaiting_reply_since : now;
   if (change === 'staff_reply' || done) awaiting_reply_since = null;
   else if (change === 'requester_reply') awaiting_reply_since ??= now;
   if (!row) {
-    await db
-      .insertInto('automation_ticket_times')
-      .values({ ticket_id: ticketId, status: t.status, status_since: now, unassigned_since, awaiting_reply_since })
-      .execute();
+    const values = { ticket_id: ticketId, status: t.status, status_since: now, unassigned_since, awaiting_reply_since };
+    await insertTimes.run(db, values);
+    rememberInTransaction(db, key, values);
     return;
   }
   const status_since = row.status === t.status ? row.status_since : now;
   if (row.status === t.status && row.unassigned_since === unassigned_since && row.awaiting_reply_since === awaiting_reply_since) return;
-  await db
-    .updateTable('automation_ticket_times')
-    .set({ status: t.status, status_since, unassigned_since, awaiting_reply_since })
-    .where('ticket_id', '=', ticketId)
-    .execute();
+  const values = { ticket_id: ticketId, status: t.status, status_since, unassigned_since, awaiting_reply_since };
+  await updateTimes.run(db, values);
+  rememberInTransaction(db, key, values);
 }
 
 /**
@@ -211,3 +213,15 @@ export async function purgeEndedTimeRuns(db: Db, rule: { id: string; field: Time
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+type Times = DB['automation_ticket_times'];
+const ticketTimes = prepare((db: Db, p: { ticketId: string }) => db.selectFrom('automation_ticket_times').selectAll().where('ticket_id', '=', p.ticketId));
+const insertTimes = prepare((db: Db, p: Times) =>
+  db.insertInto('automation_ticket_times').values({ ticket_id: p.ticket_id, status: p.status, status_since: p.status_since, unassigned_since: p.unassigned_since, awaiting_reply_since: p.awaiting_reply_since }),
+);
+const updateTimes = prepare((db: Db, p: Times) =>
+  db
+    .updateTable('automation_ticket_times')
+    .set({ status: p.status, status_since: p.status_since, unassigned_since: p.unassigned_since, awaiting_reply_since: p.awaiting_reply_since })
+    .where('ticket_id', '=', p.ticket_id),
+);

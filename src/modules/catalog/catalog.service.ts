@@ -1,6 +1,7 @@
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
+import { prepare } from '../../core/db/prepared.js';
 import { Forbidden, Invalid, NotFound, Conflict } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import { recordChange, type ChangeInput } from '../changes/index.js';
@@ -237,16 +238,15 @@ export async function listOrders(app: AppContext, actor: Actor, f: { itemId?: st
   return { item, rows: await repo.listOrders(app.db, app.dialect, f) };
 }
 
+const orderedTargets = prepare((db: Db, p: { ticketId: string }) =>
+  db.selectFrom('catalog_orders as o').innerJoin('catalog_items as i', 'i.id', 'o.item_id').select(['i.first_response_minutes', 'i.resolution_minutes']).where('o.ticket_id', '=', p.ticketId),
+);
+
 /** The SLA's source of a request's own targets: those of the item it was ordered from. */
 export function catalogTargets(db: Db, ticketId: string): Promise<OwnTargets | undefined> {
   // Read once per transaction; ordering an item remembers its targets (see orderItem).
   return memoInTransaction(db, `catalog-targets:${ticketId}`, async () => {
-    const row = await db
-      .selectFrom('catalog_orders as o')
-      .innerJoin('catalog_items as i', 'i.id', 'o.item_id')
-      .select(['i.first_response_minutes', 'i.resolution_minutes'])
-      .where('o.ticket_id', '=', ticketId)
-      .executeTakeFirst();
+    const row = await orderedTargets.first(db, { ticketId });
     return row && targetsOf(row);
   });
 }

@@ -8,7 +8,7 @@ import { within, type AppContext, type Db } from '../db.js';
 import { findOrganization, findUserById, isStaff, toActor, type Actor, type UserRow } from '../identity/index.js';
 import { addFeedNotices, notificationsPaused } from '../notifications/index.js';
 import { holdClocks } from '../sla/index.js';
-import { createTicket, findEntry, findTicketById, loadTicket, SYSTEM_ACTOR, ticketNumber, updateTicket, type TicketRow } from '../tickets/index.js';
+import { createTicket, findEntry, findTicketById, insertTimelineEntry, loadTicket, SYSTEM_ACTOR, ticketNumber, updateTicket, type TicketRow } from '../tickets/index.js';
 import { decisionInReply, formatWindow, renderChangeNotice, type ChangeNotice } from './changes.messages.js';
 import type { ApproverKind, ChangeTables, Decision, DecisionVia, Risk } from './changes.tables.js';
 import * as repo from './changes.repo.js';
@@ -67,10 +67,7 @@ function checkWindow(input: ChangeInput) {
 
 /** A timeline entry of the change: public, so the client side follows its approval too. */
 async function timeline(app: AppContext, db: Db, ticketId: string, actorId: string, eventType: string, data: Record<string, unknown>) {
-  await db
-    .insertInto('timeline_entries')
-    .values({ ticket_id: ticketId, kind: 'event', author_id: actorId, body: '', event_type: eventType, data: JSON.stringify(data), created_at: app.clock.now().toISOString() })
-    .execute();
+  await insertTimelineEntry(db, { ticket_id: ticketId, kind: 'event', author_id: actorId, body: '', event_type: eventType, data: JSON.stringify(data), created_at: app.clock.now().toISOString() });
 }
 
 /**
@@ -340,6 +337,8 @@ export async function guardStatusChange(app: AppContext, db: Db, e: DomainEvent)
  */
 export async function onReply(app: AppContext, db: Db, e: DomainEvent) {
   if (!e.actorId) return;
+  // Only a request of type change has a plan (recordChange): others need no look-up (the row is the transaction's own).
+  if ((await findTicketById(db, e.subjectId))?.type !== 'change') return;
   const change = await repo.findChange(db, e.subjectId);
   if (change?.approval_state !== 'pending') return;
   const open = (await repo.listApprovals(db, e.subjectId)).find((r) => r.step === change.current_step && r.user_id === e.actorId && !r.decision);

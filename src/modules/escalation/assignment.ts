@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { prepare } from '../../core/db/prepared.js';
 import type { AppContext, Db } from '../db.js';
 import { changeAutomatically, findTicketById, type TicketRow } from '../tickets/index.js';
 
@@ -29,8 +30,8 @@ export function chooseAgent(candidates: Candidate[], language: string, categoryN
     .sort((a, b) => skilled(a) - skilled(b) || a.load - b.load || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))[0];
 }
 
-async function candidatesAt(db: Db, line: string): Promise<Candidate[]> {
-  const rows = await db
+const agentsAt = prepare((db: Db, p: { line: string }) =>
+  db
     .selectFrom('users as u')
     .select((eb) => [
       'u.id',
@@ -47,8 +48,11 @@ async function candidatesAt(db: Db, line: string): Promise<Candidate[]> {
     .where('u.role', '=', 'agent')
     .where('u.active', '=', 1)
     .where('u.availability', '=', 'available')
-    .where('u.line', '=', line as 'L1')
-    .execute();
+    .where('u.line', '=', p.line as 'L1'),
+);
+
+async function candidatesAt(db: Db, line: string): Promise<Candidate[]> {
+  const rows = await agentsAt.all(db, { line });
   return rows.map((r) => ({ id: r.id, name: r.name, languages: JSON.parse(r.languages), skills: JSON.parse(r.skills), load: Number(r.load ?? 0) }));
 }
 

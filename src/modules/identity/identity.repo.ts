@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { deleteInBatches } from '../../core/db/batches.js';
 import { isRemembered, memoInTransaction } from '../../core/db/memo.js';
+import { prepare, prepareList } from '../../core/db/prepared.js';
 import type { Db } from '../db.js';
 import { SYSTEM_USER_ID, type IdentityTables, type Line, type Role } from './identity.tables.js';
 
@@ -25,10 +26,12 @@ export async function findUsersOnce(db: Db, ids: string[]): Promise<Map<string, 
   const wanted = [...new Set(ids)];
   const missing = wanted.filter((id) => !isRemembered(db, `user:${id}`));
   // The ones not read yet in one query.
-  const rows = missing.length ? db.selectFrom('users').selectAll().where('id', 'in', missing).execute() : Promise.resolve([]);
+  const rows = missing.length ? usersByIds.all(db, {}, missing) : Promise.resolve([]);
   const found = await Promise.all(wanted.map((id) => memoInTransaction(db, `user:${id}`, async () => (await rows).find((u) => u.id === id))));
   return new Map(found.filter((u): u is UserRow => u !== undefined).map((u) => [u.id, u]));
 }
+
+const usersByIds = prepareList((db: Db, _p: Record<string, never>, ids) => db.selectFrom('users').selectAll().where('id', 'in', ids as string[]));
 
 /** The active people with this mobile number (E.164), oldest account first. */
 export const findUsersByPhone = (db: Db, e164: string) =>
@@ -55,10 +58,14 @@ export function listUsers(db: Db, f: UserFilter) {
 
 /** The active people of a role, optionally of one line only (e.g. the L2 agents): who a notice concerns. */
 export function listActiveByRole(db: Db, role: Role, line?: Line) {
-  let q = db.selectFrom('users').selectAll().where('role', '=', role).where('active', '=', 1).where('id', '!=', SYSTEM_USER_ID);
-  if (line) q = q.where('line', '=', line);
-  return q.orderBy('email').execute();
+  return line ? activeByRoleAtLine.all(db, { role, line }) : activeByRole.all(db, { role });
 }
+const activeByRole = prepare((db: Db, p: { role: Role }) =>
+  db.selectFrom('users').selectAll().where('role', '=', p.role).where('active', '=', 1).where('id', '!=', SYSTEM_USER_ID).orderBy('email'),
+);
+const activeByRoleAtLine = prepare((db: Db, p: { role: Role; line: Line }) =>
+  db.selectFrom('users').selectAll().where('role', '=', p.role).where('active', '=', 1).where('id', '!=', SYSTEM_USER_ID).where('line', '=', p.line).orderBy('email'),
+);
 
 // Sessions, API tokens, password resets (all keyed by the SHA-256 of the secret)
 
@@ -151,8 +158,8 @@ export const listOrganizations = (db: Db, onlyId?: string) => {
   return q.execute();
 };
 
-export const findOrganization = (db: Db, id: string) =>
-  db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+export const findOrganization = (db: Db, id: string) => organizationById.first(db, { id });
+const organizationById = prepare((db: Db, p: { id: string }) => db.selectFrom('organizations').selectAll().where('id', '=', p.id));
 
 /** An organization read once per transaction: for the reactions to a request's events, which do not change it. */
 export const findOrganizationOnce = (db: Db, id: string) => memoInTransaction(db, `organization:${id}`, () => findOrganization(db, id));

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { pick, prepareList, prepareRows } from '../../core/db/prepared.js';
 import type { Db } from '../db.js';
 import type { ChannelChoice, NoticeChannel } from './catalog.js';
 import type { NotificationTables } from './notifications.tables.js';
@@ -9,8 +10,12 @@ export type SatisfactionRow = Selectable<NotificationTables['ticket_satisfaction
 // In-app feed: every query starts from the person it belongs to.
 
 /** Several in-app notices in one statement. */
+type NoticeValues = Omit<NotificationTables['notifications'], 'id'>;
+const NOTICE_COLUMNS = ['user_id', 'event', 'ticket_id', 'title', 'body', 'link', 'created_at', 'read_at'] as const satisfies readonly (keyof NoticeValues)[];
+const insertNoticeRows = prepareRows((db: Db, rows: NoticeValues[]) => db.insertInto('notifications').values(rows.map((r) => pick(r, NOTICE_COLUMNS))), 16);
+
 export async function insertNotifications(db: Db, rows: Insertable<NotificationTables['notifications']>[]) {
-  if (rows.length) await db.insertInto('notifications').values(rows).execute();
+  await insertNoticeRows.run(db, rows.map((r) => ({ ...r, ticket_id: r.ticket_id ?? null, link: r.link ?? null, read_at: r.read_at ?? null })));
 }
 
 export function listFeed(db: Db, userId: string, f: { unreadOnly: boolean; before?: number; limit: number }) {
@@ -46,15 +51,14 @@ export async function markRead(db: Db, userId: string, at: string, id?: number):
 export async function choicesFor(db: Db, userIds: string[], event: string): Promise<Map<string, Partial<ChannelChoice>>> {
   const out = new Map<string, Partial<ChannelChoice>>();
   if (!userIds.length) return out;
-  const rows = await db
-    .selectFrom('notification_preferences')
-    .selectAll()
-    .where('user_id', 'in', userIds)
-    .where('event', '=', event)
-    .execute();
+  const rows = await preferencesOf.all(db, { event }, userIds);
   for (const r of rows) out.set(r.user_id, { ...out.get(r.user_id), [r.channel as NoticeChannel]: r.enabled === 1 });
   return out;
 }
+
+const preferencesOf = prepareList((db: Db, p: { event: string }, userIds) =>
+  db.selectFrom('notification_preferences').selectAll().where('user_id', 'in', userIds as string[]).where('event', '=', p.event),
+);
 
 export const listPreferences = (db: Db, userId: string) =>
   db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).execute();

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { prepare } from '../../core/db/prepared.js';
 import type { Db } from '../db.js';
 import type { ProblemTables } from './problems.tables.js';
 
@@ -76,7 +77,8 @@ export const incidentsByCategory = (db: Db) =>
 
 // Major incidents
 
-export const findMajor = (db: Db, ticketId: string) => db.selectFrom('major_incidents').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst();
+export const findMajor = (db: Db, ticketId: string) => majorOf.first(db, { ticketId });
+const majorOf = prepare((db: Db, p: { ticketId: string }) => db.selectFrom('major_incidents').selectAll().where('ticket_id', '=', p.ticketId));
 export const insertMajor = (db: Db, row: Insertable<ProblemTables['major_incidents']>) => db.insertInto('major_incidents').values(row).execute();
 export const updateMajor = (db: Db, ticketId: string, patch: Updateable<ProblemTables['major_incidents']>) =>
   db.updateTable('major_incidents').set(patch).where('ticket_id', '=', ticketId).execute();

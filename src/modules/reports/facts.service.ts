@@ -1,3 +1,4 @@
+import { prepare } from '../../core/db/prepared.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import type { Db } from '../db.js';
 import { findOrganizationOnce } from '../identity/index.js';
@@ -48,7 +49,8 @@ export function lineFlow(from: unknown, to: unknown, by: unknown): FlowKind | un
 export const ms = (iso: string): number => Date.parse(iso);
 const msOrNull = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
-export const addFlow = (db: Db, ticketId: string, kind: FlowKind, at: string) => db.insertInto('report_flow').values({ ticket_id: ticketId, kind, at_ms: ms(at) }).execute();
+export const addFlow = (db: Db, ticketId: string, kind: FlowKind, at: string) => insertFlow.run(db, { ticketId, kind, atMs: ms(at) });
+const insertFlow = prepare((db: Db, p: { ticketId: string; kind: FlowKind; atMs: number }) => db.insertInto('report_flow').values({ ticket_id: p.ticketId, kind: p.kind, at_ms: p.atMs }));
 
 /** The attributes reports filter by, as the request has them now. */
 const dimensions = (t: TicketRow) => ({
@@ -101,18 +103,24 @@ export async function refreshRequest(db: Db, t: TicketRow, now: string) {
     .execute();
 }
 
-/** A new request's row: its clocks have only just started, so there are no times to take yet. */
-async function insertRequest(db: Db, t: TicketRow, now: string) {
-  const org = await findOrganizationOnce(db, t.organization_id);
-  await db
+type NewRequestRow = ReturnType<typeof dimensions> & { ticket_id: string; organization_id: string; plan_id: string | null; max_line: number; created_ms: number; updated_at: string };
+const insertNewRequest = prepare((db: Db, p: NewRequestRow) =>
+  db
     .insertInto('report_requests')
     .values({
-      ticket_id: t.id,
-      organization_id: t.organization_id,
-      plan_id: org?.plan_id ?? null,
-      ...dimensions(t),
-      max_line: LINE_RANK[t.line] ?? 1,
-      created_ms: ms(t.created_at),
+      ticket_id: p.ticket_id,
+      organization_id: p.organization_id,
+      plan_id: p.plan_id,
+      channel: p.channel,
+      type: p.type,
+      category_id: p.category_id,
+      group_id: p.group_id,
+      assignee_id: p.assignee_id,
+      priority: p.priority,
+      line: p.line,
+      status: p.status,
+      max_line: p.max_line,
+      created_ms: p.created_ms,
       resolved_ms: null,
       fr_ms: null,
       fr_minutes: null,
@@ -125,10 +133,37 @@ async function insertRequest(db: Db, t: TicketRow, now: string) {
       l2_minutes: 0,
       l3_minutes: 0,
       rating: null,
-      updated_at: now,
+      updated_at: p.updated_at,
     })
-    .onConflict((oc) => oc.column('ticket_id').doNothing())
-    .execute();
+    .onConflict((oc) => oc.column('ticket_id').doNothing()),
+);
+
+const updateDimensions = prepare((db: Db, p: ReturnType<typeof dimensions> & { ticket_id: string; updated_at: string }) =>
+  db
+    .updateTable('report_requests')
+    .set({ channel: p.channel, type: p.type, category_id: p.category_id, group_id: p.group_id, assignee_id: p.assignee_id, priority: p.priority, line: p.line, status: p.status, updated_at: p.updated_at })
+    .where('ticket_id', '=', p.ticket_id),
+);
+
+/** A new request's row: its clocks have only just started, so there are no times to take yet. */
+async function insertRequest(db: Db, t: TicketRow, now: string) {
+  const org = await findOrganizationOnce(db, t.organization_id);
+  await insertNewRequest.run(db, { ticket_id: t.id, organization_id: t.organization_id, plan_id: org?.plan_id ?? null, ...dimensions(t), max_line: LINE_RANK[t.line] ?? 1, created_ms: ms(t.created_at), updated_at: now });
+  rowsToInsert.get(db)?.delete(t.id);
+}
+
+/**
+ * The requests created in a transaction whose row is not inserted yet: the reactions to their
+ * creation (an assignment) run before reports hear of it, and the insert takes what they changed.
+ */
+const rowsToInsert = new WeakMap<Db, Set<string>>();
+
+/** Notes a new request before any reaction to its creation runs (see rowsToInsert). */
+export async function onRequestCreating(db: Db, e: DomainEvent) {
+  if (!db.isTransaction) return;
+  let ids = rowsToInsert.get(db);
+  if (!ids) rowsToInsert.set(db, (ids = new Set()));
+  ids.add(e.subjectId);
 }
 
 /** Events that change only who or what a request is filed under, not its times. */
@@ -144,7 +179,8 @@ export async function onReportEvent(db: Db, e: DomainEvent, now: string) {
   const data = (e.data ?? {}) as Record<string, unknown>;
   if (DIMENSION_EVENTS.has(e.type)) {
     // Before the request's own row exists (assigned while being created), its insert takes these.
-    await db.updateTable('report_requests').set({ ...dimensions(t), updated_at: now }).where('ticket_id', '=', t.id).execute();
+    if (rowsToInsert.get(db)?.has(t.id)) return;
+    await updateDimensions.run(db, { ticket_id: t.id, ...dimensions(t), updated_at: now });
     return;
   }
   switch (e.type) {

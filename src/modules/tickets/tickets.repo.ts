@@ -1,8 +1,10 @@
-import { sql, type Insertable, type InsertObject, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
+import { nextCounterValue } from '../../core/db/counters.js';
+import { pick, prepare, type ParamValue } from '../../core/db/prepared.js';
 import { fullTextCount, fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
-import type { DB, Db } from '../db.js';
+import type { Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
 import { contractDueSql, TICKET_SUBJECTS, type TicketTables } from './tickets.tables.js';
 
@@ -25,53 +27,95 @@ const ownOrWatched = (requesterCol: 'requester_id' | 't.requester_id', idCol: 't
  * transaction writes to it through this module keeps the row current).
  */
 export const findTicketById = (db: Db, id: string): Promise<TicketRow | undefined> =>
-  memoInTransaction(db, `ticket:${id}`, () => db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst()).then((t) => t && { ...t });
+  memoInTransaction(db, `ticket:${id}`, () => ticketById.first(db, { id })).then((t) => t && { ...t });
+
+const ticketById = prepare((db: Db, p: { id: string }) => db.selectFrom('tickets').selectAll().where('id', '=', p.id));
+
+/** The scoped reads of a request, prepared once per shape of the scope (by number or id, by organization, by requester). */
+const scopedReads = new Map<string, ReturnType<typeof prepareScoped>>();
+const prepareScoped = (byNumber: boolean, byOrganization: boolean, byRequester: boolean) => ({
+  row: prepare((db: Db, p: { ref: string | number; organizationId: string; requesterId: string }) => {
+    let q = db.selectFrom('tickets').selectAll();
+    q = byNumber ? q.where('number', '=', p.ref as number) : q.where('id', '=', p.ref as string);
+    if (byOrganization) q = q.where('organization_id', '=', p.organizationId);
+    if (byRequester) q = q.where(ownOrWatched('requester_id', 'tickets.id', p.requesterId));
+    return q;
+  }),
+  withNames: prepare((db: Db, p: { ref: string | number; organizationId: string; requesterId: string }) => {
+    let q = db
+      .selectFrom('tickets as t')
+      .innerJoin('users as r', 'r.id', 't.requester_id')
+      .innerJoin('organizations as o', 'o.id', 't.organization_id')
+      .leftJoin('users as a', 'a.id', 't.assignee_id')
+      .selectAll('t')
+      .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
+    q = byNumber ? q.where('t.number', '=', p.ref as number) : q.where('t.id', '=', p.ref as string);
+    if (byOrganization) q = q.where('t.organization_id', '=', p.organizationId);
+    if (byRequester) q = q.where(ownOrWatched('t.requester_id', 't.id', p.requesterId));
+    return q;
+  }),
+});
+
+function scoped(scope: TicketScope, idOrNumber: string) {
+  const m = NUMBER.exec(idOrNumber);
+  const key = `${Boolean(m)},${Boolean(scope.organizationId)},${Boolean(scope.requesterId)}`;
+  let reads = scopedReads.get(key);
+  if (!reads) scopedReads.set(key, (reads = prepareScoped(Boolean(m), Boolean(scope.organizationId), Boolean(scope.requesterId))));
+  // The values a shape leaves out are bound nowhere; '' stands in for them.
+  return { reads, params: { ref: m ? Number(m[1]) : idOrNumber, organizationId: scope.organizationId ?? '', requesterId: scope.requesterId ?? '' } };
+}
 
 /** A ticket by id or number (`TD-000123`), within what the scope may see. */
 export function findTicket(db: Db, scope: TicketScope, idOrNumber: string) {
-  const m = NUMBER.exec(idOrNumber);
-  if (!m && !scope.organizationId && !scope.requesterId) return findTicketById(db, idOrNumber);
-  let q = db.selectFrom('tickets').selectAll();
-  q = m ? q.where('number', '=', Number(m[1])) : q.where('id', '=', idOrNumber);
-  if (scope.organizationId) q = q.where('organization_id', '=', scope.organizationId);
-  if (scope.requesterId) q = q.where(ownOrWatched('requester_id', 'tickets.id', scope.requesterId));
-  return q.executeTakeFirst();
+  if (!NUMBER.test(idOrNumber) && !scope.organizationId && !scope.requesterId) return findTicketById(db, idOrNumber);
+  const { reads, params } = scoped(scope, idOrNumber);
+  return reads.row.first(db, params);
 }
 
 /** A ticket within the scope, with the names its detail view shows: one query. */
 export function findTicketWithNames(db: Db, scope: TicketScope, idOrNumber: string) {
-  const m = NUMBER.exec(idOrNumber);
-  let q = db
-    .selectFrom('tickets as t')
-    .innerJoin('users as r', 'r.id', 't.requester_id')
-    .innerJoin('organizations as o', 'o.id', 't.organization_id')
-    .leftJoin('users as a', 'a.id', 't.assignee_id')
-    .selectAll('t')
-    .select(['r.name as requester_name', 'r.email as requester_email', 'o.name as organization_name', 'a.name as assignee_name']);
-  q = m ? q.where('t.number', '=', Number(m[1])) : q.where('t.id', '=', idOrNumber);
-  if (scope.organizationId) q = q.where('t.organization_id', '=', scope.organizationId);
-  if (scope.requesterId) q = q.where(ownOrWatched('t.requester_id', 't.id', scope.requesterId));
-  return q.executeTakeFirst();
+  const { reads, params } = scoped(scope, idOrNumber);
+  return reads.withNames.first(db, params);
 }
 
 export type TicketWithNames = NonNullable<Awaited<ReturnType<typeof findTicketWithNames>>>;
 
-/** Inserts a request (its values may be expressions, such as its number's `nextval`) and gives its row. */
-export async function insertTicket(db: Db, row: InsertObject<DB, 'tickets'>) {
-  const t = await db.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
+export type NewTicket = Omit<TicketTables['tickets'], 'number' | 'sla_due_at'>;
+const NEW_TICKET_COLUMNS = ['id', 'type', 'subject', 'description', 'requester_id', 'organization_id', 'channel', 'category_id', 'impact', 'urgency', 'priority', 'status', 'line', 'group_id', 'assignee_id', 'version', 'created_by', 'created_at', 'updated_at', 'first_response_at', 'resolved_at', 'closed_at', 'reopened_count'] as const satisfies readonly (keyof NewTicket)[];
+/** SQLite: the number given (the gap-free counter); PostgreSQL: the sequence's `nextval` in the insert itself. */
+const insertNumbered = prepare((db: Db, p: NewTicket & { number: number }) => db.insertInto('tickets').values({ ...pick(p, NEW_TICKET_COLUMNS), number: p.number }).returningAll());
+const insertSequenced = prepare((db: Db, p: NewTicket) => db.insertInto('tickets').values({ ...pick(p, NEW_TICKET_COLUMNS), number: sql<number>`nextval('ticket_number_seq')` }).returningAll());
+
+/** Inserts a request with the next request number and gives its row. */
+export async function insertTicket(db: Db, dialect: DialectName, row: NewTicket) {
+  const t = dialect === 'sqlite' ? await insertNumbered.first(db, { ...row, number: await nextCounterValue(db, 'ticket_number') }) : await insertSequenced.first(db, row);
+  if (!t) throw new Error('The request was not inserted');
   rememberInTransaction(db, `ticket:${t.id}`, t);
   return t;
 }
 
+type TicketPatch = Updateable<TicketTables['tickets']>;
+/** The version-checked update, prepared once per set of columns it sets (a few dozen at most come from the code). */
+const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
+const prepareUpdate = (columns: (keyof TicketPatch)[]) =>
+  prepare((db: Db, p: Record<string, ParamValue>) =>
+    db
+      .updateTable('tickets')
+      .set({ ...(Object.fromEntries(columns.map((c) => [c, p[`set_${c}`]])) as TicketPatch), version: p.next as number })
+      .where('id', '=', p.id as string)
+      .where('version', '=', p.version as number)
+      .returningAll(),
+  );
+
 /** Updates a ticket if it is still at `version`, and bumps the version; false when it moved on. */
-export async function updateTicket(db: Db, id: string, version: number, patch: Updateable<TicketTables['tickets']>) {
-  const t = await db
-    .updateTable('tickets')
-    .set({ ...patch, version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+export async function updateTicket(db: Db, id: string, version: number, patch: TicketPatch) {
+  const columns = (Object.keys(patch) as (keyof TicketPatch)[]).filter((c) => patch[c] !== undefined).sort();
+  const key = columns.join(',');
+  let update = updates.get(key);
+  if (!update && updates.size < 100) updates.set(key, (update = prepareUpdate(columns)));
+  const t = update
+    ? await update.first(db, { id, version, next: version + 1, ...Object.fromEntries(columns.map((c) => [`set_${c}`, patch[c] as ParamValue])) })
+    : await db.updateTable('tickets').set({ ...patch, version: version + 1 }).where('id', '=', id).where('version', '=', version).returningAll().executeTakeFirst();
   if (t) rememberInTransaction(db, `ticket:${id}`, t);
   return t !== undefined;
 }
@@ -82,6 +126,11 @@ export async function updateTicket(db: Db, id: string, version: number, patch: U
  */
 export async function refreshSlaDue(db: Db, ticketIds: string[]) {
   if (!ticketIds.length) return;
+  if (ticketIds.length === 1) {
+    const row = await refreshOneSlaDue.first(db, { id: ticketIds[0]! });
+    if (row) rememberInTransaction(db, `ticket:${row.id}`, row);
+    return;
+  }
   const rows = await db
     .updateTable('tickets as t')
     .set({ sla_due_at: contractDueSql })
@@ -91,6 +140,15 @@ export async function refreshSlaDue(db: Db, ticketIds: string[]) {
     .execute();
   for (const r of rows) rememberInTransaction(db, `ticket:${r.id}`, r);
 }
+
+const refreshOneSlaDue = prepare((db: Db, p: { id: string }) =>
+  db
+    .updateTable('tickets as t')
+    .set({ sla_due_at: contractDueSql })
+    .where('t.id', '=', p.id)
+    .where(sql<SqlBool>`t.sla_due_at is distinct from ${contractDueSql}`)
+    .returningAll(),
+);
 
 export type SortField = 'created_at' | 'updated_at' | 'number' | 'due';
 
@@ -316,14 +374,10 @@ export async function listTickets(db: Db, dialect: DialectName, scope: TicketSco
 export const watchesAny = async (db: Db, userId: string) =>
   (await db.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
 
-export const listWatchers = (db: Db, ticketId: string) =>
-  db
-    .selectFrom('ticket_watchers as w')
-    .innerJoin('users as u', 'u.id', 'w.user_id')
-    .select(['u.id', 'u.name', 'u.email', 'u.role'])
-    .where('w.ticket_id', '=', ticketId)
-    .orderBy('u.name')
-    .execute();
+export const listWatchers = (db: Db, ticketId: string) => watchersOf.all(db, { ticketId });
+const watchersOf = prepare((db: Db, p: { ticketId: string }) =>
+  db.selectFrom('ticket_watchers as w').innerJoin('users as u', 'u.id', 'w.user_id').select(['u.id', 'u.name', 'u.email', 'u.role']).where('w.ticket_id', '=', p.ticketId).orderBy('u.name'),
+);
 
 export const addWatcher = (db: Db, ticketId: string, userId: string) =>
   db
@@ -333,19 +387,20 @@ export const addWatcher = (db: Db, ticketId: string, userId: string) =>
     .execute();
 
 /** The organization's active IT managers watch the request, in one statement. */
-export const addManagersAsWatchers = (db: Db, ticketId: string, organizationId: string) =>
+export const addManagersAsWatchers = (db: Db, ticketId: string, organizationId: string) => insertManagersAsWatchers.run(db, { ticketId, organizationId });
+const insertManagersAsWatchers = prepare((db: Db, p: { ticketId: string; organizationId: string }) =>
   db
     .insertInto('ticket_watchers')
     .columns(['ticket_id', 'user_id'])
     .expression(
       db
         .selectFrom('users')
-        .select([sql<string>`cast(${ticketId} as text)`.as('ticket_id'), 'id as user_id'])
-        .where('organization_id', '=', organizationId)
+        .select([sql<string>`cast(${p.ticketId} as text)`.as('ticket_id'), 'id as user_id'])
+        .where('organization_id', '=', p.organizationId)
         .where('role', '=', 'client_manager')
         .where('active', '=', 1),
-    )
-    .execute();
+    ),
+);
 
 export const removeWatcher = (db: Db, ticketId: string, userId: string) =>
   db.deleteFrom('ticket_watchers').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
@@ -401,30 +456,58 @@ export const deleteLink = (db: Db, linkId: string) => db.deleteFrom('ticket_link
 
 // Timeline and attachments
 
+type NewEntry = Omit<TicketTables['timeline_entries'], 'id'>;
+const insertOneEntry = prepare((db: Db, p: NewEntry) =>
+  db
+    .insertInto('timeline_entries')
+    .values({ ticket_id: p.ticket_id, kind: p.kind, author_id: p.author_id, body: p.body, event_type: p.event_type, data: p.data, created_at: p.created_at, rule_id: p.rule_id, rule_name: p.rule_name })
+    .returningAll(),
+);
+
 export async function insertEntry(db: Db, row: Insertable<TicketTables['timeline_entries']>): Promise<number> {
-  const e = await db.insertInto('timeline_entries').values(row).returningAll().executeTakeFirstOrThrow();
+  const e = await insertOneEntry.first(db, {
+    ticket_id: row.ticket_id,
+    kind: row.kind,
+    author_id: row.author_id ?? null,
+    body: row.body,
+    event_type: row.event_type ?? null,
+    data: row.data ?? null,
+    created_at: row.created_at,
+    ...ruleColumns(db, row),
+  });
+  if (!e) throw new Error('The timeline entry was not inserted');
   rememberInTransaction(db, `entry:${e.id}`, e);
   return Number(e.id);
 }
 
 /** Writes several timeline entries in one statement (not remembered: nobody reads them back in the transaction). */
-export const insertEntries = (db: Db, rows: Insertable<TicketTables['timeline_entries']>[]) => db.insertInto('timeline_entries').values(rows).execute();
+export const insertEntries = (db: Db, rows: Insertable<TicketTables['timeline_entries']>[]) =>
+  db.insertInto('timeline_entries').values(rows.map((r) => ({ ...r, ...ruleColumns(db, r) }))).execute();
 
-/** The request's latest timeline entry's id (0: none). */
-export async function lastEntryId(db: Db, ticketId: string): Promise<number> {
-  const r = await db.selectFrom('timeline_entries').select((eb) => eb.fn.max('id').as('id')).where('ticket_id', '=', ticketId).executeTakeFirst();
-  return Number(r?.id ?? 0);
+/** The automation rule whose actions run now in a transaction, and the request they run on. */
+const attributions = new WeakMap<Db, { ticketId: string; rule: { id: string; name: string } }>();
+
+/**
+ * Runs `fn` (an automation rule's actions on a request) so that each timeline entry it writes on
+ * that request through this module shows as made by the rule: every entry is written here.
+ */
+export async function attributingEntries<T>(db: Db, ticketId: string, rule: { id: string; name: string }, fn: () => Promise<T>): Promise<T> {
+  const outer = attributions.get(db);
+  attributions.set(db, { ticketId, rule });
+  try {
+    return await fn();
+  } finally {
+    if (outer) attributions.set(db, outer);
+    else attributions.delete(db);
+  }
 }
 
-/** Marks the request's entries written after `afterId` as made by an automation rule. */
-export const attributeEntries = (db: Db, ticketId: string, afterId: number, rule: { id: string; name: string }) =>
-  db
-    .updateTable('timeline_entries')
-    .set({ rule_id: rule.id, rule_name: rule.name })
-    .where('ticket_id', '=', ticketId)
-    .where('id', '>', afterId)
-    .where('rule_id', 'is', null)
-    .execute();
+/** The rule columns of an entry: its own, else the rule running on its request, else none. */
+function ruleColumns(db: Db, row: Pick<Insertable<TicketTables['timeline_entries']>, 'ticket_id' | 'rule_id' | 'rule_name'>) {
+  if (row.rule_id) return { rule_id: row.rule_id, rule_name: row.rule_name ?? null };
+  const a = attributions.get(db);
+  return a && a.ticketId === row.ticket_id ? { rule_id: a.rule.id, rule_name: a.rule.name } : { rule_id: null, rule_name: null };
+}
 
 export function listEntries(db: Db, ticketId: string, publicOnly: boolean, publicEvents: Set<string>) {
   let q = db

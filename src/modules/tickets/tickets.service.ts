@@ -1,6 +1,5 @@
 import { inTransaction } from '../../core/db/connect.js';
 import { recordAudit } from '../../core/audit/audit.js';
-import { nextSequenceValueFor } from '../../core/db/counters.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { newId } from '../../core/ids/ids.js';
 import type { AppContext, Db } from '../db.js';
@@ -82,9 +81,8 @@ export async function createTicket(
   const id = newId();
   const now = app.clock.now().toISOString();
   await inTransaction(app.db, async (trx) => {
-    const { number } = await repo.insertTicket(trx, {
+    const { number } = await repo.insertTicket(trx, app.dialect, {
       id,
-      number: await nextSequenceValueFor(trx, app.dialect, 'ticket_number'),
       type: input.type ?? 'incident',
       subject: input.subject,
       description: input.description,

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { memoInTransaction } from '../../core/db/memo.js';
+import { prepare } from '../../core/db/prepared.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import type { DomainEvent } from '../../core/events/events.js';
 import { newId, newSecret } from '../../core/ids/ids.js';
@@ -161,7 +162,7 @@ async function enqueue(app: AppContext, trx: Db, w: WebhookRow, event: string, t
 export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise<void> {
   if (e.subjectType !== 'ticket' && e.subjectType !== 'call') return;
   // Read once per transaction: a change sets off several events.
-  const active = await memoInTransaction(trx, 'webhooks:active', () => trx.selectFrom('webhooks').selectAll().where('active', '=', 1).execute());
+  const active = await memoInTransaction(trx, 'webhooks:active', () => activeWebhooks.all(trx, {}));
   const hooks = active.filter((w) =>
     (JSON.parse(w.events) as string[]).includes(e.type),
   );
@@ -172,6 +173,8 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   const body = await ticketBody(app, trx, t, e);
   for (const w of hooks) if (!w.organization_id || w.organization_id === t.organization_id) await enqueue(app, trx, w, e.type, t.id, body);
 }
+
+const activeWebhooks = prepare((db: Db, _p: Record<string, never>) => db.selectFrom('webhooks').selectAll().where('active', '=', 1));
 
 /**
  * Posts a request to one webhook after the commit, as an event of the given type would (an
