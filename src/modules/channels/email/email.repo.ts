@@ -151,6 +151,17 @@ export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string
   return null;
 }
 
+/** The messages with a Message-ID about a request from the given (lower-case) addresses, oldest first; `sender` lower case. */
+export const inboundThread = (db: Db, ticketId: string, senders: string[]) =>
+  db
+    .selectFrom('email_messages')
+    .select((eb) => ['message_id', 'received_at', eb.fn<string>('lower', ['from_address']).as('sender')])
+    .where('ticket_id', '=', ticketId)
+    .where('message_id', 'is not', null)
+    .where((eb) => eb(eb.fn('lower', ['from_address']), 'in', senders))
+    .orderBy('id')
+    .execute();
+
 export interface MessageListQuery {
   statuses?: MessageStatus[];
   /** Only these reasons (auto_reply, bulk, loop, duplicate…). */

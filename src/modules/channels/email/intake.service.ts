@@ -35,6 +35,11 @@ export interface Delivery {
   auth?: AuthResult | null;
   /** The message parsed already (by a reading thread, see read.ts); absent: parsed here. */
   parsed?: Parsed;
+  /**
+   * The original being stored already (`app.files.put`, begun while the message was read): its key.
+   * Absent: stored here, once the message is known to be no duplicate.
+   */
+  stored?: Promise<string>;
 }
 
 /** What became of a message. `duplicate`: the same message had arrived before and was left as it was. */
@@ -43,6 +48,11 @@ export interface IntakeResult {
   status: MessageStatus | 'duplicate';
   reason: ReasonCode | null;
   ticketId: string | null;
+}
+
+/** Removes the original stored for a delivery ahead of intake, when intake does not record it. */
+async function forgetStored(app: AppContext, delivery: Delivery) {
+  if (delivery.stored) await delivery.stored.then((key) => app.files.remove(key)).catch(() => undefined);
 }
 
 /** Options an admin's re-processing sets. */
@@ -112,10 +122,18 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
   }
   const key = dedupeKey(early ? null : mail, raw);
   if (!existing) {
-    const before = await repo.findMessageByKey(app.db, key);
-    if (before) return recordDuplicate(app, delivery, mail, before);
+    // The original stored while the message was read is not needed by a message delivered again
+    // (that one shares the first delivery's), nor kept when this fails before it is recorded.
+    const before = await repo.findMessageByKey(app.db, key).catch(async (err: unknown) => {
+      await forgetStored(app, delivery);
+      throw err;
+    });
+    if (before) {
+      await forgetStored(app, delivery);
+      return recordDuplicate(app, delivery, mail, before);
+    }
   }
-  const fileKey = existing?.raw_file_key ?? (await app.files.put(raw));
+  const fileKey = existing?.raw_file_key ?? (await (delivery.stored ?? app.files.put(raw)));
   const record = (trx: Db, o: Outcome) => writeRecord(app, trx, { existing, delivery, mail, key, fileKey, outcome: o });
 
   for (let attempt = 1; ; attempt++) {
