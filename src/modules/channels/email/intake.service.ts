@@ -184,7 +184,7 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
 
   if (!options.ignoreRateLimit) {
     const since = new Date(app.clock.now().getTime() - app.config.emailSenderWindowMinutes * 60_000).toISOString();
-    if ((await repo.countFromSender(app.db, mail.from.address, since, app.config.emailSenderLimit)) >= app.config.emailSenderLimit)
+    if (await repo.senderReached(app.db, mail.from.address, since, app.config.emailSenderLimit))
       return { status: 'quarantined', reason: 'rate_limited' };
   }
 
