@@ -108,23 +108,39 @@ export async function insertMessage(db: Db, row: Insertable<EmailTables['email_m
 export const updateMessage = (db: Db, id: number, patch: Updateable<EmailTables['email_messages']>) =>
   db.updateTable('email_messages').set(patch).where('id', '=', id).execute();
 
+/** A sender's rate-limit window: `limit` messages since `since`. */
+export interface SenderWindow {
+  address: string;
+  since: string;
+  limit: number;
+}
+
 /**
- * Whether a sender sent `limit` messages since an instant (the rate limit's window): whether there is
- * a `limit`-th. Reads at most `limit` entries of the sender's index, so that a storm does not make
- * each of its messages dearer, and no more than one step each (no count over a sub-select).
- * A duplicate delivery is the same message, and counts once.
+ * What intake checks first about a message, in one statement: the message that had the same dedupe
+ * key (it was delivered before; null: not asked), and whether its sender sent `limit` messages in the window already
+ * (null: not asked). The latter asks whether there is a `limit`-th: it reads at most `limit` entries
+ * of the sender's index, so that a storm does not make each of its messages dearer. A duplicate
+ * delivery is the same message, and counts once.
  */
-export async function senderReached(db: Db, address: string, since: string, limit: number): Promise<boolean> {
+export async function screenMessage(db: Db, dedupeKey: string | null, sender: SenderWindow | null): Promise<{ duplicateId: number | null; reached: boolean }> {
+  if (dedupeKey === null && !sender) return { duplicateId: null, reached: false };
   const r = await db
-    .selectFrom('email_messages')
-    .select((eb) => eb.lit(1).as('one'))
-    .where('from_address', '=', address)
-    .where('received_at', '>', since)
-    .where('status', '!=', 'duplicate')
-    .limit(1)
-    .offset(limit - 1)
-    .executeTakeFirst();
-  return !!r;
+    .selectNoFrom((eb) => [
+      dedupeKey === null ? eb.lit(null).as('duplicate') : eb.selectFrom('email_messages').select('id').where('dedupe_key', '=', dedupeKey).as('duplicate'),
+      sender
+        ? eb
+            .selectFrom('email_messages')
+            .select(eb.lit(1).as('one'))
+            .where('from_address', '=', sender.address)
+            .where('received_at', '>', sender.since)
+            .where('status', '!=', 'duplicate')
+            .limit(1)
+            .offset(sender.limit - 1)
+            .as('reached')
+        : eb.lit(null).as('reached'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { duplicateId: r.duplicate === null ? null : Number(r.duplicate), reached: r.reached !== null };
 }
 
 /**
