@@ -117,10 +117,10 @@ export interface SenderWindow {
 
 /**
  * What intake checks first about a message, in one statement: the message that had the same dedupe
- * key (it was delivered before; null: not asked), and whether its sender sent `limit` messages in the window already
- * (null: not asked). The latter asks whether there is a `limit`-th: it reads at most `limit` entries
- * of the sender's index, so that a storm does not make each of its messages dearer. A duplicate
- * delivery is the same message, and counts once.
+ * key (it was delivered before; null key: not asked), and whether its sender sent `limit` messages
+ * in the window already (null window: not asked). The latter asks whether there is a `limit`-th: it
+ * reads at most `limit` entries of the sender's index, so that a storm does not make each of its
+ * messages dearer. A duplicate delivery is the same message, and counts once.
  */
 export async function screenMessage(db: Db, dedupeKey: string | null, sender: SenderWindow | null): Promise<{ duplicateId: number | null; reached: boolean }> {
   if (dedupeKey === null && !sender) return { duplicateId: null, reached: false };

@@ -35,10 +35,7 @@ export interface Delivery {
   auth?: AuthResult | null;
   /** The message parsed already (by a reading thread, see read.ts); absent: parsed here. */
   parsed?: Parsed;
-  /**
-   * The original being stored already (`app.files.put`, begun while the message was read): its key.
-   * Absent: stored here, once the message is known to be no duplicate.
-   */
+  /** The original being stored already (`app.files.put`, begun while the message was read): its key. Absent: stored here. */
   stored?: Promise<string>;
 }
 
