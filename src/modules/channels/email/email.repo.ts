@@ -108,22 +108,39 @@ export async function insertMessage(db: Db, row: Insertable<EmailTables['email_m
 export const updateMessage = (db: Db, id: number, patch: Updateable<EmailTables['email_messages']>) =>
   db.updateTable('email_messages').set(patch).where('id', '=', id).execute();
 
-/** How many messages a sender sent since an instant (the rate limit's window), counting up to `upTo`. */
-export async function countFromSender(db: Db, address: string, since: string, upTo: number): Promise<number> {
-  // Counting stops at the limit, so that a storm does not make each of its messages dearer.
-  // A duplicate delivery is the same message, and counts once.
-  const recent = db
-    .selectFrom('email_messages')
-    .select('id')
-    .where('from_address', '=', address)
-    .where('received_at', '>', since)
-    .where('status', '!=', 'duplicate')
-    .limit(upTo);
+/** A sender's rate-limit window: `limit` messages since `since`. */
+export interface SenderWindow {
+  address: string;
+  since: string;
+  limit: number;
+}
+
+/**
+ * What intake checks first about a message, in one statement: the message that had the same dedupe
+ * key (it was delivered before; null key: not asked), and whether its sender sent `limit` messages
+ * in the window already (null window: not asked). The latter asks whether there is a `limit`-th: it
+ * reads at most `limit` entries of the sender's index, so that a storm does not make each of its
+ * messages dearer. A duplicate delivery is the same message, and counts once.
+ */
+export async function screenMessage(db: Db, dedupeKey: string | null, sender: SenderWindow | null): Promise<{ duplicateId: number | null; reached: boolean }> {
+  if (dedupeKey === null && !sender) return { duplicateId: null, reached: false };
   const r = await db
-    .selectFrom(recent.as('recent'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .selectNoFrom((eb) => [
+      dedupeKey === null ? eb.lit(null).as('duplicate') : eb.selectFrom('email_messages').select('id').where('dedupe_key', '=', dedupeKey).as('duplicate'),
+      sender
+        ? eb
+            .selectFrom('email_messages')
+            .select(eb.lit(1).as('one'))
+            .where('from_address', '=', sender.address)
+            .where('received_at', '>', sender.since)
+            .where('status', '!=', 'duplicate')
+            .limit(1)
+            .offset(sender.limit - 1)
+            .as('reached')
+        : eb.lit(null).as('reached'),
+    ])
     .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return { duplicateId: r.duplicate === null ? null : Number(r.duplicate), reached: r.reached !== null };
 }
 
 /**
@@ -150,6 +167,17 @@ export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string
   for (const id of ids) if (byId.has(id)) return byId.get(id)!;
   return null;
 }
+
+/** The messages with a Message-ID about a request from the given (lower-case) addresses, oldest first; `sender` lower case. */
+export const inboundThread = (db: Db, ticketId: string, senders: string[]) =>
+  db
+    .selectFrom('email_messages')
+    .select((eb) => ['message_id', 'received_at', eb.fn<string>('lower', ['from_address']).as('sender')])
+    .where('ticket_id', '=', ticketId)
+    .where('message_id', 'is not', null)
+    .where((eb) => eb(eb.fn('lower', ['from_address']), 'in', senders))
+    .orderBy('id')
+    .execute();
 
 export interface MessageListQuery {
   statuses?: MessageStatus[];

@@ -42,8 +42,13 @@ export async function startSmtpIntake(app: AppContext, logger: Logger, at: { hos
           mailbox = a ? ((await repo.findActiveMailboxByAddress(app.db, a)) ?? null) : null;
           if (mailbox) break;
         }
+        // The original is stored while a reading thread checks and parses the message: once both are
+        // done, intake's transaction is all that is left (it joins the next shared commit at once).
+        const stored = app.files.put(m.raw);
+        // Heard by intake, which awaits it or removes what it stored.
+        stored.catch(() => undefined);
         const { auth, parsed } = await reading.read(m.raw, { ip: m.remoteAddress.replace(/^::ffff:/i, ''), helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA });
-        const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth, parsed });
+        const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth, parsed, stored });
         logger.debug({ ...result, from: m.envelopeFrom, remote: m.remoteAddress }, 'inbound mail');
       },
     },

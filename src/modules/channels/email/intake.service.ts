@@ -35,6 +35,8 @@ export interface Delivery {
   auth?: AuthResult | null;
   /** The message parsed already (by a reading thread, see read.ts); absent: parsed here. */
   parsed?: Parsed;
+  /** The original being stored already (`app.files.put`, begun while the message was read): its key. Absent: stored here. */
+  stored?: Promise<string>;
 }
 
 /** What became of a message. `duplicate`: the same message had arrived before and was left as it was. */
@@ -111,31 +113,43 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
     }
   }
   const key = dedupeKey(early ? null : mail, raw);
-  if (!existing) {
-    const before = await repo.findMessageByKey(app.db, key);
-    if (before) return recordDuplicate(app, delivery, mail, before);
-  }
-  const fileKey = existing?.raw_file_key ?? (await app.files.put(raw));
+  // Stored ahead (see Delivery.stored), or here: a message delivered again has its stored original
+  // removed once that is known (it shares the first delivery's).
+  const fileKey = existing?.raw_file_key ?? (await (delivery.stored ?? app.files.put(raw)));
   const record = (trx: Db, o: Outcome) => writeRecord(app, trx, { existing, delivery, mail, key, fileKey, outcome: o });
+  const sender: repo.SenderWindow | null =
+    mail?.from && !early && !options.ignoreRateLimit
+      ? { address: mail.from.address, since: new Date(app.clock.now().getTime() - app.config.emailSenderWindowMinutes * 60_000).toISOString(), limit: app.config.emailSenderLimit }
+      : null;
+  /** The same message delivered before: a row that says so, sharing the first one's original. */
+  const again = async (before: repo.MessageRow) => {
+    await app.files.remove(fileKey);
+    return recordDuplicate(app, delivery, mail, before);
+  };
 
   for (let attempt = 1; ; attempt++) {
+    let duplicateOf: number | null = null;
     try {
       const ownAddresses = new Set([...(await repo.allMailboxAddresses(app.db)), ...ownConfigAddresses(app)]);
-      const { id, outcome } = await inTransaction(app.db, async (trx) => {
-        const o: Outcome = early ? { status: 'quarantined', reason: early, detail } : await decide(within(app, trx), delivery, mail!, options, ownAddresses);
+      const done = await inTransaction(app.db, async (trx) => {
+        // In the transaction: a message committed just before in the same shared commit counts too.
+        // A message taken in again is no duplicate of itself.
+        const screened = await repo.screenMessage(trx, existing ? null : key, sender);
+        if (screened.duplicateId !== null) {
+          duplicateOf = screened.duplicateId;
+          return null;
+        }
+        const o: Outcome = early ? { status: 'quarantined', reason: early, detail } : await decide(within(app, trx), delivery, mail!, options, ownAddresses, screened.reached);
         return { id: await record(trx, o), outcome: o };
       });
-      return { id, status: outcome.status, reason: outcome.reason, ticketId: outcome.ticketId ?? null };
+      if (done) return { id: done.id, status: done.outcome.status, reason: done.outcome.reason, ticketId: done.outcome.ticketId ?? null };
     } catch (err) {
       // The same message committed meanwhile by another delivery, or a person created by a
       // concurrent message: look again.
       const raced = isUniqueViolation(err) || (err instanceof Conflict && err.code === 'already_exists');
       if (raced && attempt < ATTEMPTS) {
         const before = existing ? null : await repo.findMessageByKey(app.db, key);
-        if (before) {
-          await app.files.remove(fileKey);
-          return recordDuplicate(app, delivery, mail, before);
-        }
+        if (before) return again(before);
         continue;
       }
       // Anything else: quarantined with the reason, so that an admin sees it and can try again.
@@ -151,11 +165,12 @@ export async function intake(app: AppContext, delivery: Delivery, options: Intak
       }
       return { id, status: 'quarantined', reason: 'processing_failed', ticketId: null };
     }
+    return again((await repo.findMessage(app.db, duplicateOf!))!);
   }
 }
 
 /** Decides what a parsed message is, and applies it (in the caller's transaction). */
-async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, options: IntakeOptions, ownAddresses: Set<string>): Promise<Outcome> {
+async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, options: IntakeOptions, ownAddresses: Set<string>, rateReached: boolean): Promise<Outcome> {
   const noise = options.acceptNoise ? null : classifyNoise(mail, { envelopeFrom: delivery.envelopeFrom, ownAddresses });
   if (noise?.kind === 'bounce') {
     const bounce = await recordBounce(app, delivery.raw, mail, ownAddresses);
@@ -164,11 +179,8 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
   if (noise) return { status: 'ignored', reason: noise.reason, detail: noise.why };
   if (!mail.from) return { status: 'quarantined', reason: 'no_sender' };
 
-  if (!options.ignoreRateLimit) {
-    const since = new Date(app.clock.now().getTime() - app.config.emailSenderWindowMinutes * 60_000).toISOString();
-    if ((await repo.countFromSender(app.db, mail.from.address, since, app.config.emailSenderLimit)) >= app.config.emailSenderLimit)
-      return { status: 'quarantined', reason: 'rate_limited' };
-  }
+  // The sender's messages in the window were counted with the duplicate check (see screenMessage).
+  if (rateReached) return { status: 'quarantined', reason: 'rate_limited' };
 
   const thread = await findThread(app, mail);
   const sender: SenderDecision = await findOrCreateSender(app, mail, delivery.mailbox, isCyrillic(`${mail.subject} ${mail.text}`) ? 'ru' : 'en');

@@ -1,5 +1,4 @@
 import { recordAudit } from '../../../core/audit/audit.js';
-import { threadEnds } from '../../../core/mail/outbox.js';
 import { Conflict, Invalid, NotFound } from '../../../core/errors.js';
 import type { AppContext } from '../../db.js';
 import { assertStaff, type Actor } from '../../identity/index.js';
@@ -89,21 +88,22 @@ export async function clearFailingAddress(app: AppContext, actor: Actor, address
   await recordAudit(app.db, { entityType: 'email_address', entityId: address, actorId: actor.id, action: 'failing_cleared' });
 }
 
-/** The Message-IDs of the mail each of `senders` sent about a request, oldest first, for threading the desk's answers (see threadEnds). */
+/**
+ * The Message-IDs of the mail each of `senders` sent about a request, oldest first, for threading
+ * the desk's answers: each one's first message and its `last` latest (as threadEnds gives the desk's
+ * own). Read in one plain statement, every message of the request from them: a request's inbound
+ * mail is a few messages, and this runs with every notice the desk mails about it.
+ */
 export async function inboundMessageIds(app: Pick<AppContext, 'db'>, ticketId: string, senders: string[], last: number): Promise<Map<string, { messageId: string; at: string }[]>> {
-  const ends = await threadEnds(
-    app.db,
-    senders,
-    (from) =>
-      app.db
-        .selectFrom('email_messages')
-        .select(['id', 'message_id', 'received_at'])
-        .where('ticket_id', '=', ticketId)
-        .where((eb) => eb(eb.fn('lower', ['from_address']), '=', from.trim().toLowerCase()))
-        .where('message_id', 'is not', null),
-    last,
+  const keys = senders.map((from) => [from, from.trim().toLowerCase()] as const);
+  const rows = keys.length ? await repo.inboundThread(app.db, ticketId, [...new Set(keys.map(([, a]) => a))]) : [];
+  return new Map(
+    keys.map(([from, address]) => {
+      const own = rows.filter((r) => r.sender === address);
+      const ends = own.filter((_, i) => i === 0 || i >= own.length - last);
+      return [from, ends.map((r) => ({ messageId: r.message_id!, at: r.received_at }))];
+    }),
   );
-  return new Map([...ends].map(([from, rows]) => [from, rows.map((r) => ({ messageId: r.message_id!, at: r.received_at }))]));
 }
 
 /** Which of `addresses` bounced permanently (outgoing mail should not be sent there), in one statement. */

@@ -1,20 +1,27 @@
 import { parentPort } from 'node:worker_threads';
 import { readMessage, type ReadRequest, type WorkerReply, type WorkerRequest } from './read.js';
+import { cachingResolver } from './transport/mail-auth.js';
 
 /**
  * A thread that reads inbound messages for read-pool.ts: checks each one's authentication and
- * parses it. DNS questions go to the thread that started it (its resolver and cache).
+ * parses it. DNS questions go to the thread that started it (its resolver and cache); the answers
+ * are remembered here too, for half as long as there (so none is more than 1.5 times the cache's
+ * time old): a sender's domain is asked for by each of its messages, and each question that crosses
+ * to the thread holding the database waits there for its turn between transactions.
  */
 const port = parentPort!;
 const asked = new Map<number, { resolve(answer: unknown): void; reject(err: Error): void }>();
 let questions = 0;
 
-const resolver = (name: string, rrtype: string) =>
-  new Promise<unknown>((resolve, reject) => {
-    const id = ++questions;
-    asked.set(id, { resolve, reject });
-    port.postMessage({ kind: 'dns', id, name, rrtype } satisfies WorkerReply);
-  });
+const resolver = cachingResolver(
+  (name: string, rrtype: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = ++questions;
+      asked.set(id, { resolve, reject });
+      port.postMessage({ kind: 'dns', id, name, rrtype } satisfies WorkerReply);
+    }),
+  30_000,
+);
 
 async function read(id: number, r: ReadRequest) {
   const raw = Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
