@@ -46,13 +46,6 @@ export function diskFileStore(root: string): MovableStore {
   const where = (key: string) => path.join(root, checkFileKey(key).slice(0, 2), key);
   // Beside the root, on the same file system, so the rename into place is atomic.
   const incoming = `${path.resolve(root)}.incoming`;
-  // The folders this store made (or found): each is made once, not at every write.
-  const made = new Set<string>();
-  const folder = async (dir: string) => {
-    if (made.has(dir)) return;
-    await fsp.mkdir(dir, { recursive: true });
-    made.add(dir);
-  };
   const store: MovableStore = {
     async put(data) {
       const key = newFileKey();
@@ -69,24 +62,13 @@ export function diskFileStore(root: string): MovableStore {
       // the key, and the folder holds only whole files (a backup packing it meanwhile finds no file
       // that is gone by the time it reads it).
       const partial = path.join(incoming, `${key}.partial-${crypto.randomBytes(4).toString('hex')}`);
-      const attempt = async () => {
-        await folder(path.dirname(file));
-        await folder(incoming);
+      try {
+        await fsp.mkdir(path.dirname(file), { recursive: true });
+        await fsp.mkdir(incoming, { recursive: true });
         // A buffer (a message's original, most attachments) in one write, without a stream's machinery.
         if (Buffer.isBuffer(data)) await fsp.writeFile(partial, data, { flag: 'wx' });
         else await pipeline(data, fs.createWriteStream(partial, { flags: 'wx' }));
         await fsp.rename(partial, file);
-      };
-      try {
-        await attempt().catch(async (err: NodeJS.ErrnoException) => {
-          // A folder removed since it was made (by hand, a restore): made again, at once for a buffer
-          // (a stream can't be read twice: its writer hears the error, the next write succeeds).
-          if (err.code !== 'ENOENT') throw err;
-          made.clear();
-          if (!Buffer.isBuffer(data)) throw err;
-          await fsp.rm(partial, { force: true });
-          await attempt();
-        });
       } catch (err) {
         await fsp.rm(partial, { force: true });
         throw err;

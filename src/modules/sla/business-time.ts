@@ -350,30 +350,24 @@ function workedBefore(s: Span, x: number): number {
 }
 
 /** Business minutes (real minutes, possibly fractional) in [from, to); 0 when `to` is not after `from`. */
-export function businessMinutesBetween(cal: CalendarSpec, from: Date, to: Date): number {
-  const a = instantMs(from, 'from');
-  const b = instantMs(to, 'to');
-  if (b <= a) return 0;
-  const c = compile(cal);
-  if (c.alwaysOpen) return (b - a) / MINUTE_MS;
-  if (!c.hasWorkingTime) return 0;
-  const span = spanFor(c, a, b);
-  // Whole milliseconds summed either way: the same number as the walk's.
-  if (span) return (workedBefore(span, b) - workedBefore(span, a)) / MINUTE_MS;
-  return walkedBusinessMs(c, a, b) / MINUTE_MS;
-}
+export const businessMinutesBetween = (cal: CalendarSpec, from: Date, to: Date): number => businessMinutes(cal, from, to, true);
 
 /**
- * Business time (ms) in [a, b) by walking the local days: the reference the spans must equal (a
- * unit test compares them), and the answer for instants too far apart for one span.
+ * The same by walking the local days only: the reference the spans must equal (a unit test
+ * compares them); the spans fall back on the walk for instants too far apart for one span.
  */
-export function businessMinutesWalked(cal: CalendarSpec, from: Date, to: Date): number {
+export const businessMinutesWalked = (cal: CalendarSpec, from: Date, to: Date): number => businessMinutes(cal, from, to, false);
+
+function businessMinutes(cal: CalendarSpec, from: Date, to: Date, bySpans: boolean): number {
   const a = instantMs(from, 'from');
   const b = instantMs(to, 'to');
   if (b <= a) return 0;
   const c = compile(cal);
   if (c.alwaysOpen) return (b - a) / MINUTE_MS;
   if (!c.hasWorkingTime) return 0;
+  const span = bySpans ? spanFor(c, a, b) : undefined;
+  // Whole milliseconds summed either way: the same number as the walk's.
+  if (span) return (workedBefore(span, b) - workedBefore(span, a)) / MINUTE_MS;
   return walkedBusinessMs(c, a, b) / MINUTE_MS;
 }
 
