@@ -161,7 +161,8 @@ function ActionRow({ value: a, onChange, onRemove, vocab, n }: { value: Action; 
     <Group align="end" gap="xs" wrap="wrap" data-testid="action" style={{ flex: 1 }}>
       <Select
         label={t('automation.actionKind')}
-        miw={200}
+        // Wide enough for the longest kind in Russian ("Привязать статью базы знаний").
+        miw={300}
         allowDeselect={false}
         value={a.type}
         data={Object.keys(ACTIONS)

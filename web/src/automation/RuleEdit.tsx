@@ -256,7 +256,7 @@ function DryRunCard({ rule }: { rule: Rule }) {
       {result && (
         <Stack gap="xs" mt="sm" data-testid="dry-run-result" data-matched={result.matched}>
           <Group gap="xs">
-            <Badge color={result.matched ? 'teal' : 'gray'} variant="light">
+            <Badge miw="max-content" color={result.matched ? 'teal' : 'gray'} variant="light">
               {result.matched ? t('automation.matched') : t('automation.notMatched')}
             </Badge>
             {result.skippedReason && (
@@ -346,7 +346,7 @@ function Runs({ rule }: { rule: Rule }) {
               label: t('automation.result'),
               nowrap: true,
               render: (r) => (
-                <Badge color={r.error ? 'red' : r.matched ? 'teal' : 'gray'} variant="light" data-matched={r.matched}>
+                <Badge miw="max-content" color={r.error ? 'red' : r.matched ? 'teal' : 'gray'} variant="light" data-matched={r.matched}>
                   {r.error ? t('automation.failed') : r.matched ? t('automation.matched') : t('automation.notMatched')}
                 </Badge>
               ),

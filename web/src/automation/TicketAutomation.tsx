@@ -37,7 +37,7 @@ export function TicketAutomation({ ticketRef }: { ticketRef: string }) {
             {matched.map((m) => (
               <List.Item key={m.rule.id}>
                 <Group gap={6} wrap="wrap">
-                  <Badge size="sm" color="teal" variant="light">
+                  <Badge miw="max-content" size="sm" color="teal" variant="light">
                     {t('automation.matched')}
                   </Badge>
                   <Anchor component={Link} to={`/automation/${m.rule.id}`} size="sm" fw={600}>
