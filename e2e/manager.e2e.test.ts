@@ -67,9 +67,13 @@ describe("issue 13 in a real browser: the manager's workload and staffing, time 
     await manager.goto('/reports?period=month');
     await english(manager);
     await manager.locator('.mantine-SegmentedControl-label', { hasText: 'Staffing forecast' }).click();
-    // The demo's work is today's: the handling time is measured over the last weeks' work.
     await manager.getByText(/^Measured: [\d.]+ min/).waitFor();
-    await manager.getByText(/measured over the work of the last 8 weeks/).waitFor();
+    // The demo's work is today's, so the history up to yesterday has none and the handling time is
+    // measured over the last weeks' work; in the provider's zone "yesterday" may already hold it
+    // (a run just after its midnight). Either way the page says what the server decided.
+    const forecast = (await (await manager.request.get('/api/v1/reports/staffing')).json()) as { notes: string[] };
+    const recent = forecast.notes.some((n) => /last 8 weeks|последние 8 недель/.test(n));
+    expect(await manager.getByText(/measured over the work of the last 8 weeks/).count()).toBe(recent ? 1 : 0);
     await manager.getByText(/Agents on shift come from the staff rosters/).waitFor();
     expect(await manager.locator('body').innerText()).not.toMatch(/ahtMinutes|No roster is set/);
     await checkScreen(manager, 'manager-03-staffing');
