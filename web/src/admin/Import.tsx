@@ -91,6 +91,8 @@ export default function Import() {
           <DataTable
             testId="import-rows"
             minWidth={640}
+            // A bare row number says nothing as a card's title: "Row 3" with the rest.
+            cardTitle={false}
             rows={result.rows}
             rowKey={(r) => String(r.row)}
             columns={[
