@@ -106,15 +106,16 @@ export default function Import() {
               {
                 key: 'errors',
                 label: t('importData.errors'),
-                render: (r) => (
-                  <Stack gap={0} miw={200}>
-                    {r.errors.map((p, i) => (
-                      <Text key={i} size="xs" c="red.9">
-                        {say(p)}
-                      </Text>
-                    ))}
-                  </Stack>
-                ),
+                render: (r) =>
+                  r.errors.length > 0 && (
+                    <Stack gap={0} miw={200}>
+                      {r.errors.map((p, i) => (
+                        <Text key={i} size="xs" c="red.9">
+                          {say(p)}
+                        </Text>
+                      ))}
+                    </Stack>
+                  ),
               },
               ...columns.map((c) => ({ key: c, label: fieldLabel(c), render: (r: ImportResult['rows'][number]) => r.values[c] ?? '' })),
             ]}

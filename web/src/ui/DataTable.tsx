@@ -29,6 +29,7 @@ export function DataTable<T>({
   empty,
   testId,
   cardTitle = columns[0]?.key,
+  cards = true,
 }: {
   rows: T[] | undefined;
   columns: Column<T>[];
@@ -38,6 +39,8 @@ export function DataTable<T>({
   testId?: string;
   /** The column that titles a row's card on a phone (the first by default); false: every column labelled. */
   cardTitle?: string | false;
+  /** False: a few short columns that fit a phone as they are (minWidth within it) stay a table there. */
+  cards?: boolean;
 }) {
   const { t } = useTranslation();
   // Measured in the first render (no table drawn first and replaced): the app renders in the browser only.
@@ -48,14 +51,17 @@ export function DataTable<T>({
         {empty ?? t('common.empty')}
       </Text>
     );
-  // Each cell carries its column's name, so there is no header row to read twice.
-  if (phone)
+  // Each cell carries its column's name, so there is no header row to read twice; the title comes
+  // first (also for the keyboard), wherever its column is in the table.
+  if (phone && cards) {
+    const title = columns.filter((c) => c.key === cardTitle);
+    const ordered = [...title, ...columns.filter((c) => c.key !== cardTitle)];
     return (
       <Table className="data-cards" data-testid={testId}>
         <Table.Tbody>
           {(rows ?? []).map((row) => (
             <Table.Tr key={rowKey(row)}>
-              {columns.map((c) =>
+              {ordered.map((c) =>
                 c.key === cardTitle ? (
                   <Table.Td key={c.key} data-card-title>
                     {c.render(row)}
@@ -74,6 +80,7 @@ export function DataTable<T>({
         </Table.Tbody>
       </Table>
     );
+  }
   return (
     <Table.ScrollContainer minWidth={minWidth}>
       <Table striped verticalSpacing="xs" data-testid={testId}>
