@@ -30,9 +30,8 @@ export function Staffing() {
   return (
     <Stack>
       <Group align="end">
-        {/* A visible label like the fields beside it: "L1 L2 L3" alone does not say what it chooses. */}
+        {/* A visible label like the fields beside it ("L1 L2 L3" alone does not say what it chooses), the control under it. */}
         <Input.Wrapper label={t('ticket.line')} labelElement="div" id="staffing-line">
-          {/* A block of its own: under its label, not beside it. */}
           <SegmentedControl
             display="flex"
             value={source === 'calls' ? 'L1' : line}

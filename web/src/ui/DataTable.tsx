@@ -12,8 +12,8 @@ export interface Column<T> {
   nowrap?: boolean;
 }
 
-/** Below Mantine's `sm` breakpoint (48em), where app.css lays a row out as a card. */
-export const PHONE_QUERY = '(max-width: 47.99em)';
+/** Below Mantine's `sm` breakpoint (48em): a phone, where each row is a card (`.data-cards` in app.css). */
+const PHONE_QUERY = '(max-width: 47.99em)';
 
 /**
  * A striped table that scrolls sideways inside its own box if it must, with a line saying so when
