@@ -1,8 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, startApp, type RunningApp } from './support/app';
-import { checkScreen, checksEveryScreen, ensureChromium, launch } from './support/browser';
-import { signer } from './support/session';
+import { apiAs } from './support/api';
+import { checkScreen, checksEveryScreen, DESKTOP, ensureChromium, launch, PHONE, shoot } from './support/browser';
+import { english, russian, signer } from './support/session';
 
 /**
  * The screens of issue 8 in a real browser: the administrator's organizations, calendars, plan SLA
@@ -153,6 +154,51 @@ describe('administration, timesheets, reports and ratings in a real browser', ()
     await admin.getByTestId(`group-Printers ${stamp}`).waitFor();
   }, 90_000);
 
+  it('shows the admin lists on a phone as cards, in Russian: nothing scrolls sideways, every name whole', async () => {
+    // A webhook with a long address and several events: the widest values of any admin list.
+    const api = await apiAs(app.url, 'admin@demo.test');
+    const hook = await api('POST', '/webhooks', { name: `Учётная система ${stamp}`, url: `https://erp.client-a.test/api/integrations/tierdesk/webhooks/${stamp}`, events: ['change.planned', 'change.approved', 'change.rejected'], active: false });
+    expect(hook.status).toBe(201);
+    await admin.goto('/admin/organizations');
+    await russian(admin);
+    try {
+      for (const [path, testId] of [
+        ['/admin/organizations', 'organizations'],
+        ['/admin/people', 'people'],
+        ['/admin/plans', 'plans'],
+        ['/admin/calendars', 'calendars'],
+        ['/admin/categories', 'categories'],
+        ['/admin/mailboxes', 'mailboxes'],
+        ['/admin/webhooks', 'webhooks'],
+      ] as const) {
+        const list = admin.getByTestId(testId);
+        // At 1280×800 the table as it was: a header row, the columns' names.
+        await admin.setViewportSize(DESKTOP);
+        await admin.goto(path);
+        await list.locator('tbody tr').first().waitFor();
+        const headers = (await list.getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
+        const rows = await list.locator('tbody tr').count();
+        expect(await list.getByRole('row').count(), testId).toBe(rows + 1);
+        // On a phone each row is a card (still a row of cells), its title the first column's value.
+        await admin.setViewportSize(PHONE);
+        await list.locator('.data-cards-label').first().waitFor();
+        expect(await list.getByRole('row').count(), testId).toBe(rows);
+        expect(await list.getByRole('columnheader').count(), testId).toBe(0);
+        // Every other column's name in every card, whole: the card's names are the table's headers.
+        const labels = (await list.locator('tbody tr').first().locator('.data-cards-label').allInnerTexts()).map((l) => l.trim());
+        expect(labels, testId).toEqual(headers.slice(1).filter((h) => h !== ''));
+        expect(await cardProblems(admin, testId), testId).toEqual([]);
+        await shoot(admin, `39-admin-${testId}-ru`);
+      }
+      // The names read in Russian.
+      await admin.getByTestId('webhooks').locator('.data-cards-label', { hasText: 'Последняя доставка' }).first().waitFor();
+    } finally {
+      await admin.setViewportSize(DESKTOP);
+      await english(admin);
+      await api('DELETE', `/webhooks/${hook.body.id}`);
+    }
+  }, 120_000);
+
   it("lets an agent submit the week's timesheet and the manager approve it", async () => {
     const l1 = await signIn('l1@demo.test', undefined, '/timesheets');
     await l1.getByTestId('timesheet').waitFor();
@@ -212,3 +258,29 @@ describe('administration, timesheets, reports and ratings in a real browser', ()
 
   checksEveryScreen(errors);
 });
+
+/**
+ * What is wrong with a list's cards at the window's size: the page or a box around the list wider
+ * than the window, an element sticking out of its card, a column's name cut short.
+ */
+function cardProblems(page: Page, testId: string) {
+  // A string, evaluated in the page (this file is type-checked for Node, without the DOM's types).
+  return page.evaluate<string[]>(`(() => {
+    const out = [];
+    const name = (e) => e.tagName + '.' + String(e.className).slice(0, 40) + ' "' + e.textContent.trim().slice(0, 30) + '"';
+    if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page is ' + document.documentElement.scrollWidth + 'px wide');
+    const list = document.querySelector('[data-testid="${testId}"]');
+    for (let e = list; e && e !== document.body; e = e.parentElement)
+      if (e.scrollWidth > e.clientWidth) out.push('scrolls sideways: ' + name(e) + ' ' + e.scrollWidth + ' > ' + e.clientWidth);
+    for (const card of list.querySelectorAll('tbody tr')) {
+      const box = card.getBoundingClientRect();
+      for (const e of card.querySelectorAll('*')) {
+        const r = e.getBoundingClientRect();
+        if (r.width && (r.right > box.right + 0.5 || r.left < box.left - 0.5)) out.push('sticks out of its card: ' + name(e));
+      }
+      for (const label of card.querySelectorAll('.data-cards-label'))
+        if (label.scrollWidth > label.clientWidth || label.scrollHeight > label.clientHeight || !label.textContent.trim()) out.push('name cut short: ' + name(label));
+    }
+    return out;
+  })()`);
+}

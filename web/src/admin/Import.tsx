@@ -91,6 +91,8 @@ export default function Import() {
           <DataTable
             testId="import-rows"
             minWidth={640}
+            // A bare row number says nothing as a card's title: "Row 3" with the rest.
+            cardTitle={false}
             rows={result.rows}
             rowKey={(r) => String(r.row)}
             columns={[
@@ -104,15 +106,16 @@ export default function Import() {
               {
                 key: 'errors',
                 label: t('importData.errors'),
-                render: (r) => (
-                  <Stack gap={0} miw={200}>
-                    {r.errors.map((p, i) => (
-                      <Text key={i} size="xs" c="red.9">
-                        {say(p)}
-                      </Text>
-                    ))}
-                  </Stack>
-                ),
+                render: (r) =>
+                  r.errors.length > 0 && (
+                    <Stack gap={0} miw={200}>
+                      {r.errors.map((p, i) => (
+                        <Text key={i} size="xs" c="red.9">
+                          {say(p)}
+                        </Text>
+                      ))}
+                    </Stack>
+                  ),
               },
               ...columns.map((c) => ({ key: c, label: fieldLabel(c), render: (r: ImportResult['rows'][number]) => r.values[c] ?? '' })),
             ]}

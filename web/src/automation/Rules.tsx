@@ -60,6 +60,8 @@ export default function Rules() {
         <DataTable<Rule>
           testId="rules"
           minWidth={900}
+          // On a phone the rule's name titles its card, not its place in the order.
+          cardTitle="name"
           rows={shown}
           rowKey={(r) => r.id}
           empty={t('automation.noRules')}

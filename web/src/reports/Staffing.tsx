@@ -1,5 +1,5 @@
 import { BarChart } from '@mantine/charts';
-import { Anchor, Group, NumberInput, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Group, Input, NumberInput, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,13 +30,17 @@ export function Staffing() {
   return (
     <Stack>
       <Group align="end">
-        <SegmentedControl
-          value={source === 'calls' ? 'L1' : line}
-          onChange={(v) => setLine(v as Forecast['line'])}
-          disabled={source === 'calls'}
-          data={['L1', 'L2', 'L3']}
-          aria-label={t('ticket.line')}
-        />
+        {/* A visible label like the fields beside it ("L1 L2 L3" alone does not say what it chooses), the control under it. */}
+        <Input.Wrapper label={t('ticket.line')} labelElement="div" id="staffing-line">
+          <SegmentedControl
+            display="flex"
+            value={source === 'calls' ? 'L1' : line}
+            onChange={(v) => setLine(v as Forecast['line'])}
+            disabled={source === 'calls'}
+            data={['L1', 'L2', 'L3']}
+            aria-labelledby="staffing-line-label"
+          />
+        </Input.Wrapper>
         <NumberInput label={t('reports.growth')} value={growth} min={0.1} max={100} step={0.5} decimalScale={1} onChange={(v) => setGrowth(Number(v) || 1)} w={160} />
         <NumberInput
           label={t('forecast.aht')}

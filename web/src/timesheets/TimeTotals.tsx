@@ -44,7 +44,9 @@ export function TimeTotals({ date: initial, manager, week }: { date: string; man
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <DataTable
               testId="time-totals-agents"
+              // Three short columns fit a phone: a table there too.
               minWidth={300}
+              cards={false}
               rows={d.agents}
               rowKey={(r) => r.id}
               empty={t('timesheets.noEntries')}
@@ -68,6 +70,7 @@ export function TimeTotals({ date: initial, manager, week }: { date: string; man
             <DataTable
               testId="time-totals-organizations"
               minWidth={300}
+              cards={false}
               rows={d.organizations}
               rowKey={(r) => r.id}
               empty={t('timesheets.noEntries')}

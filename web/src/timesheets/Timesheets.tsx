@@ -219,7 +219,9 @@ export default function Timesheets() {
             )}
           </SimpleGrid>
           <DataTable
-            minWidth={360}
+            // A week of days in three short columns reads best as a table, on a phone too.
+            minWidth={300}
+            cards={false}
             rows={s.days}
             rowKey={(d) => d.date}
             columns={[
