@@ -89,11 +89,27 @@ describe("issue 13 in a real browser: the manager's workload and staffing, time 
     await checkScreen(manager, 'manager-04-staffing-ru');
   }, 90_000);
 
+  /** The day, today or yesterday in the desk's time zone, whose totals hold an agent's demo work. */
+  async function dayOfDemoWork(page: Page, agent: string) {
+    type Day = { date: string; agents: { name: string }[] };
+    const day = async (date?: string) => (await (await page.request.get(`/api/v1/timesheets/totals?unit=day${date ? `&date=${date}` : ''}`)).json()) as Day;
+    const today = await day();
+    const yesterday = new Date(Date.parse(`${today.date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const worked = [today, await day(yesterday)].find((d) => d.agents.some((a) => a.name === agent));
+    expect(worked, `${agent}'s demo work today or yesterday`).toBeDefined();
+    return worked!.date;
+  }
+
   it('totals the time logged by day, week, month and year per agent and per organization', async () => {
     await manager.goto('/timesheets');
     await english(manager);
     const totals = manager.getByTestId('time-totals');
-    // The demo's work is today's: it is in today's totals, the week's, the month's and the year's.
+    // The day shown first is today in the desk's time zone, as the server counts it.
+    const today = (await (await manager.request.get('/api/v1/timesheets/totals?unit=day')).json()) as { date: string };
+    await expect.poll(() => totals.getByLabel('A date in the period').inputValue()).toBe(today.date);
+    // The demo's work was done in the two hours before it started: today, or just before the
+    // desk's midnight. Its day's totals, the week's, the month's and the year's all hold it.
+    await totals.getByLabel('A date in the period').fill(await dayOfDemoWork(manager, 'Lena L1'));
     for (const unit of ['Day', 'Week', 'Month', 'Year']) {
       await totals.locator('.mantine-SegmentedControl-label', { hasText: new RegExp(`^${unit}$`) }).click();
       await manager.getByTestId('time-totals-agents').getByRole('link', { name: 'Lena L1' }).waitFor();
@@ -105,6 +121,7 @@ describe("issue 13 in a real browser: the manager's workload and staffing, time 
     await manager.getByTestId('timesheet').getByRole('heading', { name: 'Lena L1' }).waitFor();
     // An agent sees their own time only.
     const liam = await signer(browser, app.url, errors, contexts).signIn('l1-en@demo.test', undefined, '/timesheets');
+    await liam.getByTestId('time-totals').getByLabel('A date in the period').fill(await dayOfDemoWork(liam, 'Liam L1'));
     await liam.getByTestId('time-totals-agents').getByText('Liam L1').waitFor();
     expect(await liam.getByTestId('time-totals-agents').locator('tbody tr').count()).toBe(1);
     await russian(liam);

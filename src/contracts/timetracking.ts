@@ -147,6 +147,8 @@ export const TimeTotalsQuery = z.object({
 const Total = z.object({ id: z.string(), name: z.string(), minutes: z.number(), billableMinutes: z.number() });
 export const TimeTotals = z.object({
   unit: z.enum(['day', 'week', 'month', 'year']),
+  /** The date the period holds: the one asked for, or today in the period's time zone. */
+  date: CalendarDate,
   /** The period's first and last local dates. */
   start: CalendarDate,
   end: CalendarDate,

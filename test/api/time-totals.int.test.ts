@@ -52,6 +52,7 @@ describe.each(DATABASES)('time totals (%s)', (kind) => {
     const day = await totals(manager, 'unit=day&date=2026-11-17');
     expect(day).toEqual({
       unit: 'day',
+      date: '2026-11-17',
       start: '2026-11-17',
       end: '2026-11-17',
       timeZone: 'Europe/Moscow',
@@ -70,6 +71,16 @@ describe.each(DATABASES)('time totals (%s)', (kind) => {
     // In UTC, the first of January's ten minutes are the old year's (with the demo's work).
     const utc = ok(await manager.get('/api/v1/timesheets/totals?unit=year&date=2026-06-01&timeZone=UTC'));
     expect(utc.total).toEqual({ minutes: 155, billableMinutes: 95 });
+  });
+
+  it("without a date, holds today in the period's time zone: the desk's day, whatever the browser's", async () => {
+    // 22:30 UTC on 17 November is already the 18th in Moscow.
+    clock.set('2026-11-17T22:30:00.000Z');
+    const moscow = ok(await manager.get('/api/v1/timesheets/totals?unit=day'));
+    expect(moscow).toMatchObject({ date: '2026-11-18', start: '2026-11-18', timeZone: 'Europe/Moscow', total: { minutes: 0 } });
+    const utc = ok(await manager.get('/api/v1/timesheets/totals?unit=day&timeZone=UTC'));
+    expect(utc).toMatchObject({ date: '2026-11-17', start: '2026-11-17', total: { minutes: 105 } });
+    clock.set('2027-01-20T09:00:00.000Z');
   });
 
   it("gives an agent their own time only, and client roles none", async () => {

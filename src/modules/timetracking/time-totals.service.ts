@@ -23,7 +23,8 @@ export function periodOf(unit: TotalsUnit, date: string): { start: string; end: 
 export async function timeTotals(app: AppContext, actor: Actor, q: { unit: TotalsUnit; date?: string; timeZone?: string }) {
   assertMayTrackTime(actor);
   const timeZone = q.timeZone ?? app.config.providerTimeZone;
-  const { start, end } = periodOf(q.unit, q.date ?? localDateOf(app.clock.now(), timeZone));
+  const date = q.date ?? localDateOf(app.clock.now(), timeZone);
+  const { start, end } = periodOf(q.unit, date);
   const from = startOfLocalDate(start, timeZone);
   const to = startOfLocalDate(Temporal.PlainDate.from(end).add({ days: 1 }).toString(), timeZone);
   const totals = await repo.workTotals(app.db, from, to, isManager(actor) ? {} : { agentIds: [actor.id] });
@@ -33,6 +34,7 @@ export async function timeTotals(app: AppContext, actor: Actor, q: { unit: Total
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   return {
     unit: q.unit,
+    date,
     start,
     end,
     timeZone,

@@ -17,12 +17,15 @@ const UNITS: Unit[] = ['day', 'week', 'month', 'year'];
 /**
  * The time logged over a day, week, month or year (the one holding the chosen date), per agent and
  * per organization: everyone's for a manager, one's own for an agent. Agents' names open their week.
+ * Until a date is chosen it is the server's today, in the time zone the totals are counted in (the
+ * browser's today may already be another date there).
  */
-export function TimeTotals({ date: initial, manager, week }: { date: string; manager: boolean; week: (date: string) => string }) {
+export function TimeTotals({ manager, week }: { manager: boolean; week: (date: string) => string }) {
   const { t } = useTranslation();
   const [unit, setUnit] = useState<Unit>('week');
-  const [date, setDate] = useState(initial);
-  const totals = useQuery({ queryKey: ['timeTotals', unit, date], queryFn: () => get<Totals>(`/timesheets/totals?unit=${unit}&date=${date}`) });
+  const [chosen, setDate] = useState<string>();
+  const totals = useQuery({ queryKey: ['timeTotals', unit, chosen], queryFn: () => get<Totals>(`/timesheets/totals?unit=${unit}${chosen ? `&date=${chosen}` : ''}`) });
+  const date = chosen ?? totals.data?.date ?? '';
   const d = totals.data;
   const time = (m: number) => duration(t, m, true);
   return (

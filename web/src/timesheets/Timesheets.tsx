@@ -260,7 +260,7 @@ export default function Timesheets() {
           </Group>
         </Paper>
       )}
-      <TimeTotals date={today()} manager={manager} week={mondayOf} />
+      <TimeTotals manager={manager} week={mondayOf} />
     </Stack>
   );
 }
