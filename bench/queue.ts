@@ -2,7 +2,8 @@
  * The agent's queue on SQLite (the embedded default) over 100 000 requests with their SLA clocks,
  * bulk-inserted: the L1 line queue sorted due first, with filters; search (the list with `q=` and
  * filters); a queue's count and a search's. Each against the unfiltered first page of the list in
- * the same run, over HTTP with an API token, at concurrency 16. One JSON object per measurement;
+ * the same run, over HTTP with an API token, at concurrency 16, with the process's peak resident memory
+ * meanwhile (the load generator's thread included). One JSON object per measurement;
  * `npx tsx bench/queue.ts` prints them, `benchQueue()` returns them.
  *
  * Env: QUEUE_BENCH_TICKETS (default 100 000; smaller while developing), QUEUE_BENCH_SECONDS (per
@@ -180,11 +181,18 @@ function loadGenerator() {
   });
   return {
     measure: (url: string, token: string) =>
-      new Promise<{ rps: number; p50: number; p99: number; errors: number }>((resolve, reject) => {
-        worker.once('error', reject);
+      new Promise<{ rps: number; p50: number; p99: number; errors: number; rssMiB: number }>((resolve, reject) => {
+        // The process's peak resident memory meanwhile (the load generator's thread included: an upper bound).
+        let rss = process.memoryUsage.rss();
+        const sampling = setInterval(() => (rss = Math.max(rss, process.memoryUsage.rss())), 250);
+        worker.once('error', (err) => {
+          clearInterval(sampling);
+          reject(err);
+        });
         worker.once('message', (m) => {
-          worker.off('error', reject);
-          resolve(m);
+          clearInterval(sampling);
+          worker.removeAllListeners('error');
+          resolve({ ...m, rssMiB: Math.round(Math.max(rss, process.memoryUsage.rss()) / 2 ** 20) });
         });
         worker.postMessage({
           url,
@@ -276,6 +284,7 @@ export async function benchQueue(): Promise<object[]> {
         p50Ms: b.p50,
         p99Ms: b.p99,
         errors: b.errors,
+        rssPeakMiB: b.rssMiB,
       },
     ];
     for (const t of targets) {
@@ -290,6 +299,7 @@ export async function benchQueue(): Promise<object[]> {
         p50Ms: r.p50,
         p99Ms: r.p99,
         errors: r.errors,
+        rssPeakMiB: r.rssMiB,
         baselineRequestsPerSecond: b.rps,
         baselineP99Ms: b.p99,
         ratioRps: Number((r.rps / b.rps).toFixed(3)),

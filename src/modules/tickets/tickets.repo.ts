@@ -321,7 +321,11 @@ export async function countTickets(
   const { sla, ...rest } = others;
   const clocks = sla && text === undefined && everything && Object.values(rest).every((v) => v === undefined) && liveClocks(sla.states, sla, f.withLineClock ?? false, sql`c.state`);
   if (clocks) {
-    const { rows } = await sql<{ n: number | string }>`select count(distinct c.ticket_id) as n from sla_clocks c where ${clocks}`.execute(db);
+    // SQLite: the live clocks in request order (2026-12-10-28), so that each request is counted as
+    // its clocks go by; from the index by state it sorted them all in a temporary tree first (two
+    // thirds of the count's time). It would not take that index by itself: its state comes first.
+    const from = dialect === 'sqlite' ? sql`sla_clocks c indexed by sla_clocks_live_by_ticket` : sql`sla_clocks c`;
+    const { rows } = await sql<{ n: number | string }>`select count(distinct c.ticket_id) as n from ${from} where ${clocks}`.execute(db);
     return Number(rows[0]?.n ?? 0);
   }
   const r = await (await filtered(db, scope, f, dialect, false, text !== undefined))

@@ -1,6 +1,6 @@
 import { sql, type Generated } from 'kysely';
 import { createSequence } from '../../core/db/counters.js';
-import { createFullTextIndex, type FullTextIndex } from '../../core/db/full-text.js';
+import { createFullTextIndex, rebuildFullTextIndex, type FullTextIndex } from '../../core/db/full-text.js';
 import type { ModuleMigration } from '../../core/db/migrate.js';
 import type { Line } from '../identity/identity.tables.js';
 import { queueViewMigrations, type QueueViewTables } from './views.tables.js';
@@ -268,6 +268,29 @@ export const ticketMigrations: ModuleMigration[] = [
         .on('tickets')
         .columns(['created_at', 'id', 'updated_at', 'number', 'status', 'priority', 'line', 'channel', 'type', 'assignee_id'])
         .where(sql<boolean>`status not in ('resolved', 'closed')`)
+        .execute();
+    },
+  },
+  {
+    // SQLite: the search index made again with prefix indexes of 2 to 8 letters (was 2 and 3), so
+    // that a search word of that length reads one list of requests (see createFullTextIndex).
+    name: '2026-12-10-28-tickets-subject-search-prefixes',
+    async up(db, t) {
+      await rebuildFullTextIndex(db, t.dialect, TICKET_SUBJECTS);
+    },
+  },
+  {
+    // SQLite: the live clocks again, in request order, for the count of requests in SLA states a
+    // clock shows (at risk, breached): counted as they go by instead of sorted first. PostgreSQL
+    // counts from the index by state as it is (it has no use for this one).
+    name: '2026-12-10-28-sla-clocks-live-by-ticket',
+    async up(db, t) {
+      if (t.dialect !== 'sqlite') return;
+      await db.schema
+        .createIndex('sla_clocks_live_by_ticket')
+        .on('sla_clocks')
+        .columns(['ticket_id', 'state', 'deadline', 'metric', 'breached_at', 'warned_75', 'warned_90', 'target_minutes'])
+        .where(sql<boolean>`state in ('running', 'paused')`)
         .execute();
     },
   },
