@@ -8,11 +8,13 @@
  * Prints one JSON object per measurement (and returns them); progress on stderr.
  *
  * Env: BENCH_EMAIL_MESSAGES (per measurement, default 3000); BENCH_EMAIL_CONNECTIONS (default 20);
+ * BENCH_EMAIL_PROFILE (a folder: the main thread's CPU profile of each measurement written there);
  * BENCH_DATABASE_URL (postgres://…: also
  * measured there, in a fresh schema dropped afterwards).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -201,6 +203,27 @@ async function drive(port: number, raws: { wire: Buffer }[]) {
   };
 }
 
+/**
+ * Runs `fn` under V8's sampling profiler when BENCH_EMAIL_PROFILE names a folder: the main thread's
+ * profile of the measured part alone (no warm-up, no signing) is written there as `<name>.cpuprofile`.
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_EMAIL_PROFILE;
+  if (!dir) return fn();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function pgQuery(url: string, query: string) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -253,7 +276,7 @@ async function benchDatabase(database: 'sqlite' | 'postgres'): Promise<object[]>
           .executeTakeFirstOrThrow()
       ).n,
     );
-    const { count: statements, result: measured } = await countStatements(() => drive(desk.port, measuredMessages));
+    const { count: statements, result: measured } = await profiled(`email-intake-${database}`, () => countStatements(() => drive(desk.port, measuredMessages)));
     const after = Number(
       (
         await td.app.db
