@@ -8,11 +8,13 @@
  * Prints one JSON object per measurement (and returns them); progress on stderr.
  *
  * Env: BENCH_EMAIL_MESSAGES (per measurement, default 3000); BENCH_EMAIL_CONNECTIONS (default 20);
+ * BENCH_EMAIL_PROFILE (a folder: the main thread's CPU profile of each measurement written there);
  * BENCH_DATABASE_URL (postgres://…: also
  * measured there, in a fresh schema dropped afterwards).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,7 +169,8 @@ function mainThreadCpuMs(): number {
 /**
  * Sends the messages over CONNECTIONS connections; the time of each, and of the whole, and the processor
  * time of this process's main thread (the listener's, the database's, and this light client's) per
- * message.
+ * message, and of all its threads (the reading threads' too: on a loaded machine they share its
+ * processors, and this is what a message costs in all).
  */
 async function drive(port: number, raws: { wire: Buffer }[]) {
   const count = raws.length;
@@ -175,6 +178,7 @@ async function drive(port: number, raws: { wire: Buffer }[]) {
   const latencies: number[] = [];
   let next = 0;
   const cpu0 = mainThreadCpuMs();
+  const all0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     sessions.map(async (s) => {
@@ -188,6 +192,7 @@ async function drive(port: number, raws: { wire: Buffer }[]) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = mainThreadCpuMs() - cpu0;
+  const all = process.cpuUsage(all0);
   for (const s of sessions) s.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
@@ -198,7 +203,30 @@ async function drive(port: number, raws: { wire: Buffer }[]) {
     p99Ms: at(0.99),
     mainThreadCpuMsPerMessage: Number((cpu / count).toFixed(2)),
     mainThreadCpuShare: Number((cpu / 1000 / seconds).toFixed(2)),
+    // Every thread's: the reading threads', libuv's and the database's checkpoints too (the machine's cost).
+    processCpuMsPerMessage: Number(((all.user + all.system) / 1000 / count).toFixed(2)),
   };
+}
+
+/**
+ * Runs `fn` under V8's sampling profiler when BENCH_EMAIL_PROFILE names a folder: the main thread's
+ * profile of the measured part alone (no warm-up, no signing) is written there as `<name>.cpuprofile`.
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_EMAIL_PROFILE;
+  if (!dir) return fn();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 async function pgQuery(url: string, query: string) {
@@ -253,7 +281,7 @@ async function benchDatabase(database: 'sqlite' | 'postgres'): Promise<object[]>
           .executeTakeFirstOrThrow()
       ).n,
     );
-    const { count: statements, result: measured } = await countStatements(() => drive(desk.port, measuredMessages));
+    const { count: statements, result: measured } = await profiled(`email-intake-${database}`, () => countStatements(() => drive(desk.port, measuredMessages)));
     const after = Number(
       (
         await td.app.db

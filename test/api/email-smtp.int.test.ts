@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
-import type { FileStore } from '../../src/core/storage/files.js';
+import { diskStoreRoot } from '../../src/core/storage/stores.js';
 import { useTestApp } from '../support/app.js';
 import type { Client } from '../support/client.js';
 import { DATABASES } from '../support/databases.js';
@@ -52,14 +53,18 @@ describe.each(DATABASES)('SMTP intake (%s)', (db) => {
   });
 
   it('does not acknowledge a message it could not store (451), so that the relay delivers it again', async () => {
-    const files = t.td.app.files;
-    const broken: FileStore = { ...files, put: () => Promise.reject(new Error('disk full')) };
+    // The disk store's folder made unwritable (a file where the folder was): whoever stores the
+    // original, a reading thread or intake, fails.
+    const root = diskStoreRoot(t.dataDir);
     const raw = mail('bob@client-b.test', 'Disk full test', 'Deliver me twice.');
-    t.td.app.files = broken;
+    fs.mkdirSync(root, { recursive: true });
+    fs.renameSync(root, `${root}.away`);
+    fs.writeFileSync(root, '');
     try {
       expect(await sendRaw(smtp.port, raw, desk)).toMatchObject({ ok: false, code: 451 });
     } finally {
-      t.td.app.files = files;
+      fs.rmSync(root);
+      fs.renameSync(`${root}.away`, root);
     }
     expect(await sendRaw(smtp.port, raw, desk)).toMatchObject({ ok: true, code: 250 });
     expect(await latest(admin)).toMatchObject({ status: 'created', subject: 'Disk full test' });

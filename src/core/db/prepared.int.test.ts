@@ -100,6 +100,9 @@ describe.each(DATABASES)('prepared queries (%s)', (kind: DbKind) => {
     expect(await insertNotes.run(db, rows(4, 5))).toBe(5);
     expect(await insertNotes.run(db, [])).toBe(0);
     expect(insertNotes.sqlFor(db, 2)).not.toBe(insertNotes.sqlFor(db, 3));
+    // Each row's values in its own row, a missing one refused.
+    expect(await db.selectFrom('notes').select(['id', 'body']).where('id', 'in', ['n1', 'n3']).orderBy('id').execute()).toEqual([{ id: 'n1', body: 'b1' }, { id: 'n3', body: 'b3' }]);
+    await expect(insertNotes.run(db, [{ id: 'q1', body: 'x' }, { id: 'q2' } as { id: string; body: string }])).rejects.toThrow(/body .*missing/);
     expect((await notesIn.all(db, { min: 0 }, ['n1'])).map((r) => r.id)).toEqual(['n1']);
     expect((await notesIn.all(db, { min: 0 }, ['n8', 'n2', 'zz'])).map((r) => r.id)).toEqual(['n2', 'n8']);
     expect((await notesIn.all(db, { min: 0 }, ['n0', 'n3', 'n5', 'n7'])).map((r) => r.id)).toEqual(['n0', 'n3', 'n5', 'n7']);

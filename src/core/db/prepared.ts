@@ -7,12 +7,16 @@ type AnyDb = Kysely<any>;
 export type ParamValue = string | number | bigint | boolean | null | Buffer;
 
 /**
- * Stands for a named parameter while the query is built. It is no string or number: used anywhere
- * but in a value's place (an identifier, raw SQL, a condition in the builder) it throws or goes
- * missing from the compiled parameters, and `prepare` refuses the query.
+ * Stands for a named parameter while the query is built (of the row `row`, in a statement over a
+ * list of rows or values). It is no string or number: used anywhere but in a value's place (an
+ * identifier, raw SQL, a condition in the builder) it throws or goes missing from the compiled
+ * parameters, and `prepare` refuses the query.
  */
 class Placeholder {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly row?: number,
+  ) {}
   toString(): never {
     throw new Error(`Parameter ${this.name} of a prepared query used as text: parameters go in value positions only`);
   }
@@ -21,11 +25,55 @@ class Placeholder {
   }
 }
 
+/** A parameter's place: its name, and its row for a statement over rows. */
+type Slot = { name: string; row?: number };
+
 interface Compiled {
   sql: string;
   query: RootOperationNode;
-  /** Each parameter of the text in order: a placeholder's name, or a constant the builder gave. */
-  slots: ({ name: string } | { value: unknown })[];
+  /** Each parameter of the text in order: a placeholder's slot, or a constant the builder gave. */
+  slots: (Slot | { value: unknown })[];
+}
+
+/** Placeholders for the names read from it (`p.id`), of row `row` if given. */
+const placeholders = <P extends object>(named: (name: string, row?: number) => Placeholder, row?: number) =>
+  new Proxy({} as P, { get: (_, name) => (typeof name === 'string' ? named(name, row) : undefined) });
+
+/**
+ * Builds and compiles a query once per database kind (by the database's adapter, which a database's
+ * transactions share and which differs by engine), checking that each placeholder the build asked
+ * for is a bound parameter of the text.
+ */
+function compiling<D extends AnyDb>(build: (db: D, named: (name: string, row?: number) => Placeholder) => Compilable<unknown>) {
+  const byAdapter = new WeakMap<object, Compiled>();
+  return (db: D): Compiled => {
+    const executor = db.getExecutor();
+    let c = byAdapter.get(executor.adapter);
+    if (c) return c;
+    if (executor.plugins.length) throw new Error('A prepared query runs without plugins; this database has some');
+    const used = new Map<string, string>();
+    const q = build(db, (name, row) => {
+      used.set(`${row}:${name}`, name);
+      return new Placeholder(name, row);
+    }).compile();
+    const slots = q.parameters.map((v) => (v instanceof Placeholder ? { name: v.name, row: v.row } : { value: v }));
+    const bound = new Set(slots.flatMap((s) => ('name' in s ? [`${s.row}:${s.name}`] : [])));
+    for (const [key, name] of used) if (!bound.has(key)) throw new Error(`Parameter ${name} of a prepared query is not in a value position`);
+    c = { sql: q.sql, query: q.query, slots };
+    byAdapter.set(executor.adapter, c);
+    return c;
+  };
+}
+
+/** Runs a compiled query with each slot's value as `valueOf` gives it. */
+function runCompiled<R>(db: AnyDb, c: Compiled, valueOf: (slot: Slot) => ParamValue | ParamValue[] | undefined): Promise<QueryResult<R>> {
+  const parameters = c.slots.map((s) => {
+    if ('value' in s) return s.value;
+    const v = valueOf(s);
+    if (v === undefined || Array.isArray(v)) throw new Error(`Parameter ${s.name} of a prepared query: ${v === undefined ? 'missing' : 'a list'}`);
+    return v;
+  });
+  return db.executeQuery<R>({ sql: c.sql, query: c.query, parameters, queryId: createQueryId() });
 }
 
 /**
@@ -38,42 +86,8 @@ interface Compiled {
  * with a list parameter), whose text depends on their length; nor for databases with plugins.
  */
 export function prepare<D extends AnyDb, P extends Record<string, ParamValue>, R>(build: (db: D, p: P) => Compilable<R>) {
-  // By the database's adapter, which a database's transactions share and which differs by engine.
-  const byAdapter = new WeakMap<object, Compiled>();
-
-  function compiledFor(db: D): Compiled {
-    const executor = db.getExecutor();
-    let c = byAdapter.get(executor.adapter);
-    if (c) return c;
-    if (executor.plugins.length) throw new Error('A prepared query runs without plugins; this database has some');
-    const used = new Set<string>();
-    const params = new Proxy({} as P, {
-      get: (_, name) => {
-        if (typeof name !== 'string') return undefined;
-        used.add(name);
-        return new Placeholder(name);
-      },
-    });
-    const q = build(db, params).compile();
-    const slots = q.parameters.map((v) => (v instanceof Placeholder ? { name: v.name } : { value: v }));
-    const bound = new Set(slots.flatMap((s) => ('name' in s ? [s.name] : [])));
-    for (const name of used) if (!bound.has(name)) throw new Error(`Parameter ${name} of a prepared query is not in a value position`);
-    c = { sql: q.sql, query: q.query, slots };
-    byAdapter.set(executor.adapter, c);
-    return c;
-  }
-
-  function execute(db: D, values: P): Promise<QueryResult<R>> {
-    const c = compiledFor(db);
-    const parameters = c.slots.map((s) => {
-      if ('value' in s) return s.value;
-      const v = values[s.name];
-      if (v === undefined || Array.isArray(v)) throw new Error(`Parameter ${s.name} of a prepared query: ${v === undefined ? 'missing' : 'a list'}`);
-      return v;
-    });
-    return db.executeQuery<R>({ sql: c.sql, query: c.query, parameters, queryId: createQueryId() });
-  }
-
+  const compiledFor = compiling((db: D, named) => build(db, placeholders<P>(named)));
+  const execute = (db: D, values: P) => runCompiled<R>(db, compiledFor(db), (s) => values[s.name]);
   return {
     /** The rows (of a select, or of an insert, update or delete with `returning`). */
     all: async (db: D, values: P): Promise<R[]> => (await execute(db, values)).rows,
@@ -91,33 +105,28 @@ export const pick = <T extends object, K extends keyof T>(p: T, keys: readonly K
 /**
  * A statement over a list of rows (a multi-row insert), prepared once per number of rows up to
  * `maxRows`, the text being a function of that number only; longer lists are built as usual. Each
- * row's fields are parameters as in `prepare`.
+ * row's fields are parameters as in `prepare`, each read from its row when the statement runs.
  */
 export function prepareRows<D extends AnyDb, P extends Record<string, ParamValue>, R>(build: (db: D, rows: P[]) => Compilable<R>, maxRows = 8) {
-  const byCount = new Map<number, ReturnType<typeof prepare<D, Record<string, ParamValue>, R>>>();
-  const forCount = (n: number) => {
-    let q = byCount.get(n);
-    if (!q) {
-      q = prepare((db: D, p: Record<string, ParamValue>) =>
-        build(db, Array.from({ length: n }, (_, i) => new Proxy({} as P, { get: (_t, name) => (typeof name === 'string' ? p[`${i}:${name}`] : undefined) }))),
-      );
-      byCount.set(n, q);
-    }
-    return q;
+  const byCount = new Map<number, (db: D) => Compiled>();
+  const compiledFor = (db: D, n: number) => {
+    let c = byCount.get(n);
+    if (!c) byCount.set(n, (c = compiling((db: D, named) => build(db, Array.from({ length: n }, (_, i) => placeholders<P>(named, i))))));
+    return c(db);
   };
-  const flat = (rows: P[]) => Object.fromEntries(rows.flatMap((r, i) => Object.entries(r).map(([k, v]) => [`${i}:${k}`, v])));
+  const execute = (db: D, rows: P[]) => runCompiled<R>(db, compiledFor(db, rows.length), (s) => rows[s.row!]![s.name]);
   return {
     run: async (db: D, rows: P[]): Promise<number> => {
       if (!rows.length) return 0;
       if (rows.length > maxRows) return Number((await db.executeQuery(build(db, rows).compile())).numAffectedRows ?? 0);
-      return forCount(rows.length).run(db, flat(rows));
+      return Number((await execute(db, rows)).numAffectedRows ?? 0);
     },
     all: async (db: D, rows: P[]): Promise<R[]> => {
       if (!rows.length) return [];
       if (rows.length > maxRows) return (await db.executeQuery(build(db, rows).compile())).rows;
-      return forCount(rows.length).all(db, flat(rows));
+      return (await execute(db, rows)).rows;
     },
-    sqlFor: (db: D, n: number) => forCount(n).sqlFor(db),
+    sqlFor: (db: D, n: number) => compiledFor(db, n).sql,
   };
 }
 
@@ -127,21 +136,19 @@ export function prepareRows<D extends AnyDb, P extends Record<string, ParamValue
  * The list must not be empty (`in ()` is no SQL): the caller answers that case itself.
  */
 export function prepareList<D extends AnyDb, P extends Record<string, ParamValue>, R>(build: (db: D, p: P, list: ParamValue[]) => Compilable<R>, maxLength = 16) {
-  const byLength = new Map<number, ReturnType<typeof prepare<D, Record<string, ParamValue>, R>>>();
-  const forLength = (n: number) => {
-    let q = byLength.get(n);
-    if (!q) {
-      q = prepare((db: D, p: Record<string, ParamValue>) => build(db, p as P, Array.from({ length: n }, (_, i) => p[`item ${i}`]!)));
-      byLength.set(n, q);
-    }
-    return q;
+  const byLength = new Map<number, (db: D) => Compiled>();
+  const compiledFor = (db: D, n: number) => {
+    let c = byLength.get(n);
+    // The list's items are placeholders of rows 0…n-1; the other parameters have no row.
+    if (!c) byLength.set(n, (c = compiling((db: D, named) => build(db, placeholders<P>(named), Array.from({ length: n }, (_, i) => named('item', i) as unknown as ParamValue)))));
+    return c(db);
   };
   return {
     all: async (db: D, p: P, list: ParamValue[]): Promise<R[]> => {
       if (!list.length) throw new Error('A prepared list query needs at least one value');
       if (list.length > maxLength) return (await db.executeQuery(build(db, p, list).compile())).rows;
-      return forLength(list.length).all(db, { ...p, ...Object.fromEntries(list.map((v, i) => [`item ${i}`, v])) });
+      return (await runCompiled<R>(db, compiledFor(db, list.length), (s) => (s.row === undefined ? p[s.name] : list[s.row]))).rows;
     },
-    sqlFor: (db: D, n: number) => forLength(n).sqlFor(db),
+    sqlFor: (db: D, n: number) => compiledFor(db, n).sql,
   };
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import { sql, type Generated, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import { deleteInBatches } from '../db/batches.js';
 import { narrow } from '../db/connect.js';
+import { pick, prepareList, prepareRows } from '../db/prepared.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { nowIso } from '../ids/ids.js';
 
@@ -157,47 +158,44 @@ export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = n
   return { id: Number(row.id), messageId: mail.messageId ?? null };
 }
 
+type OutboxValues = ReturnType<typeof outboxRow>;
+const OUTBOX_COLUMNS = [
+  'to_address', 'subject', 'text_body', 'status', 'created_at', 'message_id', 'ticket_id', 'reply_to', 'in_reply_to', 'thread_references', 'headers', 'channel',
+] as const satisfies readonly (keyof OutboxValues)[];
+const insertOutboxRows = prepareRows((db: Kysely<MailTables>, rows: OutboxValues[]) => db.insertInto('mail_outbox').values(rows.map((r) => pick(r, OUTBOX_COLUMNS))), 16);
+
 /** Queues several messages in the caller's transaction, in one statement. */
 export async function enqueueMails(trx: AnyDb, mails: OutgoingMail[], at: string = nowIso()): Promise<void> {
-  if (mails.length) await narrow<MailTables>(trx).insertInto('mail_outbox').values(mails.map((m) => outboxRow(m, at))).execute();
+  await insertOutboxRows.run(narrow<MailTables>(trx), mails.map((m) => outboxRow(m, at)));
 }
+
+/** A request's messages to some addresses, oldest first (each address's thread, see threadMessageIds). */
+const sentAbout = prepareList((db: Kysely<MailTables>, p: { ticketId: string }, addresses) =>
+  db
+    .selectFrom('mail_outbox')
+    .select(['to_address', 'message_id', 'created_at'])
+    .where('ticket_id', '=', p.ticketId)
+    .where('to_address', 'in', addresses as string[])
+    .where('message_id', 'is not', null)
+    .orderBy('id'),
+);
 
 /**
- * For each of `keys`, the first row and the last `last` rows (by id) that `rows(key)` selects, oldest
- * first, each row once: the ends of a mail thread (a thread's References need no more, so a long
- * thread costs no more to answer), for several threads in one statement.
+ * The Message-IDs of the earlier messages about one request to each of `to`, oldest first: each
+ * address's first message and its `last` latest (a thread's References need no more). Read in one
+ * plain statement, every message of the request to them (an index range: a request's mail to a
+ * person is a few messages), as the inbound side reads its own; this runs with every notice.
  */
-export async function threadEnds<R extends { id: number | string }>(
-  db: AnyDb,
-  keys: string[],
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  rows: (key: string) => SelectQueryBuilder<any, any, R>,
-  last: number,
-): Promise<Map<string, R[]>> {
-  const out = new Map(keys.map((key) => [key, [] as R[]]));
-  if (!keys.length) return out;
-  const ends = keys.flatMap((key, k) => [
-    db.selectFrom(rows(key).select(sql.lit(k).as('k')).orderBy('id').limit(1).as(`f${k}`)).selectAll(),
-    db.selectFrom(rows(key).select(sql.lit(k).as('k')).orderBy('id', 'desc').limit(last).as(`l${k}`)).selectAll(),
-  ]);
-  const found = (await ends.slice(1).reduce((q, e) => q.unionAll(e), ends[0]!).execute()) as (R & { k: number })[];
-  for (const [k, key] of keys.entries()) {
-    const byId = new Map(found.filter((r) => Number(r.k) === k).map(({ k: _, ...r }) => [Number(r.id), r as unknown as R]));
-    out.set(key, [...byId.entries()].sort(([a], [b]) => a - b).map(([, r]) => r));
-  }
-  return out;
-}
-
-/** The Message-IDs of the earlier messages about one request to each of `to`, oldest first (see threadEnds). */
 export async function threadMessageIds(anyDb: AnyDb, ticketId: string, to: string[], last: number): Promise<Map<string, { messageId: string; at: string }[]>> {
-  const db = narrow<MailTables>(anyDb);
-  const ends = await threadEnds(
-    db,
-    to,
-    (address) => db.selectFrom('mail_outbox').select(['id', 'message_id', 'created_at']).where('ticket_id', '=', ticketId).where('to_address', '=', address).where('message_id', 'is not', null),
-    last,
+  const addresses = [...new Set(to)];
+  const rows = addresses.length ? await sentAbout.all(narrow<MailTables>(anyDb), { ticketId }, addresses) : [];
+  return new Map(
+    to.map((address) => {
+      const own = rows.filter((r) => r.to_address === address);
+      const ends = own.filter((_, i) => i === 0 || i >= own.length - last);
+      return [address, ends.map((r) => ({ messageId: r.message_id!, at: r.created_at }))];
+    }),
   );
-  return new Map([...ends].map(([address, rows]) => [address, rows.map((r) => ({ messageId: r.message_id!, at: r.created_at }))]));
 }
 
 /** A dead letter as admins see it. */

@@ -6,10 +6,13 @@ import { diskFileStore, tieredFileStore, type FileStore, type MovableStore } fro
 /** Where new attachments go: a folder under DATA_DIR, or the database (shared by every host). */
 export type AttachmentStoreKind = 'disk' | 'database';
 
+/** The folder under DATA_DIR that the disk store keeps files in (a thread may write there through its own diskFileStore). */
+export const diskStoreRoot = (dataDir: string) => path.join(dataDir, 'attachments');
+
 /** Both stores, and the one the application uses: the configured one, reading through to the other. */
 export function openFileStores<DB extends FileTables>(kind: AttachmentStoreKind, dataDir: string, db: Kysely<DB>, now?: () => Date) {
   const stores: Record<AttachmentStoreKind, MovableStore> = {
-    disk: diskFileStore(path.join(dataDir, 'attachments')),
+    disk: diskFileStore(diskStoreRoot(dataDir)),
     database: databaseFileStore(db as unknown as Kysely<FileTables>, now),
   };
   const files: FileStore = kind === 'database' ? tieredFileStore(stores.database, stores.disk) : tieredFileStore(stores.disk, stores.database);

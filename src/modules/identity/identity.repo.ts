@@ -12,8 +12,8 @@ export type GroupRow = Selectable<IdentityTables['groups']>;
 
 // Users
 
-export const findUserByEmail = (db: Db, email: string) =>
-  db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+export const findUserByEmail = (db: Db, email: string) => userByEmail.first(db, { email: email.trim().toLowerCase() });
+const userByEmail = prepare((db: Db, p: { email: string }) => db.selectFrom('users').selectAll().where('email', '=', p.email));
 
 export const findUserById = (db: Db, id: string) =>
   db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();

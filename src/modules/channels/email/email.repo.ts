@@ -1,6 +1,7 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { PURGE_BATCH } from '../../../core/db/batches.js';
 import { narrow } from '../../../core/db/connect.js';
+import { pick, prepare, prepareList } from '../../../core/db/prepared.js';
 import type { MailTables } from '../../../core/mail/outbox.js';
 import type { Db } from '../../db.js';
 import type { EmailTables, MessageStatus } from './email.tables.js';
@@ -100,9 +101,37 @@ export const findMessage = (db: Db, id: number) => db.selectFrom('email_messages
 export const findMessageByKey = (db: Db, dedupeKey: string) =>
   db.selectFrom('email_messages').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
 
+type MessageValues = Omit<EmailTables['email_messages'], 'id' | 'raw_purged_at'>;
+const MESSAGE_COLUMNS = [
+  'mailbox_id', 'source', 'message_id', 'dedupe_key', 'envelope_from', 'from_address', 'from_name', 'subject', 'received_at', 'raw_file_key', 'raw_size',
+  'status', 'reason', 'detail', 'ticket_id', 'entry_id', 'person_id', 'organization_id', 'html_body', 'skipped_attachments', 'auth_verdict', 'auth_summary',
+  'attempts', 'quoted_text', 'signature', 'processed_at',
+] as const satisfies readonly (keyof MessageValues)[];
+const insertMessageRow = prepare((db: Db, p: MessageValues) => db.insertInto('email_messages').values(pick(p, MESSAGE_COLUMNS)).returning('id'));
+
+/** Records a message (one row per delivery); its id. */
 export async function insertMessage(db: Db, row: Insertable<EmailTables['email_messages']>): Promise<number> {
-  const r = await db.insertInto('email_messages').values(row).returning('id').executeTakeFirstOrThrow();
-  return Number(r.id);
+  const values: MessageValues = {
+    ...row,
+    mailbox_id: row.mailbox_id ?? null,
+    message_id: row.message_id ?? null,
+    envelope_from: row.envelope_from ?? null,
+    from_address: row.from_address ?? null,
+    from_name: row.from_name ?? null,
+    reason: row.reason ?? null,
+    detail: row.detail ?? null,
+    ticket_id: row.ticket_id ?? null,
+    entry_id: row.entry_id ?? null,
+    person_id: row.person_id ?? null,
+    organization_id: row.organization_id ?? null,
+    html_body: row.html_body ?? null,
+    auth_verdict: row.auth_verdict ?? null,
+    auth_summary: row.auth_summary ?? null,
+    quoted_text: row.quoted_text ?? null,
+    signature: row.signature ?? null,
+  };
+  const r = await insertMessageRow.first(db, values);
+  return Number(r!.id);
 }
 
 export const updateMessage = (db: Db, id: number, patch: Updateable<EmailTables['email_messages']>) =>
@@ -124,24 +153,31 @@ export interface SenderWindow {
  */
 export async function screenMessage(db: Db, dedupeKey: string | null, sender: SenderWindow | null): Promise<{ duplicateId: number | null; reached: boolean }> {
   if (dedupeKey === null && !sender) return { duplicateId: null, reached: false };
-  const r = await db
-    .selectNoFrom((eb) => [
-      dedupeKey === null ? eb.lit(null).as('duplicate') : eb.selectFrom('email_messages').select('id').where('dedupe_key', '=', dedupeKey).as('duplicate'),
-      sender
-        ? eb
-            .selectFrom('email_messages')
-            .select(eb.lit(1).as('one'))
-            .where('from_address', '=', sender.address)
-            .where('received_at', '>', sender.since)
-            .where('status', '!=', 'duplicate')
-            .limit(1)
-            .offset(sender.limit - 1)
-            .as('reached')
-        : eb.lit(null).as('reached'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { duplicateId: r.duplicate === null ? null : Number(r.duplicate), reached: r.reached !== null };
+  const window = sender && { address: sender.address, since: sender.since, offset: sender.limit - 1 };
+  const r =
+    dedupeKey !== null && window
+      ? await screenBoth.first(db, { key: dedupeKey, ...window })
+      : dedupeKey !== null
+        ? await screenKey.first(db, { key: dedupeKey })
+        : await screenSender.first(db, window!);
+  return { duplicateId: r!.duplicate === null ? null : Number(r!.duplicate), reached: r!.reached !== null };
 }
+
+type Eb = ExpressionBuilder<EmailTables, never>;
+const sameKey = (eb: Eb, key: string) => eb.selectFrom('email_messages').select('id').where('dedupe_key', '=', key).as('duplicate');
+const limitReached = (eb: Eb, w: { address: string; since: string; offset: number }) =>
+  eb
+    .selectFrom('email_messages')
+    .select(eb.lit(1).as('one'))
+    .where('from_address', '=', w.address)
+    .where('received_at', '>', w.since)
+    .where('status', '!=', 'duplicate')
+    .limit(1)
+    .offset(w.offset)
+    .as('reached');
+const screenBoth = prepare((db: Db, p: { key: string; address: string; since: string; offset: number }) => db.selectNoFrom((eb) => [sameKey(eb, p.key), limitReached(eb, p)]));
+const screenKey = prepare((db: Db, p: { key: string }) => db.selectNoFrom((eb) => [sameKey(eb, p.key), eb.lit(null).as('reached')]));
+const screenSender = prepare((db: Db, p: { address: string; since: string; offset: number }) => db.selectNoFrom((eb) => [eb.lit(null).as('duplicate'), limitReached(eb, p)]));
 
 /**
  * The request a reply belongs to, by the Message-IDs it answers: an inbound message of ours, or
@@ -149,18 +185,8 @@ export async function screenMessage(db: Db, dedupeKey: string | null, sender: Se
  */
 export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string | null> {
   if (!ids.length) return null;
-  const inbound = await db
-    .selectFrom('email_messages')
-    .select(['message_id', 'ticket_id'])
-    .where('message_id', 'in', ids)
-    .where('ticket_id', 'is not', null)
-    .execute();
-  const outbound = await narrow<MailTables>(db)
-    .selectFrom('mail_outbox')
-    .select(['message_id', 'ticket_id'])
-    .where('message_id', 'in', ids)
-    .where('ticket_id', 'is not', null)
-    .execute();
+  const inbound = await inboundWithIds.all(db, {}, ids);
+  const outbound = await outboundWithIds.all(narrow<MailTables>(db), {}, ids);
   const byId = new Map<string, string>();
   for (const r of [...inbound, ...outbound]) if (r.message_id && r.ticket_id) byId.set(r.message_id, r.ticket_id);
   // `ids` lists In-Reply-To first, then References newest first.
@@ -168,16 +194,24 @@ export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string
   return null;
 }
 
+const inboundWithIds = prepareList((db: Db, _p: Record<string, never>, ids) =>
+  db.selectFrom('email_messages').select(['message_id', 'ticket_id']).where('message_id', 'in', ids as string[]).where('ticket_id', 'is not', null),
+);
+const outboundWithIds = prepareList((db: Kysely<MailTables>, _p: Record<string, never>, ids) =>
+  db.selectFrom('mail_outbox').select(['message_id', 'ticket_id']).where('message_id', 'in', ids as string[]).where('ticket_id', 'is not', null),
+);
+
 /** The messages with a Message-ID about a request from the given (lower-case) addresses, oldest first; `sender` lower case. */
-export const inboundThread = (db: Db, ticketId: string, senders: string[]) =>
+export const inboundThread = (db: Db, ticketId: string, senders: string[]) => threadFrom.all(db, { ticketId }, senders);
+const threadFrom = prepareList((db: Db, p: { ticketId: string }, senders) =>
   db
     .selectFrom('email_messages')
     .select((eb) => ['message_id', 'received_at', eb.fn<string>('lower', ['from_address']).as('sender')])
-    .where('ticket_id', '=', ticketId)
+    .where('ticket_id', '=', p.ticketId)
     .where('message_id', 'is not', null)
-    .where((eb) => eb(eb.fn('lower', ['from_address']), 'in', senders))
-    .orderBy('id')
-    .execute();
+    .where((eb) => eb(eb.fn('lower', ['from_address']), 'in', senders as string[]))
+    .orderBy('id'),
+);
 
 export interface MessageListQuery {
   statuses?: MessageStatus[];
@@ -211,8 +245,10 @@ export function listMessages(db: Db, q: MessageListQuery) {
 
 // Failing addresses
 
-export const findFailingAddresses = async (db: Db, addresses: string[]) =>
-  addresses.length ? db.selectFrom('email_failing_addresses').select('address').where('address', 'in', addresses).execute() : [];
+export const findFailingAddresses = async (db: Db, addresses: string[]) => (addresses.length ? failingAmong.all(db, {}, addresses) : []);
+const failingAmong = prepareList((db: Db, _p: Record<string, never>, addresses) =>
+  db.selectFrom('email_failing_addresses').select('address').where('address', 'in', addresses as string[]),
+);
 
 export const listFailingAddresses = (db: Db, limit: number) =>
   db.selectFrom('email_failing_addresses').selectAll().orderBy('last_failed_at', 'desc').limit(limit).execute();

@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../../db.js';
 import * as repo from './email.repo.js';
 import { receiveMessage } from './intake.service.js';
-import { startReadPool } from './read.js';
+import { poolSize, startReadPool } from './read.js';
 import { normalizeAddress } from './parse.js';
 import { startImapPoller, type ImapPoller } from './transport/imap-poller.js';
 import fs from 'node:fs';
+import { diskStoreRoot } from '../../../core/storage/stores.js';
 import { cachingResolver, checkMessage, fromTrustedHeader, systemResolver, type AuthResult, type DnsResolver } from './transport/mail-auth.js';
 import { startSmtpListener, type SmtpListener } from './transport/smtp-listener.js';
 
@@ -21,7 +22,9 @@ const MTA = os.hostname();
  */
 export async function startSmtpIntake(app: AppContext, logger: Logger, at: { host: string; port: number; resolver?: DnsResolver }): Promise<SmtpListener> {
   const resolver = cachingResolver(at.resolver ?? systemResolver);
-  const reading = startReadPool(resolver);
+  // New originals go to disk: the reading threads store them (see startReadPool).
+  const disk = app.config.attachmentStore === 'disk' ? diskStoreRoot(app.config.dataDir) : null;
+  const reading = startReadPool(resolver, poolSize(), disk);
   const tls = app.config.smtpTls;
   const listener = await startSmtpListener({
     host: at.host,
@@ -42,12 +45,14 @@ export async function startSmtpIntake(app: AppContext, logger: Logger, at: { hos
           mailbox = a ? ((await repo.findActiveMailboxByAddress(app.db, a)) ?? null) : null;
           if (mailbox) break;
         }
-        // The original is stored while a reading thread checks and parses the message: once both are
-        // done, intake's transaction is all that is left (it joins the next shared commit at once).
-        const stored = app.files.put(m.raw);
-        // Heard by intake, which awaits it or removes what it stored.
-        stored.catch(() => undefined);
-        const { auth, parsed } = await reading.read(m.raw, { ip: m.remoteAddress.replace(/^::ffff:/i, ''), helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA });
+        // The original is stored while a reading thread checks and parses the message (by that thread,
+        // when it goes to disk): once both are done, intake's transaction is all that is left (it joins
+        // the next shared commit at once). Stored here, it is heard by intake, which awaits it or removes
+        // what it stored; a message read without its original stored has it stored by intake.
+        const storing = disk ? undefined : app.files.put(m.raw);
+        storing?.catch(() => undefined);
+        const { auth, parsed, fileKey } = await reading.read(m.raw, { ip: m.remoteAddress.replace(/^::ffff:/i, ''), helo: m.helo, sender: m.envelopeFrom, trustReceived: m.relay, mta: MTA });
+        const stored = storing ?? (fileKey === undefined ? undefined : Promise.resolve(fileKey));
         const result = await receiveMessage(app, { raw: m.raw, source: 'smtp', mailbox, envelopeFrom: m.envelopeFrom, auth, parsed, stored });
         logger.debug({ ...result, from: m.envelopeFrom, remote: m.remoteAddress }, 'inbound mail');
       },

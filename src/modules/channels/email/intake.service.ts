@@ -35,7 +35,7 @@ export interface Delivery {
   auth?: AuthResult | null;
   /** The message parsed already (by a reading thread, see read.ts); absent: parsed here. */
   parsed?: Parsed;
-  /** The original being stored already (`app.files.put`, begun while the message was read): its key. Absent: stored here. */
+  /** The original being stored already (begun while the message was read, or stored by the reading thread): its key. Absent: stored here. */
   stored?: Promise<string>;
 }
 

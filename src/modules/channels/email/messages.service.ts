@@ -90,7 +90,7 @@ export async function clearFailingAddress(app: AppContext, actor: Actor, address
 
 /**
  * The Message-IDs of the mail each of `senders` sent about a request, oldest first, for threading
- * the desk's answers: each one's first message and its `last` latest (as threadEnds gives the desk's
+ * the desk's answers: each one's first message and its `last` latest (as threadMessageIds gives the desk's
  * own). Read in one plain statement, every message of the request from them: a request's inbound
  * mail is a few messages, and this runs with every notice the desk mails about it.
  */

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { diskFileStore } from '../../../core/storage/files.js';
 import { dkimKey, memoryResolver, signDkim } from '../../../../test/support/mail-dns.js';
 import { MimeTooComplex } from './mime-prepare.js';
 import { poolSize, readMessage, startReadPool, type CheckAt } from './read.js';
@@ -73,6 +77,37 @@ describe('reading messages in worker threads', () => {
     await gone.close();
     expect((await reading).parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
     expect((await gone.read(withAttachment, at)).parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
+  });
+
+  it('stores each original it reads on disk when told where, byte for byte, and says under which key', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-read-'));
+    const storing = startReadPool(resolver, 1, path.join(dir, 'attachments'));
+    try {
+      expect(await storing.ready()).toBe(1);
+      const r = await storing.read(withAttachment, at);
+      expect(r.parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
+      expect(r.fileKey).toMatch(/^[0-9a-f]{32}$/);
+      const back = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        diskFileStore(path.join(dir, 'attachments'))
+          .open(r.fileKey!)
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('end', () => resolve(Buffer.concat(chunks)))
+          .on('error', reject);
+      });
+      expect(back.equals(withAttachment)).toBe(true);
+      // Unable to store (a file where the folder should be): read all the same, without a key.
+      fs.rmSync(path.join(dir, 'attachments'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'attachments'), '');
+      const unstored = await storing.read(withAttachment, at);
+      expect(unstored.parsed).toMatchObject({ mail: { subject: 'Scanner log' } });
+      expect(unstored.fileKey).toBeUndefined();
+      // Read here: nothing stored.
+      expect((await pool.read(withAttachment, at)).fileKey).toBeUndefined();
+    } finally {
+      await storing.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps one processor for the thread that holds the database', () => {

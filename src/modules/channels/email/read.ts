@@ -20,6 +20,8 @@ export type CheckAt = Omit<Parameters<typeof checkMessage>[1], 'resolver'>;
 export interface Read {
   auth: AuthResult;
   parsed: Parsed;
+  /** The original, stored on disk by the reading thread (see startReadPool's `disk`): its key. */
+  fileKey?: string;
 }
 
 /** Parses a message; a failure is the result (intake quarantines it with the reason), not thrown. */
@@ -48,8 +50,8 @@ export type WorkerRequest =
 export type WorkerReply =
   | { kind: 'ready' }
   | { kind: 'dns'; id: number; name: string; rrtype: string }
-  | { kind: 'read'; id: number; auth: AuthResult; mail: InboundMail }
-  | { kind: 'read'; id: number; auth: AuthResult; error: { name: string; message: string } }
+  | { kind: 'read'; id: number; auth: AuthResult; mail: InboundMail; fileKey?: string }
+  | { kind: 'read'; id: number; auth: AuthResult; error: { name: string; message: string }; fileKey?: string }
   | { kind: 'failed'; id: number; message: string };
 
 export interface ReadPool {
@@ -66,15 +68,20 @@ export const poolSize = (cpus = os.availableParallelism()) => Math.max(0, Math.m
 const here = import.meta.url;
 const require = createRequire(here);
 
+/** What a reading thread is told when it starts: where it stores originals, if it does. */
+export interface WorkerSetup {
+  disk: string | null;
+}
+
 /**
  * The worker: compiled JavaScript in dist/; from the TypeScript sources (tests, the bench) it
  * loads them through tsx, registered in the thread itself.
  */
-function startWorker(): Worker {
-  if (!here.endsWith('.ts')) return new Worker(new URL('./read.worker.js', here));
+function startWorker(setup: WorkerSetup): Worker {
+  if (!here.endsWith('.ts')) return new Worker(new URL('./read.worker.js', here), { workerData: { setup } });
   const boot = `const { workerData: w } = require('node:worker_threads');
 import(w.tsx).then((tsx) => { tsx.register(); return import(w.url); });`;
-  return new Worker(boot, { eval: true, execArgv: [], workerData: { tsx: new URL('./esm/api/index.mjs', pathToFileURL(require.resolve('tsx'))).href, url: new URL('./read.worker.ts', here).href } });
+  return new Worker(boot, { eval: true, execArgv: [], workerData: { setup, tsx: new URL('./esm/api/index.mjs', pathToFileURL(require.resolve('tsx'))).href, url: new URL('./read.worker.ts', here).href } });
 }
 
 interface Thread {
@@ -87,14 +94,19 @@ interface Thread {
  * `size` worker threads reading messages, their DNS questions answered by `resolver` (in this
  * thread: one cache for all). A message goes to the thread with the fewest in hand. A thread that
  * fails hands its messages back to be read here, so that none is lost or left waiting.
+ *
+ * `disk`: the disk file store's folder, when new files go there: a thread also stores each
+ * original it reads (its key comes with the reading), which spares the thread holding the database
+ * the half dozen file system calls of each. A message read here, or whose storing failed there,
+ * comes without a key: its original is stored as usual.
  */
-export function startReadPool(resolver: DnsResolver, size = poolSize()): ReadPool {
+export function startReadPool(resolver: DnsResolver, size = poolSize(), disk: string | null = null): ReadPool {
   const threads: Thread[] = [];
   let jobs = 0;
   const readHere = (raw: Buffer, at: CheckAt) => readMessage(raw, { ...at, resolver });
 
   const start = () => {
-    const t: Thread = { worker: startWorker(), ready: false, pending: new Map() };
+    const t: Thread = { worker: startWorker({ disk }), ready: false, pending: new Map() };
     const fail = () => {
       const i = threads.indexOf(t);
       if (i >= 0) threads.splice(i, 1);
@@ -121,10 +133,11 @@ export function startReadPool(resolver: DnsResolver, size = poolSize()): ReadPoo
       t.pending.delete(m.id);
       if (!job) return;
       if (m.kind === 'failed') return void readHere(job.raw, job.at).then(job.resolve);
-      if ('error' in m) return job.resolve({ auth: m.auth, parsed: { error: rebuildError(m.error) } });
+      const fileKey = m.fileKey === undefined ? {} : { fileKey: m.fileKey };
+      if ('error' in m) return job.resolve({ auth: m.auth, parsed: { error: rebuildError(m.error) }, ...fileKey });
       // Buffers cross as plain byte arrays.
       for (const f of m.mail.files) f.data = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength);
-      job.resolve({ auth: m.auth, parsed: { mail: m.mail } });
+      job.resolve({ auth: m.auth, parsed: { mail: m.mail }, ...fileKey });
     });
     threads.push(t);
   };

@@ -1,5 +1,6 @@
-import { parentPort } from 'node:worker_threads';
-import { readMessage, type ReadRequest, type WorkerReply, type WorkerRequest } from './read.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { diskFileStore } from '../../../core/storage/files.js';
+import { readMessage, type ReadRequest, type WorkerReply, type WorkerRequest, type WorkerSetup } from './read.js';
 import { cachingResolver } from './transport/mail-auth.js';
 
 /**
@@ -10,6 +11,9 @@ import { cachingResolver } from './transport/mail-auth.js';
  * to the thread holding the database waits there for its turn between transactions.
  */
 const port = parentPort!;
+const { setup } = workerData as { setup: WorkerSetup };
+/** Where this thread stores the originals it reads, if it does (see startReadPool). */
+const originals = setup.disk ? diskFileStore(setup.disk) : null;
 const asked = new Map<number, { resolve(answer: unknown): void; reject(err: Error): void }>();
 let questions = 0;
 
@@ -25,9 +29,13 @@ const resolver = cachingResolver(
 
 async function read(id: number, r: ReadRequest) {
   const raw = Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
-  const { auth, parsed } = await readMessage(raw, { ...r.at, resolver });
+  // A failed store is no failed reading: the message comes without a key and is stored as usual.
+  const [{ auth, parsed }, fileKey] = await Promise.all([readMessage(raw, { ...r.at, resolver }), originals?.put(raw).catch(() => undefined)]);
+  const stored = fileKey === undefined ? {} : { fileKey };
   const reply: WorkerReply =
-    'mail' in parsed ? { kind: 'read', id, auth, mail: parsed.mail } : { kind: 'read', id, auth, error: { name: parsed.error.name, message: parsed.error.message } };
+    'mail' in parsed
+      ? { kind: 'read', id, auth, mail: parsed.mail, ...stored }
+      : { kind: 'read', id, auth, error: { name: parsed.error.name, message: parsed.error.message }, ...stored };
   port.postMessage(reply);
 }
 

@@ -1,4 +1,5 @@
 import dns from 'node:dns';
+import { createRequire } from 'node:module';
 import { lazyRequire } from '../../../../core/lazy.js';
 
 /**
@@ -61,9 +62,46 @@ interface MailauthResult {
   arc?: { status?: MailauthStatus };
 }
 
+type GetPublicKey = (type: string, name: string, minBitLength: number | undefined, resolver?: DnsResolver) => Promise<{ publicKey: string; rr: string; modulusLength: number }>;
+interface MailauthTools {
+  getAlignment(fromDomain: string, domains: string[], strict: boolean): unknown;
+  getPublicKey: GetPublicKey;
+}
+
 // Required by the first message checked: a process that takes no mail in does not carry them.
-const mailauth = lazyRequire<{ authenticate(input: Buffer, opts: object): Promise<MailauthResult> }>('mailauth');
-const tools = lazyRequire<{ getAlignment(fromDomain: string, domains: string[], strict: boolean): unknown }>('mailauth/lib/tools.js');
+const tools = lazyRequire<MailauthTools>('mailauth/lib/tools.js');
+const require = createRequire(import.meta.url);
+let loaded: { authenticate(input: Buffer, opts: object): Promise<MailauthResult> } | undefined;
+const mailauth = () => {
+  if (loaded) return loaded;
+  // Before mailauth's verifiers are loaded: each takes the function from its tools when it is.
+  if (!require.cache[require.resolve('mailauth/lib/dkim/dkim-verifier.js')]) tools().getPublicKey = keepingParsedKeys(tools().getPublicKey);
+  return (loaded = require('mailauth') as typeof loaded & object);
+};
+
+/**
+ * mailauth's reading of a DKIM or ARC key, its parse kept: mailauth makes, checks and exports an
+ * RSA key object from the DNS record for every signature it verifies (a sixth of a message's
+ * reading), and offers no option to keep it. The record is still asked for at each signature
+ * (through the caller's resolver, whose cache keeps the DNS answer for its lifetime); a record of
+ * the same text is not parsed again. A record that fails to parse fails each time, as before.
+ */
+export function keepingParsedKeys(getPublicKey: GetPublicKey, maxEntries = 1000): GetPublicKey {
+  const parsed = new Map<string, ReturnType<GetPublicKey>>();
+  return async (type, name, minBitLength, resolver) => {
+    if (!resolver) return getPublicKey(type, name, minBitLength, resolver);
+    const answer = await resolver(name, 'TXT');
+    const key = `${type} ${minBitLength ?? ''} ${JSON.stringify(answer)}`;
+    let found = parsed.get(key);
+    if (!found) {
+      if (parsed.size >= maxEntries) parsed.clear();
+      found = getPublicKey(type, name, minBitLength, async () => answer);
+      parsed.set(key, found);
+      found.catch(() => parsed.delete(key));
+    }
+    return found;
+  };
+}
 
 /** The domain of the (single) From address, lower case, or null. */
 function fromDomainOf(addresses: string[] | undefined): string | null {
