@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -318,7 +319,9 @@ class GroupCommit {
 
   run<T>(fn: (trx: AnyDb) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      // In its caller's asynchronous context (what it sees of AsyncLocalStorage), not in the one of
+      // whoever started the shared transaction.
+      this.queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }
