@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { scopedValue } from '../../core/scoped.js';
 
-const quiet = new AsyncLocalStorage<true>();
+const quiet = scopedValue<true>();
 
 /**
  * Runs `fn` without notifying anyone of what it does: for loading history (the demo data set, an
@@ -11,4 +11,4 @@ export function withoutNotifications<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** True inside `withoutNotifications`. */
-export const notificationsPaused = (): boolean => quiet.getStore() === true;
+export const notificationsPaused = (): boolean => quiet.get() === true;

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { narrow } from '../../../core/db/connect.js';
+import { scopedValue } from '../../../core/scoped.js';
 import { enqueueMail, type MailTables } from '../../../core/mail/outbox.js';
 import type { AppContext, Db } from '../../db.js';
 import { smsShape } from './gsm.js';
@@ -13,7 +13,7 @@ export interface OutgoingSms {
   userId: string | null;
 }
 
-const arrivedBy = new AsyncLocalStorage<string>();
+const arrivedBy = scopedValue<string>();
 
 /**
  * Runs the processing of an inbound SMS: the notices it causes (the receipt of the request it
@@ -24,7 +24,7 @@ export const whileProcessingSmsFrom = <T>(gatewayId: string | null, fn: () => Pr
 /** The gateway an SMS about a request goes by: the one the request came in by, else the first that can send. */
 async function sendingGateway(db: Db, ticketId: string | null): Promise<repo.GatewayRow | null> {
   const sending = await repo.listSendingGateways(db);
-  const cameBy = arrivedBy.getStore() ?? (ticketId ? await repo.gatewayOfTicket(db, ticketId) : null);
+  const cameBy = arrivedBy.get() ?? (ticketId ? await repo.gatewayOfTicket(db, ticketId) : null);
   return sending.find((g) => g.id === cameBy) ?? sending[0] ?? null;
 }
 
