@@ -3,19 +3,21 @@
  * an internal note by an agent), at concurrency 1 and 16, over HTTP to one in-process Tierdesk on a
  * fresh database holding a backlog of requests, against the no-op ping route measured in the same
  * run. Also prints the statements each operation sends to the database (counted by a Kysely log
- * hook), the cost the write path was cut by. Returns one object per measurement; progress on stderr.
+ * hook), the cost the write path was cut by, and the server's CPU per request (its process's user and
+ * system time over the run: on a loaded machine a steadier figure than requests per second). Returns
+ * one object per measurement; progress on stderr.
  *
  * Env: BENCH_SECONDS (per measurement, default 5); BENCH_WRITES_BACKLOG (requests seeded first,
  * default 20000); BENCH_DATABASE_URL (postgres://…: a fresh schema there, dropped afterwards;
  * otherwise SQLite in a temporary DATA_DIR).
  */
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { buildTierdesk, type Tierdesk } from '../src/app.js';
 import { loadConfig } from '../src/core/config/config.js';
@@ -32,11 +34,13 @@ const ANSWERED = 64;
 const TARGETS = { createPostgres: 500, createSqlite: 1000, replyPostgresFactor: 4 };
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-/** autocannon in a worker thread (its CPU off the server's event loop), cycling through `paths`. */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const autocannon = require(workerData.autocannon);
-parentPort.on('message', async ({ paths, ...opts }) => {
+/**
+ * autocannon in a child process (its CPU off the server's process, so that the server's own CPU per
+ * request can be measured), cycling through `paths`.
+ */
+const LOADER = `
+const autocannon = require(process.argv[1]);
+process.on('message', async ({ paths, ...opts }) => {
   const ms = [];
   let i = 0;
   const run = autocannon({ ...opts, requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }] });
@@ -44,7 +48,8 @@ parentPort.on('message', async ({ paths, ...opts }) => {
   const r = await run;
   ms.sort((a, b) => a - b);
   const at = (p) => (ms.length ? Number(ms[Math.ceil((p / 100) * ms.length) - 1].toFixed(2)) : null);
-  parentPort.postMessage({ rps: Math.round((r.totalCompletedRequests / r.duration) * 10) / 10, p50: at(50), p99: at(99), errors: r.errors, non2xx: r.non2xx });
+  const completed = r.requests.total; // the main thread of its process: the aggregated result
+  process.send({ rps: Math.round((completed / r.duration) * 10) / 10, p50: at(50), p99: at(99), errors: r.errors, non2xx: r.non2xx, completed });
 });`;
 
 interface Target {
@@ -54,7 +59,7 @@ interface Target {
   token?: string;
   body?: unknown;
 }
-type Measured = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+type Measured = { rps: number; p50: number; p99: number; errors: number; non2xx: number; completed: number; cpuMs: number };
 
 const headers = (t: Target) => ({ ...(t.token && { authorization: `Bearer ${t.token}` }), ...(t.body !== undefined && { 'content-type': 'application/json' }) });
 
@@ -69,8 +74,9 @@ export async function benchWrites(): Promise<object[]> {
   const database = pgUrl ? 'postgres' : 'sqlite';
   const schema = pgUrl ? `bench_w_${crypto.randomBytes(6).toString('hex')}` : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tierdesk-bench-writes-'));
-  const worker = new Worker(WORKER, { eval: true, workerData: { autocannon: createRequire(import.meta.url).resolve('autocannon') } });
+  const loader = spawn(process.execPath, ['-e', LOADER, createRequire(import.meta.url).resolve('autocannon')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const results: object[] = [];
+  let failed: ((err: Error) => void) | undefined;
   let td: Tierdesk | undefined;
   try {
     if (schema) await pgQuery(pgUrl!, `create schema ${schema}`);
@@ -115,13 +121,19 @@ export async function benchWrites(): Promise<object[]> {
     }
 
     const measured = new Map<string, Measured>();
-    let failed: ((err: Error) => void) | undefined;
-    worker.on('error', (err) => failed?.(err));
+    loader.on('error', (err) => failed?.(err));
+    loader.on('exit', (code) => failed?.(new Error(`the load generator exited (${code})`)));
     const run = (t: Target, connections: number, duration: number) =>
       new Promise<Measured>((resolve, reject) => {
         failed = reject;
-        worker.once('message', resolve);
-        worker.postMessage({ url: base, paths: t.paths, method: t.method, headers: headers(t), connections, duration, ...(t.body !== undefined && { body: JSON.stringify(t.body) }) });
+        // The server's CPU (user + system) over the run, per request: unlike requests per second,
+        // hardly moved by what else the machine runs.
+        const cpu = process.cpuUsage();
+        loader.once('message', (m: Omit<Measured, 'cpuMs'>) => {
+          const used = process.cpuUsage(cpu);
+          resolve({ ...m, cpuMs: (used.user + used.system) / 1000 });
+        });
+        loader.send({ url: base, paths: t.paths, method: t.method, headers: headers(t), connections, duration, ...(t.body !== undefined && { body: JSON.stringify(t.body) }) });
       });
     for (const t of targets) {
       await run(t, 16, Math.min(1, SECONDS));
@@ -138,6 +150,7 @@ export async function benchWrites(): Promise<object[]> {
           concurrency,
           statements: statements.get(t.name),
           requestsPerSecond: r.rps,
+          serverCpuMsPerRequest: r.completed ? Number((r.cpuMs / r.completed).toFixed(3)) : null,
           p50Ms: r.p50,
           p99Ms: r.p99,
           errors: r.errors,
@@ -161,7 +174,8 @@ export async function benchWrites(): Promise<object[]> {
     results.push(summary);
     return results;
   } finally {
-    await worker.terminate();
+    failed = undefined;
+    loader.kill();
     await td?.close();
     if (schema) await pgQuery(pgUrl!, `drop schema if exists ${schema} cascade`);
     fs.rmSync(dataDir, { recursive: true, force: true });

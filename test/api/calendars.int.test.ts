@@ -68,6 +68,8 @@ describe.each(DATABASES)('business calendars over HTTP (%s)', (kind) => {
   it('PUT replaces the whole calendar', async () => {
     const cal = await create(RUSSIAN);
     const a = await admin();
+    // Mon 12 Jan 2026 01:00 MSK + 60: Moscow's hours, 10:00 MSK.
+    expect((await deadlineOf(a, cal.id, '2026-01-11T22:00:00Z', 60)).body.deadline).toBe('2026-01-12T07:00:00.000Z');
     const replaced = await a.put(`/api/v1/calendars/${cal.id}`, { name: 'Berlin', timeZone: 'Europe/Berlin', week: { mon: [['08:00', '24:00']] } });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id: cal.id, name: 'Berlin', timeZone: 'Europe/Berlin', week: { mon: [['08:00', '24:00']] }, holidays: [], workingDays: [], specialDays: {} });
@@ -75,6 +77,8 @@ describe.each(DATABASES)('business calendars over HTTP (%s)', (kind) => {
     expect((await a.get(`/api/v1/calendars/${cal.id}`)).body).toEqual(replaced.body);
     // Mon 12 Jan 2026 23:00 CET + 60 → 24:00, i.e. Tuesday 00:00 CET.
     expect((await deadlineOf(a, cal.id, '2026-01-12T22:00:00Z', 60)).body.deadline).toBe('2026-01-12T23:00:00.000Z');
+    // The same instant as before the change: Berlin's hours now (Mon 08:00 CET + 60 = 09:00 CET).
+    expect((await deadlineOf(a, cal.id, '2026-01-11T22:00:00Z', 60)).body.deadline).toBe('2026-01-12T08:00:00.000Z');
   });
 
   it('a calendar without working time refuses a deadline clearly and counts 0 minutes', async () => {

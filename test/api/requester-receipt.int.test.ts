@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock/clock.js';
 import { createMailDelivery } from '../../src/core/mail/mailer.js';
-import { ticketNumber } from '../../src/modules/tickets/index.js';
+import { findUserByEmail, toActor } from '../../src/modules/identity/index.js';
+import { withoutNotifications } from '../../src/modules/notifications/index.js';
+import { createTicket, ticketNumber } from '../../src/modules/tickets/index.js';
 import { useTestApp } from '../support/app.js';
 import { DATABASES } from '../support/databases.js';
 import { buildMessage, sendRaw, useSmtpListener } from '../support/email.js';
@@ -107,5 +109,17 @@ describe.each(DATABASES)("the requester's receipt, by every channel (%s)", (kind
     expect(r.status).toBe(201);
     expect(r.body.channel).toBe('phone');
     expectRussianReceipt(await mailsTo('dmitry@client-a.test', r.body.number), r.body.number, 'Звонок: не печатает принтер');
+  });
+  it('history loaded without notifications tells no one, while requests made alongside and after it are told', async () => {
+    const app = t.td.app;
+    const alice = toActor((await findUserByEmail(app.db, 'alice@client-a.test'))!);
+    const make = (subject: string) => createTicket(app, alice, { subject, description: 'Loaded or made.' }, 'token');
+    const loaded = await withoutNotifications(async () => [await make('Loaded 1'), await make('Loaded 2')]);
+    // At the same moment (on SQLite in one shared transaction), each keeps its own way.
+    const [alongside, loadedAlongside] = await Promise.all([make('Made alongside'), withoutNotifications(() => make('Loaded alongside'))]);
+    const after = await make('Made after');
+    const queued = new Set((await app.db.selectFrom('mail_outbox').select('ticket_id').execute()).map((r) => r.ticket_id));
+    expect([...loaded, loadedAlongside].filter((id) => queued.has(id))).toEqual([]);
+    expect([alongside, after].filter((id) => queued.has(id))).toEqual([alongside, after]);
   });
 });

@@ -1,9 +1,11 @@
+import { AsyncResource } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, PostgresQueryCompiler, sql, SqliteDialect, SqliteQueryCompiler, type LogEvent, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { observeQuery, trackPool } from '../observability/metrics.js';
+import { scopesRunning } from '../scoped.js';
 import { checkpointInBackground } from './checkpoints.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -318,7 +320,10 @@ class GroupCommit {
 
   run<T>(fn: (trx: AnyDb) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      // In its caller's asynchronous context (what it sees of a scoped value), not in the one of
+      // whoever started the shared transaction; binding costs a hundredth of a write, so only
+      // while some value is set.
+      this.queue.push({ fn: scopesRunning() ? AsyncResource.bind(fn) : fn, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }

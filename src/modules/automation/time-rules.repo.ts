@@ -3,7 +3,7 @@ import { PURGE_BATCH } from '../../core/db/batches.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import { prepare } from '../../core/db/prepared.js';
 import type { DB, Db } from '../db.js';
-import { findTicketById } from '../tickets/index.js';
+import { createdInTransaction, findTicketById } from '../tickets/index.js';
 
 /** The time conditions a time rule may wait on (contracts/automation.ts `time.field`). */
 export type TimeField = 'pending_customer' | 'unassigned' | 'resolved' | 'status_age' | 'no_staff_reply';
@@ -161,7 +161,8 @@ export async function syncTicketTimes(db: Db, ticketId: string, now: string, cha
   const t = await findTicketById(db, ticketId);
   if (!t) return;
   const key = `ticket-times:${ticketId}`;
-  const row = await memoInTransaction(db, key, () => ticketTimes.first(db, { ticketId }));
+  // A request made in this transaction has no times but those written here (remembered).
+  const row = await memoInTransaction(db, key, async () => (createdInTransaction(db, ticketId) ? undefined : ticketTimes.first(db, { ticketId })));
   const done = DONE.includes(t.status);
   const unassigned_since = t.assignee_id ? null : (row?.unassigned_since ?? now);
   let awaiting_reply_since = row ? row.awaiting_reply_since : now;

@@ -8,7 +8,7 @@ import { recordChange, type ChangeInput } from '../changes/index.js';
 import { within, type AppContext, type Db } from '../db.js';
 import { findOrganization, findUserById, isAdmin, isStaff, type Actor, type Locale } from '../identity/index.js';
 import { refreshTargets, type OwnTargets } from '../sla/index.js';
-import { attachToCreation, changeAutomatically, ticketNumber, checkUpload, createTicket, findCategory, loadTicket, type UploadedFile } from '../tickets/index.js';
+import { attachToCreation, changeAutomatically, createdInTransaction, ticketNumber, checkUpload, createTicket, findCategory, loadTicket, type UploadedFile } from '../tickets/index.js';
 import type { CatalogTables, FormField } from './catalog.tables.js';
 import { checkAnswers, checkForm, type Answer } from './fields.js';
 import * as repo from './catalog.repo.js';
@@ -244,8 +244,10 @@ const orderedTargets = prepare((db: Db, p: { ticketId: string }) =>
 
 /** The SLA's source of a request's own targets: those of the item it was ordered from. */
 export function catalogTargets(db: Db, ticketId: string): Promise<OwnTargets | undefined> {
-  // Read once per transaction; ordering an item remembers its targets (see orderItem).
+  // Read once per transaction; ordering an item remembers its targets (see orderItem), so a request
+  // made in this transaction has none to read.
   return memoInTransaction(db, `catalog-targets:${ticketId}`, async () => {
+    if (createdInTransaction(db, ticketId)) return undefined;
     const row = await orderedTargets.first(db, { ticketId });
     return row && targetsOf(row);
   });

@@ -192,7 +192,8 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
   const rendered = [];
   for (const { r, context } of mails.filter((m) => !failing.has(m.r.user.email)))
     rendered.push({ to: r.user.email, mail: render(r.user.locale, await withRatingLinks(app, trx, t, notice, r), context) });
-  await enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now);
+  // The receipt is sent in the transaction that made the request, before anything else about it.
+  await enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now, notice.kind === 'ticket_received');
   await repo.insertNotifications(trx, inAppRows);
 }
 
@@ -245,6 +246,9 @@ async function withRatingLinks(
  * Queues messages about a request, threaded: `[TD-000123]` leads each subject, its Message-ID starts
  * with the number, In-Reply-To and References name the earlier messages of the request to the same
  * address, and Reply-To is the desk's address, so that an answer comes back to the request.
+ * `first`: these are the first messages about the request (its receipt, in the transaction that
+ * made it: even a request made by mail has its message recorded only after), so there is no thread
+ * to read.
  */
 async function enqueueTicketMails(
   app: AppContext,
@@ -253,13 +257,15 @@ async function enqueueTicketMails(
   mails: { to: string; mail: { subject: string; text: string } }[],
   automatic: boolean,
   at: string,
+  first = false,
 ) {
   if (!mails.length) return;
   const number = ticketNumber(t.number);
   // The thread: what the desk sent to each address about the request and what it received from it.
   const addresses = mails.map((m) => m.to);
-  const inbound = await inboundMessageIds({ db: trx }, t.id, addresses, MAX_REFERENCES - 1);
-  const outbound = await threadMessageIds(trx, t.id, addresses, MAX_REFERENCES - 1);
+  const none = () => new Map(addresses.map((a) => [a, []]));
+  const inbound = first ? none() : await inboundMessageIds({ db: trx }, t.id, addresses, MAX_REFERENCES - 1);
+  const outbound = first ? none() : await threadMessageIds(trx, t.id, addresses, MAX_REFERENCES - 1);
   const outgoing = mails.map(({ to, mail }) => {
     const received = inbound.get(to)!;
     // In time order, except that a request made by mail has that first message as the thread's root

@@ -1,6 +1,6 @@
-import { scopedStorage } from '../../core/scoped-storage.js';
+import { scopedValue } from '../../core/scoped.js';
 
-const quiet = scopedStorage<true>();
+const quiet = scopedValue<true>();
 
 /**
  * Runs `fn` without notifying anyone of what it does: for loading history (the demo data set, an

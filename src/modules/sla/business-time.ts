@@ -128,6 +128,8 @@ interface Compiled {
   days: Map<number, number[]>;
   /** Block number → its span (see `spanFor`), the most recently used last. */
   spans: Map<number, Span | null>;
+  /** The zone's offset over a stretch of time with no transition in it (see `localDay`). */
+  steady?: { from: number; until: number; offsetMs: number };
 }
 
 const toMinutes = (hours: Interval[] | undefined) => (hours ?? []).flatMap(([s, e]) => [minuteOfDay(s)!, minuteOfDay(e)!]);
@@ -177,9 +179,20 @@ function compile(spec: CalendarSpec): Compiled {
 
 const dayKey = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-/** The local day number of an instant in the calendar's zone. */
+/**
+ * The local day number of an instant in the calendar's zone. Between two of the zone's transitions
+ * its offset is one, so the stretch around the last instant asked for is kept and an instant in it
+ * costs an addition (a conversion by Temporal costs microseconds, several times per request made).
+ */
 function localDay(c: Compiled, ms: number): number {
+  const s = c.steady;
+  if (s && ms >= s.from && ms < s.until) return Math.floor((ms + s.offsetMs) / DAY_MS);
   const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(c.timeZone);
+  const before = z.getTimeZoneTransition('previous');
+  const after = z.getTimeZoneTransition('next');
+  // An instant that is itself a transition has the one before that as its previous: the stretch starts at it.
+  const from = before && before.offsetNanoseconds === z.offsetNanoseconds ? before.epochMilliseconds : before ? ms : -Infinity;
+  c.steady = { from, until: after ? after.epochMilliseconds : Infinity, offsetMs: z.offsetNanoseconds / 1e6 };
   return Date.UTC(z.year, z.month - 1, z.day) / DAY_MS;
 }
 

@@ -66,9 +66,25 @@ async function load(db: Db, id: string): Promise<Calendar> {
   return toCalendar(row);
 }
 
+/**
+ * The spec last made of each calendar's stored rules, kept while the row says the same: the SLA
+ * engine reads a calendar at every request made, and parsing it and finding its compiled form
+ * through its JSON text cost more than the read (a spec is an immutable value; see business-time).
+ */
+const specs = new Map<string, { rules: string; spec: CalendarSpec }>();
+const MAX_SPECS = 256;
+
 /** The working-time rules of a calendar, for the SLA engine; NotFound when there is no such calendar. */
 export async function getCalendarSpec(db: Db, id: string): Promise<CalendarSpec> {
-  return specOf(await load(db, id));
+  const row = await repo.findCalendar(db, id);
+  if (!row) throw new NotFound('Calendar');
+  const rules = [row.time_zone, row.always_open, row.week, row.holidays, row.working_days, row.special_days].join('\u0000');
+  const kept = specs.get(id);
+  if (kept?.rules === rules) return kept.spec;
+  const spec = specOf(toCalendar(row));
+  if (!kept && specs.size >= MAX_SPECS) specs.delete(specs.keys().next().value!);
+  specs.set(id, { rules, spec });
+  return spec;
 }
 
 export async function listCalendars(app: AppContext, actor: Actor): Promise<Calendar[]> {

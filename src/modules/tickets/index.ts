@@ -6,7 +6,7 @@ export type { Status, Priority, TicketType } from './tickets.tables.js';
 import type { Db } from '../db.js';
 
 /** A ticket by id without any caller's scope: for the engine's own work (timers, escalation, the reactions to its events). */
-export { findTicketById, refreshSlaDue } from './tickets.repo.js';
+export { createdInTransaction, findTicketById, refreshSlaDue } from './tickets.repo.js';
 export { changeAutomatically, SYSTEM_ACTOR, updateTicket, type UpdateTicketInput } from './tickets.service.js';
 export { addComment, attachToCreation, checkUpload, recordTimelineEvent, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';

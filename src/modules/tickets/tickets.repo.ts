@@ -3,7 +3,7 @@ import type { DialectName } from '../../core/db/connect.js';
 import { nextCounterValue } from '../../core/db/counters.js';
 import { pick, prepare, type ParamValue } from '../../core/db/prepared.js';
 import { fullTextCount, fullTextMatch, searchWords } from '../../core/db/full-text.js';
-import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
+import { isRemembered, memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import type { Db } from '../db.js';
 import type { TicketScope } from './tickets.policy.js';
 import { contractDueSql, TICKET_SUBJECTS, type TicketTables } from './tickets.tables.js';
@@ -91,8 +91,16 @@ export async function insertTicket(db: Db, dialect: DialectName, row: NewTicket)
   const t = dialect === 'sqlite' ? await insertNumbered.first(db, { ...row, number: await nextCounterValue(db, 'ticket_number') }) : await insertSequenced.first(db, row);
   if (!t) throw new Error('The request was not inserted');
   rememberInTransaction(db, `ticket:${t.id}`, t);
+  rememberInTransaction(db, `created:${t.id}`, true);
   return t;
 }
+
+/**
+ * Whether the request was made in this very transaction: then no other module has a row of its own
+ * about it yet but those written in this transaction (a reaction that remembers what it writes needs
+ * not look for an older one).
+ */
+export const createdInTransaction = (db: Db, id: string): boolean => isRemembered(db, `created:${id}`);
 
 type TicketPatch = Updateable<TicketTables['tickets']>;
 /** The version-checked update, prepared once per set of columns it sets (a few dozen at most come from the code). */

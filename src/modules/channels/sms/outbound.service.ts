@@ -1,5 +1,5 @@
 import { narrow } from '../../../core/db/connect.js';
-import { scopedStorage } from '../../../core/scoped-storage.js';
+import { scopedValue } from '../../../core/scoped.js';
 import { enqueueMail, type MailTables } from '../../../core/mail/outbox.js';
 import type { AppContext, Db } from '../../db.js';
 import { smsShape } from './gsm.js';
@@ -13,7 +13,7 @@ export interface OutgoingSms {
   userId: string | null;
 }
 
-const arrivedBy = scopedStorage<string>();
+const arrivedBy = scopedValue<string>();
 
 /**
  * Runs the processing of an inbound SMS: the notices it causes (the receipt of the request it
