@@ -40,7 +40,11 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   const planned = await plan(app, trx, e);
   if (!planned) return;
   const t = (await findTicketById(trx, e.subjectId))!;
-  let recipients = await recipientsOf(trx, t, planned.rules, e.actorId);
+  let recipients = await recipientsOf(trx, t, planned.rules, e.actorId, planned.authorId ? [planned.authorId] : []);
+  if (planned.notice.kind === 'ticket_replied' && planned.authorId) {
+    const author = (await findUsersOnce(trx, [planned.authorId])).get(planned.authorId);
+    if (author) planned.notice.authorName = author.name;
+  }
   // Whoever makes a request is told its number, by every channel (the portal too: the receipt is
   // what they keep and what they answer to).
   if (planned.notice.kind === 'ticket_received' && e.actorId === t.requester_id) {
@@ -55,7 +59,7 @@ async function plan(
   app: AppContext,
   trx: Db,
   e: DomainEvent,
-): Promise<{ notice: Notice; rules: Rule[] } | null> {
+): Promise<{ notice: Notice; rules: Rule[]; authorId?: string } | null> {
   const data = (e.data ?? {}) as Record<string, unknown>;
   switch (e.type) {
     case 'ticket.created':
@@ -63,16 +67,13 @@ async function plan(
     case 'ticket.replied': {
       const entry = await findEntry(trx, e.subjectId, Number(data.entryId));
       if (!entry || entry.kind !== 'reply') return null;
-      const author = entry.author_id ? (await findUsersOnce(trx, [entry.author_id])).get(entry.author_id) : undefined;
-      const notice: Notice = {
-        kind: 'ticket_replied',
-        authorName: author?.name ?? 'Tierdesk',
-        body: entry.body,
-      };
+      // The author's name is read with the recipients (onEvent), in one statement.
+      const notice: Notice = { kind: 'ticket_replied', authorName: 'Tierdesk', body: entry.body };
       // A client's answer goes to whoever handles the request; a staff answer to the client side.
       return {
         notice,
         rules: data.byStaff ? ['requester', 'watchers', 'assignee'] : ['watchers', 'assignee_or_line'],
+        ...(entry.author_id && { authorId: entry.author_id }),
       };
     }
     case 'ticket.status_changed': {
