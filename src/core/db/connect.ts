@@ -146,7 +146,6 @@ let statements = 0;
 /** Every query's time, for the metrics (tierdesk_db_query_duration_seconds); and their count. */
 const timeQuery = (e: LogEvent) => {
   statements++;
-  if ((globalThis as any).__traceSql) console.log('SQL', e.queryDurationMillis.toFixed(2), e.query.sql.slice(0, 400).replace(/\s+/g, ' '));
   observeQuery(e.queryDurationMillis / 1000, e.level === 'query');
 };
 
