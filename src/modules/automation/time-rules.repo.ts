@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import { PURGE_BATCH } from '../../core/db/batches.js';
+import type { FactExpression } from '../../core/events/events.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import { prepare } from '../../core/db/prepared.js';
 import type { DB, Db } from '../db.js';
@@ -156,12 +157,13 @@ export type TimesChange = 'change' | 'staff_reply' | 'requester_reply';
  * Compares with what was stored rather than trusting the event's order, so that events raised
  * while another is being handled (an assignment on creation) leave the same result.
  */
-export async function syncTicketTimes(db: Db, ticketId: string, now: string, change: TimesChange): Promise<void> {
-  // The request as the transaction left it, and its times read once per transaction (written through here only).
+export async function syncTicketTimes(db: Db, ticketId: string, now: string, change: TimesChange, facts?: Readonly<Record<string, unknown>>): Promise<void> {
+  // The request as the transaction left it, and its times read once per transaction (written
+  // through here only), by the event's own statement when it brought them (TIMES_FACTS).
   const t = await findTicketById(db, ticketId);
   if (!t) return;
   const key = `ticket-times:${ticketId}`;
-  const row = await memoInTransaction(db, key, () => ticketTimes.first(db, { ticketId }));
+  const row = await memoInTransaction(db, key, async () => (facts ? timesOfFacts(ticketId, facts) : ticketTimes.first(db, { ticketId })));
   const done = DONE.includes(t.status);
   const unassigned_since = t.assignee_id ? null : (row?.unassigned_since ?? now);
   let awaiting_reply_since = row ? row.awaiting_reply_since : now;
@@ -215,6 +217,25 @@ export async function purgeEndedTimeRuns(db: Db, rule: { id: string; field: Time
 }
 
 type Times = DB['automation_ticket_times'];
+/** A request's times as facts of its event (see EventBus.fact): each column by a subquery on the event's subject. */
+export const TIMES_FACTS = (['status', 'status_since', 'unassigned_since', 'awaiting_reply_since'] as const).map((column) => ({
+  name: `times.${column}`,
+  expression: ((eb) => eb.selectFrom('automation_ticket_times as a').select(`a.${column}`).whereRef('a.ticket_id', '=', 'events.subject_id')) as FactExpression,
+}));
+
+/** The times the facts brought; none when the request has no row yet (its status is never null). */
+function timesOfFacts(ticketId: string, facts: Readonly<Record<string, unknown>>): Times | undefined {
+  const status = facts['times.status'] as string | null;
+  if (status === null || status === undefined) return undefined;
+  return {
+    ticket_id: ticketId,
+    status,
+    status_since: facts['times.status_since'] as string,
+    unassigned_since: facts['times.unassigned_since'] as string | null,
+    awaiting_reply_since: facts['times.awaiting_reply_since'] as string | null,
+  };
+}
+
 const ticketTimes = prepare((db: Db, p: { ticketId: string }) => db.selectFrom('automation_ticket_times').selectAll().where('ticket_id', '=', p.ticketId));
 const insertTimes = prepare((db: Db, p: Times) =>
   db.insertInto('automation_ticket_times').values({ ticket_id: p.ticket_id, status: p.status, status_since: p.status_since, unassigned_since: p.unassigned_since, awaiting_reply_since: p.awaiting_reply_since }),
