@@ -140,15 +140,20 @@ const STAFF_ONLY = new Set<Notice['kind']>(['sla_warning', 'sla_breached', 'hand
 export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: Notice, recipients: Recipient[]) {
   const audience = recipients.filter((r) => r.side === 'staff' || !STAFF_ONLY.has(notice.kind));
   if (!audience.length) return;
-  const choices = await repo.choicesFor(
-    trx,
-    audience.map((r) => r.user.id),
-    notice.kind,
-  );
   const number = ticketNumber(t.number);
-  const [requester, org] = await Promise.all([
+  // Everything the notice depends on, asked together (one write to PostgreSQL): the choices, the
+  // names, and for every address a mail may go to whether it bounces and its thread so far.
+  const addresses = [...new Set(audience.map((r) => r.user.email).filter((a) => !a.endsWith('.invalid')))];
+  const [choices, requester, org, failing, thread] = await Promise.all([
+    repo.choicesFor(
+      trx,
+      audience.map((r) => r.user.id),
+      notice.kind,
+    ),
     findUsersOnce(trx, [t.requester_id]).then((m) => m.get(t.requester_id)),
     findOrganizationOnce(trx, t.organization_id),
+    failingAddresses(trx, addresses),
+    readThread(trx, t, addresses),
   ]);
   const now = app.clock.now().toISOString();
   const inAppRows: Parameters<typeof repo.insertNotifications>[1] = [];
@@ -188,12 +193,11 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
     if (choice.sms && r.user.phone)
       await enqueueSms(app, trx, { to: r.user.phone, text: renderSms(r.user.locale, notice, context), ticketId: t.id, userId: r.user.id });
   }
-  // The mail: every recipient's address checked, thread read and message queued together.
-  const failing = await failingAddresses(trx, mails.map((m) => m.r.user.email));
+  // The mail: to every recipient whose address does not bounce, threaded, queued together.
   const rendered = [];
   for (const { r, context } of mails.filter((m) => !failing.has(m.r.user.email)))
     rendered.push({ to: r.user.email, mail: render(r.user.locale, await withRatingLinks(app, trx, t, notice, r), context) });
-  await enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now);
+  await enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now, thread);
   await repo.insertNotifications(trx, inAppRows);
 }
 
@@ -242,6 +246,17 @@ async function withRatingLinks(
   return { ...notice, ratingLinks: [1, 2, 3, 4, 5].map((n) => `${base}?rating=${n}`) };
 }
 
+type Thread = Awaited<ReturnType<typeof readThread>>;
+
+/** The thread of a request with each address: what the desk sent there and what it received from there. */
+async function readThread(trx: Db, t: TicketRow, addresses: string[]) {
+  const [inbound, outbound] = await Promise.all([
+    inboundMessageIds({ db: trx }, t.id, addresses, MAX_REFERENCES - 1),
+    threadMessageIds(trx, t.id, addresses, MAX_REFERENCES - 1),
+  ]);
+  return { inbound, outbound };
+}
+
 /**
  * Queues messages about a request, threaded: `[TD-000123]` leads each subject, its Message-ID starts
  * with the number, In-Reply-To and References name the earlier messages of the request to the same
@@ -254,13 +269,11 @@ async function enqueueTicketMails(
   mails: { to: string; mail: { subject: string; text: string } }[],
   automatic: boolean,
   at: string,
+  thread?: Thread,
 ) {
   if (!mails.length) return;
   const number = ticketNumber(t.number);
-  // The thread: what the desk sent to each address about the request and what it received from it.
-  const addresses = mails.map((m) => m.to);
-  const inbound = await inboundMessageIds({ db: trx }, t.id, addresses, MAX_REFERENCES - 1);
-  const outbound = await threadMessageIds(trx, t.id, addresses, MAX_REFERENCES - 1);
+  const { inbound, outbound } = thread ?? (await readThread(trx, t, mails.map((m) => m.to)));
   const outgoing = mails.map(({ to, mail }) => {
     const received = inbound.get(to)!;
     // In time order, except that a request made by mail has that first message as the thread's root
