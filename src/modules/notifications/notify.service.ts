@@ -197,8 +197,8 @@ export async function deliver(app: AppContext, trx: Db, t: TicketRow, notice: No
   const rendered = [];
   for (const { r, context } of mails.filter((m) => !failing.has(m.r.user.email)))
     rendered.push({ to: r.user.email, mail: render(r.user.locale, await withRatingLinks(app, trx, t, notice, r), context) });
-  await enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now, thread);
-  await repo.insertNotifications(trx, inAppRows);
+  // The mail and the feed's rows are written together.
+  await Promise.all([enqueueTicketMails(app, trx, t, rendered, notice.kind !== 'ticket_replied', now, thread), repo.insertNotifications(trx, inAppRows)]);
 }
 
 /**
