@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql, type Generated, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { deleteInBatches } from '../db/batches.js';
 import { narrow } from '../db/connect.js';
+import { prepare, prepareRows, type ParamValue } from '../db/prepared.js';
 import type { ModuleMigration } from '../db/migrate.js';
 import { nowIso } from '../ids/ids.js';
 
@@ -159,8 +160,27 @@ export async function enqueueMail(trx: AnyDb, mail: OutgoingMail, at: string = n
 
 /** Queues several messages in the caller's transaction, in one statement. */
 export async function enqueueMails(trx: AnyDb, mails: OutgoingMail[], at: string = nowIso()): Promise<void> {
-  if (mails.length) await narrow<MailTables>(trx).insertInto('mail_outbox').values(mails.map((m) => outboxRow(m, at))).execute();
+  await insertOutboxRows.run(narrow<MailTables>(trx), mails.map((m) => outboxRow(m, at)));
 }
+
+const insertOutboxRows = prepareRows((db: Kysely<MailTables>, rows: ReturnType<typeof outboxRow>[]) =>
+  db.insertInto('mail_outbox').values(
+    rows.map((r) => ({
+      to_address: r.to_address,
+      subject: r.subject,
+      text_body: r.text_body,
+      status: r.status,
+      created_at: r.created_at,
+      message_id: r.message_id,
+      ticket_id: r.ticket_id,
+      reply_to: r.reply_to,
+      in_reply_to: r.in_reply_to,
+      thread_references: r.thread_references,
+      headers: r.headers,
+      channel: r.channel,
+    })),
+  ),
+);
 
 /**
  * For each of `keys`, the first row and the last `last` rows (by id) that `rows(key)` selects, oldest
@@ -174,13 +194,23 @@ export async function threadEnds<R extends { id: number | string }>(
   rows: (key: string) => SelectQueryBuilder<any, any, R>,
   last: number,
 ): Promise<Map<string, R[]>> {
-  const out = new Map(keys.map((key) => [key, [] as R[]]));
-  if (!keys.length) return out;
-  const ends = keys.flatMap((key, k) => [
-    db.selectFrom(rows(key).select(sql.lit(k).as('k')).orderBy('id').limit(1).as(`f${k}`)).selectAll(),
-    db.selectFrom(rows(key).select(sql.lit(k).as('k')).orderBy('id', 'desc').limit(last).as(`l${k}`)).selectAll(),
-  ]);
-  const found = (await ends.slice(1).reduce((q, e) => q.unionAll(e), ends[0]!).execute()) as (R & { k: number })[];
+  if (!keys.length) return new Map();
+  return endsByKey(keys, (await endsQuery(db, keys.length, (k) => rows(keys[k]!), last).execute()) as (R & { k: number })[]);
+}
+
+/** The union of each key's first row and its last `last` rows, each tagged with the key's place `k`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function endsQuery<R>(db: AnyDb, count: number, rows: (k: number) => SelectQueryBuilder<any, any, R>, last: number | ParamValue) {
+  const ends = Array.from({ length: count }, (_, k) => [
+    db.selectFrom(rows(k).select(sql.lit(k).as('k')).orderBy('id').limit(1).as(`f${k}`)).selectAll(),
+    db.selectFrom(rows(k).select(sql.lit(k).as('k')).orderBy('id', 'desc').limit(last as number).as(`l${k}`)).selectAll(),
+  ]).flat();
+  return ends.slice(1).reduce((q, e) => q.unionAll(e), ends[0]!);
+}
+
+/** The rows endsQuery found, by key, oldest first, each once. */
+function endsByKey<R extends { id: number | string }>(keys: string[], found: (R & { k: number })[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
   for (const [k, key] of keys.entries()) {
     const byId = new Map(found.filter((r) => Number(r.k) === k).map(({ k: _, ...r }) => [Number(r.id), r as unknown as R]));
     out.set(key, [...byId.entries()].sort(([a], [b]) => a - b).map(([, r]) => r));
@@ -190,15 +220,28 @@ export async function threadEnds<R extends { id: number | string }>(
 
 /** The Message-IDs of the earlier messages about one request to each of `to`, oldest first (see threadEnds). */
 export async function threadMessageIds(anyDb: AnyDb, ticketId: string, to: string[], last: number): Promise<Map<string, { messageId: string; at: string }[]>> {
+  if (!to.length) return new Map();
   const db = narrow<MailTables>(anyDb);
-  const ends = await threadEnds(
-    db,
-    to,
-    (address) => db.selectFrom('mail_outbox').select(['id', 'message_id', 'created_at']).where('ticket_id', '=', ticketId).where('to_address', '=', address).where('message_id', 'is not', null),
-    last,
-  );
+  // Prepared once per number of addresses (a notice has a few): building the union costs more than running it.
+  let query = threadQueries.get(to.length);
+  if (!query && to.length <= 8) threadQueries.set(to.length, (query = prepareThread(to.length)));
+  const found = query
+    ? await query.all(db, { ticketId, last, ...Object.fromEntries(to.map((a, k) => [`to${k}`, a])) })
+    : await endsQuery(db, to.length, (k) => outboxOf(db, ticketId, to[k]!), last).execute();
+  const ends = endsByKey(to, found as ({ id: number; message_id: string | null; created_at: string } & { k: number })[]);
   return new Map([...ends].map(([address, rows]) => [address, rows.map((r) => ({ messageId: r.message_id!, at: r.created_at }))]));
 }
+
+const outboxOf = (db: Kysely<MailTables>, ticketId: ParamValue, address: ParamValue) =>
+  db
+    .selectFrom('mail_outbox')
+    .select(['id', 'message_id', 'created_at'])
+    .where('ticket_id', '=', ticketId as string)
+    .where('to_address', '=', address as string)
+    .where('message_id', 'is not', null);
+const threadQueries = new Map<number, ReturnType<typeof prepareThread>>();
+const prepareThread = (count: number) =>
+  prepare((db: Kysely<MailTables>, p: Record<string, ParamValue>) => endsQuery(db, count, (k) => outboxOf(db, p.ticketId!, p[`to${k}`]!), p.last!));
 
 /** A dead letter as admins see it. */
 export interface DeadLetter {

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { PURGE_BATCH } from '../../../core/db/batches.js';
 import { narrow } from '../../../core/db/connect.js';
+import { prepareList } from '../../../core/db/prepared.js';
 import type { MailTables } from '../../../core/mail/outbox.js';
 import type { Db } from '../../db.js';
 import type { EmailTables, MessageStatus } from './email.tables.js';
@@ -169,15 +170,16 @@ export async function ticketForMessageIds(db: Db, ids: string[]): Promise<string
 }
 
 /** The messages with a Message-ID about a request from the given (lower-case) addresses, oldest first; `sender` lower case. */
-export const inboundThread = (db: Db, ticketId: string, senders: string[]) =>
+export const inboundThread = (db: Db, ticketId: string, senders: string[]) => inboundOf.all(db, { ticketId }, senders);
+const inboundOf = prepareList((db: Db, p: { ticketId: string }, senders) =>
   db
     .selectFrom('email_messages')
     .select((eb) => ['message_id', 'received_at', eb.fn<string>('lower', ['from_address']).as('sender')])
-    .where('ticket_id', '=', ticketId)
+    .where('ticket_id', '=', p.ticketId)
     .where('message_id', 'is not', null)
-    .where((eb) => eb(eb.fn('lower', ['from_address']), 'in', senders))
-    .orderBy('id')
-    .execute();
+    .where((eb) => eb(eb.fn('lower', ['from_address']), 'in', senders as string[]))
+    .orderBy('id'),
+);
 
 export interface MessageListQuery {
   statuses?: MessageStatus[];
@@ -211,8 +213,8 @@ export function listMessages(db: Db, q: MessageListQuery) {
 
 // Failing addresses
 
-export const findFailingAddresses = async (db: Db, addresses: string[]) =>
-  addresses.length ? db.selectFrom('email_failing_addresses').select('address').where('address', 'in', addresses).execute() : [];
+export const findFailingAddresses = async (db: Db, addresses: string[]) => (addresses.length ? failingOf.all(db, {}, addresses) : []);
+const failingOf = prepareList((db: Db, _p: Record<string, never>, addresses) => db.selectFrom('email_failing_addresses').select('address').where('address', 'in', addresses as string[]));
 
 export const listFailingAddresses = (db: Db, limit: number) =>
   db.selectFrom('email_failing_addresses').selectAll().orderBy('last_failed_at', 'desc').limit(limit).execute();
