@@ -31,7 +31,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const BACKLOG = Number(process.env.BENCH_WRITES_BACKLOG ?? 20_000);
 /** Requests the replies and notes go to, round robin, so that concurrent answers rarely meet on one. */
 const ANSWERED = 64;
-const TARGETS = { createPostgres: 500, createSqlite: 1000, replyPostgresFactor: 4 };
+// The reply on PostgreSQL: four times the ~100 per second it started from (issue 19).
+const TARGETS = { createPostgres: 500, createSqlite: 1000, replyPostgresFactor: 4, replyPostgresBefore: 100 };
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 /**
@@ -169,6 +170,7 @@ export async function benchWrites(): Promise<object[]> {
       targets: {
         createRpsC16: { value: create!.rps, target, met: create!.rps >= target },
         replyToNoteRpsC16: { value: Number((reply!.rps / note!.rps).toFixed(3)) },
+        ...(pgUrl && { replyRpsC16: { value: reply!.rps, target: TARGETS.replyPostgresFactor * TARGETS.replyPostgresBefore, met: reply!.rps >= TARGETS.replyPostgresFactor * TARGETS.replyPostgresBefore } }),
       },
     };
     results.push(summary);

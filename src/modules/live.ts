@@ -12,10 +12,14 @@ const CLIENT_VISIBLE = new Set(['ticket.created', 'ticket.replied', 'ticket.reop
 
 /** Which changes reach the live stream: every ticket, SLA and call event, published with the change. */
 export function publishLiveChanges(app: AppContext, hub: LiveHub) {
+  // On PostgreSQL the event's own insert sends the NOTIFY, which PostgreSQL delivers on commit.
+  const notify = hub.notifyOfEvent();
   for (const prefix of ['ticket.', 'sla.', 'call.'])
-    app.events.on(prefix, async (trx, e) => {
-      if (hub.active) await hub.publish(trx, { type: e.type, subjectType: e.subjectType, subjectId: e.subjectId });
-    });
+    if (notify) app.events.fact(prefix, 'live.notified', notify);
+    else
+      app.events.on(prefix, async (trx, e) => {
+        if (hub.active) await hub.publish(trx, { type: e.type, subjectType: e.subjectType, subjectId: e.subjectId });
+      });
 }
 
 /**

@@ -8,9 +8,9 @@ import { onTicketStatusChanged } from './kb/index.js';
 import { onReportEvent, onRequestCreating, onScheduledReport, REPORT_EVENTS, SCHEDULES } from './reports/index.js';
 import { onOvernightTimer, OVERNIGHT_TIMER } from './timetracking/index.js';
 import { applyScheduledSync, prepareScheduledSync, SYNC_TIMER } from './identity/directory-sync/sync.service.js';
-import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS } from './webhooks/index.js';
+import { applyDelivery, DELIVERY_TIMER, onWebhookEvent, prepareDelivery, WEBHOOK_EVENTS, WEBHOOK_FACT, webhookFact } from './webhooks/index.js';
 import { RETENTION_TIMER, retentionHandler } from './retention/index.js';
-import { onMajorIncidentReplied, onMajorIncidentStatusChanged } from './problems/index.js';
+import { onMajorIncidentReplied, onMajorIncidentStatusChanged, OPEN_MAJOR_FACT, openMajorFact } from './problems/index.js';
 import { addTargetSource } from './sla/index.js';
 import { catalogTargets } from './catalog/index.js';
 import { guardStatusChange, onReply as onChangeReply } from './changes/index.js';
@@ -32,6 +32,7 @@ export function subscribeModules(app: AppContext) {
   // The knowledge base indexes a request when it is resolved or closed, and drops it when reopened.
   app.events.on('ticket.status_changed', (trx, e) => onTicketStatusChanged(within(app, trx), e));
   // A major incident's public update reaches its children's people; its resolution resolves them.
+  app.events.fact('ticket.replied', OPEN_MAJOR_FACT, openMajorFact);
   app.events.on('ticket.replied', (trx, e) => onMajorIncidentReplied(within(app, trx), trx, e));
   app.events.on('ticket.status_changed', (trx, e) => onMajorIncidentStatusChanged(within(app, trx), trx, e));
   // Reports keep their read model, after the clocks have moved and the request has been assigned.
@@ -39,6 +40,7 @@ export function subscribeModules(app: AppContext) {
   // Last, so that a notice sees the request as the other reactions left it (e.g. assigned after a move).
   for (const type of NOTIFIABLE_EVENTS) app.events.on(type, (trx, e) => onNotifiableEvent(within(app, trx), trx, e));
   // Outbound webhooks: a delivery row per subscriber, posted after the commit by a timer.
+  for (const type of WEBHOOK_EVENTS) app.events.fact(type, WEBHOOK_FACT, webhookFact);
   for (const type of WEBHOOK_EVENTS) app.events.on(type, (trx, e) => onWebhookEvent(within(app, trx), trx, e));
   // Changes: nothing is worked before approval (409); an approver's reply "approve"/"reject" decides.
   app.events.on('ticket.status_changed', (trx, e) => guardStatusChange(within(app, trx), trx, e));

@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPgSchema, DATABASES, type DbKind } from '../../../test/support/databases.js';
-import { openDatabase, type DbHandle } from './connect.js';
+import { inTransaction, openDatabase, type DbHandle } from './connect.js';
 
 interface Tables {
   notes: { id: number; body: string; extra?: string | null };
@@ -88,5 +88,29 @@ describe.each(DATABASES)('the database connection (%s)', (kind: DbKind) => {
     const streamed: unknown[] = [];
     for await (const r of h.db.selectFrom('notes').selectAll().orderBy('id').stream()) streamed.push(r);
     expect(streamed).toEqual([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]);
+  });
+
+  it('keeps a transaction whole whose begin waits for its first statement and whose statements go out together', async () => {
+    const { h } = await open();
+    await sql`create table notes (id integer primary key, body text not null)`.execute(h.db);
+    // Statements issued together in a transaction answer each their own, in order.
+    const answers = await inTransaction(h.db, (trx) =>
+      Promise.all([trx.insertInto('notes').values({ id: 1, body: 'one' }).execute(), all(trx), trx.insertInto('notes').values({ id: 2, body: 'two' }).execute(), all(trx)]),
+    );
+    expect(answers[1]).toEqual([{ id: 1, body: 'one' }]);
+    expect(answers[3]).toEqual([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]);
+    // A first statement that fails (it went out with the begin): the caller hears it and nothing stays.
+    const first = await inTransaction(h.db, (trx) => trx.insertInto('notes').values({ id: 1, body: 'again' }).execute()).catch((err: Error) => err);
+    expect(first).toBeInstanceOf(Error);
+    // A later one that fails takes the earlier ones of its transaction with it.
+    const later = await inTransaction(h.db, async (trx) => {
+      await trx.insertInto('notes').values({ id: 3, body: 'three' }).execute();
+      await trx.insertInto('notes').values({ id: 2, body: 'dup' }).execute();
+    }).catch((err: Error) => err);
+    expect(later).toBeInstanceOf(Error);
+    expect(await all(h.db)).toEqual([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]);
+    // The connection is whole afterwards (the pool here has one): a transaction and a plain query work.
+    await inTransaction(h.db, (trx) => trx.insertInto('notes').values({ id: 4, body: 'four' }).execute());
+    expect((await all(h.db)).map((n) => n.id)).toEqual([1, 2, 4]);
   });
 });

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from '../db/connect.js';
+import type { FactExpression } from '../events/events.js';
 
 /** Who may hear of a change: everyone on the provider's side, and on the client side as scoped here. */
 export interface Audience {
@@ -78,6 +79,19 @@ export class LiveHub {
   /** Whether anyone may be listening: on SQLite only this process's streams can be. */
   get active(): boolean {
     return this.dialect === 'postgres' || this.subscribers.size > 0;
+  }
+
+  /**
+   * On PostgreSQL, the NOTIFY of an event's change as an expression over its `events` row, for the
+   * statement that appends the event to send it (see EventBus.fact): the same message `publish`
+   * sends, without a statement of its own. Undefined on SQLite.
+   */
+  notifyOfEvent(): FactExpression | undefined {
+    if (this.dialect !== 'postgres') return undefined;
+    return (eb) => {
+      const change = eb.fn('json_build_object', [sql.lit('type'), eb.ref('events.type'), sql.lit('subjectType'), eb.ref('events.subject_type'), sql.lit('subjectId'), eb.ref('events.subject_id')]);
+      return sql`pg_notify(${CHANNEL}, json_build_object('scope', ${this.scope}::text, 'c', ${change})::text)`;
+    };
   }
 
   /** Publishes from inside the transaction `trx` of the change. */

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import { PURGE_BATCH } from '../../core/db/batches.js';
+import type { FactExpression } from '../../core/events/events.js';
 import { memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import { prepare } from '../../core/db/prepared.js';
 import type { DB, Db } from '../db.js';
@@ -35,7 +36,16 @@ function appliesTo(eb: Eb, field: TimeField) {
 }
 
 /** A column of the request a pass may narrow by in SQL before the full conditions are checked. */
-export type PrefilterColumn = 'status' | 'priority' | 'line' | 'channel' | 'type' | 'category_id' | 'group_id' | 'assignee_id' | 'organization_id';
+export type PrefilterColumn =
+  | 'status'
+  | 'priority'
+  | 'line'
+  | 'channel'
+  | 'type'
+  | 'category_id'
+  | 'group_id'
+  | 'assignee_id'
+  | 'organization_id';
 /** `column` in (or not in) `values`; null among the values stands for "none". */
 export interface Prefilter {
   column: PrefilterColumn;
@@ -49,10 +59,16 @@ function prefilter(eb: Eb, f: Prefilter) {
   const values = f.values.filter((v): v is string => v !== null);
   const hasNull = values.length < f.values.length;
   if (f.op === 'in') {
-    const parts = [...(values.length ? [eb(col, 'in', values)] : []), ...(hasNull ? [eb(col, 'is', null)] : [])];
+    const parts = [
+      ...(values.length ? [eb(col, 'in', values)] : []),
+      ...(hasNull ? [eb(col, 'is', null)] : []),
+    ];
     return parts.length ? eb.or(parts) : eb.lit(false);
   }
-  const parts = [...(values.length ? [eb.or([eb(col, 'not in', values), eb(col, 'is', null)])] : []), ...(hasNull ? [eb(col, 'is not', null)] : [])];
+  const parts = [
+    ...(values.length ? [eb.or([eb(col, 'not in', values), eb(col, 'is', null)])] : []),
+    ...(hasNull ? [eb(col, 'is not', null)] : []),
+  ];
   return parts.length ? eb.and(parts) : eb.lit(true);
 }
 
@@ -80,10 +96,14 @@ export interface CandidateQuery {
  * yet acted on in this period, narrowed by the prefilters. One statement over the index of the
  * condition's "since" column; the earliest periods first.
  */
-export async function findCandidates(db: Db, q: CandidateQuery): Promise<{ ticketId: string; periodStart: string }[]> {
+export async function findCandidates(
+  db: Db,
+  q: CandidateQuery,
+): Promise<{ ticketId: string; periodStart: string }[]> {
   // One statement per calendar: each then reads its index up to its own cutoff (an OR of ranges reads more).
   const found: { ticketId: string; periodStart: string }[] = [];
-  for (const group of q.groups) found.push(...((await findCandidatesQuery(db, q, group).execute()) as typeof found));
+  for (const group of q.groups)
+    found.push(...((await findCandidatesQuery(db, q, group).execute()) as typeof found));
   return found.sort((x, y) => Date.parse(x.periodStart) - Date.parse(y.periodStart)).slice(0, q.limit);
 }
 
@@ -97,7 +117,9 @@ function findCandidatesQuery(db: Db, q: CandidateQuery, g: CutoffGroup) {
     .where((eb) => appliesTo(eb, q.field))
     .where(since, '<=', g.cutoff)
     .$if(g.after !== undefined, (qb) => qb.where(since, '>', g.after!))
-    .$if(g.organizationIds !== undefined, (qb) => qb.where('t.organization_id', 'in', g.organizationIds!.length ? g.organizationIds! : ['']))
+    .$if(g.organizationIds !== undefined, (qb) =>
+      qb.where('t.organization_id', 'in', g.organizationIds!.length ? g.organizationIds! : ['']),
+    )
     .where((eb) => eb.and(q.prefilters.map((f) => prefilter(eb, f))))
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -115,7 +137,11 @@ function findCandidatesQuery(db: Db, q: CandidateQuery, g: CutoffGroup) {
 }
 
 /** The start of a request's present period for a time condition; undefined when it is not in one. */
-export async function currentPeriodStart(db: Db, ticketId: string, field: TimeField): Promise<string | undefined> {
+export async function currentPeriodStart(
+  db: Db,
+  ticketId: string,
+  field: TimeField,
+): Promise<string | undefined> {
   const since = SINCE[field];
   const row = await db
     .selectFrom('automation_ticket_times as a')
@@ -132,7 +158,10 @@ export async function currentPeriodStart(db: Db, ticketId: string, field: TimeFi
  * claimed already (by an earlier pass, or by another worker; on PostgreSQL a concurrent claim waits
  * for the other transaction and then finds its row).
  */
-export async function claimTimeRun(db: Db, r: { ruleId: string; ticketId: string; periodStart: string; at: string }): Promise<boolean> {
+export async function claimTimeRun(
+  db: Db,
+  r: { ruleId: string; ticketId: string; periodStart: string; at: string },
+): Promise<boolean> {
   const row = await db
     .insertInto('automation_time_runs')
     .values({ rule_id: r.ruleId, ticket_id: r.ticketId, period_start: r.periodStart, at: r.at })
@@ -156,27 +185,57 @@ export type TimesChange = 'change' | 'staff_reply' | 'requester_reply';
  * Compares with what was stored rather than trusting the event's order, so that events raised
  * while another is being handled (an assignment on creation) leave the same result.
  */
-export async function syncTicketTimes(db: Db, ticketId: string, now: string, change: TimesChange): Promise<void> {
-  // The request as the transaction left it, and its times read once per transaction (written through here only).
+export async function syncTicketTimes(
+  db: Db,
+  ticketId: string,
+  now: string,
+  change: TimesChange,
+  facts?: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  // The request as the transaction left it, and its times read once per transaction (written
+  // through here only), by the event's own statement when it brought them (TIMES_FACTS).
   const t = await findTicketById(db, ticketId);
   if (!t) return;
   const key = `ticket-times:${ticketId}`;
   // A request made in this transaction has no times but those written here (remembered).
-  const row = await memoInTransaction(db, key, async () => (createdInTransaction(db, ticketId) ? undefined : ticketTimes.first(db, { ticketId })));
+  const row = await memoInTransaction(db, key, async () =>
+    createdInTransaction(db, ticketId)
+      ? undefined
+      : facts
+        ? timesOfFacts(ticketId, facts)
+        : ticketTimes.first(db, { ticketId }),
+  );
   const done = DONE.includes(t.status);
   const unassigned_since = t.assignee_id ? null : (row?.unassigned_since ?? now);
   let awaiting_reply_since = row ? row.awaiting_reply_since : now;
   if (change === 'staff_reply' || done) awaiting_reply_since = null;
   else if (change === 'requester_reply') awaiting_reply_since ??= now;
   if (!row) {
-    const values = { ticket_id: ticketId, status: t.status, status_since: now, unassigned_since, awaiting_reply_since };
+    const values = {
+      ticket_id: ticketId,
+      status: t.status,
+      status_since: now,
+      unassigned_since,
+      awaiting_reply_since,
+    };
     await insertTimes.run(db, values);
     rememberInTransaction(db, key, values);
     return;
   }
   const status_since = row.status === t.status ? row.status_since : now;
-  if (row.status === t.status && row.unassigned_since === unassigned_since && row.awaiting_reply_since === awaiting_reply_since) return;
-  const values = { ticket_id: ticketId, status: t.status, status_since, unassigned_since, awaiting_reply_since };
+  if (
+    row.status === t.status &&
+    row.unassigned_since === unassigned_since &&
+    row.awaiting_reply_since === awaiting_reply_since
+  )
+    return;
+  const values = {
+    ticket_id: ticketId,
+    status: t.status,
+    status_since,
+    unassigned_since,
+    awaiting_reply_since,
+  };
   await updateTimes.run(db, values);
   rememberInTransaction(db, key, values);
 }
@@ -190,7 +249,11 @@ export async function syncTicketTimes(db: Db, ticketId: string, now: string, cha
  * request: a reopened one goes on in the same period (it stays unassigned since the same instant).
  * In batches of PURGE_BATCH rows, each statement on its own.
  */
-export async function purgeEndedTimeRuns(db: Db, rule: { id: string; field: TimeField }, before: string): Promise<number> {
+export async function purgeEndedTimeRuns(
+  db: Db,
+  rule: { id: string; field: TimeField },
+  before: string,
+): Promise<number> {
   const since = SINCE[rule.field];
   let total = 0;
   for (;;) {
@@ -207,7 +270,13 @@ export async function purgeEndedTimeRuns(db: Db, rule: { id: string; field: Time
     const r = await db
       .deleteFrom('automation_time_runs')
       .where('rule_id', '=', rule.id)
-      .where((eb) => eb.or(ended.map((e) => eb.and([eb('ticket_id', '=', e.ticketId), eb('period_start', '=', e.periodStart)]))))
+      .where((eb) =>
+        eb.or(
+          ended.map((e) =>
+            eb.and([eb('ticket_id', '=', e.ticketId), eb('period_start', '=', e.periodStart)]),
+          ),
+        ),
+      )
       .executeTakeFirst();
     total += Number(r.numDeletedRows);
     if (ended.length < PURGE_BATCH) return total;
@@ -216,13 +285,53 @@ export async function purgeEndedTimeRuns(db: Db, rule: { id: string; field: Time
 }
 
 type Times = DB['automation_ticket_times'];
-const ticketTimes = prepare((db: Db, p: { ticketId: string }) => db.selectFrom('automation_ticket_times').selectAll().where('ticket_id', '=', p.ticketId));
+/** A request's times as facts of its event (see EventBus.fact): each column by a subquery on the event's subject. */
+export const TIMES_FACTS = (
+  ['status', 'status_since', 'unassigned_since', 'awaiting_reply_since'] as const
+).map((column) => ({
+  name: `times.${column}`,
+  expression: ((eb) =>
+    eb
+      .selectFrom('automation_ticket_times as a')
+      .select(`a.${column}`)
+      .whereRef('a.ticket_id', '=', 'events.subject_id')) as FactExpression,
+}));
+
+/** The times the facts brought; none when the request has no row yet (its status is never null). */
+function timesOfFacts(ticketId: string, facts: Readonly<Record<string, unknown>>): Times | undefined {
+  const status = facts['times.status'] as string | null;
+  if (status === null || status === undefined) return undefined;
+  return {
+    ticket_id: ticketId,
+    status,
+    status_since: facts['times.status_since'] as string,
+    unassigned_since: facts['times.unassigned_since'] as string | null,
+    awaiting_reply_since: facts['times.awaiting_reply_since'] as string | null,
+  };
+}
+
+const ticketTimes = prepare((db: Db, p: { ticketId: string }) =>
+  db.selectFrom('automation_ticket_times').selectAll().where('ticket_id', '=', p.ticketId),
+);
 const insertTimes = prepare((db: Db, p: Times) =>
-  db.insertInto('automation_ticket_times').values({ ticket_id: p.ticket_id, status: p.status, status_since: p.status_since, unassigned_since: p.unassigned_since, awaiting_reply_since: p.awaiting_reply_since }),
+  db
+    .insertInto('automation_ticket_times')
+    .values({
+      ticket_id: p.ticket_id,
+      status: p.status,
+      status_since: p.status_since,
+      unassigned_since: p.unassigned_since,
+      awaiting_reply_since: p.awaiting_reply_since,
+    }),
 );
 const updateTimes = prepare((db: Db, p: Times) =>
   db
     .updateTable('automation_ticket_times')
-    .set({ status: p.status, status_since: p.status_since, unassigned_since: p.unassigned_since, awaiting_reply_since: p.awaiting_reply_since })
+    .set({
+      status: p.status,
+      status_since: p.status_since,
+      unassigned_since: p.unassigned_since,
+      awaiting_reply_since: p.awaiting_reply_since,
+    })
     .where('ticket_id', '=', p.ticket_id),
 );

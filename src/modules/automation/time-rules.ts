@@ -14,6 +14,7 @@ import {
   organizationIds,
   purgeEndedTimeRuns,
   syncTicketTimes,
+  TIMES_FACTS,
   type CutoffGroup,
   type Prefilter,
   type PrefilterColumn,
@@ -228,6 +229,8 @@ const TIMES_EVENTS: Record<string, (e: DomainEvent) => TimesChange> = {
 
 /** Keeps each request's times with its changes, in the transaction of the change. */
 export function subscribeTicketTimes(app: AppContext) {
-  for (const [type, change] of Object.entries(TIMES_EVENTS))
-    app.events.on(type, (trx, e) => syncTicketTimes(trx as Db, e.subjectId, app.clock.now().toISOString(), change(e)));
+  for (const [type, change] of Object.entries(TIMES_EVENTS)) {
+    for (const f of TIMES_FACTS) app.events.fact(type, f.name, f.expression);
+    app.events.on(type, (trx, e) => syncTicketTimes(trx as Db, e.subjectId, app.clock.now().toISOString(), change(e), e.facts));
+  }
 }

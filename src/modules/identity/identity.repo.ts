@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { deleteInBatches } from '../../core/db/batches.js';
-import { isRemembered, memoInTransaction } from '../../core/db/memo.js';
+import { isRemembered, memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import { prepare, prepareList } from '../../core/db/prepared.js';
 import type { Db } from '../db.js';
 import { SYSTEM_USER_ID, type IdentityTables, type Line, type Role } from './identity.tables.js';
@@ -29,6 +29,15 @@ export async function findUsersOnce(db: Db, ids: string[]): Promise<Map<string, 
   const rows = missing.length ? usersByIds.all(db, {}, missing) : Promise.resolve([]);
   const found = await Promise.all(wanted.map((id) => memoInTransaction(db, `user:${id}`, async () => (await rows).find((u) => u.id === id))));
   return new Map(found.filter((u): u is UserRow => u !== undefined).map((u) => [u.id, u]));
+}
+
+/**
+ * Records people read by another query (whole rows) as read in the transaction, for findUsersOnce;
+ * `ids` it looked for and did not find are remembered as missing.
+ */
+export function rememberUsers(db: Db, rows: UserRow[], ids: string[] = []) {
+  for (const id of ids) rememberInTransaction(db, `user:${id}`, undefined);
+  for (const u of rows) rememberInTransaction(db, `user:${u.id}`, u);
 }
 
 const usersByIds = prepareList((db: Db, _p: Record<string, never>, ids) => db.selectFrom('users').selectAll().where('id', 'in', ids as string[]));

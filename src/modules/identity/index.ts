@@ -1,7 +1,7 @@
 /** What other modules may use of identity. */
 export { type Actor, isStaff, isManager, isAdmin, STAFF_ROLES, CLIENT_ROLES } from './actor.js';
 export { SYSTEM_USER_ID, type Role, type Line, type Locale, type Availability } from './identity.tables.js';
-export { findUserById, findUsersOnce, findOrganization, findOrganizationOnce, listActiveByRole, type UserRow } from './identity.repo.js';
+export { findUserById, findUsersOnce, rememberUsers, findOrganization, findOrganizationOnce, listActiveByRole, type UserRow } from './identity.repo.js';
 export { hashPassword } from './password.js';
 export { assertAdmin, assertStaff } from './identity.policy.js';
 export { findUserByEmail, findUsersByPhone } from './identity.repo.js';

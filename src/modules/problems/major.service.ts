@@ -1,6 +1,7 @@
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
-import type { DomainEvent } from '../../core/events/events.js';
+import type { DomainEvent, FactExpression } from '../../core/events/events.js';
+import { sql } from 'kysely';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { within, type AppContext, type Db } from '../db.js';
 import { findUserById, isStaff, listActiveByRole, toActor, type Actor } from '../identity/index.js';
@@ -174,6 +175,11 @@ export async function onStatusChanged(app: AppContext, trx: Db, e: DomainEvent) 
   await resolveMajor(app, trx, await actorFor(trx, e.actorId), parent, replies.at(-1)?.body ?? major.message);
 }
 
+/** Whether the event's request is an open major incident, read with the event's row. */
+export const OPEN_MAJOR_FACT = 'problems.open_major';
+export const openMajorFact: FactExpression = (eb) =>
+  eb.exists(eb.selectFrom('major_incidents').select(sql`1`.as('one')).whereRef('ticket_id', '=', 'events.subject_id').where('resolved_at', 'is', null));
+
 /**
  * A public staff reply on an open major incident is an update for everyone it affects: on each open
  * child's timeline, to each child's requester (in their language, threaded with their own request)
@@ -184,6 +190,8 @@ export async function onStatusChanged(app: AppContext, trx: Db, e: DomainEvent) 
 export async function onReplied(app: AppContext, trx: Db, e: DomainEvent) {
   const data = (e.data ?? {}) as { entryId?: number; byStaff?: boolean };
   if (!data.byStaff) return;
+  // Nearly every reply is on an ordinary request: the reply's event row said whether it is a major one.
+  if (e.facts && !e.facts[OPEN_MAJOR_FACT]) return;
   const major = await repo.findMajor(trx, e.subjectId);
   if (!major || major.resolved_at) return;
   const entry = await findEntry(trx, e.subjectId, Number(data.entryId));

@@ -11,7 +11,7 @@ export { changeAutomatically, SYSTEM_ACTOR, updateTicket, type UpdateTicketInput
 export { addComment, attachToCreation, checkUpload, recordTimelineEvent, type UploadedFile } from './timeline.service.js';
 export { createTicket } from './tickets.service.js';
 export { listTickets } from './tickets.service.js';
-export { attributingEntries, findEntry, listTags, listWatchers, recentOpenTicket } from './tickets.repo.js';
+export { attributingEntries, findEntry, listTags, listWatchers, recentOpenTicket, watchersAndPeople } from './tickets.repo.js';
 export { listEntries as listTimelineEntries, findCategory } from './tickets.repo.js';
 export { PUBLIC_EVENTS } from './tickets.policy.js';
 /** The ids of the resolved and closed requests (the knowledge base indexes them). */

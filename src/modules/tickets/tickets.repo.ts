@@ -1,7 +1,7 @@
 import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { DialectName } from '../../core/db/connect.js';
 import { nextCounterValue } from '../../core/db/counters.js';
-import { pick, prepare, type ParamValue } from '../../core/db/prepared.js';
+import { pick, prepare, prepareList, type ParamValue } from '../../core/db/prepared.js';
 import { fullTextCount, fullTextMatch, searchWords } from '../../core/db/full-text.js';
 import { isRemembered, memoInTransaction, rememberInTransaction } from '../../core/db/memo.js';
 import type { Db } from '../db.js';
@@ -389,6 +389,28 @@ export const watchesAny = async (db: Db, userId: string) =>
 export const listWatchers = (db: Db, ticketId: string) => watchersOf.all(db, { ticketId });
 const watchersOf = prepare((db: Db, p: { ticketId: string }) =>
   db.selectFrom('ticket_watchers as w').innerJoin('users as u', 'u.id', 'w.user_id').select(['u.id', 'u.name', 'u.email', 'u.role']).where('w.ticket_id', '=', p.ticketId).orderBy('u.name'),
+);
+
+/**
+ * The request's watchers (their ids, by name) and, in the same statement, the people `ids` names:
+ * every one's whole row, for a caller that needs both (the recipients of a notice).
+ */
+export async function watchersAndPeople(db: Db, ticketId: string, ids: string[]) {
+  if (!ids.length) return { watcherIds: (await listWatchers(db, ticketId)).map((w) => w.id), people: [] };
+  const rows = await peopleAndWatchers.all(db, { ticketId }, [...new Set(ids)]);
+  return {
+    watcherIds: rows.filter((r) => r.watching).map((r) => r.id),
+    people: rows.map(({ watching: _, ...user }) => user),
+  };
+}
+
+const peopleAndWatchers = prepareList((db: Db, p: { ticketId: string }, ids) =>
+  db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .select((eb) => eb.exists(eb.selectFrom('ticket_watchers as w').select(sql`1`.as('one')).where('w.ticket_id', '=', p.ticketId).whereRef('w.user_id', '=', 'u.id')).as('watching'))
+    .where((eb) => eb.or([eb('u.id', 'in', ids as string[]), eb('u.id', 'in', eb.selectFrom('ticket_watchers').select('user_id').where('ticket_id', '=', p.ticketId))]))
+    .orderBy('u.name'),
 );
 
 export const addWatcher = (db: Db, ticketId: string, userId: string) =>

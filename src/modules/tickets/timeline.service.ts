@@ -85,33 +85,37 @@ export async function addComment(
   const attachments: repo.AttachmentRow[] = [];
   try {
     const entry = await inTransaction(app.db, async (trx) => {
-      const entryId = await repo.insertEntry(trx, {
-        ticket_id: t.id,
-        kind: input.internal ? 'note' : 'reply',
-        author_id: actor.id,
-        body: input.body,
-        event_type: null,
-        data: null,
-        created_at: now,
+      // Bumping the version with the reply makes concurrent edits notice it. The entry and the
+      // bump are independent, so they go to the database together.
+      const patchOn = (current: typeof t) => ({
+        updated_at: now,
+        ...(firstResponse && { first_response_at: now }),
+        ...(status && { status, ...statusTimestamps(status, now, current) }),
+        ...(status && isReopen(current.status, status) && { reopened_count: current.reopened_count + 1 }),
       });
+      const [entryId, bumped] = await Promise.all([
+        repo.insertEntry(trx, {
+          ticket_id: t.id,
+          kind: input.internal ? 'note' : 'reply',
+          author_id: actor.id,
+          body: input.body,
+          event_type: null,
+          data: null,
+          created_at: now,
+        }),
+        repo.updateTicket(trx, t.id, t.version, patchOn(t)),
+      ]);
       for (const [i, f] of files.entries()) {
         const row = { id: newId(), ticket_id: t.id, entry_id: entryId, filename: f.filename, content_type: types[i]!, size: f.data.length, file_key: keys[i]!, uploaded_by: actor.id, created_at: now };
         await repo.insertAttachment(trx, row);
         attachments.push(row);
       }
-      // Bumping the version with the reply makes concurrent edits notice it; retried once if a
-      // concurrent change got there first, since a reply itself never conflicts.
+      // A concurrent change got there first: retried once on the request as it now is, since a
+      // reply itself never conflicts.
       let current = t;
-      for (let attempt = 0; ; attempt++) {
-        const patch = {
-          updated_at: now,
-          ...(firstResponse && { first_response_at: now }),
-          ...(status && { status, ...statusTimestamps(status, now, current) }),
-          ...(status && isReopen(current.status, status) && { reopened_count: current.reopened_count + 1 }),
-        };
-        if (await repo.updateTicket(trx, t.id, current.version, patch)) break;
-        if (attempt > 0) throw new Error('The request kept changing while the reply was saved');
+      if (!bumped) {
         current = (await repo.findTicket(trx, {}, t.id))!;
+        if (!(await repo.updateTicket(trx, t.id, current.version, patchOn(current)))) throw new Error('The request kept changing while the reply was saved');
       }
       if (status && status !== current.status) {
         const data = { from: current.status, to: status };

@@ -1,10 +1,10 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { recordAudit } from '../../core/audit/audit.js';
 import { inTransaction } from '../../core/db/connect.js';
 import { memoInTransaction } from '../../core/db/memo.js';
 import { prepare } from '../../core/db/prepared.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
-import type { DomainEvent } from '../../core/events/events.js';
+import type { DomainEvent, FactExpression } from '../../core/events/events.js';
 import { newId, newSecret } from '../../core/ids/ids.js';
 import { scheduleTimer, timerRetryDelayMs, type DueTimer } from '../../core/jobs/timers.js';
 import type { AppContext, Db } from '../db.js';
@@ -161,6 +161,8 @@ async function enqueue(app: AppContext, trx: Db, w: WebhookRow, event: string, t
  */
 export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise<void> {
   if (e.subjectType !== 'ticket' && e.subjectType !== 'call') return;
+  // Most desks have no webhook for most events: the event's own statement said so (SUBSCRIBED_FACT).
+  if (e.facts && !e.facts[SUBSCRIBED_FACT]) return;
   // Read once per transaction: a change sets off several events.
   const active = await memoInTransaction(trx, 'webhooks:active', () => activeWebhooks.all(trx, {}));
   const hooks = active.filter((w) =>
@@ -173,6 +175,20 @@ export async function onEvent(app: AppContext, trx: Db, e: DomainEvent): Promise
   const body = await ticketBody(app, trx, t, e);
   for (const w of hooks) if (!w.organization_id || w.organization_id === t.organization_id) await enqueue(app, trx, w, e.type, t.id, body);
 }
+
+/**
+ * Whether an active webhook may have subscribed to the event, read with the event's row: its type
+ * appears, quoted, in a webhook's list (a superset, `_` matching any character; onEvent filters exactly).
+ */
+export const SUBSCRIBED_FACT = 'webhooks.subscribed';
+export const subscribedFact: FactExpression = (eb) =>
+  eb.exists(
+    eb
+      .selectFrom('webhooks')
+      .select(sql`1`.as('one'))
+      .where('active', '=', 1)
+      .where('webhooks.events', 'like', sql<string>`'%"' || ${sql.ref('events.type')} || '"%'`),
+  );
 
 const activeWebhooks = prepare((db: Db, _p: Record<string, never>) => db.selectFrom('webhooks').selectAll().where('active', '=', 1));
 
