@@ -31,6 +31,7 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   VALIDATE_RESPONSES: z.enum(['0', '1']).default('0'),
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  LIST_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   MFA_REMEMBER_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   MAIL_FROM: z.string().min(3).default('Tierdesk <support@desk.test>'),
   MAIL_REPLY_TO: z.string().trim().email().default('support@desk.test'),
@@ -120,6 +121,8 @@ export type Config = {
   trustProxy: boolean;
   validateResponses: boolean;
   authCacheSeconds: number;
+  /** How long a queue's page or count is kept while nothing is written (its time left ages meanwhile); 0: read at every request. */
+  listCacheMs: number;
   /** How long a browser may skip the second factor after "remember this device"; 0: never offered. */
   mfaRememberDays: number;
   cookieSecure: boolean;
@@ -212,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === '1',
     validateResponses: e.VALIDATE_RESPONSES === '1',
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    listCacheMs: e.LIST_CACHE_MS,
     mfaRememberDays: e.MFA_REMEMBER_DAYS,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === '1' : publicUrl.startsWith('https:'),
     devTrackerUrl: e.DEV_TRACKER_URL ?? null,

@@ -76,6 +76,9 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     sqlite.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
     const db = new Kysely<DB>({ dialect: new QuickSqliteDialect({ database: reusingStatements(sqlite) }), log: timeQuery });
     groupCommits.set(db, new GroupCommit(db));
+    // Rows this connection changed (all of its writes go through it), and SQLite's count of commits by other connections.
+    const marking = sqlite.prepare('select total_changes(), data_version from pragma_data_version').raw(true);
+    changeMarks.set(db, () => (marking.get() as number[]).join(':'));
     const stopCheckpoints = file === ':memory:' ? async () => undefined : checkpointInBackground(sqlite, path.resolve(file));
     return {
       db,
@@ -109,6 +112,25 @@ export function openDatabase<DB>(url: string, options: OpenOptions = {}): DbHand
     };
   }
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+/** By SQLite database: its change mark (see `changeMark`). */
+const changeMarks = new WeakMap<object, () => string>();
+
+/**
+ * A mark of the database's content: a later mark differs from this one if anything was written
+ * since (by this process or another), so what was read under an equal mark still holds. Writes
+ * rolled back move it too. Null where it cannot be known from here: PostgreSQL (other processes
+ * write to it unseen), or a SQLite connection busy streaming rows.
+ */
+export function changeMark(db: object): string | null {
+  const mark = changeMarks.get(db);
+  if (!mark) return null;
+  try {
+    return mark();
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import * as timeline from '../timeline.service.js';
 import { presentAudit, presentCategory, presentDetail, presentEntry, presentListItem, ticketNumber } from './presenters.js';
 import { assertMayWork } from '../tickets.policy.js';
 import { sendStoredFile } from '../../../core/http/files.js';
+import { keptResponses } from '../../../core/http/kept-responses.js';
 import { viewRoutes } from './views.routes.js';
 
 /** `"7"`, `W/"7"` or `7` → 7. */
@@ -45,6 +46,9 @@ const ParamsWith = <K extends string>(key: K) => IdParam.extend({ [key]: z.strin
 /** Requests: create, list, read, change, reply and note, attachments, watchers, links, audit; categories. */
 export async function ticketRoutes(http: HttpServer, app: AppContext) {
   const detail = async (actor: Actor, id: string) => presentDetail(await relations.getTicketDetail(app, actor, id), actor);
+  // The queues' pages and counts, kept per person and address while nothing is written, for
+  // LIST_CACHE_MS at most (their time left ages).
+  const lists = keptResponses(app.db, app.clock, { maxAgeMs: () => app.config.listCacheMs, maxBytes: 8 * 2 ** 20 });
 
   http.post('/api/v1/tickets', {
     schema: { tags: ticketTag, body: c.TicketCreate, response: { 201: c.TicketDetail, ...errorResponses } },
@@ -58,11 +62,13 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
 
   http.get('/api/v1/tickets', {
     schema: { tags: ticketTag, querystring: c.TicketListQuery, response: { 200: c.TicketPage, ...errorResponses } },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const actor = actorOf(req);
       const { q, status, priority, channel, ...rest } = req.query;
-      const page = await tickets.listTickets(app, actor, { ...rest, text: q, statuses: status, priorities: priority, channels: channel });
-      return { items: page.rows.map((r) => presentListItem(r, actor)), nextCursor: page.nextCursor };
+      return lists.send(reply, `${actor.id} ${req.url}`, async () => {
+        const page = await tickets.listTickets(app, actor, { ...rest, text: q, statuses: status, priorities: priority, channels: channel });
+        return { items: page.rows.map((r) => presentListItem(r, actor)), nextCursor: page.nextCursor };
+      });
     },
   });
 
@@ -75,9 +81,12 @@ export async function ticketRoutes(http: HttpServer, app: AppContext) {
       querystring: c.TicketListQuery.omit({ sort: true, cursor: true, limit: true }),
       response: { 200: TicketCount, ...errorResponses },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
+      const actor = actorOf(req);
       const { q, status, priority, channel, ...rest } = req.query;
-      return { count: await tickets.countTickets(app, actorOf(req), { ...rest, text: q, statuses: status, priorities: priority, channels: channel }) };
+      return lists.send(reply, `${actor.id} ${req.url}`, async () => ({
+        count: await tickets.countTickets(app, actor, { ...rest, text: q, statuses: status, priorities: priority, channels: channel }),
+      }));
     },
   });
 
