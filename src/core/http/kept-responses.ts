@@ -13,7 +13,7 @@ interface Kept {
 export interface KeptResponsesOptions {
   /** How long a body stays good while nothing is written (its figures of time left age meanwhile); 0: none is kept. */
   maxAgeMs: () => number;
-  /** The bodies kept, in bytes at most; the least recently asked for go first. */
+  /** What is kept (bodies and keys), in bytes at most; the least recently asked for go first. */
   maxBytes: number;
 }
 
@@ -61,8 +61,9 @@ export function keptResponses(db: object, clock: Clock, options: KeptResponsesOp
           made.body.then(
             (b) => {
               if (kept.get(key) !== made) return;
-              made.bytes = b.length;
-              bytes += b.length;
+              // The key and the entry count too, or small bodies (counts) could pile up unbounded.
+              made.bytes = b.length + key.length * 2 + 200;
+              bytes += made.bytes;
               for (const [k, e] of kept) {
                 if (bytes <= options.maxBytes) break;
                 forget(k, e);
