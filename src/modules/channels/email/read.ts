@@ -39,6 +39,25 @@ export async function readMessage(raw: Buffer, at: CheckAt & { resolver: DnsReso
   return { auth, parsed };
 }
 
+/**
+ * Turns taken in the order they were asked for: `take()` resolves once every earlier taker gave its
+ * turn up, with the function that gives this one's up (once; calling it again does nothing). A
+ * reading thread reads its messages in turns (see read.worker.ts).
+ */
+export function turns(): { take(): Promise<() => void> } {
+  let last: Promise<void> = Promise.resolve();
+  return {
+    async take() {
+      let giveUp!: () => void;
+      const mine = new Promise<void>((resolve) => (giveUp = resolve));
+      const before = last;
+      last = before.then(() => mine);
+      await before;
+      return giveUp;
+    },
+  };
+}
+
 // What the pool and its threads say to each other.
 export interface ReadRequest {
   raw: Uint8Array;
