@@ -6,6 +6,7 @@ import { diskFileStore } from '../../../core/storage/files.js';
 import { dkimKey, memoryResolver, signDkim } from '../../../../test/support/mail-dns.js';
 import { MimeTooComplex } from './mime-prepare.js';
 import { poolSize, readMessage, startReadPool, turns, type CheckAt } from './read.js';
+import { splitReply } from './reply-trim.js';
 import type { DnsResolver } from './transport/mail-auth.js';
 
 const key = dkimKey();
@@ -60,6 +61,8 @@ describe('reading messages in worker threads', () => {
     expect(mail?.files[0]?.data).toBeInstanceOf(Buffer);
     expect(mail?.files[0]?.data.toString()).toBe('E-17 paper jam\n');
     expect(mail?.headers.get('subject')).toBe('Scanner log');
+    // The text split as a new request's, for intake (made here, off the thread that holds the database).
+    expect('split' in there.parsed && there.parsed.split).toEqual(splitReply('The scanner stops; its log is attached.', { signOff: false, forward: false }));
   });
 
   it('hands back a message it cannot parse with the error intake quarantines it for', async () => {

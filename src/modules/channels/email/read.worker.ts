@@ -68,7 +68,7 @@ async function read(id: number, r: ReadRequest) {
   const stored = fileKey === undefined ? {} : { fileKey };
   const reply: WorkerReply =
     'mail' in parsed
-      ? { kind: 'read', id, auth, mail: parsed.mail, ...stored }
+      ? { kind: 'read', id, auth, mail: parsed.mail, ...(parsed.split && { split: parsed.split }), ...stored }
       : { kind: 'read', id, auth, error: { name: parsed.error.name, message: parsed.error.message }, ...stored };
   port.postMessage(reply);
 }
