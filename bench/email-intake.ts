@@ -4,7 +4,8 @@
  * created with its timeline, SLA clocks and audit rows, the message recorded, all in one
  * transaction before the 250), against a baseline measured in the same run: the same SMTP
  * conversations with a listener that accepts and discards. The messages are DKIM-signed, their
- * domains publish SPF and DMARC; DNS is answered in process (no network).
+ * domains publish SPF and DMARC; DNS is answered in process (no network). The relay's clients run
+ * in a thread of their own (see CLIENT).
  * Prints one JSON object per measurement (and returns them); progress on stderr.
  *
  * Env: BENCH_EMAIL_MESSAGES (per measurement, default 3000); BENCH_EMAIL_CONNECTIONS (default 20);
@@ -15,10 +16,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import pino from 'pino';
 import { buildTierdesk, type Tierdesk } from '../src/app.js';
@@ -106,14 +107,27 @@ function message(i: number, run: string): Buffer {
   );
 }
 
-/** A plain SMTP client on one connection: one transaction at a time, each awaiting its reply. */
-async function smtpSession(port: number) {
+/**
+ * The relay's side: plain SMTP clients, CONNECTIONS connections, each carrying one transaction at a
+ * time and awaiting each reply, in a thread of their own. A real relay is another process (mostly on
+ * another machine): in the listener's thread, as they were, the clients' work (their socket writes
+ * and the kernel's loopback work under them, their reading of replies: about 2 % of that thread's
+ * time) was charged to the listener, and each of their steps waited for its turn in its event loop.
+ * Plain JavaScript (the thread runs it as it is). It is told the port, the messages and their
+ * senders; it answers `start` once its connections are open and greeted, the clock then starting,
+ * then the seconds the messages took and each one's time, or the first failure.
+ */
+const CLIENT = String.raw`
+const net = require('node:net');
+const { parentPort } = require('node:worker_threads');
+
+async function session(port) {
   const socket = net.connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   let buffer = '';
   // Replies that came before anyone asked (pipelined commands are answered together), and askers.
-  const replies: string[] = [];
-  const waiting: ((line: string) => void)[] = [];
+  const replies = [];
+  const waiting = [];
   socket.on('data', (d) => {
     buffer += d.toString('latin1');
     for (let i; (i = buffer.indexOf('\r\n')) >= 0;) {
@@ -126,20 +140,19 @@ async function smtpSession(port: number) {
       else replies.push(line);
     }
   });
-  const reply = () =>
-    new Promise<string>((resolve) => (replies.length ? resolve(replies.shift()!) : waiting.push(resolve)));
-  const expect = async (code: string, what: string) => {
+  const reply = () => new Promise((resolve) => (replies.length ? resolve(replies.shift()) : waiting.push(resolve)));
+  const expect = async (code, what) => {
     const line = await reply();
-    if (!line.startsWith(code)) throw new Error(`${what}: ${line}`);
+    if (!line.startsWith(code)) throw new Error(what + ': ' + line);
   };
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   await expect('220', 'greeting');
   socket.write('EHLO bench.local\r\n');
   await expect('250', 'EHLO');
   return {
-    /** Sends a message in its wire form (see messages): the envelope pipelined (RFC 2920), then its data. */
-    async send(wire: Buffer, from: string) {
-      socket.write(`MAIL FROM:<${from}>\r\nRCPT TO:<support@desk.test>\r\nDATA\r\n`);
+    // A message in its wire form: the envelope pipelined (RFC 2920), then its data.
+    async send(wire, from) {
+      socket.write('MAIL FROM:<' + from + '>\r\nRCPT TO:<support@desk.test>\r\nDATA\r\n');
       await expect('250', 'MAIL FROM');
       await expect('250', 'RCPT TO');
       await expect('354', 'DATA');
@@ -148,6 +161,47 @@ async function smtpSession(port: number) {
     },
     close: () => socket.end('QUIT\r\n'),
   };
+}
+
+parentPort.once('message', async ({ port, wires, froms, connections }) => {
+  try {
+    const sessions = await Promise.all(Array.from({ length: connections }, () => session(port)));
+    const latencies = [];
+    let next = 0;
+    parentPort.postMessage({ kind: 'start' });
+    const t0 = performance.now();
+    await Promise.all(
+      sessions.map(async (s) => {
+        for (let i; (i = next++) < wires.length;) {
+          const start = performance.now();
+          await s.send(wires[i], froms[i]);
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    for (const s of sessions) s.close();
+    parentPort.postMessage({ kind: 'done', seconds, latencies });
+  } catch (err) {
+    parentPort.postMessage({ kind: 'failed', message: String(err && err.stack || err) });
+  }
+});
+`;
+
+/** Sends the messages from the client thread; the seconds they took, each one's time, and when the clock started. */
+function sendAll(port: number, raws: { wire: Buffer }[], started: () => void): Promise<{ seconds: number; latencies: number[] }> {
+  const worker = new Worker(CLIENT, { eval: true });
+  const froms = raws.map((_, i) => SENDERS[i % SENDERS.length]![1]);
+  return new Promise((resolve, reject) => {
+    worker.on('error', reject);
+    worker.on('message', (m: { kind: 'start' } | { kind: 'done'; seconds: number; latencies: number[] } | { kind: 'failed'; message: string }) => {
+      if (m.kind === 'start') return started();
+      void worker.terminate();
+      if (m.kind === 'done') resolve(m);
+      else reject(new Error(m.message));
+    });
+    worker.postMessage({ port, wires: raws.map((r) => r.wire), froms, connections: CONNECTIONS });
+  });
 }
 
 /**
@@ -167,33 +221,21 @@ function mainThreadCpuMs(): number {
 }
 
 /**
- * Sends the messages over CONNECTIONS connections; the time of each, and of the whole, and the processor
- * time of this process's main thread (the listener's, the database's, and this light client's) per
- * message, and of all its threads (the reading threads' too: on a loaded machine they share its
- * processors, and this is what a message costs in all).
+ * Sends the messages over CONNECTIONS connections (from the client thread, see CLIENT); the time of
+ * each, and of the whole, and the processor time of this process's main thread (the listener's and
+ * the database's) per message, and of all its threads (the reading threads' too, and the clients':
+ * on a loaded machine they share its processors, and this is what a message costs in all).
  */
 async function drive(port: number, raws: { wire: Buffer }[]) {
   const count = raws.length;
-  const sessions = await Promise.all(Array.from({ length: CONNECTIONS }, () => smtpSession(port)));
-  const latencies: number[] = [];
-  let next = 0;
-  const cpu0 = mainThreadCpuMs();
-  const all0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(
-    sessions.map(async (s) => {
-      for (let i; (i = next++) < count;) {
-        const raw = raws[i]!;
-        const start = performance.now();
-        await s.send(raw.wire, SENDERS[i % SENDERS.length]![1]);
-        latencies.push(performance.now() - start);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
+  let cpu0 = 0;
+  let all0 = process.cpuUsage();
+  const { seconds, latencies } = await sendAll(port, raws, () => {
+    cpu0 = mainThreadCpuMs();
+    all0 = process.cpuUsage();
+  });
   const cpu = mainThreadCpuMs() - cpu0;
   const all = process.cpuUsage(all0);
-  for (const s of sessions) s.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
@@ -203,7 +245,7 @@ async function drive(port: number, raws: { wire: Buffer }[]) {
     p99Ms: at(0.99),
     mainThreadCpuMsPerMessage: Number((cpu / count).toFixed(2)),
     mainThreadCpuShare: Number((cpu / 1000 / seconds).toFixed(2)),
-    // Every thread's: the reading threads', libuv's and the database's checkpoints too (the machine's cost).
+    // Every thread's: the reading threads', the clients', libuv's and the database's checkpoints too (the machine's cost).
     processCpuMsPerMessage: Number(((all.user + all.system) / 1000 / count).toFixed(2)),
   };
 }

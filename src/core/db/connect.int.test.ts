@@ -113,4 +113,24 @@ describe.each(DATABASES)('the database connection (%s)', (kind: DbKind) => {
     await inTransaction(h.db, (trx) => trx.insertInto('notes').values({ id: 4, body: 'four' }).execute());
     expect((await all(h.db)).map((n) => n.id)).toEqual([1, 2, 4]);
   });
+
+  it('keeps each of transactions begun at once whole or undone on its own, alone or together (SQLite: one shared commit)', async () => {
+    const { h } = await open();
+    await sql`create table notes (id integer primary key, body text not null)`.execute(h.db);
+    const write = (ids: number[]) =>
+      inTransaction(h.db, async (trx) => {
+        for (const id of ids) await trx.insertInto('notes').values({ id, body: `note ${id}` }).execute();
+        return ids.length;
+      }).catch((err: Error) => err);
+    // Alone: the one that fails (its second note is taken) leaves nothing.
+    expect(await write([1])).toBe(1);
+    expect(await write([2, 1])).toBeInstanceOf(Error);
+    expect((await all(h.db)).map((n) => n.id)).toEqual([1]);
+    // Together: the one that fails midway loses its own notes only, before and after it.
+    const outcomes = await Promise.all([write([3, 4]), write([5, 3]), write([6])]);
+    expect(outcomes[0]).toBe(2);
+    expect(outcomes[1]).toBeInstanceOf(Error);
+    expect(outcomes[2]).toBe(1);
+    expect((await all(h.db)).map((n) => n.id)).toEqual([1, 3, 4, 6]);
+  });
 });

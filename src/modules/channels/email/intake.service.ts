@@ -14,7 +14,7 @@ import * as repo from './email.repo.js';
 import { classifyNoise } from './noise.js';
 import { cleanText, dedupeKey, normalizeAddress, type InboundMail } from './parse.js';
 import { parseOutcome, type Parsed } from './read.js';
-import { splitReply } from './reply-trim.js';
+import { splitReply, type SplitReply } from './reply-trim.js';
 import { findOrCreateSender, type SenderDecision } from './routing.js';
 import { selectFiles, type SkippedFile } from './files.js';
 import { isForwardSubject, requestNumberIn, stripPrefixes } from './subject.js';
@@ -193,7 +193,7 @@ async function decide(app: AppContext, delivery: Delivery, mail: InboundMail, op
   const locale = user.locale;
   const { files, skipped } = selectFiles(mail.files, app.config.attachmentMaxBytes);
   skipped.push(...mail.setAside.map((f) => ({ ...f, detail: null })));
-  const { text, quoted } = bodyText(mail, locale, !!thread);
+  const { text, quoted } = bodyText(mail, locale, !!thread, delivery.parsed && 'split' in delivery.parsed ? delivery.parsed.split : undefined);
 
   if (isStaff(actor)) {
     // Staff answer requests by e-mail; they never open one for themselves.
@@ -253,9 +253,10 @@ async function recordBounce(app: AppContext, raw: Buffer, mail: InboundMail, own
 /**
  * The text for the timeline: what the person wrote, without quoted history and signature (and,
  * in a reply, without the closing and name block), then a summary of each calendar invitation.
+ * `newSplit`: the text split as a new request's already (see newRequestSplit), used unless this is a reply.
  */
-function bodyText(mail: InboundMail, locale: UserRow['locale'], reply: boolean): { text: string; quoted: string | null } {
-  const split = splitReply(mail.text, { signOff: reply, forward: isForwardSubject(mail.subject) });
+function bodyText(mail: InboundMail, locale: UserRow['locale'], reply: boolean, newSplit?: SplitReply): { text: string; quoted: string | null } {
+  const split = (!reply && newSplit) || splitReply(mail.text, { signOff: reply, forward: isForwardSubject(mail.subject) });
   let text = split.reply.trim();
   const invitations = mail.calendar.map((e) => calendarSummary(e, locale));
   if (invitations.length) text = [text, ...invitations].filter(Boolean).join('\n\n');

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diskFileStore } from '../../../core/storage/files.js';
 import { dkimKey, memoryResolver, signDkim } from '../../../../test/support/mail-dns.js';
 import { MimeTooComplex } from './mime-prepare.js';
-import { poolSize, readMessage, startReadPool, type CheckAt } from './read.js';
+import { poolSize, readMessage, startReadPool, turns, type CheckAt } from './read.js';
+import { splitReply } from './reply-trim.js';
+import type { DnsResolver } from './transport/mail-auth.js';
 
 const key = dkimKey();
 const resolver = memoryResolver({
@@ -59,6 +61,8 @@ describe('reading messages in worker threads', () => {
     expect(mail?.files[0]?.data).toBeInstanceOf(Buffer);
     expect(mail?.files[0]?.data.toString()).toBe('E-17 paper jam\n');
     expect(mail?.headers.get('subject')).toBe('Scanner log');
+    // The text split as a new request's, for intake (made here, off the thread that holds the database).
+    expect('split' in there.parsed && there.parsed.split).toEqual(splitReply('The scanner stops; its log is attached.', { signOff: false, forward: false }));
   });
 
   it('hands back a message it cannot parse with the error intake quarantines it for', async () => {
@@ -110,7 +114,57 @@ describe('reading messages in worker threads', () => {
     }
   });
 
+  it('reads the next message while one waits for a DNS answer that has not come', async () => {
+    // client-d.test's answers come only when the test lets them: its message waits for them, the
+    // one behind it is read meanwhile, and it is read once they come.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const slow: DnsResolver = async (name, rrtype) => {
+      if (name.endsWith('client-d.test')) await held;
+      return resolver(name, rrtype);
+    };
+    const waiting = startReadPool(slow, 1);
+    try {
+      expect(await waiting.ready()).toBe(1);
+      const fromD = Buffer.from(withAttachment.toString('latin1').replace('bob@client-b.test', 'dan@client-d.test'), 'latin1');
+      let first: unknown = null;
+      const d = waiting.read(fromD, { ...at, sender: 'dan@client-d.test' }).then((r) => (first ??= 'd', r));
+      const b = await waiting.read(withAttachment, at);
+      first ??= 'b';
+      expect(b.auth).toMatchObject({ verdict: 'pass' });
+      answer();
+      expect((await d).parsed).toMatchObject({ mail: { subject: 'Scanner log', from: { address: 'dan@client-d.test' } } });
+      expect((await d).auth).toMatchObject({ verdict: 'fail' });
+      expect(first).toBe('b');
+    } finally {
+      await waiting.close();
+    }
+  });
+
   it('keeps one processor for the thread that holds the database', () => {
     expect([1, 2, 4, 16].map((n) => poolSize(n))).toEqual([0, 1, 3, 4]);
+  });
+});
+
+describe('turns', () => {
+  it('come in the order they were asked for, each once the one before gave it up, whenever that was', async () => {
+    const t = turns();
+    const log: string[] = [];
+    const taking = ['a', 'b', 'c'].map((name) => t.take().then((giveUp) => (log.push(name), giveUp)));
+    const giveUpA = await taking[0]!;
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['a']);
+    giveUpA();
+    const giveUpB = await taking[1]!;
+    expect(log).toEqual(['a', 'b']);
+    // Given up twice: the second time does nothing (c still waits for b's, not for another).
+    giveUpA();
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['a', 'b']);
+    giveUpB();
+    (await taking[2]!)();
+    expect(log).toEqual(['a', 'b', 'c']);
+    // Taken after all were given up: at once.
+    (await t.take())();
   });
 });

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MimeTooComplex } from './mime-prepare.js';
 import { parseMail, type InboundMail } from './parse.js';
+import { splitReply, type SplitReply } from './reply-trim.js';
+import { isForwardSubject } from './subject.js';
 import { checkMessage, type AuthResult, type DnsResolver } from './transport/mail-auth.js';
 
 /**
@@ -12,7 +14,7 @@ import { checkMessage, type AuthResult, type DnsResolver } from './transport/mai
  * database, so the SMTP listener does it in worker threads (a pool of them, see startReadPool),
  * and the thread that holds the database only decides and writes.
  */
-export type Parsed = { mail: InboundMail } | { error: Error };
+export type Parsed = { mail: InboundMail; split?: SplitReply } | { error: Error };
 
 /** How a message came (see checkMessage): where from, which name greeted, for whom. */
 export type CheckAt = Omit<Parameters<typeof checkMessage>[1], 'resolver'>;
@@ -33,10 +35,36 @@ export async function parseOutcome(raw: Buffer): Promise<Parsed> {
   }
 }
 
-/** Checks and parses a message here, in this thread. */
+/**
+ * The text of a new request, split from what it quotes (see bodyText in intake.service.ts): the
+ * split of most messages (a reply to a request splits its text otherwise, knowing it is one), made
+ * where the message is read, off the thread that holds the database.
+ */
+export const newRequestSplit = (mail: InboundMail): SplitReply => splitReply(mail.text, { signOff: false, forward: isForwardSubject(mail.subject) });
+
+/** Checks and parses a message here, in this thread (and splits its text as a new request's). */
 export async function readMessage(raw: Buffer, at: CheckAt & { resolver: DnsResolver }): Promise<Read> {
   const [auth, parsed] = await Promise.all([checkMessage(raw, at), parseOutcome(raw)]);
-  return { auth, parsed };
+  return { auth, parsed: 'mail' in parsed ? { ...parsed, split: newRequestSplit(parsed.mail) } : parsed };
+}
+
+/**
+ * Turns taken in the order they were asked for: `take()` resolves once every earlier taker gave its
+ * turn up, with the function that gives this one's up (once; calling it again does nothing). A
+ * reading thread reads its messages in turns (see read.worker.ts).
+ */
+export function turns(): { take(): Promise<() => void> } {
+  let last: Promise<void> = Promise.resolve();
+  return {
+    async take() {
+      let giveUp!: () => void;
+      const mine = new Promise<void>((resolve) => (giveUp = resolve));
+      const before = last;
+      last = before.then(() => mine);
+      await before;
+      return giveUp;
+    },
+  };
 }
 
 // What the pool and its threads say to each other.
@@ -50,7 +78,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { kind: 'ready' }
   | { kind: 'dns'; id: number; name: string; rrtype: string }
-  | { kind: 'read'; id: number; auth: AuthResult; mail: InboundMail; fileKey?: string }
+  | { kind: 'read'; id: number; auth: AuthResult; mail: InboundMail; split?: SplitReply; fileKey?: string }
   | { kind: 'read'; id: number; auth: AuthResult; error: { name: string; message: string }; fileKey?: string }
   | { kind: 'failed'; id: number; message: string };
 
@@ -137,7 +165,7 @@ export function startReadPool(resolver: DnsResolver, size = poolSize(), disk: st
       if ('error' in m) return job.resolve({ auth: m.auth, parsed: { error: rebuildError(m.error) }, ...fileKey });
       // Buffers cross as plain byte arrays.
       for (const f of m.mail.files) f.data = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength);
-      job.resolve({ auth: m.auth, parsed: { mail: m.mail }, ...fileKey });
+      job.resolve({ auth: m.auth, parsed: { mail: m.mail, ...(m.split && { split: m.split }) }, ...fileKey });
     });
     threads.push(t);
   };
