@@ -68,7 +68,13 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName, mig
   const migrationTableSchema =
     dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   // Modules add migrations independently; each one's name orders it within its module.
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema }).migrateToLatest();
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema });
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its bookkeeping table in a scan of every schema's tables (by name, on
+  // PostgreSQL); a schema another client drops meanwhile fails the scan. Nothing was applied then:
+  // look again.
+  for (let tries = 1; tries < 3 && !results && (error as { code?: string } | undefined)?.code === '3F000'; tries++)
+    ({ error, results } = await migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const msg = error instanceof Error ? error.message : String(error);
