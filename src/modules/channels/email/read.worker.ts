@@ -32,7 +32,8 @@ const answered = new WeakSet<Promise<unknown>>();
 /**
  * The messages are read in turns, in the order they came: one at a time is checked, parsed and
  * stored, and gives the turn to the next when it is done, or as soon as it waits for a DNS answer
- * that has not come yet (a slow DNS server delays its own message, not the ones behind it).
+ * that has not come yet (a slow DNS server delays its own message, not the ones behind it), or once
+ * its original has taken STORE_TURN_MS to store after its reading was done (a slow disk likewise).
  *
  * Taken all at once, as they were, a burst of messages (every message of the moment, once a shared
  * commit answered the connections it held) was read interleaved: each one's steps, and each of the
@@ -43,6 +44,8 @@ const answered = new WeakSet<Promise<unknown>>();
  * the next shared commit while the next one is read.
  */
 const reading = turns();
+/** How long a message that is read keeps its turn while its original is being stored (a few file system calls: well under a millisecond on a local disk). */
+const STORE_TURN_MS = 5;
 
 async function read(id: number, r: ReadRequest) {
   const raw = Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
@@ -56,14 +59,20 @@ async function read(id: number, r: ReadRequest) {
     }
     return answer;
   };
+  // A failed store is no failed reading: the message comes without a key and is stored as usual.
+  const storing = originals?.put(raw).catch(() => undefined);
   let checked: Read;
-  let fileKey: string | undefined;
   try {
-    // A failed store is no failed reading: the message comes without a key and is stored as usual.
-    [checked, fileKey] = await Promise.all([readMessage(raw, { ...r.at, resolver: waitingFor }), originals?.put(raw).catch(() => undefined)]);
+    checked = await readMessage(raw, { ...r.at, resolver: waitingFor });
+    if (storing) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([storing, new Promise((resolve) => (timer = setTimeout(resolve, STORE_TURN_MS)))]);
+      clearTimeout(timer);
+    }
   } finally {
     giveUp();
   }
+  const fileKey = await storing;
   const { auth, parsed } = checked;
   const stored = fileKey === undefined ? {} : { fileKey };
   const reply: WorkerReply =
